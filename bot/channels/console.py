@@ -1,0 +1,81 @@
+"""The console channel: a terminal chat with the bot, interactive or scripted from stdin.
+
+Choices are shown as a numbered list, answered by number or label (as on Zalo). A line
+`:photo FILE [caption]` sends a photo; `:quit` (or end of input) leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TextIO
+
+from bot.messages import Attachment, InboundMessage, OutboundMessage
+
+CHANNEL = "console"
+Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
+
+
+def render(reply: OutboundMessage) -> str:
+    """A reply as terminal text, with its choices numbered."""
+    lines = [reply.text]
+    if reply.photo is not None:
+        lines.append(f"[ảnh / photo: {reply.photo.file_ref}]")
+    if reply.document is not None:
+        lines.append(f"[tệp / file: {reply.document.file_name or reply.document.file_ref}]")
+    lines.extend(f"  {number}. {choice.label}" for number, choice in enumerate(reply.choices, 1))
+    return "\n".join(lines)
+
+
+def parse_line(line: str, chat_id: str, message_id: str) -> InboundMessage | None:
+    """The message a typed line stands for; None for `:quit`."""
+    text = line.rstrip("\r\n")
+    if text.strip() in (":quit", ":q", ":thoat"):
+        return None
+    photos: tuple[Attachment, ...] = ()
+    if text.startswith(":photo"):
+        _, _, rest = text.partition(" ")
+        file_ref, _, caption = rest.strip().partition(" ")
+        photos = (Attachment(file_ref=file_ref or "photo.jpg"),)
+        text = caption
+    return InboundMessage(
+        channel=CHANNEL,
+        chat_id=chat_id,
+        user_id=chat_id,
+        message_id=message_id,
+        text=text,
+        photos=photos,
+    )
+
+
+async def run_shell(
+    handle: Handle,
+    chat_id: str,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    greeting: str = "",
+) -> int:
+    """Chat until `:quit` or end of input; returns the number of messages sent."""
+    interactive = stdin.isatty()
+    echo = not interactive  # a scripted session prints what was "typed", like a transcript
+    if greeting:
+        print(greeting, file=stdout)
+    sent = 0
+    while True:
+        if interactive:
+            print("> ", end="", file=stdout, flush=True)
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        message = parse_line(line, chat_id, uuid.uuid4().hex)
+        if message is None:
+            break
+        if echo:
+            print(f"> {line.rstrip()}", file=stdout)
+        for reply in await handle(message):
+            print(render(reply), file=stdout)
+            print(file=stdout)
+        sent += 1
+    return sent

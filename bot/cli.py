@@ -1,0 +1,143 @@
+"""The `chibo` command: demo, shell and migrate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.channels.console import CHANNEL, run_shell
+from bot.clock import SystemClock, local_today
+from bot.config import Settings, get_settings
+from bot.db import make_engine, make_sessionmaker, migrate
+from bot.demo import MEMBER_PHONE, seed_demo
+from bot.dispatcher import Dispatcher
+from bot.i18n import Translator, translator
+from bot.services.errors import DomainError
+from bot.services.identity import attach_address, member_by_phone
+
+GUEST_CHAT = "guest"
+
+
+def build_parser(t: Translator) -> argparse.ArgumentParser:
+    """The argument parser, its help in the configured language."""
+    _ = t.gettext
+    parser = argparse.ArgumentParser(
+        prog="chibo",
+        description=_(
+            "chibo: the chatbot for Party cells. Settings come from .env / environment."
+        ),
+    )
+    parser.add_argument("--database-url", help=_("database URL (default: DATABASE_URL)"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo", help=_("create the demo commune (once) and open the chat shell")
+    )
+    demo.add_argument(
+        "--as",
+        dest="phone",
+        default=MEMBER_PHONE,
+        metavar="PHONE",
+        help=_("act as the member with this phone (default: %(default)s)"),
+    )
+    demo.add_argument(
+        "--no-shell",
+        action="store_true",
+        help=_("only create the demo data, do not open the shell"),
+    )
+    shell = commands.add_parser("shell", help=_("chat with the bot in this terminal"))
+    shell.add_argument(
+        "--as",
+        dest="phone",
+        metavar="PHONE",
+        help=_("act as the member with this phone (default: a stranger)"),
+    )
+    commands.add_parser("migrate", help=_("bring the database schema up to date"))
+    return parser
+
+
+async def _shell(settings: Settings, phone: str | None, seed: bool, open_shell: bool) -> int:
+    t = translator(settings.language)
+    engine = make_engine(settings.database_url)
+    try:
+        await migrate(engine)
+        sessionmaker = make_sessionmaker(engine)
+        clock = SystemClock()
+        if seed:
+            async with sessionmaker() as session, session.begin():
+                people = await seed_demo(session, clock.now(), local_today(clock, settings.tz))
+            print(
+                _demo_banner(
+                    t,
+                    people.created,
+                    people.member_phone,
+                    people.secretary_phone,
+                    people.committee_phone,
+                )
+            )
+        if not open_shell:
+            return 0
+        chat_id = GUEST_CHAT
+        greeting = t.gettext("You are a stranger here. Type /start CODE to link, :quit to leave.")
+        if phone:
+            async with sessionmaker() as session, session.begin():
+                member = await member_by_phone(session, phone)
+                chat_id = f"phone:{member.phone}"
+                await attach_address(session, member, CHANNEL, chat_id, clock.now())
+                greeting = t.gettext(
+                    "You are chatting as {name} ({phone}). Type /trogiup for help, :quit to leave."
+                ).format(name=member.full_name, phone=member.phone)
+        dispatcher = Dispatcher(sessionmaker, settings, clock)
+        await run_shell(dispatcher.handle, chat_id, greeting=greeting)
+        return 0
+    except DomainError as error:
+        print(error.render(t), file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+
+
+def _demo_banner(t: Translator, created: bool, member: str, secretary: str, committee: str) -> str:
+    head = (
+        t.gettext("Demo commune created: 9 cells, 118 members, households and past reports.")
+        if created
+        else t.gettext("Demo commune already there; nothing changed.")
+    )
+    return (
+        head
+        + "\n"
+        + t.gettext(
+            "Try: chibo shell --as {member} (member), --as {secretary} (cell secretary), "
+            "--as {committee} (commune committee)."
+        ).format(member=member, secretary=secretary, committee=committee)
+    )
+
+
+async def _migrate(settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        await migrate(engine)
+    finally:
+        await engine.dispose()
+    print(translator(settings.language).gettext("The database is up to date."))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `chibo` console script."""
+    settings = get_settings()
+    args = build_parser(translator(settings.language)).parse_args(argv)
+    if args.database_url:
+        settings = Settings(**{**settings.model_dump(), "database_url": args.database_url})
+    logging.basicConfig(
+        level=settings.log_level,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if args.command == "migrate":
+        return asyncio.run(_migrate(settings))
+    seed = args.command == "demo"
+    return asyncio.run(_shell(settings, args.phone, seed, not getattr(args, "no_shell", False)))

@@ -1,0 +1,134 @@
+"""Handles one inbound message: one session, one commit, domain errors turned into replies."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.i18n import N_, Translator, translator
+from bot.messages import InboundMessage, OutboundMessage
+from bot.services.conversation import load_state, save_state
+from bot.services.errors import DomainError
+from bot.services.identity import member_for_address
+from handlers.base import Context, Registry
+from handlers.registry import build_registry
+from handlers.router import route
+from models import ProcessedMessage
+
+log = logging.getLogger(__name__)
+
+CRASH_TEXT = N_(
+    "Sorry, something went wrong on my side and your last message was not saved. "
+    "Please send it again in a moment."
+)
+
+
+class Dispatcher:
+    """Turns an InboundMessage into replies; safe to call concurrently for different chats."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        clock: Clock | None = None,
+        registry: Registry | None = None,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.registry = registry or build_registry()
+
+    async def handle(self, message: InboundMessage) -> list[OutboundMessage]:
+        """Process `message` once and return what to send back (nothing for a redelivery)."""
+        now = self.clock.now()
+        t = translator(self.settings.language)
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                if await self._seen_before(session, message, now):
+                    return []
+                ctx = await self._context(session, message, now)
+                t = ctx.t
+                await route(ctx)
+                if ctx.member is not None:
+                    t = ctx.t
+                await save_state(session, message.channel, message.chat_id, ctx.state, now)
+            return ctx.replies
+        except DomainError as error:
+            return await self._refusal(message, error, t)
+        except IntegrityError:
+            if await self._was_processed(message):
+                log.info("duplicate delivery of %s ignored", message.source_key)
+                return []
+            log.exception("integrity error while handling %s", message.source_key)
+        except Exception:
+            log.exception("handler failed for %s: %r", message.source_key, message)
+        return [OutboundMessage(t.gettext(CRASH_TEXT))]
+
+    async def _context(
+        self, session: AsyncSession, message: InboundMessage, now: datetime
+    ) -> Context:
+        member = await member_for_address(session, message.channel, message.chat_id)
+        language = (member.language if member else None) or self.settings.language
+        return Context(
+            session=session,
+            message=message,
+            member=member,
+            t=translator(language),
+            tz=self.settings.tz,
+            now=now,
+            max_text_length=self.settings.max_text_length,
+            registry=self.registry,
+            state=await load_state(session, message.channel, message.chat_id),
+        )
+
+    async def _seen_before(
+        self, session: AsyncSession, message: InboundMessage, now: datetime
+    ) -> bool:
+        seen = await session.scalar(
+            select(ProcessedMessage.id).where(
+                ProcessedMessage.channel == message.channel,
+                ProcessedMessage.external_chat_id == message.chat_id,
+                ProcessedMessage.message_id == message.message_id,
+            )
+        )
+        if seen is not None:
+            return True
+        session.add(
+            ProcessedMessage(
+                channel=message.channel,
+                external_chat_id=message.chat_id,
+                message_id=message.message_id,
+                processed_at=now,
+            )
+        )
+        await session.flush()
+        return False
+
+    async def _was_processed(self, message: InboundMessage) -> bool:
+        async with self.sessionmaker() as session:
+            found = await session.scalar(
+                select(ProcessedMessage.id).where(
+                    ProcessedMessage.channel == message.channel,
+                    ProcessedMessage.external_chat_id == message.chat_id,
+                    ProcessedMessage.message_id == message.message_id,
+                )
+            )
+        return found is not None
+
+    async def _refusal(
+        self, message: InboundMessage, error: DomainError, t: Translator
+    ) -> list[OutboundMessage]:
+        """The error in the reader's words, then the pending question again (nothing was lost:
+        the whole message was rolled back, so the chat is where it was before it)."""
+        replies = [OutboundMessage(error.render(t))]
+        async with self.sessionmaker() as session:
+            state = await load_state(session, message.channel, message.chat_id)
+        if state is not None and state.prompt:
+            replies.append(OutboundMessage(state.prompt, state.choices))
+        return replies

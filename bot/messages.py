@@ -1,0 +1,55 @@
+"""Channel-neutral message types: every adapter turns native updates into these and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option offered to the person; `key` is what comes back when it is chosen."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file that came with or goes with a message: a platform file reference and its name."""
+
+    file_ref: str
+    file_name: str = ""
+    mime_type: str = ""
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """Something a person sent: text, a chosen option, photos or a document.
+
+    `message_id` is unique within the chat on its channel; a redelivered message keeps it.
+    """
+
+    channel: str
+    chat_id: str
+    message_id: str
+    user_id: str = ""
+    text: str = ""
+    choice: str | None = None
+    photos: tuple[Attachment, ...] = ()
+    document: Attachment | None = None
+    display_name: str = ""
+
+    @property
+    def source_key(self) -> str:
+        """A key naming this message across channels, for idempotent storage."""
+        return f"{self.channel}:{self.chat_id}:{self.message_id}"
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """Something the bot says: text with optional choices, a photo or a document."""
+
+    text: str
+    choices: tuple[Choice, ...] = field(default_factory=tuple)
+    photo: Attachment | None = None
+    document: Attachment | None = None

@@ -1,0 +1,220 @@
+"""Good-deed reports and monthly pledges: record, edit, withdraw, list — own data only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import N_
+from bot.services.audit import record_audit
+from bot.services.errors import InvalidInputError, NotFoundError
+from bot.services.households import require_own_household
+from models import DeedCategory, DeedPhoto, DeedReport, Household, Pledge
+
+
+@dataclass(frozen=True)
+class DeedDraft:
+    """A report as the member composed it in chat."""
+
+    month: date
+    household_id: int | None
+    category: DeedCategory
+    text: str
+    photos: tuple[tuple[str, str], ...] = ()  # (channel, file reference)
+
+
+@dataclass(frozen=True)
+class DeedView:
+    """A report as shown back to its author."""
+
+    id: int
+    month: date
+    household_id: int | None
+    household_label: str | None
+    category: DeedCategory
+    text: str
+    photo_count: int
+    created_at: datetime
+    edited_at: datetime | None
+
+
+_EMPTY_DEED = N_("Please write a few words about the good deed.")
+_EMPTY_PLEDGE = N_("Please write what you plan to do this month.")
+
+
+def _require_text(text: str, limit: int, empty_message: str = _EMPTY_DEED) -> str:
+    text = text.strip()
+    if not text:
+        raise InvalidInputError(empty_message)
+    if len(text) > limit:
+        raise InvalidInputError(
+            N_("That text is {length} characters long; please keep it under {limit}."),
+            length=len(text),
+            limit=limit,
+        )
+    return text
+
+
+async def record_deed(
+    session: AsyncSession,
+    member_id: int,
+    draft: DeedDraft,
+    source_key: str,
+    now: datetime,
+    max_length: int,
+) -> tuple[DeedReport, bool]:
+    """Store the report once per source message; returns (report, created_now)."""
+    existing = await session.scalar(select(DeedReport).where(DeedReport.source_key == source_key))
+    if existing is not None:
+        return existing, False
+    text = _require_text(draft.text, max_length)
+    if draft.household_id is not None:
+        await require_own_household(session, member_id, draft.household_id)
+    report = DeedReport(
+        member_id=member_id,
+        month=draft.month,
+        household_id=draft.household_id,
+        category=draft.category,
+        text=text,
+        source_key=source_key,
+        created_at=now,
+    )
+    session.add(report)
+    await session.flush()
+    for channel, file_ref in draft.photos:
+        session.add(DeedPhoto(deed_id=report.id, channel=channel, file_ref=file_ref))
+    record_audit(
+        session,
+        at=now,
+        actor_member_id=member_id,
+        action="deed_reported",
+        subject_type="deed_report",
+        subject_id=report.id,
+        household_id=draft.household_id,
+    )
+    return report, True
+
+
+async def _own_open_report(
+    session: AsyncSession, member_id: int, report_id: int, month: date
+) -> DeedReport:
+    report = await session.get(DeedReport, report_id)
+    if (
+        report is None
+        or report.member_id != member_id
+        or report.withdrawn_at is not None
+        or report.month != month
+    ):
+        raise NotFoundError(
+            N_("That report cannot be changed: only your own reports of this month can.")
+        )
+    return report
+
+
+async def edit_deed(
+    session: AsyncSession,
+    member_id: int,
+    report_id: int,
+    text: str,
+    month: date,
+    now: datetime,
+    max_length: int,
+) -> DeedReport:
+    """Replace the description of one of the member's reports of `month`."""
+    report = await _own_open_report(session, member_id, report_id, month)
+    report.text = _require_text(text, max_length)
+    report.edited_at = now
+    record_audit(
+        session,
+        at=now,
+        actor_member_id=member_id,
+        action="deed_edited",
+        subject_type="deed_report",
+        subject_id=report.id,
+    )
+    return report
+
+
+async def withdraw_deed(
+    session: AsyncSession, member_id: int, report_id: int, month: date, now: datetime
+) -> DeedReport:
+    """Withdraw one of the member's reports of `month` (the row stays, marked withdrawn)."""
+    report = await _own_open_report(session, member_id, report_id, month)
+    report.withdrawn_at = now
+    record_audit(
+        session,
+        at=now,
+        actor_member_id=member_id,
+        action="deed_withdrawn",
+        subject_type="deed_report",
+        subject_id=report.id,
+    )
+    return report
+
+
+async def month_reports(session: AsyncSession, member_id: int, month: date) -> list[DeedView]:
+    """The member's reports of `month` that are not withdrawn, oldest first."""
+    rows = await session.execute(
+        select(DeedReport, Household)
+        .outerjoin(Household, Household.id == DeedReport.household_id)
+        .where(
+            DeedReport.member_id == member_id,
+            DeedReport.month == month,
+            DeedReport.withdrawn_at.is_(None),
+        )
+        .order_by(DeedReport.created_at, DeedReport.id)
+    )
+    pairs = list(rows.tuples())
+    photo_counts: dict[int, int] = {}
+    if pairs:
+        for deed_id in await session.scalars(
+            select(DeedPhoto.deed_id).where(DeedPhoto.deed_id.in_([r.id for r, _ in pairs]))
+        ):
+            photo_counts[deed_id] = photo_counts.get(deed_id, 0) + 1
+    return [
+        DeedView(
+            id=report.id,
+            month=report.month,
+            household_id=report.household_id,
+            household_label=None if household is None else household_label(household),
+            category=report.category,
+            text=report.text,
+            photo_count=photo_counts.get(report.id, 0),
+            created_at=report.created_at,
+            edited_at=report.edited_at,
+        )
+        for report, household in pairs
+    ]
+
+
+def household_label(household: Household) -> str:
+    """How a household is named in chat: head of household and code."""
+    return f"{household.head_name} ({household.code})"
+
+
+async def get_pledge(session: AsyncSession, member_id: int, month: date) -> Pledge | None:
+    """The member's pledge for `month`, if made."""
+    return await session.scalar(
+        select(Pledge).where(Pledge.member_id == member_id, Pledge.month == month)
+    )
+
+
+async def set_pledge(
+    session: AsyncSession, member_id: int, month: date, text: str, now: datetime, max_length: int
+) -> Pledge:
+    """Create or replace the member's pledge for `month`."""
+    text = _require_text(text, max_length, _EMPTY_PLEDGE)
+    pledge = await get_pledge(session, member_id, month)
+    if pledge is None:
+        pledge = Pledge(
+            member_id=member_id, month=month, text=text, created_at=now, updated_at=now
+        )
+        session.add(pledge)
+    else:
+        pledge.text = text
+        pledge.updated_at = now
+    await session.flush()
+    return pledge

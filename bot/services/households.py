@@ -1,0 +1,112 @@
+"""A member's households: which are theirs now, with what was reported for each recently."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import N_
+from bot.services.errors import AccessDeniedError
+from models import (
+    Assignment,
+    DeedReport,
+    Household,
+    HouseholdCategory,
+    HouseholdCategoryLink,
+)
+
+
+@dataclass(frozen=True)
+class RecentDeed:
+    """A deed shown under a household."""
+
+    created_at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class HouseholdView:
+    """What a member sees of one of their households."""
+
+    id: int
+    code: str
+    head_name: str
+    village: str
+    categories: tuple[HouseholdCategory, ...]
+    recent_deeds: tuple[RecentDeed, ...]
+
+
+async def current_household_ids(session: AsyncSession, member_id: int) -> list[int]:
+    """Ids of the households `member_id` is in charge of now, in code order."""
+    rows = await session.scalars(
+        select(Household.id)
+        .join(Assignment, Assignment.household_id == Household.id)
+        .where(Assignment.member_id == member_id, Assignment.ended_on.is_(None))
+        .order_by(Household.code)
+    )
+    return list(rows)
+
+
+async def require_own_household(
+    session: AsyncSession, member_id: int, household_id: int
+) -> Household:
+    """The household, if `member_id` is in charge of it now; AccessDeniedError otherwise."""
+    if household_id not in await current_household_ids(session, member_id):
+        raise AccessDeniedError(
+            N_("That household is not one of yours. Please choose from your list.")
+        )
+    household = await session.get(Household, household_id)
+    assert household is not None  # the assignment's foreign key guarantees it
+    return household
+
+
+async def my_households(
+    session: AsyncSession, member_id: int, since_month: date, deeds_per_household: int = 3
+) -> list[HouseholdView]:
+    """The member's current households with their own deeds for each since `since_month`."""
+    households = list(
+        await session.scalars(
+            select(Household)
+            .join(Assignment, Assignment.household_id == Household.id)
+            .where(Assignment.member_id == member_id, Assignment.ended_on.is_(None))
+            .order_by(Household.code)
+        )
+    )
+    ids = [h.id for h in households]
+    categories: dict[int, list[HouseholdCategory]] = defaultdict(list)
+    deeds: dict[int, list[RecentDeed]] = defaultdict(list)
+    if ids:
+        for link in await session.scalars(
+            select(HouseholdCategoryLink)
+            .where(HouseholdCategoryLink.household_id.in_(ids))
+            .order_by(HouseholdCategoryLink.category)
+        ):
+            categories[link.household_id].append(link.category)
+        for deed in await session.scalars(
+            select(DeedReport)
+            .where(
+                DeedReport.member_id == member_id,
+                DeedReport.household_id.in_(ids),
+                DeedReport.month >= since_month,
+                DeedReport.withdrawn_at.is_(None),
+            )
+            .order_by(DeedReport.created_at.desc())
+        ):
+            assert deed.household_id is not None
+            if len(deeds[deed.household_id]) < deeds_per_household:
+                deeds[deed.household_id].append(RecentDeed(deed.created_at, deed.text))
+    return [
+        HouseholdView(
+            id=h.id,
+            code=h.code,
+            head_name=h.head_name,
+            village=h.village,
+            categories=tuple(categories[h.id]),
+            recent_deeds=tuple(deeds[h.id]),
+        )
+        for h in households
+    ]

@@ -1,0 +1,135 @@
+"""Who is writing: chat address -> member, linking by invite code, invite code issuing."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import N_
+from bot.phone import InvalidPhoneError, normalise_phone
+from bot.services.audit import record_audit
+from bot.services.errors import InvalidInputError, NotFoundError
+from models import Channel, ChatAddress, InviteCode, Member, MemberStatus, Organisation
+
+# No 0/O, 1/I/L: codes are read aloud and copied from paper.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+INVITE_VALIDITY = timedelta(days=30)
+
+
+async def member_for_address(
+    session: AsyncSession, channel: str, external_id: str
+) -> Member | None:
+    """The member linked to this chat address, if any (transferred-out members are not)."""
+    member = await session.scalar(
+        select(Member)
+        .join(ChatAddress, ChatAddress.member_id == Member.id)
+        .where(ChatAddress.channel == channel, ChatAddress.external_id == external_id)
+    )
+    if member is None or member.status is MemberStatus.TRANSFERRED_OUT:
+        return None
+    return member
+
+
+def normalise_code(raw: str) -> str:
+    """Upper-case a typed code and drop spaces and dashes people add when copying."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def looks_like_code(raw: str) -> bool:
+    """Whether a bare message could be an invite code (so a stranger may just type it)."""
+    code = normalise_code(raw)
+    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+
+
+async def issue_invite(session: AsyncSession, member_id: int, now: datetime) -> InviteCode:
+    """A new single-use code for `member_id`, valid for 30 days."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if await session.scalar(select(InviteCode.id).where(InviteCode.code == code)) is None:
+            break
+    invite = InviteCode(
+        code=code, member_id=member_id, created_at=now, expires_at=now + INVITE_VALIDITY
+    )
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def link_by_code(
+    session: AsyncSession, channel: str, external_id: str, raw_code: str, now: datetime
+) -> Member:
+    """Link this chat address to the member the code was issued for, and spend the code."""
+    code = normalise_code(raw_code)
+    invite = await session.scalar(
+        select(InviteCode).where(InviteCode.code == code).with_for_update()
+    )
+    if invite is None or invite.used_at is not None or invite.expires_at <= now:
+        raise InvalidInputError(
+            N_(
+                "This code is wrong, already used or expired. Please check it, or ask your "
+                "cell secretary for a new one."
+            )
+        )
+    member = await session.get(Member, invite.member_id)
+    if member is None or member.status is MemberStatus.TRANSFERRED_OUT:
+        raise InvalidInputError(N_("This code is no longer valid. Please ask your secretary."))
+    invite.used_at = now
+    await attach_address(session, member, channel, external_id, now)
+    record_audit(
+        session,
+        at=now,
+        actor_member_id=member.id,
+        action="link_chat",
+        subject_type="member",
+        subject_id=member.id,
+        channel=channel,
+        via="invite_code",
+    )
+    return member
+
+
+async def attach_address(
+    session: AsyncSession, member: Member, channel: str, external_id: str, now: datetime
+) -> None:
+    """Record that `member` uses this chat address (a no-op if it already does)."""
+    existing = await session.scalar(
+        select(ChatAddress).where(
+            ChatAddress.channel == channel, ChatAddress.external_id == external_id
+        )
+    )
+    if existing is not None:
+        if existing.member_id != member.id:
+            raise InvalidInputError(
+                N_("This chat is already linked to another member. Please ask your secretary.")
+            )
+        return
+    session.add(
+        ChatAddress(
+            member_id=member.id, channel=Channel(channel), external_id=external_id, linked_at=now
+        )
+    )
+    await session.flush()
+
+
+async def member_by_phone(session: AsyncSession, raw_phone: str) -> Member:
+    """The member with this phone number, written in any common format."""
+    try:
+        phone = normalise_phone(raw_phone)
+    except InvalidPhoneError as exc:
+        raise InvalidInputError(N_("{phone} is not a phone number."), phone=raw_phone) from exc
+    member = await session.scalar(select(Member).where(Member.phone == phone))
+    if member is None:
+        raise NotFoundError(N_("No member has the phone number {phone}."), phone=phone)
+    return member
+
+
+async def cell_name(session: AsyncSession, member: Member) -> str:
+    """The name of the member's cell."""
+    return (
+        await session.scalar(select(Organisation.name).where(Organisation.id == member.cell_id))
+        or ""
+    )

@@ -1,0 +1,34 @@
+"""Vietnamese text helpers: folding tone marks and case so "BÁO CÁO" matches "bao cao"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_D = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def fold(text: str) -> str:
+    """Lower-case `text`, strip Vietnamese tone and vowel marks, collapse spaces.
+
+    "Báo cáo Việc TỐT" -> "bao cao viec tot"; "đăng ký" -> "dang ky".
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_D))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def clean(text: str) -> str:
+    """Normalise user text to NFC and strip control characters, keeping line breaks."""
+    normalised = unicodedata.normalize("NFC", text)
+    kept = (
+        ch for ch in normalised if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+    return "".join(kept).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, with an ellipsis when cut."""
+    one_line = _SPACES.sub(" ", text).strip()
+    return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"

@@ -1,0 +1,108 @@
+"""Linking a chat (/start), help, language choice, cancelling, and the main menu."""
+
+from __future__ import annotations
+
+from bot.i18n import LANGUAGES, N_, translator
+from bot.messages import Choice
+from bot.services.identity import cell_name, link_by_code
+from bot.text import fold
+from handlers.base import Context
+from handlers.router import STRANGER_TEXT, run_command
+
+LANGUAGE_LABELS = {"vi": "Tiếng Việt", "en": "English"}
+
+
+async def start(ctx: Context, args: str) -> None:
+    """/start CODE: link this chat to the member the code was issued for."""
+    if ctx.member is not None:
+        ctx.say(
+            ctx._("This chat is already linked to comrade {name}. Send /trogiup for help.").format(
+                name=ctx.member.full_name
+            )
+        )
+        return
+    if not args:
+        ctx.say(ctx._(STRANGER_TEXT))
+        return
+    member = await link_by_code(
+        ctx.session, ctx.message.channel, ctx.message.chat_id, args, ctx.now
+    )
+    ctx.member = member
+    if member.language:
+        ctx.t = translator(member.language)
+    ctx.say(
+        ctx._("Welcome, comrade {name}! This chat is now linked to you ({cell}).").format(
+            name=member.full_name, cell=await cell_name(ctx.session, member)
+        )
+    )
+    await help_(ctx, "")
+
+
+async def help_(ctx: Context, args: str) -> None:
+    """/trogiup: what the person can do here."""
+    if ctx.member is None:
+        ctx.say(ctx._(STRANGER_TEXT))
+        return
+    lines = [ctx._("What you can send me:")]
+    for command in ctx.registry.commands:
+        if command.summary:
+            lines.append(f"/{command.names[0]} — {ctx._(command.summary)}")
+    lines.append(
+        ctx._('You can also type without the slash and without tone marks, e.g. "bao cao".')
+    )
+    ctx.say("\n".join(lines))
+
+
+async def cancel(ctx: Context, args: str) -> None:
+    """/huy: abandon the flow under way."""
+    if ctx.state is None:
+        ctx.say(ctx._("There is nothing to cancel."))
+        return
+    ctx.finish()
+    ctx.say(ctx._("Cancelled. Nothing was saved. Send /trogiup to see what I can do."))
+
+
+async def language(ctx: Context, args: str) -> None:
+    """/ngonngu: choose the language of the bot's messages."""
+    choices = tuple(Choice(f"lang:{code}", LANGUAGE_LABELS[code]) for code in LANGUAGES)
+    ctx.ask("language", "pick", ctx._("Choose your language:"), choices)
+
+
+async def _language_picked(ctx: Context) -> None:
+    if ctx.choice is None or not ctx.choice.startswith("lang:"):
+        ctx.reprompt(ctx._("Please choose one of the options (you can reply with its number)."))
+        return
+    assert ctx.member is not None
+    code = ctx.choice.removeprefix("lang:")
+    ctx.member.language = code
+    ctx.t = translator(code)
+    ctx.finish()
+    ctx.say(ctx._("From now on I will write to you in English."))
+
+
+async def menu(ctx: Context, args: str) -> None:
+    """The main menu: the everyday commands as choices."""
+    choices = tuple(
+        Choice(f"cmd:{c.names[0]}", ctx._(c.summary)) for c in ctx.registry.commands if c.in_menu
+    )
+    ctx.ask("menu", "pick", ctx._("What would you like to do?"), choices)
+
+
+async def _menu_picked(ctx: Context) -> None:
+    if ctx.choice is not None and ctx.choice.startswith("cmd:"):
+        command = ctx.registry.command(ctx.choice.removeprefix("cmd:"))
+    else:
+        command = ctx.registry.by_phrase(fold(ctx.message.text).strip(" .!?"))
+    if command is None:
+        ctx.finish()
+        ctx.say(ctx._("Sorry, I did not understand that."))
+        await menu(ctx, "")
+        return
+    ctx.finish()
+    await run_command(ctx, command, "")
+
+
+MENU_STEPS = {"pick": _menu_picked}
+LANGUAGE_STEPS = {"pick": _language_picked}
+MENU_TITLE = N_("the menu")
+LANGUAGE_TITLE = N_("choosing a language")

@@ -1,0 +1,142 @@
+"""What every handler works with: the per-message Context and the Command/Flow descriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import format_date, format_month, month_start
+from bot.i18n import Translator
+from bot.messages import Choice, InboundMessage, OutboundMessage
+from bot.services.conversation import FlowState
+from models import Member
+
+CommandHandler = Callable[["Context", str], Awaitable[None]]
+StepHandler = Callable[["Context"], Awaitable[None]]
+
+
+@dataclass
+class Context:
+    """One inbound message being handled: who sent it, in what state, and the replies so far."""
+
+    session: AsyncSession
+    message: InboundMessage
+    member: Member | None
+    t: Translator
+    tz: ZoneInfo
+    now: datetime
+    max_text_length: int
+    registry: Registry
+    state: FlowState | None = None
+    choice: str | None = None
+    replies: list[OutboundMessage] = field(default_factory=list)
+
+    def _(self, message: str) -> str:
+        """Translate `message` into the reader's language."""
+        return self.t.gettext(message)
+
+    @property
+    def today(self) -> date:
+        """Today's date in the configured time zone."""
+        return self.now.astimezone(self.tz).date()
+
+    @property
+    def month(self) -> date:
+        """The first day of the current month: the month reports belong to."""
+        return month_start(self.today)
+
+    def date_text(self, moment: datetime | date) -> str:
+        """A date as dd/mm/yyyy in local time."""
+        if isinstance(moment, datetime):
+            moment = moment.astimezone(self.tz)
+        return format_date(moment)
+
+    def month_text(self, month: date | None = None) -> str:
+        """A month as mm/yyyy."""
+        return format_month(month or self.month)
+
+    def say(self, text: str, choices: tuple[Choice, ...] = ()) -> None:
+        """Add a reply."""
+        self.replies.append(OutboundMessage(text=text, choices=choices))
+
+    def ask(self, flow: str, step: str, prompt: str, choices: tuple[Choice, ...] = ()) -> None:
+        """Move to `step` of `flow` (keeping its draft) and ask `prompt`."""
+        data = self.state.data if self.state is not None and self.state.flow == flow else {}
+        self.state = FlowState(flow=flow, step=step, data=data, prompt=prompt, choices=choices)
+        self.say(prompt, choices)
+
+    def draft(self) -> dict[str, object]:
+        """The current flow's draft (empty outside a flow)."""
+        return self.state.data if self.state is not None else {}
+
+    def reprompt(self, note: str | None = None) -> None:
+        """Say `note`, then ask the pending question again with its choices."""
+        if note:
+            self.say(note)
+        if self.state is not None and self.state.prompt:
+            self.say(self.state.prompt, self.state.choices)
+
+    def finish(self) -> None:
+        """End the current flow."""
+        self.state = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command: names (Vietnamese first, then aliases), what it does, and who may use it."""
+
+    names: tuple[str, ...]
+    run: CommandHandler
+    summary: str
+    phrases: tuple[str, ...] = ()
+    for_strangers: bool = False
+    starts_flow: bool = False
+    in_menu: bool = False
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A multi-step conversation: its steps by name and what it is called when interrupted."""
+
+    name: str
+    title: str
+    steps: Mapping[str, StepHandler]
+    light: bool = False  # a menu-like flow that any command simply replaces
+
+
+@dataclass
+class Registry:
+    """Commands and flows in registration order (earlier wins for free-text phrases)."""
+
+    commands: list[Command] = field(default_factory=list)
+    flows: dict[str, Flow] = field(default_factory=dict)
+
+    def add(self, command: Command) -> None:
+        """Register a command."""
+        self.commands.append(command)
+
+    def add_flow(self, flow: Flow) -> None:
+        """Register a flow."""
+        self.flows[flow.name] = flow
+
+    def command(self, name: str) -> Command | None:
+        """The command with this name or alias."""
+        return next((c for c in self.commands if name in c.names), None)
+
+    def require(self, name: str) -> Command:
+        """The command with this name; a KeyError is a registration bug."""
+        command = self.command(name)
+        if command is None:
+            raise KeyError(name)
+        return command
+
+    def by_phrase(self, folded_text: str) -> Command | None:
+        """The command a free-text message asks for, matched on folded text."""
+        for command in self.commands:
+            if folded_text in command.phrases or folded_text in command.names:
+                return command
+        return None

@@ -1,0 +1,343 @@
+"""/viectot: report a good deed for one of my households or the community; edit or withdraw.
+
+Steps: action (only when I already reported this month) -> household -> category -> text
+-> photo -> confirm. Editing: pick -> edit_text. Withdrawing: pick -> withdraw_confirm.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import N_
+from bot.messages import Choice
+from bot.services.deeds import (
+    DeedDraft,
+    DeedView,
+    edit_deed,
+    household_label,
+    month_reports,
+    record_deed,
+    withdraw_deed,
+)
+from bot.services.households import my_households, require_own_household
+from bot.text import clean, shorten
+from handlers.base import Context
+from handlers.labels import DEED_CATEGORY_LABELS
+from models import DeedCategory
+
+FLOW = "deed"
+TITLE = N_("a good-deed report")
+COMMUNITY = "community"
+CANCEL = "cancel"
+PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
+
+
+def _cancel_choice(ctx: Context) -> Choice:
+    return Choice(CANCEL, ctx._("Cancel"))
+
+
+def _member_id(ctx: Context) -> int:
+    assert ctx.member is not None  # the router lets only members into this flow
+    return ctx.member.id
+
+
+def _draft_month(ctx: Context) -> date:
+    return date.fromisoformat(str(ctx.draft().get("month", ctx.month.isoformat())))
+
+
+async def start(ctx: Context, args: str) -> None:
+    """/viectot: begin a report, or offer to edit/withdraw when this month has reports."""
+    photos = [[ctx.message.channel, p.file_ref] for p in ctx.message.photos]
+    reports = await month_reports(ctx.session, _member_id(ctx), ctx.month)
+    ctx.state = None
+    if reports:
+        ctx.ask(
+            FLOW,
+            "action",
+            ctx._(
+                "You have reported {count} good deed(s) for {month}. What would you like to do?"
+            ).format(count=len(reports), month=ctx.month_text()),
+            (
+                Choice("new", ctx._("Report another good deed")),
+                Choice("edit", ctx._("Change a report of this month")),
+                Choice("withdraw", ctx._("Withdraw a report of this month")),
+                _cancel_choice(ctx),
+            ),
+        )
+    else:
+        await _ask_household(ctx)
+    ctx.draft().update(month=ctx.month.isoformat(), photos=photos)
+    if args:
+        ctx.draft()["text"] = clean(args)
+
+
+async def _ask_household(ctx: Context) -> None:
+    households = await my_households(ctx.session, _member_id(ctx), ctx.month)
+    choices = [Choice(f"h:{h.id}", f"{h.head_name} ({h.code})") for h in households]
+    choices.append(Choice(COMMUNITY, ctx._("For the community (not one household)")))
+    choices.append(_cancel_choice(ctx))
+    prompt = (
+        ctx._("Who was the good deed for? Choose one of your households:")
+        if households
+        else ctx._("You have no households assigned yet. Was the good deed for the community?")
+    )
+    ctx.ask(FLOW, "household", prompt, tuple(choices))
+
+
+async def _on_action(ctx: Context) -> None:
+    if ctx.choice == "new":
+        await _ask_household(ctx)
+    elif ctx.choice in ("edit", "withdraw"):
+        ctx.draft()["mode"] = ctx.choice
+        await _ask_pick(ctx)
+    elif ctx.choice == CANCEL:
+        await ctx.registry.require("huy").run(ctx, "")
+    else:
+        ctx.reprompt(ctx._(PICK_ONE))
+
+
+async def _on_household(ctx: Context) -> None:
+    if ctx.choice == CANCEL:
+        await ctx.registry.require("huy").run(ctx, "")
+        return
+    if ctx.choice == COMMUNITY:
+        ctx.draft()["household_id"] = None
+    elif ctx.choice is not None and ctx.choice.startswith("h:"):
+        household_id = int(ctx.choice.removeprefix("h:"))
+        await require_own_household(ctx.session, _member_id(ctx), household_id)
+        ctx.draft()["household_id"] = household_id
+    else:
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    choices = tuple(
+        Choice(f"cat:{category.value}", ctx._(label))
+        for category, label in DEED_CATEGORY_LABELS.items()
+    )
+    ctx.ask(FLOW, "category", ctx._("What kind of help was it?"), (*choices, _cancel_choice(ctx)))
+
+
+async def _on_category(ctx: Context) -> None:
+    if ctx.choice == CANCEL:
+        await ctx.registry.require("huy").run(ctx, "")
+        return
+    if ctx.choice is None or not ctx.choice.startswith("cat:"):
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    ctx.draft()["category"] = ctx.choice.removeprefix("cat:")
+    if ctx.draft().get("text"):
+        await _after_text(ctx)
+    else:
+        _ask_text(ctx)
+
+
+def _ask_text(ctx: Context) -> None:
+    ctx.ask(
+        FLOW,
+        "text",
+        ctx._("Please describe the good deed in a few sentences (what you did, when, for whom)."),
+    )
+
+
+def _take_photos(ctx: Context) -> int:
+    photos = ctx.draft().setdefault("photos", [])
+    assert isinstance(photos, list)
+    photos.extend([ctx.message.channel, p.file_ref] for p in ctx.message.photos)
+    return len(ctx.message.photos)
+
+
+async def _on_text(ctx: Context) -> None:
+    added = _take_photos(ctx)
+    text = clean(ctx.message.text)
+    if not text:
+        ctx.reprompt(
+            ctx._("Photo received. Now please write a few words about the good deed.")
+            if added
+            else ctx._("Please write a few words about the good deed.")
+        )
+        return
+    ctx.draft()["text"] = text
+    await _after_text(ctx)
+
+
+async def _after_text(ctx: Context) -> None:
+    if ctx.draft().get("photos"):
+        await _ask_confirm(ctx)
+        return
+    ctx.ask(
+        FLOW,
+        "photo",
+        ctx._('Do you have a photo of it? Send it now, or choose "No photo".'),
+        (Choice("skip", ctx._("No photo")), _cancel_choice(ctx)),
+    )
+
+
+async def _on_photo(ctx: Context) -> None:
+    if ctx.choice == CANCEL:
+        await ctx.registry.require("huy").run(ctx, "")
+    elif _take_photos(ctx) or ctx.choice == "skip":
+        await _ask_confirm(ctx)
+    else:
+        ctx.reprompt(ctx._('Please send a photo, or choose "No photo".'))
+
+
+async def _household_text(ctx: Context, session: AsyncSession, household_id: object) -> str:
+    if household_id is None:
+        return ctx._("the community")
+    household = await require_own_household(session, _member_id(ctx), int(str(household_id)))
+    return household_label(household)
+
+
+async def _ask_confirm(ctx: Context) -> None:
+    draft = ctx.draft()
+    category = DeedCategory(str(draft["category"]))
+    photos = draft.get("photos") or []
+    summary = ctx._(
+        "Please check your good-deed report for {month}:\n"
+        "For: {household}\nKind: {category}\nWhat you did: {text}\nPhotos: {photos}\n"
+        "Send it?"
+    ).format(
+        month=ctx.month_text(_draft_month(ctx)),
+        household=await _household_text(ctx, ctx.session, draft.get("household_id")),
+        category=ctx._(DEED_CATEGORY_LABELS[category]),
+        text=draft["text"],
+        photos=len(photos) if isinstance(photos, list) else 0,
+    )
+    choices = (
+        Choice("send", ctx._("Send the report")),
+        Choice("rewrite", ctx._("Rewrite the description")),
+        _cancel_choice(ctx),
+    )
+    ctx.ask(FLOW, "confirm", summary, choices)
+
+
+async def _on_confirm(ctx: Context) -> None:
+    if ctx.choice == "rewrite":
+        _ask_text(ctx)
+    elif ctx.choice == CANCEL:
+        await ctx.registry.require("huy").run(ctx, "")
+    elif ctx.choice == "send":
+        await _send(ctx)
+    elif _take_photos(ctx):
+        await _ask_confirm(ctx)
+    else:
+        ctx.reprompt(ctx._(PICK_ONE))
+
+
+async def _send(ctx: Context) -> None:
+    draft = ctx.draft()
+    month = _draft_month(ctx)
+    household_id = draft.get("household_id")
+    photos = draft.get("photos") or []
+    assert isinstance(photos, list)
+    deed = DeedDraft(
+        month=month,
+        household_id=None if household_id is None else int(str(household_id)),
+        category=DeedCategory(str(draft["category"])),
+        text=str(draft["text"]),
+        photos=tuple((str(channel), str(ref)) for channel, ref in photos),
+    )
+    await record_deed(
+        ctx.session,
+        _member_id(ctx),
+        deed,
+        ctx.message.source_key,
+        ctx.now,
+        ctx.max_text_length,
+    )
+    count = len(await month_reports(ctx.session, _member_id(ctx), month))
+    ctx.finish()
+    assert ctx.member is not None
+    ctx.say(
+        ctx._(
+            "Thank you, comrade {name}! Your good deed for {month} is recorded "
+            "({count} this month). Send /toi to see your month."
+        ).format(name=ctx.member.full_name, month=ctx.month_text(month), count=count)
+    )
+
+
+def _report_label(ctx: Context, report: DeedView) -> str:
+    return f"{ctx.date_text(report.created_at)}: {shorten(report.text, 40)}"
+
+
+async def _ask_pick(ctx: Context) -> None:
+    reports = await month_reports(ctx.session, _member_id(ctx), ctx.month)
+    if not reports:
+        ctx.finish()
+        ctx.say(ctx._("You have no reports this month to change."))
+        return
+    choices = tuple(Choice(f"r:{r.id}", _report_label(ctx, r)) for r in reports)
+    prompt = (
+        ctx._("Which report do you want to change?")
+        if ctx.draft().get("mode") == "edit"
+        else ctx._("Which report do you want to withdraw?")
+    )
+    ctx.ask(FLOW, "pick", prompt, (*choices, _cancel_choice(ctx)))
+
+
+async def _on_pick(ctx: Context) -> None:
+    if ctx.choice == CANCEL:
+        await ctx.registry.require("huy").run(ctx, "")
+        return
+    if ctx.choice is None or not ctx.choice.startswith("r:"):
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    report_id = int(ctx.choice.removeprefix("r:"))
+    ctx.draft()["report_id"] = report_id
+    if ctx.draft().get("mode") == "edit":
+        ctx.ask(FLOW, "edit_text", ctx._("Please write the new description."))
+    else:
+        ctx.ask(
+            FLOW,
+            "withdraw_confirm",
+            ctx._("Withdraw this report? It will no longer count for {month}.").format(
+                month=ctx.month_text()
+            ),
+            (Choice("yes", ctx._("Yes, withdraw it")), Choice("no", ctx._("No, keep it"))),
+        )
+
+
+async def _on_edit_text(ctx: Context) -> None:
+    text = clean(ctx.message.text)
+    if not text:
+        ctx.reprompt(ctx._("Please write a few words about the good deed."))
+        return
+    await edit_deed(
+        ctx.session,
+        _member_id(ctx),
+        int(str(ctx.draft()["report_id"])),
+        text,
+        ctx.month,
+        ctx.now,
+        ctx.max_text_length,
+    )
+    ctx.finish()
+    ctx.say(ctx._("Your report has been changed."))
+
+
+async def _on_withdraw_confirm(ctx: Context) -> None:
+    if ctx.choice == "yes":
+        await withdraw_deed(
+            ctx.session, _member_id(ctx), int(str(ctx.draft()["report_id"])), ctx.month, ctx.now
+        )
+        ctx.finish()
+        ctx.say(ctx._("Your report has been withdrawn."))
+    elif ctx.choice == "no":
+        ctx.finish()
+        ctx.say(ctx._("All right, the report stays as it was."))
+    else:
+        ctx.reprompt(ctx._(PICK_ONE))
+
+
+STEPS = {
+    "action": _on_action,
+    "household": _on_household,
+    "category": _on_category,
+    "text": _on_text,
+    "photo": _on_photo,
+    "confirm": _on_confirm,
+    "pick": _on_pick,
+    "edit_text": _on_edit_text,
+    "withdraw_confirm": _on_withdraw_confirm,
+}

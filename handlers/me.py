@@ -1,0 +1,42 @@
+"""/toi: my month so far — pledge, reports, households helped."""
+
+from __future__ import annotations
+
+from bot.services.deeds import get_pledge, month_reports
+from bot.services.households import current_household_ids
+from bot.text import shorten
+from handlers.base import Context
+from handlers.labels import DEED_CATEGORY_LABELS
+
+
+async def show(ctx: Context, args: str) -> None:
+    """Summarise the member's current month."""
+    assert ctx.member is not None
+    member_id = ctx.member.id
+    pledge = await get_pledge(ctx.session, member_id, ctx.month)
+    reports = await month_reports(ctx.session, member_id, ctx.month)
+    household_ids = set(await current_household_ids(ctx.session, member_id))
+    helped = {r.household_id for r in reports if r.household_id in household_ids}
+    lines = [
+        ctx._("Comrade {name}, your month {month} so far:").format(
+            name=ctx.member.full_name, month=ctx.month_text()
+        ),
+        ctx._("Pledge: {text}").format(text=pledge.text)
+        if pledge is not None
+        else ctx._("Pledge: not yet made (send /dangky)"),
+        ctx._("Good deeds reported: {count}").format(count=len(reports)),
+    ]
+    for report in reports:
+        target = report.household_label or ctx._("the community")
+        lines.append(
+            f"• {ctx.date_text(report.created_at)} — {target} — "
+            f"{ctx._(DEED_CATEGORY_LABELS[report.category])}: {shorten(report.text, 80)}"
+        )
+    lines.append(
+        ctx._("Households helped this month: {helped} of {total}").format(
+            helped=len(helped), total=len(household_ids)
+        )
+    )
+    if not reports:
+        lines.append(ctx._("You have not reported a good deed this month yet: send /viectot."))
+    ctx.say("\n".join(lines))

@@ -1,0 +1,78 @@
+"""The one place every command and flow is registered. Order matters: it is the order of
+/trogiup and of the menu, and earlier commands win when free text could mean several."""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+from handlers import account, deed, households, me, pledge
+from handlers.base import Command, Flow, Registry
+
+
+def build_registry() -> Registry:
+    """All of chibo's commands and flows."""
+    registry = Registry()
+    registry.add(
+        Command(
+            ("viectot", "deed", "baocao", "report"),
+            deed.start,
+            N_("Report a good deed"),
+            phrases=("bao cao", "bao cao viec tot", "viec tot", "lam viec tot"),
+            starts_flow=True,
+            in_menu=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("dangky", "pledge"),
+            pledge.start,
+            N_("Pledge this month's good deed"),
+            phrases=("dang ky", "dang ky viec tot"),
+            starts_flow=True,
+            in_menu=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("ho", "households"),
+            households.show,
+            N_("My households"),
+            phrases=("ho cua toi", "ho phu trach", "cac ho", "ho gia dinh"),
+            in_menu=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("toi", "me"),
+            me.show,
+            N_("My month so far"),
+            phrases=("cua toi", "thang nay", "thang nay cua toi"),
+            in_menu=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("ngonngu", "language", "lang"),
+            account.language,
+            N_("Change language (Tiếng Việt / English)"),
+            phrases=("ngon ngu",),
+        )
+    )
+    registry.add(
+        Command(
+            ("trogiup", "help", "huongdan"),
+            account.help_,
+            N_("Help: what I can do"),
+            phrases=("tro giup", "giup", "giup do", "huong dan"),
+            for_strangers=True,
+            in_menu=True,
+        )
+    )
+    registry.add(Command(("huy", "cancel"), account.cancel, N_("Cancel what you are doing")))
+    registry.add(Command(("start", "batdau"), account.start, "", for_strangers=True))
+    registry.add(Command(("menu",), account.menu, "", phrases=("chao", "xin chao", "hi")))
+
+    registry.add_flow(Flow(deed.FLOW, deed.TITLE, deed.STEPS))
+    registry.add_flow(Flow(pledge.FLOW, pledge.TITLE, pledge.STEPS))
+    registry.add_flow(Flow("menu", account.MENU_TITLE, account.MENU_STEPS, light=True))
+    registry.add_flow(Flow("language", account.LANGUAGE_TITLE, account.LANGUAGE_STEPS, light=True))
+    return registry

@@ -1,0 +1,160 @@
+"""Routes one inbound message: commands first, then the flow under way, then free text."""
+
+from __future__ import annotations
+
+import re
+
+from bot.i18n import N_
+from bot.messages import Choice
+from bot.services.identity import looks_like_code
+from bot.text import clean, fold
+from handlers.base import Command, Context
+
+_COMMAND = re.compile(r"^/([^\s@]+)(?:@\S+)?\s*(.*)$", re.DOTALL)
+_NUMBER = re.compile(r"^(?:so\s*)?(\d{1,2})[.)]?$")
+_CANCEL_WORDS = frozenset({"huy", "cancel", "thoat", "dung lai", "huy bo"})
+
+STRANGER_TEXT = N_(
+    "Hello! This chat is not linked to a Party member yet.\n"
+    "Please send /start followed by the invite code your cell secretary gave you, "
+    "for example: /start AB12CD"
+)
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """("viectot", "rest") for "/viectot rest" or "/ViệcTốt@chibo_bot rest"; None otherwise."""
+    match = _COMMAND.match(text)
+    if match is None:
+        return None
+    return fold(match.group(1)), match.group(2).strip()
+
+
+def resolve_choice(text: str, choices: tuple[Choice, ...]) -> str | None:
+    """The key of the choice a typed reply means: its number, or its label with or without
+    tone marks (a unique prefix of at least three letters is enough)."""
+    folded = fold(text).strip(" .!")
+    if not folded:
+        return None
+    number = _NUMBER.match(folded)
+    if number is not None:
+        index = int(number.group(1)) - 1
+        return choices[index].key if 0 <= index < len(choices) else None
+    labels = [(fold(c.label), c.key) for c in choices]
+    for label, key in labels:
+        if folded == label:
+            return key
+    if len(folded) >= 3:
+        hits = [key for label, key in labels if label.startswith(folded) or f" {folded}" in label]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+async def route(ctx: Context) -> None:
+    """Handle `ctx.message`, adding replies and updating `ctx.state`."""
+    text = clean(ctx.message.text)
+    if len(text) > ctx.max_text_length:
+        ctx.reprompt(
+            ctx._(
+                "Your message is {length} characters long; I can take at most {limit}. "
+                "Please shorten it and send it again — nothing was lost."
+            ).format(length=len(text), limit=ctx.max_text_length)
+        )
+        return
+    parsed = parse_command(text)
+    if parsed is not None:
+        await _run_command(ctx, *parsed)
+    elif ctx.state is not None:
+        await _continue_flow(ctx, text)
+    elif ctx.member is None:
+        await _stranger(ctx, text)
+    else:
+        await _free_text(ctx, text)
+
+
+async def _run_command(ctx: Context, name: str, args: str) -> None:
+    command = ctx.registry.command(name)
+    if command is None:
+        ctx.say(
+            ctx._("I do not know the command /{name}. Send /trogiup to see what I can do.").format(
+                name=name
+            )
+        )
+        ctx.reprompt()
+        return
+    if ctx.member is None and not command.for_strangers:
+        ctx.say(ctx._(STRANGER_TEXT))
+        return
+    await run_command(ctx, command, args)
+
+
+async def run_command(ctx: Context, command: Command, args: str) -> None:
+    """Run `command`, keeping any flow under way unless the command itself ends it."""
+    before = ctx.state
+    if before is not None:
+        flow = ctx.registry.flows.get(before.flow)
+        if flow is None or flow.light:
+            ctx.finish()
+            before = None
+    if before is not None and command.starts_flow:
+        flow = ctx.registry.flows.get(before.flow)
+        title = ctx._(flow.title) if flow is not None else before.flow
+        ctx.reprompt(
+            ctx._(
+                "You are in the middle of {title}. Please finish it first, or send /huy to "
+                "cancel it."
+            ).format(title=title)
+        )
+        return
+    await command.run(ctx, args)
+    if before is not None and ctx.state is before:
+        ctx.reprompt(ctx._("We can go on where we were:"))
+
+
+async def _continue_flow(ctx: Context, text: str) -> None:
+    state = ctx.state
+    assert state is not None
+    flow = ctx.registry.flows.get(state.flow)
+    step = None if flow is None else flow.steps.get(state.step)
+    if step is None:
+        # A flow or step from an older version of the bot: start again rather than guess.
+        ctx.finish()
+        ctx.say(ctx._("Sorry, I lost track of what we were doing. Please start again."))
+        return
+    folded = fold(text)
+    if folded in _CANCEL_WORDS and ctx.message.choice is None:
+        await ctx.registry.require("huy").run(ctx, "")
+        return
+    keys = {c.key for c in state.choices}
+    if ctx.message.choice is not None:
+        if ctx.message.choice not in keys:
+            ctx.reprompt(ctx._("That button belongs to an earlier question."))
+            return
+        ctx.choice = ctx.message.choice
+    elif state.choices and text:
+        ctx.choice = resolve_choice(text, state.choices)
+    await step(ctx)
+
+
+async def _stranger(ctx: Context, text: str) -> None:
+    start = ctx.registry.command("start")
+    if start is not None and looks_like_code(text):
+        await start.run(ctx, text)
+    else:
+        ctx.say(ctx._(STRANGER_TEXT))
+
+
+async def _free_text(ctx: Context, text: str) -> None:
+    if ctx.message.choice is not None:
+        ctx.say(ctx._("That button belongs to an earlier question."))
+    command = ctx.registry.by_phrase(fold(text).strip(" .!?")) if text else None
+    if command is None and (ctx.message.photos or ctx.message.document):
+        command = ctx.registry.command("viectot") if ctx.message.photos else None
+    if command is not None:
+        await run_command(ctx, command, "")
+        return
+    if ctx.message.document is not None:
+        ctx.say(ctx._("Thank you, but I cannot use this file here."))
+    elif text and ctx.message.choice is None:
+        ctx.say(ctx._("Sorry, I did not understand that."))
+    await ctx.registry.require("menu").run(ctx, "")

@@ -1,0 +1,54 @@
+"""SQLAlchemy 2 typed ORM: every table chibo stores. No business rules live here."""
+
+from models.access import AuditEntry, InviteCode
+from models.base import Base
+from models.chat import ConversationState, ProcessedMessage
+from models.deed import DeedCategory, DeedPhoto, DeedReport, Pledge
+from models.household import (
+    Assignment,
+    Household,
+    HouseholdCategory,
+    HouseholdCategoryLink,
+    HouseholdProgress,
+    ProgressFlag,
+)
+from models.member import (
+    Channel,
+    ChatAddress,
+    Member,
+    Membership,
+    MemberStatus,
+    MemberStatusChange,
+    Role,
+    RoleKind,
+)
+from models.org import CellType, Organisation, OrgKind
+
+__all__ = [
+    "Assignment",
+    "AuditEntry",
+    "Base",
+    "CellType",
+    "Channel",
+    "ChatAddress",
+    "ConversationState",
+    "DeedCategory",
+    "DeedPhoto",
+    "DeedReport",
+    "Household",
+    "HouseholdCategory",
+    "HouseholdCategoryLink",
+    "HouseholdProgress",
+    "InviteCode",
+    "Member",
+    "MemberStatus",
+    "MemberStatusChange",
+    "Membership",
+    "OrgKind",
+    "Organisation",
+    "Pledge",
+    "ProgressFlag",
+    "ProcessedMessage",
+    "Role",
+    "RoleKind",
+]
