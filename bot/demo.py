@@ -217,9 +217,7 @@ async def _past_deeds(
             if month == this_month and member_id == demo_member_id:
                 continue  # the newcomer's own report this month is theirs to make
             category, text = rng.choice(data.DEED_TEXTS)
-            target: int | None = (
-                rng.choice(households) if category != "environment" else None
-            )
+            target: int | None = rng.choice(households) if category != "environment" else None
             created = datetime.combine(month + timedelta(days=rng.randint(2, 18)), now.timetz())
             number += 1
             session.add(

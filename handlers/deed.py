@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.i18n import N_
 from bot.messages import Choice
 from bot.services.deeds import (
@@ -21,7 +19,11 @@ from bot.services.deeds import (
     record_deed,
     withdraw_deed,
 )
-from bot.services.households import my_households, require_own_household
+from bot.services.households import (
+    current_household_ids,
+    my_households,
+    require_own_household,
+)
 from bot.text import clean, shorten
 from handlers.base import Context
 from handlers.labels import DEED_CATEGORY_LABELS
@@ -111,6 +113,9 @@ async def _on_household(ctx: Context) -> None:
     else:
         ctx.reprompt(ctx._(PICK_ONE))
         return
+    if ctx.draft().get("category") and ctx.draft().get("text"):
+        await _ask_confirm(ctx)  # re-chosen after a reassignment: the rest is already there
+        return
     choices = tuple(
         Choice(f"cat:{category.value}", ctx._(label))
         for category, label in DEED_CATEGORY_LABELS.items()
@@ -162,7 +167,7 @@ async def _on_text(ctx: Context) -> None:
 
 
 async def _after_text(ctx: Context) -> None:
-    if ctx.draft().get("photos"):
+    if ctx.draft().get("photos") or ctx.draft().get("photo_asked"):
         await _ask_confirm(ctx)
         return
     ctx.ask(
@@ -177,19 +182,35 @@ async def _on_photo(ctx: Context) -> None:
     if ctx.choice == CANCEL:
         await ctx.registry.require("huy").run(ctx, "")
     elif _take_photos(ctx) or ctx.choice == "skip":
+        ctx.draft()["photo_asked"] = True
         await _ask_confirm(ctx)
     else:
         ctx.reprompt(ctx._('Please send a photo, or choose "No photo".'))
 
 
-async def _household_text(ctx: Context, session: AsyncSession, household_id: object) -> str:
+async def _household_still_mine(ctx: Context) -> bool:
+    """False (and the household question asked again) when the chosen household was
+    reassigned while the member was writing."""
+    household_id = ctx.draft().get("household_id")
+    if household_id is None or int(str(household_id)) in await current_household_ids(
+        ctx.session, _member_id(ctx)
+    ):
+        return True
+    ctx.say(ctx._("That household is no longer assigned to you. Your text is kept."))
+    await _ask_household(ctx)
+    return False
+
+
+async def _household_text(ctx: Context, household_id: object) -> str:
     if household_id is None:
         return ctx._("the community")
-    household = await require_own_household(session, _member_id(ctx), int(str(household_id)))
+    household = await require_own_household(ctx.session, _member_id(ctx), int(str(household_id)))
     return household_label(household)
 
 
 async def _ask_confirm(ctx: Context) -> None:
+    if not await _household_still_mine(ctx):
+        return
     draft = ctx.draft()
     category = DeedCategory(str(draft["category"]))
     photos = draft.get("photos") or []
@@ -199,7 +220,7 @@ async def _ask_confirm(ctx: Context) -> None:
         "Send it?"
     ).format(
         month=ctx.month_text(_draft_month(ctx)),
-        household=await _household_text(ctx, ctx.session, draft.get("household_id")),
+        household=await _household_text(ctx, draft.get("household_id")),
         category=ctx._(DEED_CATEGORY_LABELS[category]),
         text=draft["text"],
         photos=len(photos) if isinstance(photos, list) else 0,
@@ -226,6 +247,8 @@ async def _on_confirm(ctx: Context) -> None:
 
 
 async def _send(ctx: Context) -> None:
+    if not await _household_still_mine(ctx):
+        return
     draft = ctx.draft()
     month = _draft_month(ctx)
     household_id = draft.get("household_id")

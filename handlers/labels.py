@@ -11,7 +11,7 @@ DEED_CATEGORY_LABELS: dict[DeedCategory, str] = {
     DeedCategory.HEALTH_EDUCATION: N_("Health, schooling"),
     DeedCategory.ENVIRONMENT: N_("Roads, environment, public works"),
     DeedCategory.SECURITY: N_("Security and order"),
-    DeedCategory.OTHER: N_("Something else"),
+    DeedCategory.OTHER: N_("Other"),
 }
 
 HOUSEHOLD_CATEGORY_LABELS: dict[HouseholdCategory, str] = {

@@ -74,6 +74,9 @@ async def route(ctx: Context) -> None:
 
 async def _run_command(ctx: Context, name: str, args: str) -> None:
     command = ctx.registry.command(name)
+    if ctx.member is None and (command is None or not command.for_strangers):
+        ctx.say(ctx._(STRANGER_TEXT))
+        return
     if command is None:
         ctx.say(
             ctx._("I do not know the command /{name}. Send /trogiup to see what I can do.").format(
@@ -81,9 +84,6 @@ async def _run_command(ctx: Context, name: str, args: str) -> None:
             )
         )
         ctx.reprompt()
-        return
-    if ctx.member is None and not command.for_strangers:
-        ctx.say(ctx._(STRANGER_TEXT))
         return
     await run_command(ctx, command, args)
 

@@ -167,7 +167,7 @@ async def month_reports(session: AsyncSession, member_id: int, month: date) -> l
         )
         .order_by(DeedReport.created_at, DeedReport.id)
     )
-    pairs = list(rows.tuples())
+    pairs = [(report, household) for report, household in rows]
     photo_counts: dict[int, int] = {}
     if pairs:
         for deed_id in await session.scalars(

@@ -1,0 +1,176 @@
+"""Fixtures: a fresh migrated database per test (SQLite always, PostgreSQL when
+TEST_DATABASE_URL is set), a controllable clock, and a chat against the real dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings, async_database_url
+from bot.db import make_engine, make_sessionmaker, migrate
+from bot.dispatcher import Dispatcher
+from models import Base, HouseholdCategory
+from tests import factories
+from tests.dialog import Chat
+from tests.factories import Cell, FakeClock
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _run_sync(coro: Coroutine[Any, Any, None]) -> None:
+    """Run session-wide setup in its own thread: the asking test's loop may be running."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coro).result()
+
+
+def _postgres_url() -> str | None:
+    raw = os.environ.get("TEST_DATABASE_URL")
+    return async_database_url(raw) if raw else None
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+
+    async def build() -> None:
+        engine = make_engine(f"sqlite+aiosqlite:///{path}")
+        await migrate(engine)
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        await engine.dispose()
+
+    _run_sync(build())
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[tuple[str, str]]:
+    """A schema of its own in TEST_DATABASE_URL, migrated once, dropped at the end."""
+    url = _postgres_url()
+    if url is None:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    schema = f"chibo_test_{uuid.uuid4().hex[:10]}"
+
+    async def run(create: bool) -> None:
+        admin = make_engine(url)
+        async with admin.begin() as conn:
+            if create:
+                await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            else:
+                await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        await admin.dispose()
+        if create:
+            engine = _postgres_engine(url, schema)
+            await migrate(engine)
+            await engine.dispose()
+
+    _run_sync(run(create=True))
+    yield url, schema
+    _run_sync(run(create=False))
+
+
+def _postgres_engine(url: str, schema: str) -> AsyncEngine:
+    return make_engine(url, connect_args={"server_settings": {"search_path": schema}})
+
+
+@pytest.fixture(params=BACKENDS)
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """A fresh, migrated database for this test."""
+    if request.param == "sqlite":
+        path = tmp_path / "chibo.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    else:
+        url, schema = request.getfixturevalue("postgres_schema")
+        engine = _postgres_engine(url, schema)
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions on the test database."""
+    return make_sessionmaker(engine)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock standing at 10:00 on 15/11/2026 in Hà Nội, moved only by the test."""
+    return FakeClock(datetime(2026, 11, 15, 3, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Settings as a fresh install has them (Vietnamese), never read from a developer's .env."""
+    return Settings(_env_file=None, database_url="sqlite+aiosqlite://", language="vi")
+
+
+@pytest.fixture
+def dispatcher(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, clock: FakeClock
+) -> Dispatcher:
+    """The real dispatcher and handlers on the test database."""
+    return Dispatcher(sessionmaker, settings, clock)
+
+
+@pytest.fixture
+def chat(dispatcher: Dispatcher) -> Chat:
+    """A console-like chat whose id is not linked to anyone yet."""
+    return Chat(dispatcher, chat_id="chat-1")
+
+
+@pytest.fixture
+async def cell(sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock) -> Cell:
+    """A cell with Xiên (5 households, chat "chat-1" not yet linked) and Mai (2 households,
+    linked as "chat-mai"), and an invite code XEN234 for Xiên."""
+    now = clock.now()
+    async with sessionmaker() as session, session.begin():
+        tree = await factories.commune_with_cell(session)
+        xien = await factories.member(session, tree.cell_id, "Lò Văn Xiên", "0912345678", now)
+        mai = await factories.member(session, tree.cell_id, "Hà Thị Mai", "0987654321", now)
+        tree.members = {"xien": xien.id, "mai": mai.id}
+        for number, head in enumerate(
+            ("Lò Văn Pành", "Quàng Thị Ún", "Lường Văn Sơn", "Cầm Thị Hoa", "Tòng Văn Khánh"),
+            start=1,
+        ):
+            home = await factories.household(
+                session,
+                tree.commune_id,
+                f"PK-{number:02d}",
+                head,
+                now,
+                member_id=xien.id,
+                categories=(HouseholdCategory.POOR,) if number == 1 else (),
+            )
+            tree.households[head] = home.id
+        for number, head in enumerate(("Vì Văn Dũng", "Lò Thị Nga"), start=6):
+            home = await factories.household(
+                session, tree.commune_id, f"PK-{number:02d}", head, now, member_id=mai.id
+            )
+            tree.households[head] = home.id
+        await factories.invite(session, xien.id, "XEN234", now)
+        await factories.link(session, mai.id, "chat-mai", now)
+    return tree
+
+
+@pytest.fixture
+async def xien(chat: Chat, cell: Cell) -> Chat:
+    """Xiên's chat, linked through his invite code."""
+    reply = await chat.send("/start XEN234")
+    assert "Lò Văn Xiên" in reply
+    return chat

@@ -1,0 +1,66 @@
+"""A fake channel that records a transcript, and dialog helpers that read like chats."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from bot.channels.console import render
+from bot.dispatcher import Dispatcher
+from bot.messages import Attachment, InboundMessage, OutboundMessage
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Chat:
+    """One person's chat with the bot through the real dispatcher."""
+
+    dispatcher: Dispatcher
+    chat_id: str
+    channel: str = "console"
+    transcript: list[tuple[str, str]] = field(default_factory=list)
+    last: list[OutboundMessage] = field(default_factory=list)
+
+    async def send(
+        self,
+        text: str = "",
+        *,
+        choice: str | None = None,
+        photos: tuple[str, ...] = (),
+        message_id: str | None = None,
+    ) -> str:
+        """Send a message; returns every reply rendered as the console shows it."""
+        message = InboundMessage(
+            channel=self.channel,
+            chat_id=self.chat_id,
+            user_id=self.chat_id,
+            message_id=message_id or str(next(_ids)),
+            text=text,
+            choice=choice,
+            photos=tuple(Attachment(file_ref=p) for p in photos),
+        )
+        self.transcript.append(("you", text or choice or f"[photos {photos}]"))
+        self.last = await self.dispatcher.handle(message)
+        rendered = "\n\n".join(render(reply) for reply in self.last)
+        self.transcript.append(("bot", rendered))
+        return rendered
+
+    def choice_key(self, label_part: str) -> str:
+        """The key of the offered choice whose label contains `label_part` (as a button tap)."""
+        for reply in reversed(self.last):
+            for choice in reply.choices:
+                if label_part in choice.label:
+                    return choice.key
+        raise AssertionError(f"no choice containing {label_part!r} in {self.last}")
+
+    async def tap(self, label_part: str) -> str:
+        """Press the button whose label contains `label_part`."""
+        return await self.send(choice=self.choice_key(label_part))
+
+
+async def verify_dialog(chat: Chat, turns: list[tuple[str, str]]) -> None:
+    """Send each text and check the reply contains the expected fragment."""
+    for said, expected in turns:
+        reply = await chat.send(said)
+        assert expected in reply, f"after {said!r} expected {expected!r} in:\n{reply}"

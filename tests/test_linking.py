@@ -1,0 +1,81 @@
+"""Linking a chat to a member by invite code; what strangers may learn."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dispatcher import Dispatcher
+from bot.services.identity import issue_invite
+from models import ChatAddress
+from tests.dialog import Chat, verify_dialog
+from tests.factories import Cell, FakeClock
+
+
+async def test_member_links_with_invite_code_and_is_greeted_by_name(
+    chat: Chat, cell: Cell
+) -> None:
+    reply = await chat.send("/start XEN234")
+    assert "Chào mừng đồng chí Lò Văn Xiên" in reply
+    assert "Chi bộ bản Test" in reply
+    assert "/viectot" in reply  # the help that follows tells what to do next
+    assert "Tháng này của tôi" in reply
+
+
+async def test_code_typed_in_lower_case_with_spaces_links(chat: Chat, cell: Cell) -> None:
+    assert "Lò Văn Xiên" in await chat.send("/start xen 234")
+
+
+async def test_stranger_can_just_type_the_code(chat: Chat, cell: Cell) -> None:
+    assert "Lò Văn Xiên" in await chat.send("xen234")
+
+
+async def test_code_works_once(dispatcher: Dispatcher, chat: Chat, cell: Cell) -> None:
+    await chat.send("/start XEN234")
+    other = Chat(dispatcher, chat_id="someone-else")
+    reply = await other.send("/start XEN234")
+    assert "đã dùng hoặc đã hết hạn" in reply
+    assert "Xiên" not in reply
+
+
+async def test_expired_code_is_refused(chat: Chat, cell: Cell, clock: FakeClock) -> None:
+    clock.advance(days=31)
+    assert "đã hết hạn" in await chat.send("/start XEN234")
+
+
+async def test_wrong_code_is_refused_politely(chat: Chat, cell: Cell) -> None:
+    reply = await chat.send("/start ZZZZZZ")
+    assert "Mã không đúng" in reply
+
+
+async def test_stranger_learns_only_how_to_link(chat: Chat, cell: Cell) -> None:
+    for attempt in ("/ho", "/toi", "/viectot", "/dangky", "bao cao", "xin chào", "/tonghop"):
+        reply = await chat.send(attempt)
+        assert "/start" in reply, attempt
+        for secret in ("Pành", "PK-01", "Xiên", "Mai", "hộ nghèo"):
+            assert secret not in reply, (attempt, secret)
+
+
+async def test_linked_chat_cannot_be_relinked_to_someone_else(
+    dispatcher: Dispatcher, cell: Cell, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    mai = Chat(dispatcher, chat_id="chat-mai")
+    await verify_dialog(mai, [("/start XEN234", "đã liên kết với đồng chí Hà Thị Mai")])
+    async with sessionmaker() as session:
+        addresses = await session.scalar(select(func.count()).select_from(ChatAddress))
+    assert addresses == 1  # Mai's chat only; Xiên's code is still unspent
+
+
+async def test_one_member_may_link_two_chats(
+    dispatcher: Dispatcher,
+    chat: Chat,
+    cell: Cell,
+    clock: FakeClock,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await chat.send("/start XEN234")
+    async with sessionmaker() as session, session.begin():
+        code = (await issue_invite(session, cell.members["xien"], clock.now())).code
+    second = Chat(dispatcher, chat_id="xien-zalo", channel="zalo")
+    assert "Lò Văn Xiên" in await second.send(f"/start {code}")
+    assert "5 hộ" in await second.send("/ho")
