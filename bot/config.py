@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Language = Literal["vi", "en"]
@@ -37,7 +37,6 @@ class Settings(BaseSettings):
     language: Language = "vi"
     log_level: str = "INFO"
     max_text_length: int = Field(default=2000, ge=100, le=4000)
-    telegram_bot_token: SecretStr | None = None
 
     @field_validator("database_url")
     @classmethod

@@ -196,14 +196,12 @@ async def _past_deeds(
     this_month = month_start(today)
     months = [previous_month(previous_month(this_month)), previous_month(this_month)]
     pairs = list(
-        (
-            await session.execute(
-                select(Assignment.member_id, Assignment.household_id)
-                .join(Member, Member.id == Assignment.member_id)
-                .where(Member.phone.like("091200000%"))
-                .order_by(Assignment.id)
-            )
-        ).tuples()
+        await session.execute(
+            select(Assignment.member_id, Assignment.household_id)
+            .join(Member, Member.id == Assignment.member_id)
+            .where(Member.phone.like("091200000%"))
+            .order_by(Assignment.id)
+        )
     )
     demo_member_id = await session.scalar(select(Member.id).where(Member.phone == MEMBER_PHONE))
     by_member: dict[int, list[int]] = {}
