@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
+from bot.app import StartupError, run_bot
 from bot.channels.console import CHANNEL, run_shell
 from bot.clock import SystemClock, local_today
 from bot.config import Settings, get_settings
@@ -55,6 +59,9 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
         help=_("act as the member with this phone (default: a stranger)"),
     )
     commands.add_parser("migrate", help=_("bring the database schema up to date"))
+    commands.add_parser(
+        "run", help=_("run the bot on the configured messengers (TELEGRAM_BOT_TOKEN) until Ctrl-C")
+    )
     return parser
 
 
@@ -125,9 +132,35 @@ async def _migrate(settings: Settings) -> int:
     return 0
 
 
+async def _run(settings: Settings) -> int:
+    try:
+        await run_bot(settings)
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _settings_or_explain() -> Settings | None:
+    try:
+        return get_settings()
+    except ValidationError as error:
+        t = translator(os.environ.get("LANGUAGE", "vi"))
+        print(t.gettext("The settings (environment or .env) have a problem:"), file=sys.stderr)
+        for problem in error.errors():
+            where = ".".join(str(part) for part in problem["loc"]).upper() or "-"
+            # Our own validators raise ValueError(msgid): show those in the reader's language.
+            cause = problem.get("ctx", {}).get("error")
+            message = t.gettext(str(cause)) if isinstance(cause, ValueError) else problem["msg"]
+            print(f"  {where}: {message}", file=sys.stderr)
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `chibo` console script."""
-    settings = get_settings()
+    settings = _settings_or_explain()
+    if settings is None:
+        return 2
     args = build_parser(translator(settings.language)).parse_args(argv)
     if args.database_url:
         settings = Settings(**{**settings.model_dump(), "database_url": args.database_url})
@@ -139,5 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command == "migrate":
         return asyncio.run(_migrate(settings))
+    if args.command == "run":
+        return asyncio.run(_run(settings))
     seed = args.command == "demo"
     return asyncio.run(_shell(settings, args.phone, seed, not getattr(args, "no_shell", False)))

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.i18n import N_
 
 Language = Literal["vi", "en"]
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./chibo.db"
+_TELEGRAM_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
 
 
 def async_database_url(url: str) -> str:
@@ -38,10 +43,30 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     max_text_length: int = Field(default=2000, ge=100, le=4000)
 
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
         return async_database_url(value)
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _posix_language(cls, value: object) -> object:
+        # LANGUAGE is also GNU gettext's variable ("en_US:en", "vi_VN"): take the first of its
+        # languages that chibo speaks, and Vietnamese when none is.
+        if not isinstance(value, str) or value in ("vi", "en"):
+            return value
+        for part in value.split(":"):
+            code = part.split("_")[0].split(".")[0].lower()
+            if code in ("vi", "en"):
+                return code
+        return "vi"
 
     @field_validator("timezone")
     @classmethod
@@ -49,8 +74,37 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ValueError(N_("TIMEZONE is not a known time zone")) from exc
         return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not _TELEGRAM_TOKEN.fullmatch(value.get_secret_value().strip()):
+            raise ValueError(
+                N_(
+                    "TELEGRAM_BOT_TOKEN does not look like a token from @BotFather "
+                    "(digits, a colon, then letters)"
+                )
+            )
+        return SecretStr(value.get_secret_value().strip())
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url:
+            secret = self.telegram_webhook_secret
+            if secret is None or not _WEBHOOK_SECRET.fullmatch(secret.get_secret_value()):
+                raise ValueError(
+                    N_(
+                        "TELEGRAM_WEBHOOK_URL is set, so TELEGRAM_WEBHOOK_SECRET must be 16-256 "
+                        "characters of A-Z, a-z, 0-9, _ and -"
+                    )
+                )
+            if not self.telegram_webhook_url.startswith("https://"):
+                raise ValueError(N_("TELEGRAM_WEBHOOK_URL must start with https://"))
+        return self
 
     @property
     def tz(self) -> ZoneInfo:

@@ -23,6 +23,15 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class SharedContact:
+    """A phone number shared with the bot; `is_own` only when it is the sender's own number
+    (Telegram's contact button), never for a forwarded card of somebody else."""
+
+    phone: str
+    is_own: bool
+
+
+@dataclass(frozen=True)
 class InboundMessage:
     """Something a person sent: text, a chosen option, photos or a document.
 
@@ -37,6 +46,8 @@ class InboundMessage:
     choice: str | None = None
     photos: tuple[Attachment, ...] = ()
     document: Attachment | None = None
+    contact: SharedContact | None = None
+    unsupported: bool = False  # a sticker, voice note, location...: content we cannot use
     display_name: str = ""
 
     @property
@@ -53,3 +64,5 @@ class OutboundMessage:
     choices: tuple[Choice, ...] = field(default_factory=tuple)
     photo: Attachment | None = None
     document: Attachment | None = None
+    # The label of a "share my phone number" button, on channels that have one.
+    request_contact_label: str = ""

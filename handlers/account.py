@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import LANGUAGES, N_, translator
 from bot.messages import Choice
-from bot.services.identity import cell_name, link_by_code
+from bot.services.identity import cell_name, link_by_code, link_by_phone
 from bot.text import fold
 from handlers.base import Context
 from handlers.router import STRANGER_TEXT, run_command
@@ -13,7 +13,8 @@ LANGUAGE_LABELS = {"vi": "Tiếng Việt", "en": "English"}
 
 
 async def start(ctx: Context, args: str) -> None:
-    """/start CODE: link this chat to the member the code was issued for."""
+    """/start CODE (or a shared phone number): link this chat to a member."""
+    contact = ctx.message.contact
     if ctx.member is not None:
         ctx.say(
             ctx._("This chat is already linked to comrade {name}. Send /trogiup for help.").format(
@@ -21,12 +22,25 @@ async def start(ctx: Context, args: str) -> None:
             )
         )
         return
-    if not args:
-        ctx.say(ctx._(STRANGER_TEXT))
+    if contact is not None and not contact.is_own:
+        ctx.say_to_stranger(
+            ctx._(
+                "I can only link you with your own phone number: please press the button "
+                "below instead of sending somebody's contact."
+            )
+        )
         return
-    member = await link_by_code(
-        ctx.session, ctx.message.channel, ctx.message.chat_id, args, ctx.now
-    )
+    if contact is not None:
+        member = await link_by_phone(
+            ctx.session, ctx.message.channel, ctx.message.chat_id, contact.phone, ctx.now
+        )
+    elif args:
+        member = await link_by_code(
+            ctx.session, ctx.message.channel, ctx.message.chat_id, args, ctx.now
+        )
+    else:
+        ctx.say_to_stranger(ctx._(STRANGER_TEXT))
+        return
     ctx.member = member
     if member.language:
         ctx.t = translator(member.language)
@@ -41,7 +55,7 @@ async def start(ctx: Context, args: str) -> None:
 async def help_(ctx: Context, args: str) -> None:
     """/trogiup: what the person can do here."""
     if ctx.member is None:
-        ctx.say(ctx._(STRANGER_TEXT))
+        ctx.say_to_stranger(ctx._(STRANGER_TEXT))
         return
     lines = [ctx._("What you can send me:")]
     for command in ctx.registry.commands:

@@ -63,6 +63,14 @@ class Context:
         """Add a reply."""
         self.replies.append(OutboundMessage(text=text, choices=choices))
 
+    def say_to_stranger(self, text: str) -> None:
+        """Add a reply for someone not linked yet, offering to share their phone number."""
+        self.replies.append(
+            OutboundMessage(
+                text=text, request_contact_label=self._("Share my phone number to link")
+            )
+        )
+
     def ask(self, flow: str, step: str, prompt: str, choices: tuple[Choice, ...] = ()) -> None:
         """Move to `step` of `flow` (keeping its draft) and ask `prompt`."""
         data = self.state.data if self.state is not None and self.state.flow == flow else {}

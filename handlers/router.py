@@ -61,6 +61,14 @@ async def route(ctx: Context) -> None:
             ).format(length=len(text), limit=ctx.max_text_length)
         )
         return
+    if ctx.message.unsupported:
+        ctx.reprompt(
+            ctx._("Sorry, I cannot read this kind of message. Please send text or a photo.")
+        )
+        return
+    if ctx.message.contact is not None:
+        await ctx.registry.require("start").run(ctx, "")
+        return
     parsed = parse_command(text)
     if parsed is not None:
         await _run_command(ctx, *parsed)
@@ -75,7 +83,7 @@ async def route(ctx: Context) -> None:
 async def _run_command(ctx: Context, name: str, args: str) -> None:
     command = ctx.registry.command(name)
     if ctx.member is None and (command is None or not command.for_strangers):
-        ctx.say(ctx._(STRANGER_TEXT))
+        ctx.say_to_stranger(ctx._(STRANGER_TEXT))
         return
     if command is None:
         ctx.say(
@@ -141,7 +149,7 @@ async def _stranger(ctx: Context, text: str) -> None:
     if start is not None and looks_like_code(text):
         await start.run(ctx, text)
     else:
-        ctx.say(ctx._(STRANGER_TEXT))
+        ctx.say_to_stranger(ctx._(STRANGER_TEXT))
 
 
 async def _free_text(ctx: Context, text: str) -> None:

@@ -92,6 +92,36 @@ async def link_by_code(
     return member
 
 
+async def link_by_phone(
+    session: AsyncSession, channel: str, external_id: str, raw_phone: str, now: datetime
+) -> Member:
+    """Link this chat to the member whose roster phone is the one the person shared."""
+    try:
+        phone = normalise_phone(raw_phone)
+    except InvalidPhoneError as exc:
+        raise InvalidInputError(N_("{phone} is not a phone number."), phone=raw_phone) from exc
+    member = await session.scalar(select(Member).where(Member.phone == phone))
+    if member is None or member.status is MemberStatus.TRANSFERRED_OUT:
+        raise NotFoundError(
+            N_(
+                "Your phone number is not on any cell's list. Please ask your cell secretary "
+                "for an invite code, then send /start CODE."
+            )
+        )
+    await attach_address(session, member, channel, external_id, now)
+    record_audit(
+        session,
+        at=now,
+        actor_member_id=member.id,
+        action="link_chat",
+        subject_type="member",
+        subject_id=member.id,
+        channel=channel,
+        via="shared_phone",
+    )
+    return member
+
+
 async def attach_address(
     session: AsyncSession, member: Member, channel: str, external_id: str, now: datetime
 ) -> None:

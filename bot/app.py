@@ -1,0 +1,122 @@
+"""`chibo run`: wires database, dispatcher, channels, scheduler and HTTP server, then waits
+for SIGINT/SIGTERM and stops everything in reverse order."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import AsyncExitStack
+from urllib.parse import urlparse
+
+from sqlalchemy import text
+from telegram.error import InvalidToken, NetworkError
+
+from bot.channels.telegram import CommandMenu, TelegramChannel, WebhookConfig
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.db import make_engine, make_sessionmaker, migrate
+from bot.dispatcher import Dispatcher
+from bot.i18n import LANGUAGES, translator
+from bot.scheduler import build_scheduler
+from bot.webserver import WebhookRoute, WebServer, build_app
+from handlers.base import Registry
+
+log = logging.getLogger(__name__)
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class StartupError(Exception):
+    """chibo cannot start; the message says why in the reader's language."""
+
+
+def command_menu(registry: Registry) -> CommandMenu:
+    """Telegram's command menu: Vietnamese for everyone, English for English-language apps."""
+    by_language: dict[str, list[tuple[str, str]]] = {}
+    for language in LANGUAGES:
+        t = translator(language)
+        entries = [(c.names[0], t.gettext(c.summary)) for c in registry.commands if c.summary]
+        by_language["" if language == "vi" else language] = entries
+    return CommandMenu(by_language=dict(by_language))
+
+
+def _telegram(settings: Settings, dispatcher: Dispatcher) -> TelegramChannel:
+    assert settings.telegram_bot_token is not None
+    webhook = None
+    if settings.telegram_webhook_url and settings.telegram_webhook_secret:
+        webhook = WebhookConfig(
+            url=settings.telegram_webhook_url,
+            secret=settings.telegram_webhook_secret.get_secret_value(),
+        )
+    return TelegramChannel(
+        settings.telegram_bot_token.get_secret_value(),
+        dispatcher.handle,
+        api_url=settings.telegram_api_url,
+        webhook=webhook,
+        menu=command_menu(dispatcher.registry),
+    )
+
+
+async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Serve every configured channel until `stop` is set (or SIGINT/SIGTERM arrives)."""
+    t = translator(settings.language)
+    if settings.telegram_bot_token is None:
+        raise StartupError(
+            t.gettext(
+                "No messenger is configured. Put TELEGRAM_BOT_TOKEN=<token from @BotFather> in "
+                ".env (see .env.example), or try the bot without one: chibo demo"
+            )
+        )
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    engine = make_engine(settings.database_url)
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(engine.dispose)
+        await migrate(engine)
+        sessionmaker = make_sessionmaker(engine)
+        clock = SystemClock()
+        dispatcher = Dispatcher(sessionmaker, settings, clock)
+        telegram = _telegram(settings, dispatcher)
+        try:
+            await telegram.start()
+        except InvalidToken as error:
+            raise StartupError(
+                t.gettext("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather.")
+            ) from error
+        except NetworkError as error:
+            raise StartupError(
+                t.gettext(
+                    "Cannot reach the Telegram Bot API ({error}). Check the network."
+                ).format(error=error)
+            ) from error
+        stack.push_async_callback(telegram.stop)
+        scheduler = build_scheduler(sessionmaker, clock, settings.timezone)
+        scheduler.start()
+        stack.callback(scheduler.shutdown, wait=False)
+        if telegram.webhook is not None:
+
+            async def healthy() -> bool:
+                try:
+                    async with engine.connect() as conn:
+                        await conn.execute(text("SELECT 1"))
+                except Exception:  # any failure means unhealthy; the probe must not crash
+                    log.exception("health check failed")
+                    return False
+                return True
+
+            route = WebhookRoute(
+                path=urlparse(telegram.webhook.url).path or "/",
+                secret_header=TELEGRAM_SECRET_HEADER,
+                secret=telegram.webhook.secret,
+                feed=telegram.feed,
+            )
+            server = WebServer(build_app([route], healthy), settings.http_host, settings.http_port)
+            await server.start()
+            stack.push_async_callback(server.stop)
+        print(t.gettext("chibo is running. Press Ctrl-C to stop."), flush=True)
+        await stop.wait()
+        log.info("stopping")
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(signum)

@@ -1,0 +1,171 @@
+"""The Telegram channel on python-telegram-bot: polling or webhook, one neutral handler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.telegram.convert import (
+    CHANNEL,
+    REMOVE_KEYBOARD,
+    choice_keyboard,
+    contact_keyboard,
+    split_text,
+    to_inbound,
+)
+from bot.channels.telegram.ordering import PerChatUpdateProcessor
+from bot.messages import InboundMessage, OutboundMessage
+
+log = logging.getLogger(__name__)
+
+Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+CAPTION_LIMIT = 1024
+
+
+@dataclass(frozen=True)
+class CommandMenu:
+    """The commands shown in Telegram's menu, per language code ("" = everyone else)."""
+
+    by_language: dict[str, Sequence[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """Webhook mode: Telegram posts to `url`; requests must carry `secret`."""
+
+    url: str
+    secret: str
+
+
+class TelegramChannel:
+    """Receives Telegram updates, hands neutral messages to `handle`, sends the replies."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        token: str,
+        handle: Handle,
+        *,
+        api_url: str | None = None,
+        webhook: WebhookConfig | None = None,
+        menu: CommandMenu | None = None,
+        poll_timeout: int = 10,
+    ) -> None:
+        self.handle = handle
+        self.webhook = webhook
+        self.menu = menu
+        self.poll_timeout = poll_timeout
+        builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(api_url or DEFAULT_API_URL)
+            .concurrent_updates(PerChatUpdateProcessor())
+            .connection_pool_size(64)
+        )
+        if webhook is not None:
+            builder = builder.updater(None)
+        self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+
+    async def start(self) -> None:
+        """Check the token (getMe), publish the menu, and start receiving updates."""
+        await self.application.initialize()
+        if self.menu is not None:
+            await self._publish_menu(self.menu)
+        await self.application.start()
+        if self.webhook is not None:
+            await self.application.bot.set_webhook(
+                url=self.webhook.url,
+                secret_token=self.webhook.secret,
+                allowed_updates=["message", "callback_query"],
+            )
+        else:
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(
+                timeout=self.poll_timeout,
+                allowed_updates=["message", "callback_query"],
+            )
+        log.info("telegram: started as @%s", self.application.bot.username)
+
+    async def stop(self) -> None:
+        """Stop receiving, finish the updates in hand, close connections."""
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def feed(self, payload: dict[str, Any]) -> None:
+        """Queue an update that arrived by webhook."""
+        update = Update.de_json(payload, self.application.bot)
+        await self.application.update_queue.put(update)
+
+    async def _publish_menu(self, menu: CommandMenu) -> None:
+        for language, commands in menu.by_language.items():
+            await self.application.bot.set_my_commands(
+                [BotCommand(name, description[:256]) for name, description in commands],
+                language_code=language or None,
+            )
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer()  # stop the button's spinner at once
+            except TelegramError:
+                log.warning("telegram: could not answer callback %s", update.callback_query.id)
+        inbound = to_inbound(update)
+        if inbound is None:
+            return
+        replies = await self.handle(inbound)
+        # After a link attempt the "share my phone" keyboard has done its job: hide it, unless
+        # the answer offers it again.
+        linking = inbound.contact is not None or inbound.text.startswith("/start")
+        await self.send(int(inbound.chat_id), replies, hide_contact_keyboard=linking)
+
+    async def send(
+        self,
+        chat_id: int,
+        replies: Sequence[OutboundMessage],
+        *,
+        hide_contact_keyboard: bool = False,
+    ) -> None:
+        """Send replies in order: long texts split on line ends, choices as buttons."""
+        bot = self.application.bot
+        for reply in replies:
+            if reply.photo is not None:
+                await bot.send_photo(
+                    chat_id, reply.photo.file_ref, caption=reply.text[:CAPTION_LIMIT] or None
+                )
+                continue
+            if reply.document is not None:
+                await bot.send_document(
+                    chat_id,
+                    reply.document.file_ref,
+                    filename=reply.document.file_name or None,
+                    caption=reply.text[:CAPTION_LIMIT] or None,
+                )
+                continue
+            chunks = split_text(reply.text) or ["…"]
+            for index, chunk in enumerate(chunks):
+                last = index == len(chunks) - 1
+                markup: Any = None
+                if last and reply.choices:
+                    markup = choice_keyboard(reply.choices)
+                elif last and reply.request_contact_label:
+                    markup = contact_keyboard(reply.request_contact_label)
+                elif hide_contact_keyboard:
+                    markup = REMOVE_KEYBOARD
+                    hide_contact_keyboard = False
+                await bot.send_message(chat_id, chunk, reply_markup=markup)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram: error while handling %r", update, exc_info=context.error)

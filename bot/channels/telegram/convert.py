@@ -1,0 +1,119 @@
+"""Telegram <-> neutral messages: updates in, texts split and buttons built out."""
+
+from __future__ import annotations
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ChatType, MessageLimit
+
+from bot.messages import Attachment, Choice, InboundMessage, SharedContact
+
+CHANNEL = "telegram"
+CALLBACK_DATA_LIMIT = 64  # bytes, UTF-8
+
+
+def to_inbound(update: Update) -> InboundMessage | None:
+    """The neutral message for a private-chat update; None for anything we do not serve
+    (group chats, edits, channel posts, service messages)."""
+    chat = update.effective_chat
+    user = update.effective_user
+    if chat is None or user is None or chat.type != ChatType.PRIVATE or user.is_bot:
+        return None
+    if update.callback_query is not None:
+        query = update.callback_query
+        return InboundMessage(
+            channel=CHANNEL,
+            chat_id=str(chat.id),
+            user_id=str(user.id),
+            message_id=f"cb:{query.id}",
+            choice=query.data or "",
+            display_name=user.full_name,
+        )
+    message = update.message
+    if message is None:
+        return None
+    photos: tuple[Attachment, ...] = ()
+    if message.photo:
+        largest = max(message.photo, key=lambda size: size.width * size.height)
+        photos = (Attachment(file_ref=largest.file_id),)
+    document = None
+    if message.document is not None:
+        document = Attachment(
+            file_ref=message.document.file_id,
+            file_name=message.document.file_name or "",
+            mime_type=message.document.mime_type or "",
+        )
+    contact = None
+    if message.contact is not None:
+        # Only the contact button sends the sender's own card with their own user id; a
+        # forwarded or typed card of somebody else has another user id or none.
+        contact = SharedContact(
+            phone=message.contact.phone_number,
+            is_own=message.contact.user_id == user.id,
+        )
+    text = message.text or message.caption or ""
+    unsupported = not (text or photos or document or contact)
+    return InboundMessage(
+        channel=CHANNEL,
+        chat_id=str(chat.id),
+        user_id=str(user.id),
+        message_id=str(message.message_id),
+        text=text,
+        photos=photos,
+        document=document,
+        contact=contact,
+        unsupported=unsupported,
+        display_name=user.full_name,
+    )
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """`text` in chunks of at most `limit` characters, cut at line ends where possible."""
+    chunks: list[str] = []
+    current: str | None = None
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single line longer than a message: cut it hard
+            if current is not None:
+                chunks.append(current)
+                current = None
+            chunks.append(line[:limit])
+            line = line[limit:]
+        if current is None:
+            current = line
+        elif len(current) + 1 + len(line) <= limit:
+            current = f"{current}\n{line}"
+        else:
+            chunks.append(current)
+            current = line
+    if current is not None:
+        chunks.append(current)
+    # Telegram refuses blank messages, so whitespace-only pieces are dropped.
+    return [chunk for chunk in chunks if chunk.strip()]
+
+
+def choice_keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:
+    """One button a row, so long Vietnamese labels stay readable on a small phone."""
+    for choice in choices:
+        if len(choice.key.encode("utf-8")) > CALLBACK_DATA_LIMIT:
+            raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {choice.key!r}")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(choice.label, callback_data=choice.key)] for choice in choices]
+    )
+
+
+def contact_keyboard(label: str) -> ReplyKeyboardMarkup:
+    """A one-button keyboard that shares the person's own phone number."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(label, request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+REMOVE_KEYBOARD = ReplyKeyboardRemove()

@@ -1,0 +1,267 @@
+"""A fake Telegram Bot API on 127.0.0.1: enough of the real protocol for python-telegram-bot's
+polling loop and send methods, with helpers to play the users' side."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
+
+
+@dataclass
+class Sent:
+    """One message the bot sent."""
+
+    method: str
+    chat_id: int
+    text: str
+    params: dict[str, Any]
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback data) of the inline keyboard, in order."""
+        markup = self.params.get("reply_markup") or {}
+        return [
+            (button["text"], button.get("callback_data", ""))
+            for row in markup.get("inline_keyboard", [])
+            for button in row
+        ]
+
+    @property
+    def asks_for_contact(self) -> bool:
+        """Whether it shows a "share my phone number" keyboard."""
+        markup = self.params.get("reply_markup") or {}
+        return any(b.get("request_contact") for row in markup.get("keyboard", []) for b in row)
+
+
+@dataclass
+class FakeTelegram:
+    """The server and its recorded state."""
+
+    token: str = TOKEN
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    sent: list[Sent] = field(default_factory=list)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    port: int = 0
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _runner: web.AppRunner | None = None
+
+    @property
+    def base_url(self) -> str:
+        """What to give `ApplicationBuilder.base_url` (the token is appended)."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def start(self) -> None:
+        """Serve on a free loopback port."""
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+
+    async def stop(self) -> None:
+        """Release long polls and close."""
+        async with self._changed:
+            self._changed.notify_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- the users' side -------------------------------------------------------------------
+
+    async def push(self, update: dict[str, Any]) -> None:
+        """Queue an update for the bot's next getUpdates."""
+        update["update_id"] = next(self._ids)
+        async with self._changed:
+            self.updates.append(update)
+            self._changed.notify_all()
+
+    def message(self, user_id: int, **content: Any) -> dict[str, Any]:
+        """A private message from `user_id` with the given fields (text, photo, contact...)."""
+        message = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": f"U{user_id}"},
+            "from": {"id": user_id, "is_bot": False, "first_name": f"U{user_id}"},
+            **content,
+        }
+        text = content.get("text", "")
+        if text.startswith("/"):
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
+        return {"message": message}
+
+    async def says(self, user_id: int, text: str) -> None:
+        """The user types `text`."""
+        await self.push(self.message(user_id, text=text))
+
+    async def taps(self, user_id: int, data: str) -> None:
+        """The user presses an inline button carrying `data`."""
+        await self.push(
+            {
+                "callback_query": {
+                    "id": str(next(self._ids)),
+                    "from": {"id": user_id, "is_bot": False, "first_name": f"U{user_id}"},
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": {
+                        "message_id": next(self._ids),
+                        "date": int(time.time()),
+                        "chat": {"id": user_id, "type": "private"},
+                        "text": "…",
+                    },
+                }
+            }
+        )
+
+    async def sends_photo(self, user_id: int, file_id: str, caption: str = "") -> None:
+        """The user sends a photo (Telegram sends several sizes; the largest is last)."""
+        sizes = [
+            {"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90, "height": 67},
+            {"file_id": file_id, "file_unique_id": "b", "width": 1280, "height": 960},
+        ]
+        content: dict[str, Any] = {"photo": sizes}
+        if caption:
+            content["caption"] = caption
+        await self.push(self.message(user_id, **content))
+
+    async def shares_contact(self, user_id: int, phone: str, contact_user_id: int | None) -> None:
+        """The user sends a contact card (their own via the button, or somebody's)."""
+        contact: dict[str, Any] = {"phone_number": phone, "first_name": "X"}
+        if contact_user_id is not None:
+            contact["user_id"] = contact_user_id
+        await self.push(self.message(user_id, contact=contact))
+
+    async def wait_sent(self, chat_id: int, count: int, within: float = 10) -> list[Sent]:
+        """The first `count` messages sent to `chat_id`, waiting for them to arrive."""
+
+        def ready() -> bool:
+            return len([s for s in self.sent if s.chat_id == chat_id]) >= count
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(ready), within)
+        return [s for s in self.sent if s.chat_id == chat_id][:count]
+
+    async def wait_text(
+        self, chat_id: int, fragment: str, after: int = 0, within: float = 10
+    ) -> Sent:
+        """The first message to `chat_id`, from index `after` on, containing `fragment`."""
+
+        def found() -> Sent | None:
+            return next((s for s in self.to(chat_id)[after:] if fragment in s.text), None)
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: found() is not None), within)
+        sent = found()
+        assert sent is not None
+        return sent
+
+    def to(self, chat_id: int) -> list[Sent]:
+        """Everything sent to `chat_id` so far."""
+        return [s for s in self.sent if s.chat_id == chat_id]
+
+    # --- the Bot API side ------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params = await _params(request)
+        self.calls.append((method, params))
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            return _error(404, "Not Found: method not found")
+        result = await handler(params)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": 999,
+            "is_bot": True,
+            "first_name": "Chibo",
+            "username": "chibo_test_bot",
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        async with self._changed:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            if not self.updates and timeout:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), timeout)
+            return list(self.updates[: int(params.get("limit") or 100)])
+
+    async def _record(self, method: str, params: dict[str, Any], text: str) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        async with self._changed:
+            self.sent.append(Sent(method, chat_id, text, params))
+            self._changed.notify_all()
+        return {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "text": text,
+        }
+
+    async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._record("sendMessage", params, str(params["text"]))
+
+    async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._record("sendPhoto", params, str(params.get("caption", "")))
+
+    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._record("sendDocument", params, str(params.get("caption", "")))
+
+    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+
+async def _params(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        raw: dict[str, Any] = await request.json()
+    else:
+        form = await request.post()
+        raw = {key: value for key, value in form.items() if isinstance(value, str)}
+    params: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, str) and value[:1] in "[{":
+            try:
+                params[key] = json.loads(value)
+                continue
+            except json.JSONDecodeError:
+                pass
+        params[key] = value
+    return params
+
+
+def _error(code: int, description: str, retry_after: int | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return web.json_response(body, status=code)
