@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.i18n import N_, Translator, translator
+from bot.i18n import N_, translator
 from bot.messages import InboundMessage, OutboundMessage
 from bot.services.conversation import load_state, save_state
 from bot.services.errors import DomainError
@@ -23,6 +23,7 @@ from models import ProcessedMessage
 
 log = logging.getLogger(__name__)
 
+WRITE_RACE_ATTEMPTS = 2
 CRASH_TEXT = N_(
     "Sorry, something went wrong on my side and your last message was not saved. "
     "Please send it again in a moment."
@@ -46,29 +47,36 @@ class Dispatcher:
 
     async def handle(self, message: InboundMessage) -> list[OutboundMessage]:
         """Process `message` once and return what to send back (nothing for a redelivery)."""
-        now = self.clock.now()
         t = translator(self.settings.language)
-        try:
-            async with self.sessionmaker() as session, session.begin():
-                if await self._seen_before(session, message, now):
+        for attempt in range(1, WRITE_RACE_ATTEMPTS + 1):
+            try:
+                return await self._handle_once(message)
+            except DomainError as error:
+                return await self._refusal(message, error)
+            except IntegrityError:
+                if await self._was_processed(message):
+                    log.info("duplicate delivery of %s ignored", message.source_key)
                     return []
-                ctx = await self._context(session, message, now)
-                t = ctx.t
-                await route(ctx)
-                if ctx.member is not None:
-                    t = ctx.t
-                await save_state(session, message.channel, message.chat_id, ctx.state, now)
-            return ctx.replies
-        except DomainError as error:
-            return await self._refusal(message, error, t)
-        except IntegrityError:
-            if await self._was_processed(message):
-                log.info("duplicate delivery of %s ignored", message.source_key)
-                return []
-            log.exception("integrity error while handling %s", message.source_key)
-        except Exception:
-            log.exception("handler failed for %s: %r", message.source_key, message)
+                if attempt < WRITE_RACE_ATTEMPTS:
+                    # Another message of the same chat wrote first (e.g. both created the
+                    # chat's state): everything was rolled back, so handling again is safe.
+                    log.info("write race on %s; handling it again", message.source_key)
+                    continue
+                log.exception("integrity error while handling %s", message.source_key)
+            except Exception:
+                log.exception("handler failed for %s: %r", message.source_key, message)
+            break
         return [OutboundMessage(t.gettext(CRASH_TEXT))]
+
+    async def _handle_once(self, message: InboundMessage) -> list[OutboundMessage]:
+        now = self.clock.now()
+        async with self.sessionmaker() as session, session.begin():
+            if await self._seen_before(session, message, now):
+                return []
+            ctx = await self._context(session, message, now)
+            await route(ctx)
+            await save_state(session, message.channel, message.chat_id, ctx.state, now)
+        return ctx.replies
 
     async def _context(
         self, session: AsyncSession, message: InboundMessage, now: datetime
@@ -84,7 +92,7 @@ class Dispatcher:
             now=now,
             max_text_length=self.settings.max_text_length,
             registry=self.registry,
-            state=await load_state(session, message.channel, message.chat_id),
+            state=await load_state(session, message.channel, message.chat_id, lock=True),
         )
 
     async def _seen_before(
@@ -121,14 +129,14 @@ class Dispatcher:
             )
         return found is not None
 
-    async def _refusal(
-        self, message: InboundMessage, error: DomainError, t: Translator
-    ) -> list[OutboundMessage]:
+    async def _refusal(self, message: InboundMessage, error: DomainError) -> list[OutboundMessage]:
         """The error in the reader's words, then the pending question again (nothing was lost:
         the whole message was rolled back, so the chat is where it was before it)."""
-        replies = [OutboundMessage(error.render(t))]
         async with self.sessionmaker() as session:
+            member = await member_for_address(session, message.channel, message.chat_id)
             state = await load_state(session, message.channel, message.chat_id)
+        t = translator((member.language if member else None) or self.settings.language)
+        replies = [OutboundMessage(error.render(t))]
         if state is not None and state.prompt:
             replies.append(OutboundMessage(state.prompt, state.choices))
         return replies

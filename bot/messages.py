@@ -11,6 +11,7 @@ class Choice:
 
     key: str
     label: str
+    aliases: tuple[str, ...] = ()  # other words that pick it, folded ("co", "ok", "dong y")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from bot.i18n import LANGUAGES, N_, translator
 from bot.messages import Choice
-from bot.services.identity import cell_name, link_by_code, link_by_phone
+from bot.services.identity import (
+    cell_name,
+    link_by_code,
+    link_by_phone,
+    too_many_failed_links,
+)
 from bot.text import fold
 from handlers.base import Context
 from handlers.router import STRANGER_TEXT, run_command
@@ -35,9 +40,20 @@ async def start(ctx: Context, args: str) -> None:
             ctx.session, ctx.message.channel, ctx.message.chat_id, contact.phone, ctx.now
         )
     elif args:
-        member = await link_by_code(
-            ctx.session, ctx.message.channel, ctx.message.chat_id, args, ctx.now
-        )
+        channel, chat_id = ctx.message.channel, ctx.message.chat_id
+        if await too_many_failed_links(ctx.session, channel, chat_id, ctx.now):
+            ctx.say(ctx._("Too many wrong codes from this chat. Please try again in an hour."))
+            return
+        found = await link_by_code(ctx.session, channel, chat_id, args, ctx.now)
+        if found is None:
+            ctx.say_to_stranger(
+                ctx._(
+                    "This code cannot be used: it is wrong, already used or expired. Please "
+                    "check it, or ask your cell secretary for a new one."
+                )
+            )
+            return
+        member = found
     else:
         ctx.say_to_stranger(ctx._(STRANGER_TEXT))
         return
@@ -73,7 +89,12 @@ async def cancel(ctx: Context, args: str) -> None:
         ctx.say(ctx._("There is nothing to cancel."))
         return
     ctx.finish()
-    ctx.say(ctx._("Cancelled. Nothing was saved. Send /trogiup to see what I can do."))
+    ctx.say(
+        ctx._(
+            "Cancelled. What you had saved before stays as it was. Send /trogiup to see what "
+            "I can do."
+        )
+    )
 
 
 async def language(ctx: Context, args: str) -> None:
@@ -103,6 +124,10 @@ async def menu(ctx: Context, args: str) -> None:
 
 
 async def _menu_picked(ctx: Context) -> None:
+    if ctx.message.photos:  # a photo after the menu: the start of a report, keep it
+        ctx.finish()
+        await run_command(ctx, ctx.registry.require("viectot"), "")
+        return
     if ctx.choice is not None and ctx.choice.startswith("cmd:"):
         command = ctx.registry.command(ctx.choice.removeprefix("cmd:"))
     else:

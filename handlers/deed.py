@@ -19,13 +19,14 @@ from bot.services.deeds import (
     record_deed,
     withdraw_deed,
 )
+from bot.services.errors import NotFoundError
 from bot.services.households import (
     current_household_ids,
     my_households,
     require_own_household,
 )
 from bot.text import clean, shorten
-from handlers.base import Context
+from handlers.base import Context, StepHandler
 from handlers.labels import DEED_CATEGORY_LABELS
 from models import DeedCategory
 
@@ -34,6 +35,8 @@ TITLE = N_("a good-deed report")
 COMMUNITY = "community"
 CANCEL = "cancel"
 PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
+YES_WORDS = ("co", "ok", "oke", "dong y", "vang", "yes", "u", "gui", "gui di", "duoc")
+NO_WORDS = ("khong", "ko", "no", "thoi khong")
 
 
 def _cancel_choice(ctx: Context) -> Choice:
@@ -145,20 +148,29 @@ def _ask_text(ctx: Context) -> None:
     )
 
 
-def _take_photos(ctx: Context) -> int:
+def _take_photos(ctx: Context) -> None:
     photos = ctx.draft().setdefault("photos", [])
     assert isinstance(photos, list)
     photos.extend([ctx.message.channel, p.file_ref] for p in ctx.message.photos)
-    return len(ctx.message.photos)
+
+
+def _keeping_photos(step: StepHandler) -> StepHandler:
+    """A report step that first keeps any photo that came with the message, whatever the
+    step expects (albums arrive as several messages; photos come when they come)."""
+
+    async def run(ctx: Context) -> None:
+        _take_photos(ctx)
+        await step(ctx)
+
+    return run
 
 
 async def _on_text(ctx: Context) -> None:
-    added = _take_photos(ctx)
     text = clean(ctx.message.text)
     if not text:
         ctx.reprompt(
             ctx._("Photo received. Now please write a few words about the good deed.")
-            if added
+            if ctx.message.photos
             else ctx._("Please write a few words about the good deed.")
         )
         return
@@ -181,7 +193,7 @@ async def _after_text(ctx: Context) -> None:
 async def _on_photo(ctx: Context) -> None:
     if ctx.choice == CANCEL:
         await ctx.registry.require("huy").run(ctx, "")
-    elif _take_photos(ctx) or ctx.choice == "skip":
+    elif ctx.message.photos or ctx.choice == "skip":
         ctx.draft()["photo_asked"] = True
         await _ask_confirm(ctx)
     else:
@@ -226,7 +238,7 @@ async def _ask_confirm(ctx: Context) -> None:
         photos=len(photos) if isinstance(photos, list) else 0,
     )
     choices = (
-        Choice("send", ctx._("Send the report")),
+        Choice("send", ctx._("Send the report"), YES_WORDS),
         Choice("rewrite", ctx._("Rewrite the description")),
         _cancel_choice(ctx),
     )
@@ -240,7 +252,7 @@ async def _on_confirm(ctx: Context) -> None:
         await ctx.registry.require("huy").run(ctx, "")
     elif ctx.choice == "send":
         await _send(ctx)
-    elif _take_photos(ctx):
+    elif ctx.message.photos:
         await _ask_confirm(ctx)
     else:
         ctx.reprompt(ctx._(PICK_ONE))
@@ -251,6 +263,19 @@ async def _send(ctx: Context) -> None:
         return
     draft = ctx.draft()
     month = _draft_month(ctx)
+    if month != ctx.month and not draft.get("month_confirmed"):
+        # Begun last month, sent this month: the member says which month the deed counts for.
+        ctx.ask(
+            FLOW,
+            "month",
+            ctx._("A new month has begun. Which month does this good deed count for?"),
+            (
+                Choice(f"m:{month.isoformat()}", ctx.month_text(month)),
+                Choice(f"m:{ctx.month.isoformat()}", ctx.month_text()),
+                _cancel_choice(ctx),
+            ),
+        )
+        return
     household_id = draft.get("household_id")
     photos = draft.get("photos") or []
     assert isinstance(photos, list)
@@ -278,6 +303,16 @@ async def _send(ctx: Context) -> None:
             "({count} this month). Send /toi to see your month."
         ).format(name=ctx.member.full_name, month=ctx.month_text(month), count=count)
     )
+
+
+async def _on_month(ctx: Context) -> None:
+    if ctx.choice == CANCEL:
+        await ctx.registry.require("huy").run(ctx, "")
+    elif ctx.choice is not None and ctx.choice.startswith("m:"):
+        ctx.draft().update(month=ctx.choice.removeprefix("m:"), month_confirmed=True)
+        await _send(ctx)
+    else:
+        ctx.reprompt(ctx._(PICK_ONE))
 
 
 def _report_label(ctx: Context, report: DeedView) -> str:
@@ -317,7 +352,10 @@ async def _on_pick(ctx: Context) -> None:
             ctx._("Withdraw this report? It will no longer count for {month}.").format(
                 month=ctx.month_text()
             ),
-            (Choice("yes", ctx._("Yes, withdraw it")), Choice("no", ctx._("No, keep it"))),
+            (
+                Choice("yes", ctx._("Yes, withdraw it"), YES_WORDS),
+                Choice("no", ctx._("No, keep it"), NO_WORDS),
+            ),
         )
 
 
@@ -326,25 +364,33 @@ async def _on_edit_text(ctx: Context) -> None:
     if not text:
         ctx.reprompt(ctx._("Please write a few words about the good deed."))
         return
-    await edit_deed(
-        ctx.session,
-        _member_id(ctx),
-        int(str(ctx.draft()["report_id"])),
-        text,
-        ctx.month,
-        ctx.now,
-        ctx.max_text_length,
-    )
+    try:
+        await edit_deed(
+            ctx.session,
+            _member_id(ctx),
+            int(str(ctx.draft()["report_id"])),
+            text,
+            ctx.month,
+            ctx.now,
+            ctx.max_text_length,
+        )
+    except NotFoundError as error:  # e.g. the month ended while the member was typing
+        ctx.finish()
+        ctx.say(error.render(ctx.t))
+        return
     ctx.finish()
     ctx.say(ctx._("Your report has been changed."))
 
 
 async def _on_withdraw_confirm(ctx: Context) -> None:
     if ctx.choice == "yes":
-        await withdraw_deed(
-            ctx.session, _member_id(ctx), int(str(ctx.draft()["report_id"])), ctx.month, ctx.now
-        )
+        report_id = int(str(ctx.draft()["report_id"]))
         ctx.finish()
+        try:
+            await withdraw_deed(ctx.session, _member_id(ctx), report_id, ctx.month, ctx.now)
+        except NotFoundError as error:
+            ctx.say(error.render(ctx.t))
+            return
         ctx.say(ctx._("Your report has been withdrawn."))
     elif ctx.choice == "no":
         ctx.finish()
@@ -354,12 +400,13 @@ async def _on_withdraw_confirm(ctx: Context) -> None:
 
 
 STEPS = {
-    "action": _on_action,
-    "household": _on_household,
-    "category": _on_category,
-    "text": _on_text,
-    "photo": _on_photo,
-    "confirm": _on_confirm,
+    "action": _keeping_photos(_on_action),
+    "household": _keeping_photos(_on_household),
+    "category": _keeping_photos(_on_category),
+    "text": _keeping_photos(_on_text),
+    "photo": _keeping_photos(_on_photo),
+    "confirm": _keeping_photos(_on_confirm),
+    "month": _keeping_photos(_on_month),
     "pick": _on_pick,
     "edit_text": _on_edit_text,
     "withdraw_confirm": _on_withdraw_confirm,

@@ -55,6 +55,7 @@ def build_registry() -> Registry:
             account.language,
             N_("Change language (Tiếng Việt / English)"),
             phrases=("ngon ngu",),
+            starts_flow=True,
         )
     )
     registry.add(
@@ -69,7 +70,9 @@ def build_registry() -> Registry:
     )
     registry.add(Command(("huy", "cancel"), account.cancel, N_("Cancel what you are doing")))
     registry.add(Command(("start", "batdau"), account.start, "", for_strangers=True))
-    registry.add(Command(("menu",), account.menu, "", phrases=("chao", "xin chao", "hi")))
+    registry.add(
+        Command(("menu",), account.menu, "", phrases=("chao", "xin chao", "hi"), starts_flow=True)
+    )
 
     registry.add_flow(Flow(deed.FLOW, deed.TITLE, deed.STEPS))
     registry.add_flow(Flow(pledge.FLOW, pledge.TITLE, pledge.STEPS))

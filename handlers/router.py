@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from bot.i18n import N_
 from bot.messages import Choice
@@ -12,7 +13,11 @@ from handlers.base import Command, Context
 
 _COMMAND = re.compile(r"^/([^\s@]+)(?:@\S+)?\s*(.*)$", re.DOTALL)
 _NUMBER = re.compile(r"^(?:so\s*)?(\d{1,2})[.)]?$")
-_CANCEL_WORDS = frozenset({"huy", "cancel", "thoat", "dung lai", "huy bo"})
+_CANCEL_WORDS = frozenset({"huy", "cancel", "thoat", "thoi", "dung lai", "huy bo"})
+# A flow left untouched this long is dropped (with a word to the person) rather than resumed:
+# a reply days later is more likely a new matter than the answer to the old question.
+STALE_AFTER = timedelta(days=2)
+LIGHT_STALE_AFTER = timedelta(hours=1)
 
 STRANGER_TEXT = N_(
     "Hello! This chat is not linked to a Party member yet.\n"
@@ -43,6 +48,9 @@ def resolve_choice(text: str, choices: tuple[Choice, ...]) -> str | None:
     for label, key in labels:
         if folded == label:
             return key
+    for choice in choices:
+        if folded in choice.aliases:
+            return choice.key
     if len(folded) >= 3:
         hits = [key for label, key in labels if label.startswith(folded) or f" {folded}" in label]
         if len(hits) == 1:
@@ -52,6 +60,7 @@ def resolve_choice(text: str, choices: tuple[Choice, ...]) -> str | None:
 
 async def route(ctx: Context) -> None:
     """Handle `ctx.message`, adding replies and updating `ctx.state`."""
+    _drop_stale_or_orphan_flow(ctx)
     text = clean(ctx.message.text)
     if len(text) > ctx.max_text_length:
         ctx.reprompt(
@@ -78,6 +87,27 @@ async def route(ctx: Context) -> None:
         await _stranger(ctx, text)
     else:
         await _free_text(ctx, text)
+
+
+def _drop_stale_or_orphan_flow(ctx: Context) -> None:
+    state = ctx.state
+    if state is None:
+        return
+    if ctx.member is None:  # unlinked (e.g. transferred out) mid-flow: nothing to resume
+        ctx.finish()
+        return
+    flow = ctx.registry.flows.get(state.flow)
+    light = flow is None or flow.light
+    age = ctx.now - state.updated_at if state.updated_at is not None else timedelta(0)
+    if age > (LIGHT_STALE_AFTER if light else STALE_AFTER):
+        ctx.finish()
+        if not light and flow is not None:
+            ctx.say(
+                ctx._(
+                    "You left {title} unfinished on {date}; it was too long ago, so I set it "
+                    "aside. Nothing from it was saved."
+                ).format(title=ctx._(flow.title), date=ctx.date_text(state.updated_at or ctx.now))
+            )
 
 
 async def _run_command(ctx: Context, name: str, args: str) -> None:

@@ -1,6 +1,6 @@
 """SQLAlchemy 2 typed ORM: every table chibo stores. No business rules live here."""
 
-from models.access import AuditEntry, InviteCode
+from models.access import AuditEntry, FailedLink, InviteCode
 from models.base import Base
 from models.chat import ConversationState, ProcessedMessage
 from models.deed import DeedCategory, DeedPhoto, DeedReport, Pledge
@@ -35,6 +35,7 @@ __all__ = [
     "DeedCategory",
     "DeedPhoto",
     "DeedReport",
+    "FailedLink",
     "Household",
     "HouseholdCategory",
     "HouseholdCategoryLink",

@@ -24,6 +24,18 @@ class InviteCode(Base):
     used_at: Mapped[datetime | None]
 
 
+class FailedLink(Base):
+    """A wrong, used or expired invite code tried from a chat; too many in an hour block it."""
+
+    __tablename__ = "failed_links"
+    __table_args__ = (Index("ix_failed_links_chat", "channel", "external_chat_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_chat_id: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
+
+
 class AuditEntry(Base):
     """Who changed, viewed or exported what, and when."""
 

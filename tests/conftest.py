@@ -47,9 +47,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     async def build() -> None:
         engine = make_engine(f"sqlite+aiosqlite:///{path}")
         await migrate(engine)
-        async with engine.connect() as conn:
-            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        await engine.dispose()
+        await engine.dispose()  # closing the last connection checkpoints the WAL into the file
 
     _run_sync(build())
     return path

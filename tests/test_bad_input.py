@@ -50,7 +50,7 @@ async def test_help_mid_report_answers_then_resumes(xien: Chat) -> None:
     await verify_dialog(xien, [("/viectot", "Chọn"), ("2", "loại việc")])
     reply = await xien.send("/trogiup")
     assert "/viectot" in reply
-    assert "Ta tiếp tục việc đang làm dở" in reply
+    assert "Mời đồng chí tiếp tục" in reply
     assert "Đó là loại việc gì?" in reply
     assert "mô tả" in await xien.send("1")
 

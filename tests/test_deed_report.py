@@ -147,7 +147,7 @@ async def test_cancel_saves_nothing(
     xien: Chat, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     await verify_dialog(
-        xien, [("/viectot", "Chọn"), ("1", "loại việc"), ("hủy", "Đã hủy, chưa có gì được lưu")]
+        xien, [("/viectot", "Chọn"), ("1", "loại việc"), ("hủy", "Đã hủy việc đang làm dở")]
     )
     assert await _reports(sessionmaker) == []
     assert "Không có việc gì" in await xien.send("/huy")

@@ -19,7 +19,7 @@ async def test_member_links_with_invite_code_and_is_greeted_by_name(
     assert "Chào mừng đồng chí Lò Văn Xiên" in reply
     assert "Chi bộ bản Test" in reply
     assert "/viectot" in reply  # the help that follows tells what to do next
-    assert "Tháng này của tôi" in reply
+    assert "Việc tốt tháng này của tôi" in reply
 
 
 async def test_code_typed_in_lower_case_with_spaces_links(chat: Chat, cell: Cell) -> None:
@@ -34,18 +34,18 @@ async def test_code_works_once(dispatcher: Dispatcher, chat: Chat, cell: Cell) -
     await chat.send("/start XEN234")
     other = Chat(dispatcher, chat_id="someone-else")
     reply = await other.send("/start XEN234")
-    assert "đã dùng hoặc đã hết hạn" in reply
+    assert "Mã này không dùng được" in reply
     assert "Xiên" not in reply
 
 
 async def test_expired_code_is_refused(chat: Chat, cell: Cell, clock: FakeClock) -> None:
     clock.advance(days=31)
-    assert "đã hết hạn" in await chat.send("/start XEN234")
+    assert "Mã này không dùng được" in await chat.send("/start XEN234")
 
 
 async def test_wrong_code_is_refused_politely(chat: Chat, cell: Cell) -> None:
     reply = await chat.send("/start ZZZZZZ")
-    assert "Mã không đúng" in reply
+    assert "Mã này không dùng được" in reply
 
 
 async def test_stranger_learns_only_how_to_link(chat: Chat, cell: Cell) -> None:

@@ -16,7 +16,7 @@ async def test_pledge_in_two_steps_then_change_it(
     await verify_dialog(
         xien,
         [
-            ("dang ky", "Tháng 11/2026 đồng chí đăng ký làm việc tốt gì?"),
+            ("dang ky", "Đồng chí đăng ký làm việc tốt gì trong tháng 11/2026?"),
             ("Giúp hộ ông Pành làm chuồng trại", "Đã lưu đăng ký tháng 11/2026"),
             ("/toi", "Đăng ký: Giúp hộ ông Pành làm chuồng trại"),
             ("/dangky", "Đăng ký tháng 11/2026 của đồng chí: Giúp hộ ông Pành"),
@@ -43,7 +43,7 @@ async def test_my_month_counts_households_helped(xien: Chat) -> None:
     for said in ("/viectot", "bao cao them", "cong dong", "4", "Việc hai", "1", "1"):
         await xien.send(said)
     reply = await xien.send("/toi")
-    assert "Tháng 11/2026 của đồng chí Lò Văn Xiên" in reply
+    assert "Kết quả tháng 11/2026 của đồng chí Lò Văn Xiên" in reply
     assert "Số việc tốt đã báo cáo: 2" in reply
     assert "15/11/2026 — Lò Văn Pành (PK-01)" in reply
     assert "— cộng đồng —" in reply

@@ -10,11 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatcher import Dispatcher
+from bot.services.errors import InvalidInputError
 from bot.services.roster import assign_household, change_member_status
 from models import Assignment, AuditEntry, MemberStatus, MemberStatusChange
 from tests import factories
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock
+
+TODAY = date(2026, 11, 15)  # the test clock's local date
 
 
 async def test_reassignment_keeps_history_and_reports_stay_with_their_author(
@@ -29,7 +32,7 @@ async def test_reassignment_keeps_history_and_reports_stay_with_their_author(
     pank = cell.households["Lò Văn Pành"]
     async with sessionmaker() as session, session.begin():
         result = await assign_household(
-            session, pank, cell.members["mai"], date(2026, 11, 20), None, clock.now()
+            session, pank, cell.members["mai"], date(2026, 11, 15), None, clock.now(), TODAY
         )
     assert result.previous_member_id == cell.members["xien"]
     assert result.households_now == 3 and not result.overloaded
@@ -43,7 +46,7 @@ async def test_reassignment_keeps_history_and_reports_stay_with_their_author(
             select(AuditEntry).where(AuditEntry.action == "household_assigned")
         )
     assert [(a.member_id, a.ended_on) for a in history] == [
-        (cell.members["xien"], date(2026, 11, 20)),
+        (cell.members["xien"], date(2026, 11, 15)),
         (cell.members["mai"], None),
     ]
     assert audit is not None
@@ -60,7 +63,7 @@ async def test_more_than_five_households_is_a_warning_not_a_refusal(
             session, cell.commune_id, "PK-99", "Hà Văn Mới", clock.now()
         )
         result = await assign_household(
-            session, extra.id, cell.members["xien"], date(2026, 11, 15), None, clock.now()
+            session, extra.id, cell.members["xien"], date(2026, 11, 15), None, clock.now(), TODAY
         )
     assert result.households_now == 6 and result.overloaded
 
@@ -92,6 +95,7 @@ async def test_status_change_is_kept_as_history_and_transferred_members_lose_the
             "Làm ở Bắc Ninh",
             None,
             clock.now(),
+            TODAY,
         )
         await change_member_status(
             session,
@@ -101,6 +105,7 @@ async def test_status_change_is_kept_as_history_and_transferred_members_lose_the
             None,
             None,
             clock.now(),
+            TODAY,
         )
     async with sessionmaker() as session:
         changes = list(
@@ -110,3 +115,30 @@ async def test_status_change_is_kept_as_history_and_transferred_members_lose_the
         )
     assert changes == [MemberStatus.WORKING_AWAY, MemberStatus.TRANSFERRED_OUT]
     assert "/start" in await xien.send("/ho")  # a transferred-out member is a stranger now
+
+
+async def test_future_dates_are_refused(
+    cell: Cell, clock: FakeClock, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker() as session:
+        with pytest.raises(InvalidInputError):
+            await assign_household(
+                session,
+                cell.households["Lò Văn Pành"],
+                cell.members["mai"],
+                date(2026, 12, 1),
+                None,
+                clock.now(),
+                TODAY,
+            )
+        with pytest.raises(InvalidInputError):
+            await change_member_status(
+                session,
+                cell.members["mai"],
+                MemberStatus.EXEMPT,
+                date(2026, 12, 1),
+                None,
+                None,
+                clock.now(),
+                TODAY,
+            )

@@ -22,13 +22,14 @@ class FlowState:
     data: dict[str, Any] = field(default_factory=dict)
     prompt: str = ""
     choices: tuple[Choice, ...] = ()
+    updated_at: datetime | None = None  # when the chat last moved in this flow
 
     def to_json(self) -> dict[str, Any]:
         """The JSON stored in the database."""
         return {
             "draft": self.data,
             "prompt": self.prompt,
-            "choices": [[c.key, c.label] for c in self.choices],
+            "choices": [[c.key, c.label, list(c.aliases)] for c in self.choices],
         }
 
     @classmethod
@@ -40,17 +41,23 @@ class FlowState:
             step=row.step,
             data=dict(stored.get("draft", {})),
             prompt=str(stored.get("prompt", "")),
-            choices=tuple(Choice(str(k), str(v)) for k, v in stored.get("choices", [])),
+            choices=tuple(
+                Choice(str(c[0]), str(c[1]), tuple(c[2]) if len(c) > 2 else ())
+                for c in stored.get("choices", [])
+            ),
+            updated_at=row.updated_at,
         )
 
 
-async def load_state(session: AsyncSession, channel: str, chat_id: str) -> FlowState | None:
-    """The chat's current flow, if one is under way."""
-    row = await session.scalar(
-        select(ConversationState).where(
-            ConversationState.channel == channel, ConversationState.external_chat_id == chat_id
-        )
+async def load_state(
+    session: AsyncSession, channel: str, chat_id: str, lock: bool = False
+) -> FlowState | None:
+    """The chat's current flow, if one is under way. With `lock`, the row stays locked until
+    the transaction ends (PostgreSQL), so two messages of one chat never both act on it."""
+    query = select(ConversationState).where(
+        ConversationState.channel == channel, ConversationState.external_chat_id == chat_id
     )
+    row = await session.scalar(query.with_for_update() if lock else query)
     return None if row is None else FlowState.from_row(row)
 
 

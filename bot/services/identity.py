@@ -5,19 +5,29 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
 from bot.phone import InvalidPhoneError, normalise_phone
 from bot.services.audit import record_audit
 from bot.services.errors import InvalidInputError, NotFoundError
-from models import Channel, ChatAddress, InviteCode, Member, MemberStatus, Organisation
+from models import (
+    Channel,
+    ChatAddress,
+    FailedLink,
+    InviteCode,
+    Member,
+    MemberStatus,
+    Organisation,
+)
 
 # No 0/O, 1/I/L: codes are read aloud and copied from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 INVITE_VALIDITY = timedelta(days=30)
+MAX_FAILED_LINKS = 5
+FAILED_LINK_WINDOW = timedelta(hours=1)
 
 
 async def member_for_address(
@@ -59,24 +69,44 @@ async def issue_invite(session: AsyncSession, member_id: int, now: datetime) -> 
     return invite
 
 
+async def too_many_failed_links(
+    session: AsyncSession, channel: str, external_id: str, now: datetime
+) -> bool:
+    """Whether this chat tried too many wrong codes in the last hour (guessing protection)."""
+    failures = await session.scalar(
+        select(func.count())
+        .select_from(FailedLink)
+        .where(
+            FailedLink.channel == channel,
+            FailedLink.external_chat_id == external_id,
+            FailedLink.at > now - FAILED_LINK_WINDOW,
+        )
+    )
+    return (failures or 0) >= MAX_FAILED_LINKS
+
+
 async def link_by_code(
     session: AsyncSession, channel: str, external_id: str, raw_code: str, now: datetime
-) -> Member:
-    """Link this chat address to the member the code was issued for, and spend the code."""
+) -> Member | None:
+    """Link this chat address to the member the code was issued for, and spend the code.
+
+    None for any code that cannot be used (wrong, used, expired, member gone): one answer
+    for all, so a guesser learns nothing; the failure is recorded for the rate limit.
+    """
     code = normalise_code(raw_code)
     invite = await session.scalar(
         select(InviteCode).where(InviteCode.code == code).with_for_update()
     )
-    if invite is None or invite.used_at is not None or invite.expires_at <= now:
-        raise InvalidInputError(
-            N_(
-                "This code is wrong, already used or expired. Please check it, or ask your "
-                "cell secretary for a new one."
-            )
-        )
-    member = await session.get(Member, invite.member_id)
-    if member is None or member.status is MemberStatus.TRANSFERRED_OUT:
-        raise InvalidInputError(N_("This code is no longer valid. Please ask your secretary."))
+    member = None if invite is None else await session.get(Member, invite.member_id)
+    if (
+        invite is None
+        or invite.used_at is not None
+        or invite.expires_at <= now
+        or member is None
+        or member.status is MemberStatus.TRANSFERRED_OUT
+    ):
+        session.add(FailedLink(channel=channel, external_chat_id=external_id, at=now))
+        return None
     invite.used_at = now
     await attach_address(session, member, channel, external_id, now)
     record_audit(

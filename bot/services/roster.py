@@ -36,9 +36,15 @@ async def assign_household(
     on: date,
     actor_member_id: int | None,
     now: datetime,
+    today: date,
 ) -> AssignmentResult:
-    """Put `member_id` in charge of the household from `on`, ending any current assignment
-    the day before (history is kept; reports already made stay with their authors)."""
+    """Put `member_id` in charge of the household from `on`; the current assignment ends on
+    `on` (end dates are exclusive). History is kept; reports stay with their authors.
+
+    `on` may not be after `today`: "current" means "ended_on is NULL", so a future date would
+    take effect at once.
+    """
+    _not_in_future(on, today)
     household = await session.get(Household, household_id)
     member = await session.get(Member, member_id)
     if household is None or member is None:
@@ -72,6 +78,11 @@ async def assign_household(
     return AssignmentResult(previous, await _load(session, member_id))
 
 
+def _not_in_future(day: date, today: date) -> None:
+    if day > today:
+        raise InvalidInputError(N_("The date cannot be in the future."))
+
+
 async def _load(session: AsyncSession, member_id: int) -> int:
     return (
         await session.scalar(
@@ -91,8 +102,10 @@ async def change_member_status(
     note: str | None,
     actor_member_id: int | None,
     now: datetime,
+    today: date,
 ) -> None:
-    """Set a member's status from `effective_on`, keeping the previous ones as history."""
+    """Set a member's status from `effective_on` (not in the future), keeping history."""
+    _not_in_future(effective_on, today)
     member = await session.get(Member, member_id)
     if member is None:
         raise NotFoundError(N_("That member or household does not exist."))
