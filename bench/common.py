@@ -1,0 +1,80 @@
+"""Shared bench helpers: fresh databases on SQLite or PostgreSQL, and a faster fake server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import async_database_url
+from bot.db import make_engine, migrate
+from tests.fake_telegram import FakeTelegram, Sent
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def postgres_url() -> str:
+    """TEST_DATABASE_URL, or the local PostgreSQL CI machines have."""
+    return async_database_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG))
+
+
+@asynccontextmanager
+async def fresh_database(backend: str) -> AsyncIterator[AsyncEngine]:
+    """A migrated, empty database: a temporary SQLite file or a throwaway PostgreSQL schema."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            engine = make_engine(f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
+            await migrate(engine)
+            yield engine
+            await engine.dispose()
+        return
+    schema = f"chibo_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(postgres_url())
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(
+        postgres_url(),
+        connect_args={"server_settings": {"search_path": schema}},
+        pool_size=20,
+        max_overflow=20,
+    )
+    try:
+        await migrate(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+class QueueingTelegram(FakeTelegram):
+    """The fake Bot API with a queue per chat, so thousands of waiting users stay cheap."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inbox: dict[int, asyncio.Queue[Sent]] = defaultdict(asyncio.Queue)
+
+    async def _record(self, method: str, params: dict[str, Any], text: str) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        sent = Sent(method, chat_id, text, params)
+        self.inbox[chat_id].put_nowait(sent)
+        return {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": chat_id, "type": "private"},
+            "text": text,
+        }
+
+    async def next_reply(self, chat_id: int, within: float = 60) -> Sent:
+        """The next message the bot sends to `chat_id`."""
+        return await asyncio.wait_for(self.inbox[chat_id].get(), within)
