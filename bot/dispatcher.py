@@ -6,6 +6,8 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -74,8 +76,11 @@ class Dispatcher:
             if await self._seen_before(session, message, now):
                 return []
             ctx = await self._context(session, message, now)
+            loaded_row_id = ctx.state.row_id if ctx.state is not None else None
             await route(ctx)
-            await save_state(session, message.channel, message.chat_id, ctx.state, now)
+            await save_state(
+                session, message.channel, message.chat_id, ctx.state, now, loaded_row_id
+            )
         return ctx.replies
 
     async def _context(
@@ -98,25 +103,20 @@ class Dispatcher:
     async def _seen_before(
         self, session: AsyncSession, message: InboundMessage, now: datetime
     ) -> bool:
-        seen = await session.scalar(
-            select(ProcessedMessage.id).where(
-                ProcessedMessage.channel == message.channel,
-                ProcessedMessage.external_chat_id == message.chat_id,
-                ProcessedMessage.message_id == message.message_id,
-            )
-        )
-        if seen is not None:
-            return True
-        session.add(
-            ProcessedMessage(
+        """Record the message as handled; True if it already was (one statement either way)."""
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        recorded = await session.scalar(
+            insert(ProcessedMessage)
+            .values(
                 channel=message.channel,
                 external_chat_id=message.chat_id,
                 message_id=message.message_id,
                 processed_at=now,
             )
+            .on_conflict_do_nothing()
+            .returning(ProcessedMessage.id)
         )
-        await session.flush()
-        return False
+        return recorded is None
 
     async def _was_processed(self, message: InboundMessage) -> bool:
         async with self.sessionmaker() as session:

@@ -13,18 +13,15 @@ from bot.messages import Choice
 from bot.services.deeds import (
     DeedDraft,
     DeedView,
+    count_month_reports,
     edit_deed,
     household_label,
     month_reports,
     record_deed,
     withdraw_deed,
 )
-from bot.services.errors import NotFoundError
-from bot.services.households import (
-    current_household_ids,
-    my_households,
-    require_own_household,
-)
+from bot.services.errors import AccessDeniedError, NotFoundError
+from bot.services.households import current_households, own_household, require_own_household
 from bot.text import clean, shorten
 from handlers.base import Context, StepHandler
 from handlers.labels import DEED_CATEGORY_LABELS
@@ -79,8 +76,8 @@ async def start(ctx: Context, args: str) -> None:
 
 
 async def _ask_household(ctx: Context) -> None:
-    households = await my_households(ctx.session, _member_id(ctx), ctx.month)
-    choices = [Choice(f"h:{h.id}", f"{h.head_name} ({h.code})") for h in households]
+    households = await current_households(ctx.session, _member_id(ctx))
+    choices = [Choice(f"h:{h.id}", household_label(h)) for h in households]
     choices.append(Choice(COMMUNITY, ctx._("For the community (not one household)")))
     choices.append(_cancel_choice(ctx))
     prompt = (
@@ -111,8 +108,8 @@ async def _on_household(ctx: Context) -> None:
         ctx.draft()["household_id"] = None
     elif ctx.choice is not None and ctx.choice.startswith("h:"):
         household_id = int(ctx.choice.removeprefix("h:"))
-        await require_own_household(ctx.session, _member_id(ctx), household_id)
-        ctx.draft()["household_id"] = household_id
+        household = await require_own_household(ctx.session, _member_id(ctx), household_id)
+        ctx.draft().update(household_id=household_id, household_label=household_label(household))
     else:
         ctx.reprompt(ctx._(PICK_ONE))
         return
@@ -204,20 +201,17 @@ async def _household_still_mine(ctx: Context) -> bool:
     """False (and the household question asked again) when the chosen household was
     reassigned while the member was writing."""
     household_id = ctx.draft().get("household_id")
-    if household_id is None or int(str(household_id)) in await current_household_ids(
-        ctx.session, _member_id(ctx)
+    if household_id is None or await own_household(
+        ctx.session, _member_id(ctx), int(str(household_id))
     ):
         return True
-    ctx.say(ctx._("That household is no longer assigned to you. Your text is kept."))
-    await _ask_household(ctx)
+    await _household_taken_away(ctx)
     return False
 
 
-async def _household_text(ctx: Context, household_id: object) -> str:
-    if household_id is None:
-        return ctx._("the community")
-    household = await require_own_household(ctx.session, _member_id(ctx), int(str(household_id)))
-    return household_label(household)
+async def _household_taken_away(ctx: Context) -> None:
+    ctx.say(ctx._("That household is no longer assigned to you. Your text is kept."))
+    await _ask_household(ctx)
 
 
 async def _ask_confirm(ctx: Context) -> None:
@@ -232,7 +226,7 @@ async def _ask_confirm(ctx: Context) -> None:
         "Send it?"
     ).format(
         month=ctx.month_text(_draft_month(ctx)),
-        household=await _household_text(ctx, draft.get("household_id")),
+        household=draft.get("household_label") or ctx._("the community"),
         category=ctx._(DEED_CATEGORY_LABELS[category]),
         text=draft["text"],
         photos=len(photos) if isinstance(photos, list) else 0,
@@ -259,8 +253,6 @@ async def _on_confirm(ctx: Context) -> None:
 
 
 async def _send(ctx: Context) -> None:
-    if not await _household_still_mine(ctx):
-        return
     draft = ctx.draft()
     month = _draft_month(ctx)
     if month != ctx.month and not draft.get("month_confirmed"):
@@ -286,15 +278,19 @@ async def _send(ctx: Context) -> None:
         text=str(draft["text"]),
         photos=tuple((str(channel), str(ref)) for channel, ref in photos),
     )
-    await record_deed(
-        ctx.session,
-        _member_id(ctx),
-        deed,
-        ctx.message.source_key,
-        ctx.now,
-        ctx.max_text_length,
-    )
-    count = len(await month_reports(ctx.session, _member_id(ctx), month))
+    try:
+        await record_deed(
+            ctx.session,
+            _member_id(ctx),
+            deed,
+            ctx.message.source_key,
+            ctx.now,
+            ctx.max_text_length,
+        )
+    except AccessDeniedError:  # reassigned while the member was confirming
+        await _household_taken_away(ctx)
+        return
+    count = await count_month_reports(ctx.session, _member_id(ctx), month)
     ctx.finish()
     assert ctx.member is not None
     ctx.say(

@@ -62,7 +62,7 @@ async def test_cannot_edit_or_withdraw_someone_elses_report(
     month = clock.now().date().replace(day=1)
     draft = DeedDraft(month=month, household_id=None, category=DeedCategory.OTHER, text="Mai's")
     async with sessionmaker() as session, session.begin():
-        report, _ = await record_deed(session, cell.members["mai"], draft, "k2", clock.now(), 2000)
+        report = await record_deed(session, cell.members["mai"], draft, "k2", clock.now(), 2000)
     async with sessionmaker() as session:
         with pytest.raises(NotFoundError):
             await edit_deed(

@@ -23,6 +23,7 @@ class FlowState:
     prompt: str = ""
     choices: tuple[Choice, ...] = ()
     updated_at: datetime | None = None  # when the chat last moved in this flow
+    row_id: int | None = None  # the stored row this state was loaded from
 
     def to_json(self) -> dict[str, Any]:
         """The JSON stored in the database."""
@@ -46,6 +47,7 @@ class FlowState:
                 for c in stored.get("choices", [])
             ),
             updated_at=row.updated_at,
+            row_id=row.id,
         )
 
 
@@ -62,14 +64,17 @@ async def load_state(
 
 
 async def save_state(
-    session: AsyncSession, channel: str, chat_id: str, state: FlowState | None, now: datetime
+    session: AsyncSession,
+    channel: str,
+    chat_id: str,
+    state: FlowState | None,
+    now: datetime,
+    loaded_row_id: int | None,
 ) -> None:
-    """Store the chat's flow, or clear it when `state` is None."""
-    row = await session.scalar(
-        select(ConversationState).where(
-            ConversationState.channel == channel, ConversationState.external_chat_id == chat_id
-        )
-    )
+    """Store the chat's flow, or clear it when `state` is None. `loaded_row_id` is the row
+    load_state returned in this session (None if there was none), so no second read is needed:
+    the session still holds that row."""
+    row = None if loaded_row_id is None else await session.get(ConversationState, loaded_row_id)
     if state is None:
         if row is not None:
             await session.execute(delete(ConversationState).where(ConversationState.id == row.id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
@@ -65,11 +65,9 @@ async def record_deed(
     source_key: str,
     now: datetime,
     max_length: int,
-) -> tuple[DeedReport, bool]:
-    """Store the report once per source message; returns (report, created_now)."""
-    existing = await session.scalar(select(DeedReport).where(DeedReport.source_key == source_key))
-    if existing is not None:
-        return existing, False
+) -> DeedReport:
+    """Store the report. `source_key` (the message that confirmed it) is unique, so storing
+    the same message twice fails with IntegrityError instead of making a second report."""
     text = _require_text(draft.text, max_length)
     if draft.household_id is not None:
         await require_own_household(session, member_id, draft.household_id)
@@ -95,7 +93,7 @@ async def record_deed(
         subject_id=report.id,
         household_id=draft.household_id,
     )
-    return report, True
+    return report
 
 
 async def _own_open_report(
@@ -188,6 +186,20 @@ async def month_reports(session: AsyncSession, member_id: int, month: date) -> l
         )
         for report, household in pairs
     ]
+
+
+async def count_month_reports(session: AsyncSession, member_id: int, month: date) -> int:
+    """How many reports the member has for `month`, withdrawn ones not counted."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(DeedReport)
+        .where(
+            DeedReport.member_id == member_id,
+            DeedReport.month == month,
+            DeedReport.withdrawn_at.is_(None),
+        )
+    )
+    return count or 0
 
 
 def household_label(household: Household) -> str:

@@ -51,24 +51,9 @@ async def current_household_ids(session: AsyncSession, member_id: int) -> list[i
     return list(rows)
 
 
-async def require_own_household(
-    session: AsyncSession, member_id: int, household_id: int
-) -> Household:
-    """The household, if `member_id` is in charge of it now; AccessDeniedError otherwise."""
-    if household_id not in await current_household_ids(session, member_id):
-        raise AccessDeniedError(
-            N_("That household is not one of yours. Please choose from your list.")
-        )
-    household = await session.get(Household, household_id)
-    assert household is not None  # the assignment's foreign key guarantees it
-    return household
-
-
-async def my_households(
-    session: AsyncSession, member_id: int, since_month: date, deeds_per_household: int = 3
-) -> list[HouseholdView]:
-    """The member's current households with their own deeds for each since `since_month`."""
-    households = list(
+async def current_households(session: AsyncSession, member_id: int) -> list[Household]:
+    """The households `member_id` is in charge of now, in code order (one query)."""
+    return list(
         await session.scalars(
             select(Household)
             .join(Assignment, Assignment.household_id == Household.id)
@@ -76,6 +61,40 @@ async def my_households(
             .order_by(Household.code)
         )
     )
+
+
+async def own_household(
+    session: AsyncSession, member_id: int, household_id: int
+) -> Household | None:
+    """The household if `member_id` is in charge of it now, else None (one query)."""
+    return await session.scalar(
+        select(Household)
+        .join(Assignment, Assignment.household_id == Household.id)
+        .where(
+            Household.id == household_id,
+            Assignment.member_id == member_id,
+            Assignment.ended_on.is_(None),
+        )
+    )
+
+
+async def require_own_household(
+    session: AsyncSession, member_id: int, household_id: int
+) -> Household:
+    """The household, if `member_id` is in charge of it now; AccessDeniedError otherwise."""
+    household = await own_household(session, member_id, household_id)
+    if household is None:
+        raise AccessDeniedError(
+            N_("That household is not one of yours. Please choose from your list.")
+        )
+    return household
+
+
+async def my_households(
+    session: AsyncSession, member_id: int, since_month: date, deeds_per_household: int = 3
+) -> list[HouseholdView]:
+    """The member's current households with their own deeds for each since `since_month`."""
+    households = await current_households(session, member_id)
     ids = [h.id for h in households]
     categories: dict[int, list[HouseholdCategory]] = defaultdict(list)
     deeds: dict[int, list[RecentDeed]] = defaultdict(list)
