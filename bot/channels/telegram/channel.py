@@ -68,7 +68,7 @@ class TelegramChannel:
             .token(token)
             .base_url(api_url or DEFAULT_API_URL)
             .concurrent_updates(PerChatUpdateProcessor())
-            .connection_pool_size(64)
+            .connection_pool_size(16)
         )
         if webhook is not None:
             builder = builder.updater(None)
