@@ -10,15 +10,17 @@ from contextlib import AsyncExitStack
 from urllib.parse import urlparse
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import InvalidToken, NetworkError
 
-from bot.channels.telegram import CommandMenu, TelegramChannel, WebhookConfig
+from bot.channels.telegram import CommandMenu, Commands, TelegramChannel, WebhookConfig
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker, migrate
 from bot.dispatcher import Dispatcher
 from bot.i18n import LANGUAGES, translator
 from bot.scheduler import build_scheduler
+from bot.services.oversight import leader_addresses
 from bot.webserver import WebhookRoute, WebServer, build_app
 from handlers.base import Registry
 
@@ -30,14 +32,52 @@ class StartupError(Exception):
     """chibo cannot start; the message says why in the reader's language."""
 
 
+def menu_commands(registry: Registry, language: str, leader: bool) -> Commands:
+    """The command menu in `language`; leaders also get their own commands."""
+    t = translator(language)
+    return [
+        (c.names[0], t.gettext(c.summary))
+        for c in registry.commands
+        if c.summary and (leader or not c.leaders_only)
+    ]
+
+
 def command_menu(registry: Registry) -> CommandMenu:
     """Telegram's command menu: Vietnamese for everyone, English for English-language apps."""
-    by_language: dict[str, list[tuple[str, str]]] = {}
-    for language in LANGUAGES:
-        t = translator(language)
-        entries = [(c.names[0], t.gettext(c.summary)) for c in registry.commands if c.summary]
-        by_language["" if language == "vi" else language] = entries
-    return CommandMenu(by_language=dict(by_language))
+    return CommandMenu(
+        by_language={
+            "" if language == "vi" else language: menu_commands(registry, language, False)
+            for language in LANGUAGES
+        }
+    )
+
+
+class DatabaseLeaderMenus:
+    """Leaders' Telegram chats, read from the roles in the database."""
+
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], registry: Registry, language: str
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.registry = registry
+        self.language = language
+
+    async def _menus(self, chat_id: str | None) -> list[tuple[str, Commands]]:
+        async with self.sessionmaker() as session:
+            chats = await leader_addresses(session, "telegram", chat_id)
+        return [
+            (chat, menu_commands(self.registry, language or self.language, True))
+            for chat, language in chats
+        ]
+
+    async def all_chats(self) -> list[tuple[str, Commands]]:
+        """Every leader's Telegram chat with its menu."""
+        return await self._menus(None)
+
+    async def for_chat(self, chat_id: str) -> Commands | None:
+        """The leader menu for this chat, if it is a leader's."""
+        menus = await self._menus(chat_id)
+        return menus[0][1] if menus else None
 
 
 def _telegram(settings: Settings, dispatcher: Dispatcher) -> TelegramChannel:
@@ -54,6 +94,9 @@ def _telegram(settings: Settings, dispatcher: Dispatcher) -> TelegramChannel:
         api_url=settings.telegram_api_url,
         webhook=webhook,
         menu=command_menu(dispatcher.registry),
+        leader_menus=DatabaseLeaderMenus(
+            dispatcher.sessionmaker, dispatcher.registry, settings.language
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from bot.services.identity import (
     link_by_phone,
     too_many_failed_links,
 )
+from bot.services.oversight import is_leader
 from bot.text import fold
 from handlers.base import Context
 from handlers.router import STRANGER_TEXT, run_command
@@ -74,8 +75,9 @@ async def help_(ctx: Context, args: str) -> None:
         ctx.say_to_stranger(ctx._(STRANGER_TEXT))
         return
     lines = [ctx._("What you can send me:")]
+    leader = await is_leader(ctx.session, ctx.member.id)
     for command in ctx.registry.commands:
-        if command.summary:
+        if command.summary and (leader or not command.leaders_only):
             lines.append(f"/{command.names[0]} — {ctx._(command.summary)}")
     lines.append(
         ctx._('You can also type without the slash and without tone marks, e.g. "bao cao".')

@@ -104,6 +104,7 @@ class Command:
     for_strangers: bool = False
     starts_flow: bool = False
     in_menu: bool = False
+    leaders_only: bool = False  # listed only to secretaries and committee members
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.i18n import N_
-from handlers import account, deed, households, me, pledge
+from handlers import account, deed, households, me, oversight, pledge
 from handlers.base import Command, Flow, Registry
 
 
@@ -47,6 +47,15 @@ def build_registry() -> Registry:
             N_("My month so far"),
             phrases=("cua toi", "thang nay", "thang nay cua toi"),
             in_menu=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("chuabaocao", "missing"),
+            oversight.missing,
+            N_("Who has not reported this month (secretaries, committees)"),
+            phrases=("chua bao cao", "ai chua bao cao"),
+            leaders_only=True,
         )
     )
     registry.add(

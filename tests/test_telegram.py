@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import command_menu
+from bot.app import DatabaseLeaderMenus, command_menu
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
-from models import ChatAddress, DeedPhoto, DeedReport
+from models import ChatAddress, DeedPhoto, DeedReport, Role, RoleKind
+from tests import factories
 from tests.factories import Cell, FakeClock
 from tests.fake_telegram import TOKEN, FakeTelegram, Sent
 
@@ -194,3 +195,53 @@ async def test_sticker_gets_a_polite_answer(
     )
     [answer] = (await fake.wait_sent(XIEN, before + 1))[before:]
     assert "chưa đọc được loại tin nhắn này" in answer.text
+
+
+async def test_leaders_get_their_own_menu_members_do_not(
+    fake: FakeTelegram,
+    dispatcher: Dispatcher,
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            Role(
+                member_id=cell.members["mai"],
+                org_id=cell.cell_id,
+                kind=RoleKind.SECRETARY,
+                started_on=clock.now().date(),
+            )
+        )
+        session.add(
+            ChatAddress(
+                member_id=cell.members["mai"],
+                channel="telegram",
+                external_id="6001",
+                linked_at=clock.now(),
+            )
+        )
+        await factories.invite(session, cell.members["mai"], "MAI234", clock.now())
+    channel = TelegramChannel(
+        TOKEN,
+        dispatcher.handle,
+        api_url=fake.base_url,
+        poll_timeout=1,
+        menu=command_menu(dispatcher.registry),
+        leader_menus=DatabaseLeaderMenus(sessionmaker, dispatcher.registry, "vi"),
+    )
+    await channel.start()
+    try:
+        await _say(fake, "/start XEN234", "Các lệnh")  # a member: no menu of his own
+        await _say(fake, "/start MAI234", "Các lệnh", user=6002)  # the secretary's 2nd chat
+    finally:
+        await channel.stop()
+    scoped = {
+        str(p["scope"]["chat_id"]): [c["command"] for c in p["commands"]]
+        for m, p in fake.calls
+        if m == "setMyCommands" and "scope" in p
+    }
+    assert set(scoped) == {"6001", "6002"}
+    assert "chuabaocao" in scoped["6001"] and "viectot" in scoped["6001"]
+    default = next(p for m, p in fake.calls if m == "setMyCommands" and "scope" not in p)
+    assert "chuabaocao" not in [c["command"] for c in default["commands"]]

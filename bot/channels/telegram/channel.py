@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
@@ -29,11 +29,24 @@ DEFAULT_API_URL = "https://api.telegram.org/bot"
 CAPTION_LIMIT = 1024
 
 
+Commands = Sequence[tuple[str, str]]  # (command, description)
+
+
 @dataclass(frozen=True)
 class CommandMenu:
     """The commands shown in Telegram's menu, per language code ("" = everyone else)."""
 
-    by_language: dict[str, Sequence[tuple[str, str]]]
+    by_language: dict[str, Commands]
+
+
+class LeaderMenus(Protocol):
+    """Where the channel learns which chats get the longer menu of secretaries and committees."""
+
+    async def all_chats(self) -> list[tuple[str, Commands]]:
+        """Every leader's chat with its menu."""
+
+    async def for_chat(self, chat_id: str) -> Commands | None:
+        """The menu for this chat if it is a leader's, else None."""
 
 
 @dataclass(frozen=True)
@@ -57,11 +70,13 @@ class TelegramChannel:
         api_url: str | None = None,
         webhook: WebhookConfig | None = None,
         menu: CommandMenu | None = None,
+        leader_menus: LeaderMenus | None = None,
         poll_timeout: int = 10,
     ) -> None:
         self.handle = handle
         self.webhook = webhook
         self.menu = menu
+        self.leader_menus = leader_menus
         self.poll_timeout = poll_timeout
         builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
@@ -112,9 +127,19 @@ class TelegramChannel:
     async def _publish_menu(self, menu: CommandMenu) -> None:
         for language, commands in menu.by_language.items():
             await self.application.bot.set_my_commands(
-                [BotCommand(name, description[:256]) for name, description in commands],
-                language_code=language or None,
+                _bot_commands(commands), language_code=language or None
             )
+        if self.leader_menus is not None:
+            for chat_id, commands in await self.leader_menus.all_chats():
+                await self._publish_chat_menu(chat_id, commands)
+
+    async def _publish_chat_menu(self, chat_id: str, commands: Commands) -> None:
+        try:
+            await self.application.bot.set_my_commands(
+                _bot_commands(commands), scope=BotCommandScopeChat(int(chat_id))
+            )
+        except TelegramError as error:  # e.g. the person blocked the bot: menus can wait
+            log.warning("telegram: could not set the menu of chat %s: %s", chat_id, error)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
@@ -130,6 +155,10 @@ class TelegramChannel:
         # the answer offers it again.
         linking = inbound.contact is not None or inbound.text.startswith("/start")
         await self.send(int(inbound.chat_id), replies, hide_contact_keyboard=linking)
+        if linking and self.leader_menus is not None:
+            commands = await self.leader_menus.for_chat(inbound.chat_id)
+            if commands is not None:
+                await self._publish_chat_menu(inbound.chat_id, commands)
 
     async def send(
         self,
@@ -169,3 +198,7 @@ class TelegramChannel:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram: error while handling %r", update, exc_info=context.error)
+
+
+def _bot_commands(commands: Commands) -> list[BotCommand]:
+    return [BotCommand(name, description[:256]) for name, description in commands]
