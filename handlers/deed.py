@@ -123,14 +123,23 @@ async def _on_household(ctx: Context) -> None:
     ctx.ask(FLOW, "category", ctx._("What kind of help was it?"), (*choices, _cancel_choice(ctx)))
 
 
-async def _on_category(ctx: Context) -> None:
+async def _picked(ctx: Context, prefix: str) -> str | None:
+    """The value of a choice keyed `prefix` + value; None once "cancel" or an answer that is
+    no option has been dealt with."""
     if ctx.choice == CANCEL:
         await ctx.registry.require("huy").run(ctx, "")
-        return
-    if ctx.choice is None or not ctx.choice.startswith("cat:"):
+        return None
+    if ctx.choice is None or not ctx.choice.startswith(prefix):
         ctx.reprompt(ctx._(PICK_ONE))
+        return None
+    return ctx.choice.removeprefix(prefix)
+
+
+async def _on_category(ctx: Context) -> None:
+    category = await _picked(ctx, "cat:")
+    if category is None:
         return
-    ctx.draft()["category"] = ctx.choice.removeprefix("cat:")
+    ctx.draft()["category"] = category
     if ctx.draft().get("text"):
         await _after_text(ctx)
     else:
@@ -302,13 +311,10 @@ async def _send(ctx: Context) -> None:
 
 
 async def _on_month(ctx: Context) -> None:
-    if ctx.choice == CANCEL:
-        await ctx.registry.require("huy").run(ctx, "")
-    elif ctx.choice is not None and ctx.choice.startswith("m:"):
-        ctx.draft().update(month=ctx.choice.removeprefix("m:"), month_confirmed=True)
+    month = await _picked(ctx, "m:")
+    if month is not None:
+        ctx.draft().update(month=month, month_confirmed=True)
         await _send(ctx)
-    else:
-        ctx.reprompt(ctx._(PICK_ONE))
 
 
 def _report_label(ctx: Context, report: DeedView) -> str:
@@ -331,13 +337,10 @@ async def _ask_pick(ctx: Context) -> None:
 
 
 async def _on_pick(ctx: Context) -> None:
-    if ctx.choice == CANCEL:
-        await ctx.registry.require("huy").run(ctx, "")
+    picked = await _picked(ctx, "r:")
+    if picked is None:
         return
-    if ctx.choice is None or not ctx.choice.startswith("r:"):
-        ctx.reprompt(ctx._(PICK_ONE))
-        return
-    report_id = int(ctx.choice.removeprefix("r:"))
+    report_id = int(picked)
     ctx.draft()["report_id"] = report_id
     if ctx.draft().get("mode") == "edit":
         ctx.ask(FLOW, "edit_text", ctx._("Please write the new description."))

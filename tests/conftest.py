@@ -24,6 +24,7 @@ from models import Base, HouseholdCategory
 from tests import factories
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock
+from tests.fake_telegram import FakeTelegram
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -124,6 +125,15 @@ def dispatcher(
 ) -> Dispatcher:
     """The real dispatcher and handlers on the test database."""
     return Dispatcher(sessionmaker, settings, clock)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    """A fake Telegram Bot API on a free 127.0.0.1 port."""
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture

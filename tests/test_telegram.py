@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import DatabaseLeaderMenus, command_menu
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram import LeaderMenus, TelegramChannel
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from models import ChatAddress, DeedPhoto, DeedReport, Role, RoleKind
@@ -20,22 +20,16 @@ from tests.fake_telegram import TOKEN, FakeTelegram, Sent
 XIEN = 5001  # Xiên's Telegram user id (= private chat id)
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    """The fake Bot API server."""
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-async def _start(fake: FakeTelegram, dispatcher: Dispatcher) -> TelegramChannel:
+async def _start(
+    fake: FakeTelegram, dispatcher: Dispatcher, leader_menus: LeaderMenus | None = None
+) -> TelegramChannel:
     channel = TelegramChannel(
         TOKEN,
         dispatcher.handle,
         api_url=fake.base_url,
         poll_timeout=1,
         menu=command_menu(dispatcher.registry),
+        leader_menus=leader_menus,
     )
     await channel.start()
     return channel
@@ -222,15 +216,9 @@ async def test_leaders_get_their_own_menu_members_do_not(
             )
         )
         await factories.invite(session, cell.members["mai"], "MAI234", clock.now())
-    channel = TelegramChannel(
-        TOKEN,
-        dispatcher.handle,
-        api_url=fake.base_url,
-        poll_timeout=1,
-        menu=command_menu(dispatcher.registry),
-        leader_menus=DatabaseLeaderMenus(sessionmaker, dispatcher.registry, "vi"),
+    channel = await _start(
+        fake, dispatcher, DatabaseLeaderMenus(sessionmaker, dispatcher.registry, "vi")
     )
-    await channel.start()
     try:
         await _say(fake, "/start XEN234", "Các lệnh")  # a member: no menu of his own
         await _say(fake, "/start MAI234", "Các lệnh", user=6002)  # the secretary's 2nd chat

@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +26,6 @@ from tests.factories import Cell
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 SECRET = "s3cret-webhook_token-0123456789"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    """The fake Bot API server."""
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def _healthy() -> bool:

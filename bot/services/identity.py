@@ -108,17 +108,7 @@ async def link_by_code(
         session.add(FailedLink(channel=channel, external_chat_id=external_id, at=now))
         return None
     invite.used_at = now
-    await attach_address(session, member, channel, external_id, now)
-    record_audit(
-        session,
-        at=now,
-        actor_member_id=member.id,
-        action="link_chat",
-        subject_type="member",
-        subject_id=member.id,
-        channel=channel,
-        via="invite_code",
-    )
+    await _link(session, member, channel, external_id, now, via="invite_code")
     return member
 
 
@@ -138,6 +128,18 @@ async def link_by_phone(
                 "for an invite code, then send /start CODE."
             )
         )
+    await _link(session, member, channel, external_id, now, via="shared_phone")
+    return member
+
+
+async def _link(
+    session: AsyncSession,
+    member: Member,
+    channel: str,
+    external_id: str,
+    now: datetime,
+    via: str,
+) -> None:
     await attach_address(session, member, channel, external_id, now)
     record_audit(
         session,
@@ -147,9 +149,8 @@ async def link_by_phone(
         subject_type="member",
         subject_id=member.id,
         channel=channel,
-        via="shared_phone",
+        via=via,
     )
-    return member
 
 
 async def attach_address(
