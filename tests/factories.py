@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import (
     Assignment,
     CellType,
     Channel,
     ChatAddress,
+    DeedReport,
     Household,
     HouseholdCategory,
     HouseholdCategoryLink,
@@ -140,3 +142,9 @@ async def invite(
         )
     )
     await session.flush()
+
+
+async def stored_reports(sessionmaker: async_sessionmaker[AsyncSession]) -> list[DeedReport]:
+    """Every deed report in the database, oldest first."""
+    async with sessionmaker() as session:
+        return list(await session.scalars(select(DeedReport).order_by(DeedReport.id)))

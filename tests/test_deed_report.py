@@ -5,14 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import DeedCategory, DeedPhoto, DeedReport
+from models import DeedCategory, DeedPhoto
 from tests.dialog import Chat, verify_dialog
-from tests.factories import Cell
-
-
-async def _reports(sessionmaker: async_sessionmaker[AsyncSession]) -> list[DeedReport]:
-    async with sessionmaker() as session:
-        return list(await session.scalars(select(DeedReport).order_by(DeedReport.id)))
+from tests.factories import Cell, stored_reports
 
 
 async def test_report_for_a_household_typed_without_tone_marks(
@@ -29,7 +24,7 @@ async def test_report_for_a_household_typed_without_tone_marks(
             ("gui bao cao", "Cảm ơn đồng chí Lò Văn Xiên! Đã ghi nhận việc tốt tháng 11/2026"),
         ],
     )
-    [report] = await _reports(sessionmaker)
+    [report] = await stored_reports(sessionmaker)
     assert report.member_id == cell.members["xien"]
     assert report.household_id == cell.households["Quàng Thị Ún"]
     assert report.category is DeedCategory.HOUSING
@@ -48,7 +43,7 @@ async def test_report_with_buttons_and_a_photo(
     assert "Số ảnh: 1" in confirm
     assert "Lò Văn Pành (PK-01)" in confirm
     await xien.tap("Gửi báo cáo")
-    [report] = await _reports(sessionmaker)
+    [report] = await stored_reports(sessionmaker)
     async with sessionmaker() as session:
         photos = list(await session.scalars(select(DeedPhoto.file_ref)))
     assert photos == ["file-abc"]
@@ -69,7 +64,7 @@ async def test_community_deed_has_no_household(
             ("1", "Đã ghi nhận"),
         ],
     )
-    [report] = await _reports(sessionmaker)
+    [report] = await stored_reports(sessionmaker)
     assert report.household_id is None
     assert report.category is DeedCategory.ENVIRONMENT
 
@@ -97,7 +92,7 @@ async def test_description_can_be_rewritten_before_sending(
     confirm = await xien.send("Giúp sửa mái nhà bị dột")
     assert "Nội dung: Giúp sửa mái nhà bị dột" in confirm
     await xien.tap("Gửi báo cáo")
-    [report] = await _reports(sessionmaker)
+    [report] = await stored_reports(sessionmaker)
     assert report.text == "Giúp sửa mái nhà bị dột"
 
 
@@ -120,7 +115,7 @@ async def test_edit_own_report_of_this_month(
             ("Sửa mái nhà và dựng lại bếp", "Đã sửa báo cáo"),
         ],
     )
-    [report] = await _reports(sessionmaker)
+    [report] = await stored_reports(sessionmaker)
     assert report.text == "Sửa mái nhà và dựng lại bếp"
     assert report.edited_at is not None
 
@@ -139,7 +134,7 @@ async def test_withdraw_own_report(
             ("/toi", "Số việc tốt đã báo cáo: 0"),
         ],
     )
-    [report] = await _reports(sessionmaker)
+    [report] = await stored_reports(sessionmaker)
     assert report.withdrawn_at is not None  # kept for the audit trail, no longer counted
 
 
@@ -149,7 +144,7 @@ async def test_cancel_saves_nothing(
     await verify_dialog(
         xien, [("/viectot", "Chọn"), ("1", "loại việc"), ("hủy", "Đã hủy việc đang làm dở")]
     )
-    assert await _reports(sessionmaker) == []
+    assert await stored_reports(sessionmaker) == []
     assert "Không có việc gì" in await xien.send("/huy")
 
 

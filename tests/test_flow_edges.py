@@ -11,14 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.dispatcher import Dispatcher
 from bot.messages import InboundMessage
 from bot.services.roster import change_member_status
-from models import DeedPhoto, DeedReport, MemberStatus
+from models import DeedPhoto, MemberStatus
 from tests.dialog import Chat, verify_dialog
-from tests.factories import Cell, FakeClock
-
-
-async def _reports(sessionmaker: async_sessionmaker[AsyncSession]) -> list[DeedReport]:
-    async with sessionmaker() as session:
-        return list(await session.scalars(select(DeedReport).order_by(DeedReport.id)))
+from tests.factories import Cell, FakeClock, stored_reports
 
 
 async def test_report_begun_before_midnight_at_month_end_asks_which_month(
@@ -33,7 +28,7 @@ async def test_report_begun_before_midnight_at_month_end_asks_which_month(
     assert "Đã sang tháng mới" in reply
     assert "10/2026" in reply and "11/2026" in reply
     assert "Đã ghi nhận việc tốt tháng 10/2026" in await xien.send("10/2026")
-    [report] = await _reports(sessionmaker)
+    [report] = await stored_reports(sessionmaker)
     assert report.month.isoformat() == "2026-10-01"
 
 
@@ -46,7 +41,7 @@ async def test_draft_left_for_days_is_set_aside_with_a_word(
     reply = await xien.send("bao cao viec tot")
     assert "bỏ dở báo cáo việc tốt từ ngày 15/11/2026" in reply
     assert "Chọn một hộ" in reply  # the words started a new report, not a description
-    assert await _reports(sessionmaker) == []
+    assert await stored_reports(sessionmaker) == []
 
 
 async def test_language_change_mid_report_keeps_the_draft(xien: Chat) -> None:
@@ -128,7 +123,7 @@ async def test_member_transferred_out_mid_report_is_a_stranger_and_stuck_nowhere
     for said in ("Giúp", "1", "/huy"):
         reply = await xien.send(said)
         assert "/start" in reply and "hệ thống gặp sự cố" not in reply
-    assert await _reports(sessionmaker) == []
+    assert await stored_reports(sessionmaker) == []
 
 
 async def test_double_tap_on_send_stores_one_report(
@@ -143,7 +138,7 @@ async def test_double_tap_on_send_stores_one_report(
     replies = await asyncio.gather(*(dispatcher.handle(tap) for tap in taps))
     texts = [r.text for answer in replies for r in answer]
     assert sum("Đã ghi nhận" in text for text in texts) == 1
-    assert len(await _reports(sessionmaker)) == 1
+    assert len(await stored_reports(sessionmaker)) == 1
 
 
 async def test_two_first_messages_at_once_both_get_answers(
