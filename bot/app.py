@@ -7,6 +7,7 @@ import asyncio
 import logging
 import signal
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from urllib.parse import urlparse
 
 from sqlalchemy import text
@@ -14,11 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import InvalidToken, NetworkError
 
 from bot.channels.telegram import CommandMenu, Commands, TelegramChannel, WebhookConfig
+from bot.channels.telegram.sender import TelegramSender, delivery_bot
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.db import make_engine, make_sessionmaker, migrate
+from bot.db import engine_for, make_sessionmaker, migrate
+from bot.delivery import DeliverySettings, DeliveryWorker
 from bot.dispatcher import Dispatcher
 from bot.i18n import LANGUAGES, translator
+from bot.ratelimit import ChannelLimits
 from bot.scheduler import build_scheduler
 from bot.services.oversight import leader_addresses
 from bot.webserver import WebhookRoute, WebServer, build_app
@@ -80,6 +84,15 @@ class DatabaseLeaderMenus:
         return menus[0][1] if menus else None
 
 
+def telegram_limits(settings: Settings) -> ChannelLimits:
+    """Telegram's limits as configured."""
+    return ChannelLimits(
+        per_second=settings.telegram_rate_per_second,
+        chat_interval=settings.telegram_chat_interval,
+        group_per_minute=settings.telegram_group_per_minute,
+    )
+
+
 def _telegram(settings: Settings, dispatcher: Dispatcher) -> TelegramChannel:
     assert settings.telegram_bot_token is not None
     webhook = None
@@ -114,7 +127,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings.database_url, settings.database_schema)
     async with AsyncExitStack() as stack:
         stack.push_async_callback(engine.dispose)
         await migrate(engine)
@@ -122,6 +135,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
         clock = SystemClock()
         dispatcher = Dispatcher(sessionmaker, settings, clock)
         telegram = _telegram(settings, dispatcher)
+        token = settings.telegram_bot_token.get_secret_value()
         try:
             await telegram.start()
         except InvalidToken as error:
@@ -135,6 +149,27 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
                 ).format(error=error)
             ) from error
         stack.push_async_callback(telegram.stop)
+        sender = TelegramSender(delivery_bot(token, settings.telegram_api_url))
+        await sender.start()
+        stack.push_async_callback(sender.stop)
+        worker = DeliveryWorker(
+            sessionmaker,
+            {"telegram": sender},
+            {"telegram": telegram_limits(settings)},
+            clock,
+            DeliverySettings(
+                lease=timedelta(seconds=settings.delivery_lease_seconds),
+                max_attempts=settings.delivery_max_attempts,
+            ),
+        )
+        delivery_stop = asyncio.Event()
+        delivery = asyncio.create_task(worker.run(delivery_stop))
+
+        async def stop_delivery() -> None:
+            delivery_stop.set()
+            await delivery
+
+        stack.push_async_callback(stop_delivery)
         scheduler = build_scheduler(sessionmaker, clock, settings.timezone)
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)

@@ -12,17 +12,22 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bot.app import StartupError, run_bot
-from bot.channels.console import CHANNEL, run_shell
+from bot.channels.console import CHANNEL, ConsoleSender, render, run_shell
 from bot.clock import SystemClock, local_today
 from bot.config import Settings, get_settings
-from bot.db import make_engine, make_sessionmaker, migrate
+from bot.db import engine_for, make_sessionmaker, migrate
+from bot.delivery import DeliveryWorker
 from bot.demo import MEMBER_PHONE, seed_demo
 from bot.dispatcher import Dispatcher
 from bot.i18n import Translator, translator
+from bot.messages import OutboundMessage
+from bot.ratelimit import ChannelLimits
 from bot.services.errors import DomainError
 from bot.services.identity import attach_address, member_by_phone
+from bot.services.outbox import recent_messages
 
 GUEST_CHAT = "guest"
+CONSOLE_LIMITS = ChannelLimits(per_second=1000.0, chat_interval=0.0)
 
 
 def build_parser(t: Translator) -> argparse.ArgumentParser:
@@ -67,7 +72,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
 
 async def _shell(settings: Settings, phone: str | None, seed: bool, open_shell: bool) -> int:
     t = translator(settings.language)
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings.database_url, settings.database_schema)
     try:
         await migrate(engine)
         sessionmaker = make_sessionmaker(engine)
@@ -96,8 +101,28 @@ async def _shell(settings: Settings, phone: str | None, seed: bool, open_shell: 
                 greeting = t.gettext(
                     "You are chatting as {name} ({phone}). Type /trogiup for help, :quit to leave."
                 ).format(name=member.full_name, phone=member.phone)
+            async with sessionmaker() as session:
+                recent = await recent_messages(session, CHANNEL, chat_id)
+            confirm_hint = t.gettext('Reply "đã nhận" to confirm you have read it.')
+            if recent:
+                greeting += "\n\n" + t.gettext("Messages sent to you recently:") + "\n"
+                greeting += "\n\n".join(
+                    render(OutboundMessage(m.text))
+                    + (f"\n({confirm_hint})" if m.choices and m.acked_at is None else "")
+                    for m in recent
+                )
         dispatcher = Dispatcher(sessionmaker, settings, clock)
-        await run_shell(dispatcher.handle, chat_id, greeting=greeting)
+        worker = DeliveryWorker(
+            sessionmaker, {CHANNEL: ConsoleSender(chat_id)}, {CHANNEL: CONSOLE_LIMITS}, clock
+        )
+        stop = asyncio.Event()
+        delivery = asyncio.create_task(worker.run(stop))
+        try:
+            await run_shell(dispatcher.handle, chat_id, greeting=greeting, after_each=worker.wake)
+            await worker.drain()  # a notice just confirmed still goes out before we leave
+        finally:
+            stop.set()
+            await delivery
         return 0
     except DomainError as error:
         print(error.render(t), file=sys.stderr)
@@ -123,7 +148,7 @@ def _demo_banner(t: Translator, created: bool, member: str, secretary: str, comm
 
 
 async def _migrate(settings: Settings) -> int:
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings.database_url, settings.database_schema)
     try:
         await migrate(engine)
     finally:

@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
 
+    database_schema: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    telegram_rate_per_second: float = Field(default=30.0, gt=0, le=1000)
+    telegram_chat_interval: float = Field(default=1.0, ge=0)
+    telegram_group_per_minute: float = Field(default=20.0, gt=0)
+    delivery_lease_seconds: float = Field(default=60.0, gt=0)
+    delivery_max_attempts: int = Field(default=8, ge=1)
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:

@@ -18,6 +18,15 @@ from sqlalchemy.ext.asyncio import (
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+def engine_for(url: str, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
+    """The engine for the settings' URL; on PostgreSQL `schema` becomes the search path."""
+    if schema and url.startswith("postgresql"):
+        kwargs.setdefault("connect_args", {}).setdefault("server_settings", {})["search_path"] = (
+            schema
+        )
+    return make_engine(url, **kwargs)
+
+
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine. SQLite gets foreign keys, WAL, a busy timeout, and transactions that
     take the write lock when they begin (BEGIN IMMEDIATE): two messages handled at once then

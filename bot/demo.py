@@ -14,6 +14,8 @@ from bot.clock import month_start, previous_month
 from models import (
     Assignment,
     CellType,
+    Channel,
+    ChatAddress,
     DeedCategory,
     DeedReport,
     Household,
@@ -34,6 +36,7 @@ SECRETARY_PHONE = "0912000001"
 MEMBER_PHONE = "0912000002"
 DEPUTY_PHONE = "0912000003"
 COMMITTEE_PHONE = "0912000100"
+UNLINKED_PHONES = ("0912000009", "0912000010")
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,31 @@ async def seed_demo(session: AsyncSession, now: datetime, today: date) -> DemoPe
             await _households(
                 session, rng, commune, village, prefix, members, cell_number == 0, now, joined
             )
-    await _past_deeds(session, rng, now, today)
+    featured_cell = await session.scalar(
+        select(Organisation.id).where(Organisation.name == data.CELLS[0][0])
+    )
+    assert featured_cell is not None
+    await _past_deeds(session, rng, now, today, featured_cell)
+    await _console_chats(session, now, featured_cell)
     return DemoPeople(created=True)
+
+
+async def _console_chats(session: AsyncSession, now: datetime, cell_id: int) -> None:
+    """Nà Lụng's members have opened the bot (console chats), but for two who never did, so
+    a notice shows who cannot be reached."""
+    for member in await session.scalars(
+        select(Member).where(Member.cell_id == cell_id).order_by(Member.phone)
+    ):
+        if member.phone in UNLINKED_PHONES:
+            continue
+        session.add(
+            ChatAddress(
+                member_id=member.id,
+                channel=Channel.CONSOLE,
+                external_id=f"phone:{member.phone}",
+                linked_at=now,
+            )
+        )
 
 
 def _status(cell_number: int, position: int) -> MemberStatus:
@@ -190,7 +216,7 @@ async def _households(
 
 
 async def _past_deeds(
-    session: AsyncSession, rng: random.Random, now: datetime, today: date
+    session: AsyncSession, rng: random.Random, now: datetime, today: date, cell_id: int
 ) -> None:
     """Two past months of deeds for most members of the featured cell, a few this month."""
     this_month = month_start(today)
@@ -199,7 +225,7 @@ async def _past_deeds(
         await session.execute(
             select(Assignment.member_id, Assignment.household_id)
             .join(Member, Member.id == Assignment.member_id)
-            .where(Member.phone.like("091200000%"))
+            .where(Member.cell_id == cell_id)
             .order_by(Assignment.id)
         )
     )

@@ -11,7 +11,6 @@ from bot.services.identity import (
     too_many_failed_links,
 )
 from bot.services.oversight import is_leader
-from bot.text import fold
 from handlers.base import Context
 from handlers.router import STRANGER_TEXT, run_command
 
@@ -130,10 +129,11 @@ async def _menu_picked(ctx: Context) -> None:
         ctx.finish()
         await run_command(ctx, ctx.registry.require("viectot"), "")
         return
-    if ctx.choice is not None and ctx.choice.startswith("cmd:"):
-        command = ctx.registry.command(ctx.choice.removeprefix("cmd:"))
-    else:
-        command = ctx.registry.by_phrase(fold(ctx.message.text).strip(" .!?"))
+    command = (
+        ctx.registry.command(ctx.choice.removeprefix("cmd:"))
+        if ctx.choice is not None and ctx.choice.startswith("cmd:")
+        else None
+    )
     if command is None:
         ctx.finish()
         ctx.say(ctx._("Sorry, I did not understand that."))

@@ -77,6 +77,10 @@ class Context:
         self.state = FlowState(flow=flow, step=step, data=data, prompt=prompt, choices=choices)
         self.say(prompt, choices)
 
+    def begin(self, flow: str) -> None:
+        """Start `flow` with an empty draft, before its first question is chosen."""
+        self.state = FlowState(flow=flow, step="")
+
     def draft(self) -> dict[str, object]:
         """The current flow's draft (empty outside a flow)."""
         return self.state.data if self.state is not None else {}

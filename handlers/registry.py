@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.i18n import N_
-from handlers import account, deed, households, me, oversight, pledge
+from handlers import account, broadcast, deed, households, me, oversight, pledge
 from handlers.base import Command, Flow, Registry
 
 
@@ -60,6 +60,26 @@ def build_registry() -> Registry:
     )
     registry.add(
         Command(
+            ("thongbao", "broadcast"),
+            broadcast.start,
+            N_("Send a notice to members (secretaries, committees)"),
+            phrases=("thong bao", "gui thong bao"),
+            starts_flow=True,
+            leaders_only=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("dagui", "sent"),
+            broadcast.report,
+            N_("Who has received my notices"),
+            phrases=("da gui",),
+            starts_flow=True,
+            leaders_only=True,
+        )
+    )
+    registry.add(
+        Command(
             ("ngonngu", "language", "lang"),
             account.language,
             N_("Change language (Tiếng Việt / English)"),
@@ -85,6 +105,8 @@ def build_registry() -> Registry:
 
     registry.add_flow(Flow(deed.FLOW, deed.TITLE, deed.STEPS))
     registry.add_flow(Flow(pledge.FLOW, pledge.TITLE, pledge.STEPS))
+    registry.add_flow(Flow(broadcast.FLOW, broadcast.TITLE, broadcast.STEPS))
+    registry.add_flow(Flow("delivery", broadcast.REPORT_TITLE, broadcast.REPORT_STEPS, light=True))
     registry.add_flow(Flow("menu", account.MENU_TITLE, account.MENU_STEPS, light=True))
     registry.add_flow(Flow("language", account.LANGUAGE_TITLE, account.LANGUAGE_STEPS, light=True))
     return registry

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.i18n import N_
 from bot.messages import Choice
+from bot.services.broadcasts import ACK_PREFIX, acknowledge_broadcast, acknowledge_latest
 from bot.services.identity import looks_like_code
 from bot.text import clean, fold
 from handlers.base import Command, Context
@@ -17,6 +18,7 @@ _CANCEL_WORDS = frozenset({"huy", "cancel", "thoat", "thoi", "dung lai", "huy bo
 # A flow left untouched this long is dropped (with a word to the person) rather than resumed:
 # a reply days later is more likely a new matter than the answer to the old question.
 STALE_AFTER = timedelta(days=2)
+ACK_WORDS = frozenset({"da nhan", "nhan duoc", "da nhan duoc", "received"})
 LIGHT_STALE_AFTER = timedelta(hours=1)
 
 STRANGER_TEXT = N_(
@@ -77,6 +79,9 @@ async def route(ctx: Context) -> None:
         return
     if ctx.message.contact is not None:
         await ctx.registry.require("start").run(ctx, "")
+        return
+    if ctx.member is not None and (ctx.message.choice or "").startswith(ACK_PREFIX):
+        await _acknowledge(ctx, ctx.message.choice or "")
         return
     parsed = parse_command(text)
     if parsed is not None:
@@ -171,7 +176,26 @@ async def _continue_flow(ctx: Context, text: str) -> None:
         ctx.choice = ctx.message.choice
     elif state.choices and text:
         ctx.choice = resolve_choice(text, state.choices)
+    if flow is not None and flow.light and ctx.choice is None and not ctx.message.photos:
+        # A menu left open is no question the person must answer: read them afresh.
+        ctx.finish()
+        await _free_text(ctx, text)
+        return
     await step(ctx)
+
+
+async def _acknowledge(ctx: Context, key: str) -> None:
+    """A "Received" button under a notice: recorded whatever the chat is doing."""
+    assert ctx.member is not None
+    broadcast_id = key.removeprefix(ACK_PREFIX)
+    found = broadcast_id.isdigit() and await acknowledge_broadcast(
+        ctx.session, int(broadcast_id), ctx.member.id, ctx.now
+    )
+    if found:
+        ctx.say(ctx._("Thank you, your confirmation was recorded."))
+    else:
+        ctx.say(ctx._("That button belongs to an earlier question."))
+    ctx.reprompt()
 
 
 async def _stranger(ctx: Context, text: str) -> None:
@@ -185,6 +209,12 @@ async def _stranger(ctx: Context, text: str) -> None:
 async def _free_text(ctx: Context, text: str) -> None:
     if ctx.message.choice is not None:
         ctx.say(ctx._("That button belongs to an earlier question."))
+    assert ctx.member is not None
+    if fold(text).strip(" .!") in ACK_WORDS and await acknowledge_latest(
+        ctx.session, ctx.member.id, ctx.now
+    ):
+        ctx.say(ctx._("Thank you, your confirmation was recorded."))
+        return
     command = ctx.registry.by_phrase(fold(text).strip(" .!?")) if text else None
     if command is None and (ctx.message.photos or ctx.message.document):
         command = ctx.registry.command("viectot") if ctx.message.photos else None

@@ -10,7 +10,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from bot.config import get_settings
-from bot.db import make_engine
+from bot.db import engine_for
 from models import Base
 from models.base import UTCDateTime
 
@@ -37,7 +37,8 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_on_settings_url() -> None:
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    engine = engine_for(settings.database_url, settings.database_schema)
     async with engine.begin() as conn:
         await conn.run_sync(_run)
     await engine.dispose()

@@ -23,9 +23,15 @@ from models.member import (
     RoleKind,
 )
 from models.org import CellType, Organisation, OrgKind
+from models.outbox import Audience, Broadcast, DeliveryStatus, FailureReason, OutboxMessage
 
 __all__ = [
     "Assignment",
+    "Audience",
+    "Broadcast",
+    "DeliveryStatus",
+    "FailureReason",
+    "OutboxMessage",
     "AuditEntry",
     "Base",
     "CellType",

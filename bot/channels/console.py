@@ -12,7 +12,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
-from bot.messages import Attachment, InboundMessage, OutboundMessage
+from bot.delivery import Delivered, Outcome
+from bot.messages import Attachment, Choice, InboundMessage, OutboundMessage
 
 CHANNEL = "console"
 Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
@@ -50,12 +51,28 @@ def parse_line(line: str, chat_id: str, message_id: str) -> InboundMessage | Non
     )
 
 
+class ConsoleSender:
+    """Delivers outbox messages to console chats: printed if it is the chat of this shell,
+    otherwise kept for when that member opens a shell (see recent_messages)."""
+
+    def __init__(self, active_chat: str, stdout: TextIO = sys.stdout) -> None:
+        self.active_chat = active_chat
+        self.stdout = stdout
+
+    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...]) -> Outcome:
+        """Deliver one message."""
+        if chat_id == self.active_chat:
+            print("\n" + render(OutboundMessage(text, choices)) + "\n", file=self.stdout)
+        return Delivered(f"console-{uuid.uuid4().hex[:12]}")
+
+
 async def run_shell(
     handle: Handle,
     chat_id: str,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     greeting: str = "",
+    after_each: Callable[[], None] | None = None,
 ) -> int:
     """Chat until `:quit` or end of input; returns the number of messages sent."""
     interactive = stdin.isatty()
@@ -78,4 +95,6 @@ async def run_shell(
             print(render(reply), file=stdout)
             print(file=stdout)
         sent += 1
+        if after_each is not None:
+            after_each()
     return sent

@@ -1,0 +1,203 @@
+"""The outbox: enqueue proactive messages, claim due ones, record what the platform said."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import Choice
+from models import ChatAddress, DeliveryStatus, FailureReason, Member, OutboxMessage
+
+DUE = (DeliveryStatus.QUEUED, DeliveryStatus.RETRY)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A message a worker holds the current claim on."""
+
+    id: int
+    token: str
+    channel: str
+    chat_id: str
+    text: str
+    choices: tuple[Choice, ...]
+    attempts: int
+
+
+async def preferred_address(session: AsyncSession, member_id: int) -> ChatAddress | None:
+    """The chat a member is reached on: the first one they linked."""
+    return await session.scalar(
+        select(ChatAddress)
+        .where(ChatAddress.member_id == member_id, ChatAddress.channel != "console")
+        .order_by(ChatAddress.linked_at, ChatAddress.id)
+        .limit(1)
+    ) or await session.scalar(
+        select(ChatAddress)
+        .where(ChatAddress.member_id == member_id)
+        .order_by(ChatAddress.linked_at, ChatAddress.id)
+        .limit(1)
+    )
+
+
+async def enqueue(
+    session: AsyncSession,
+    cause: str,
+    member_id: int,
+    text: str,
+    choices: tuple[Choice, ...],
+    now: datetime,
+) -> None:
+    """Queue `text` for `member_id` in the caller's transaction. A second call with the same
+    cause and member adds nothing; a member with no chat is recorded as not reachable."""
+    address = await preferred_address(session, member_id)
+    values = {
+        "cause": cause,
+        "member_id": member_id,
+        "channel": address.channel if address else None,
+        "chat_id": address.external_id if address else None,
+        "text": text,
+        "choices": [[c.key, c.label] for c in choices],
+        "status": DeliveryStatus.QUEUED if address else DeliveryStatus.FAILED,
+        "last_error": None if address else FailureReason.NOT_LINKED.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(insert(OutboxMessage).values(**values).on_conflict_do_nothing())
+
+
+async def claim_due(
+    session: AsyncSession,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    channels: tuple[str, ...],
+) -> list[Claimed]:
+    """Take up to `limit` messages that are due (or whose sender died holding them).
+
+    On PostgreSQL the rows are locked with SKIP LOCKED, so two processes claiming at once
+    get different rows; SQLite's write lock gives one process at a time.
+    """
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.channel.in_(channels),
+            or_(
+                and_(OutboxMessage.status.in_(DUE), OutboxMessage.next_attempt_at <= now),
+                and_(
+                    OutboxMessage.status == DeliveryStatus.SENDING,
+                    OutboxMessage.claimed_at < now - lease,
+                ),
+            ),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed: list[Claimed] = []
+    for row in await session.scalars(query):
+        row.status = DeliveryStatus.SENDING
+        row.claimed_at = now
+        row.claim_token = str(uuid.uuid4())
+        row.attempts += 1
+        assert row.channel is not None and row.chat_id is not None
+        claimed.append(
+            Claimed(
+                id=row.id,
+                token=row.claim_token,
+                channel=row.channel,
+                chat_id=row.chat_id,
+                text=row.text,
+                choices=tuple(Choice(str(k), str(v)) for k, v in row.choices),
+                attempts=row.attempts,
+            )
+        )
+    await session.flush()
+    return claimed
+
+
+async def _settle(session: AsyncSession, claim: Claimed, **values: object) -> bool:
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == claim.id, OutboxMessage.claim_token == claim.token)
+        .values(claim_token=None, **values)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def mark_sent(
+    session: AsyncSession, claim: Claimed, platform_message_id: str, now: datetime
+) -> bool:
+    """The platform accepted the message. False if the claim had been lost meanwhile."""
+    return await _settle(
+        session,
+        claim,
+        status=DeliveryStatus.SENT,
+        sent_at=now,
+        platform_message_id=platform_message_id,
+        last_error=None,
+    )
+
+
+async def mark_retry(session: AsyncSession, claim: Claimed, at: datetime, error: str) -> bool:
+    """A temporary failure: try again at `at`."""
+    return await _settle(
+        session, claim, status=DeliveryStatus.RETRY, next_attempt_at=at, last_error=error[:300]
+    )
+
+
+async def mark_failed(session: AsyncSession, claim: Claimed, reason: FailureReason) -> bool:
+    """A permanent failure: never retried, reported to the sender."""
+    return await _settle(session, claim, status=DeliveryStatus.FAILED, last_error=reason.value)
+
+
+@dataclass(frozen=True)
+class DeliveryLine:
+    """One recipient in a delivery report."""
+
+    name: str
+    status: DeliveryStatus
+    reason: str | None
+    acked: bool
+
+
+async def delivery_lines(session: AsyncSession, cause: str) -> list[DeliveryLine]:
+    """Every recipient of `cause` with where their message is, by name."""
+    rows = await session.execute(
+        select(
+            Member.full_name,
+            OutboxMessage.status,
+            OutboxMessage.last_error,
+            OutboxMessage.acked_at,
+        )
+        .join(Member, Member.id == OutboxMessage.member_id)
+        .where(OutboxMessage.cause == cause)
+        .order_by(Member.full_name)
+    )
+    return [
+        DeliveryLine(name, status, error, acked is not None) for name, status, error, acked in rows
+    ]
+
+
+async def recent_messages(
+    session: AsyncSession, channel: str, chat_id: str, limit: int = 5
+) -> list[OutboxMessage]:
+    """The latest messages delivered to a chat, oldest first."""
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.status == DeliveryStatus.SENT,
+        )
+        .order_by(OutboxMessage.sent_at.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(rows)))

@@ -1,0 +1,273 @@
+"""/thongbao: a leader writes a notice to an organisation, previews it, sends it.
+/dagui: how the last notices were delivered and acknowledged.
+
+Steps: org (only when there is a choice) -> audience -> text -> ack -> preview.
+"""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+from bot.messages import Choice
+from bot.services.broadcasts import (
+    broadcast_scope,
+    create_broadcast,
+    notice_text,
+    own_broadcast,
+    recent_broadcasts,
+    recipients,
+)
+from bot.services.outbox import delivery_lines
+from bot.text import clean, shorten
+from handlers.base import Context
+from models import Audience, DeliveryStatus, Organisation
+
+FLOW = "broadcast"
+TITLE = N_("a notice")
+PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
+AUDIENCE_LABELS = {
+    Audience.ALL: N_("All members"),
+    Audience.NOT_REPORTED: N_("Members who have not reported this month"),
+}
+REASON_LABELS = {
+    "not_linked": N_("has not linked a chat with the bot"),
+    "blocked": N_("has blocked the bot"),
+    "not_started": N_("never opened the bot"),
+    "rejected": N_("the message was refused"),
+    "gave_up": N_("could not be reached after many tries"),
+}
+
+
+def _cancel(ctx: Context) -> Choice:
+    return Choice("cancel", ctx._("Cancel"))
+
+
+async def start(ctx: Context, args: str) -> None:
+    """/thongbao: choose where to write (if there is a choice), then to whom."""
+    assert ctx.member is not None
+    scope = await broadcast_scope(ctx.session, ctx.member.id)
+    ctx.state = None
+    if len(scope) == 1:
+        ctx.begin(FLOW)
+        await _choose_audience(ctx, scope[0])
+        return
+    choices = tuple(Choice(f"o:{org.id}", org.name) for org in scope)
+    ctx.ask(FLOW, "org", ctx._("Which organisation is the notice for?"), (*choices, _cancel(ctx)))
+
+
+async def _choose_audience(ctx: Context, org: Organisation) -> None:
+    ctx.draft().update(org_id=org.id, org_name=org.name)
+    choices = tuple(Choice(f"a:{a.value}", ctx._(label)) for a, label in AUDIENCE_LABELS.items())
+    ctx.ask(
+        FLOW,
+        "audience",
+        ctx._("Notice to {org}. Who should receive it?").format(org=org.name),
+        (*choices, _cancel(ctx)),
+    )
+
+
+async def _on_org(ctx: Context) -> None:
+    assert ctx.member is not None
+    if await _cancelled(ctx):
+        return
+    org = next(
+        (
+            o
+            for o in await broadcast_scope(ctx.session, ctx.member.id)
+            if ctx.choice == f"o:{o.id}"
+        ),
+        None,
+    )
+    if org is None:
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    await _choose_audience(ctx, org)
+
+
+async def _cancelled(ctx: Context) -> bool:
+    if ctx.choice == "cancel":
+        await ctx.registry.require("huy").run(ctx, "")
+        return True
+    return False
+
+
+async def _on_audience(ctx: Context) -> None:
+    if await _cancelled(ctx):
+        return
+    if ctx.choice is None or not ctx.choice.startswith("a:"):
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    ctx.draft()["audience"] = ctx.choice.removeprefix("a:")
+    ctx.ask(FLOW, "text", ctx._("Write the notice in one message."))
+
+
+async def _on_text(ctx: Context) -> None:
+    text = clean(ctx.message.text)
+    if not text:
+        ctx.reprompt(ctx._("Please write the notice as text."))
+        return
+    ctx.draft()["text"] = text
+    ctx.ask(
+        FLOW,
+        "ack",
+        ctx._('Ask members to press "Received" so you can see who has read it?'),
+        (
+            Choice("yes", ctx._("Yes"), ("co", "ok", "dong y")),
+            Choice("no", ctx._("No"), ("khong", "ko")),
+            _cancel(ctx),
+        ),
+    )
+
+
+async def _on_ack(ctx: Context) -> None:
+    if await _cancelled(ctx):
+        return
+    if ctx.choice not in ("yes", "no"):
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    ctx.draft()["ask_ack"] = ctx.choice == "yes"
+    await _preview(ctx)
+
+
+async def _preview(ctx: Context) -> None:
+    assert ctx.member is not None
+    draft = ctx.draft()
+    org = next(
+        o
+        for o in await broadcast_scope(ctx.session, ctx.member.id)
+        if o.id == int(str(draft["org_id"]))
+    )
+    people = await recipients(ctx.session, org, Audience(str(draft["audience"])), ctx.month)
+    unreachable = [p.name for p in people if not p.reachable]
+    lines = [
+        ctx._("This is how members will read it:"),
+        "",
+        notice_text(ctx.t.language, org.name, ctx.member.full_name, str(draft["text"])),
+        "",
+        ctx._("Recipients: {count} ({audience}).").format(
+            count=len(people), audience=ctx._(AUDIENCE_LABELS[Audience(str(draft["audience"]))])
+        ),
+    ]
+    if unreachable:
+        lines.append(
+            ctx._(
+                "{count} cannot be reached because they have not linked a chat: {names}."
+            ).format(count=len(unreachable), names=", ".join(unreachable))
+        )
+    if not people:
+        ctx.finish()
+        lines.append(ctx._("Nobody to send it to, so nothing was sent."))
+        ctx.say("\n".join(lines))
+        return
+    ctx.ask(
+        FLOW,
+        "confirm",
+        "\n".join(lines),
+        (
+            Choice("send", ctx._("Send the notice"), ("co", "ok", "gui", "gui di", "dong y")),
+            Choice("rewrite", ctx._("Rewrite the notice")),
+            _cancel(ctx),
+        ),
+    )
+
+
+async def _on_confirm(ctx: Context) -> None:
+    assert ctx.member is not None
+    if await _cancelled(ctx):
+        return
+    if ctx.choice == "rewrite":
+        ctx.ask(FLOW, "text", ctx._("Write the notice in one message."))
+        return
+    if ctx.choice != "send":
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    draft = ctx.draft()
+    _, people = await create_broadcast(
+        ctx.session,
+        ctx.member,
+        int(str(draft["org_id"])),
+        Audience(str(draft["audience"])),
+        str(draft["text"]),
+        bool(draft.get("ask_ack")),
+        ctx.month,
+        ctx.now,
+        ctx.t.language,
+    )
+    ctx.finish()
+    reachable = sum(p.reachable for p in people)
+    ctx.say(
+        ctx._(
+            "The notice is on its way to {reachable} of {count} members. Send /dagui to see "
+            "who has received it."
+        ).format(reachable=reachable, count=len(people))
+    )
+
+
+async def report(ctx: Context, args: str) -> None:
+    """/dagui: delivery of my latest notice, or a choice among my recent ones."""
+    assert ctx.member is not None
+    recent = await recent_broadcasts(ctx.session, ctx.member.id)
+    if not recent:
+        ctx.say(ctx._("You have not sent any notice yet. Send /thongbao to write one."))
+        return
+    if len(recent) == 1:
+        await _show_report(ctx, recent[0].id)
+        return
+    choices = tuple(
+        Choice(f"b:{b.id}", f"{ctx.date_text(b.created_at)} {b.org_name}: {shorten(b.text, 30)}")
+        for b in recent
+    )
+    ctx.ask("delivery", "pick", ctx._("Which notice?"), choices)
+
+
+async def _on_report_pick(ctx: Context) -> None:
+    if ctx.choice is None or not ctx.choice.startswith("b:"):
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    ctx.finish()
+    await _show_report(ctx, int(ctx.choice.removeprefix("b:")))
+
+
+async def _show_report(ctx: Context, broadcast_id: int) -> None:
+    assert ctx.member is not None
+    broadcast = await own_broadcast(ctx.session, ctx.member.id, broadcast_id)
+    lines = await delivery_lines(ctx.session, f"broadcast:{broadcast.id}")
+    sent = [line for line in lines if line.status is DeliveryStatus.SENT]
+    failed = [line for line in lines if line.status is DeliveryStatus.FAILED]
+    pending = len(lines) - len(sent) - len(failed)
+    out = [
+        ctx._("Notice of {date}: {text}").format(
+            date=ctx.date_text(broadcast.created_at), text=shorten(broadcast.text, 60)
+        ),
+        ctx._("Delivered: {sent} of {count}. Still sending: {pending}.").format(
+            sent=len(sent), count=len(lines), pending=pending
+        ),
+    ]
+    if broadcast.ask_ack:
+        acked = [line for line in sent if line.acked]
+        out.append(
+            ctx._('Pressed "Received": {acked} of {sent}.').format(
+                acked=len(acked), sent=len(sent)
+            )
+        )
+        waiting = [line.name for line in sent if not line.acked]
+        if waiting:
+            out.append(ctx._("Not yet confirmed: {names}.").format(names=", ".join(waiting)))
+    if failed:
+        out.append(ctx._("Could not be reached:"))
+        out.extend(
+            f"• {line.name}: "
+            + ctx._(REASON_LABELS.get(line.reason or "", REASON_LABELS["gave_up"]))
+            for line in failed
+        )
+    ctx.say("\n".join(out))
+
+
+STEPS = {
+    "org": _on_org,
+    "audience": _on_audience,
+    "text": _on_text,
+    "ack": _on_ack,
+    "confirm": _on_confirm,
+}
+REPORT_STEPS = {"pick": _on_report_pick}
+REPORT_TITLE = N_("choosing a notice")

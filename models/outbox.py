@@ -1,0 +1,95 @@
+"""Broadcasts and the outbox: every message the bot sends on its own initiative."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+from models.org import enum_column
+
+
+class DeliveryStatus(StrEnum):
+    """Where one outbox message is.
+
+    ```
+    queued --claim--> sending --accepted by the platform--> sent
+      ^                  |  \\--blocked / never started / bad request / out of tries--> failed
+      |                  v
+    retry <--429, 5xx, timeout (next_attempt_at set)
+    sending --lease expired (the process died)--> claimable again, like queued
+    (no chat address when enqueued) --> failed, last_error "not_linked"
+    ```
+    A claim stamps `claim_token`; only the holder of the current token may record the outcome,
+    so a worker that lost its lease cannot overwrite a newer attempt.
+    """
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+class FailureReason(StrEnum):
+    """Why a message will never be delivered."""
+
+    NOT_LINKED = "not_linked"  # the member has no chat address
+    BLOCKED = "blocked"  # the person blocked the bot (Telegram 403)
+    NOT_STARTED = "not_started"  # chat not found: the person never opened the bot
+    REJECTED = "rejected"  # the platform refused the message itself (400)
+    GAVE_UP = "gave_up"  # temporary errors every time, up to the maximum of attempts
+
+
+class Audience(StrEnum):
+    """Whom a broadcast goes to within its organisation."""
+
+    ALL = "all"
+    NOT_REPORTED = "not_reported"  # no good-deed report for the current month
+
+
+class Broadcast(Base):
+    """A notice a secretary or committee member sent to an organisation's members."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    sender_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    audience: Mapped[Audience] = mapped_column(enum_column(Audience))
+    text: Mapped[str] = mapped_column(Text)
+    ask_ack: Mapped[bool]
+    created_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """One proactive message to one member. (`cause`, `member_id`) is unique, so enqueuing
+    the same cause twice (a retried transaction, a second scheduler) adds nothing."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("cause", "member_id"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cause: Mapped[str] = mapped_column(String(64))  # "broadcast:12", later "reminder:..."
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    channel: Mapped[str | None] = mapped_column(String(16))
+    chat_id: Mapped[str | None] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    choices: Mapped[list[Any]] = mapped_column(default=list)  # [[key, label], ...]
+    status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus, 16))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    claim_token: Mapped[str | None] = mapped_column(String(36))
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    platform_message_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    acked_at: Mapped[datetime | None]
