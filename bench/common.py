@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import tempfile
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from bot.db import make_engine, migrate
 from tests.fake_telegram import FakeTelegram, Sent
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+SCHEMA: dict[int, str] = {}  # id(engine) -> its PostgreSQL schema, for child processes
 
 
 def postgres_url() -> str:
@@ -47,14 +50,30 @@ async def fresh_database(backend: str) -> AsyncIterator[AsyncEngine]:
         pool_size=20,
         max_overflow=20,
     )
+    SCHEMA[id(engine)] = schema
     try:
         await migrate(engine)
         yield engine
     finally:
+        SCHEMA.pop(id(engine), None)
         await engine.dispose()
         async with admin.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         await admin.dispose()
+
+
+async def poll(
+    check: Callable[[], Awaitable[bool]], interval: float = 0.05, within: float = 600.0
+) -> bool:
+    """Ask `check` every `interval` seconds until it says yes (True) or `within` runs out."""
+    deadline = time.perf_counter() + within
+    for _ in itertools.count():
+        if await check():
+            return True
+        if time.perf_counter() > deadline:
+            return False
+        await asyncio.sleep(interval)
+    return False
 
 
 class QueueingTelegram(FakeTelegram):

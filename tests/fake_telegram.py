@@ -42,15 +42,35 @@ class Sent:
         return any(b.get("request_contact") for row in markup.get("keyboard", []) for b in row)
 
 
+@dataclass(frozen=True)
+class Fault:
+    """What the fake answers instead of sending: an error (status, description, retry_after)
+    or a delay longer than the client waits (`delay` seconds, then an ordinary answer)."""
+
+    status: int = 0
+    description: str = ""
+    retry_after: int | None = None
+    delay: float = 0.0
+
+
+TOO_MANY = Fault(429, "Too Many Requests: retry after 1", retry_after=1)
+BAD_GATEWAY = Fault(502, "Bad Gateway")
+BLOCKED = Fault(403, "Forbidden: bot was blocked by the user")
+CHAT_NOT_FOUND = Fault(400, "Bad Request: chat not found")
+
+
 @dataclass
 class FakeTelegram:
-    """The server and its recorded state."""
+    """The server and its recorded state. `faults[chat_id]` lists what the next sends to that
+    chat meet, one fault per attempt, before an attempt succeeds."""
 
     token: str = TOKEN
     updates: list[dict[str, Any]] = field(default_factory=list)
     sent: list[Sent] = field(default_factory=list)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     port: int = 0
+    faults: dict[int, list[Fault]] = field(default_factory=dict)
+    attempts: dict[int, list[float]] = field(default_factory=dict)  # send times per chat
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -184,6 +204,16 @@ class FakeTelegram:
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return _error(404, "Not Found: method not found")
+        if method.startswith("send") and "chat_id" in params:
+            chat_id = int(params["chat_id"])
+            self.attempts.setdefault(chat_id, []).append(time.monotonic())
+            pending = self.faults.get(chat_id)
+            if pending:
+                fault = pending.pop(0)
+                if fault.delay:  # the client gives up first; the message was never taken
+                    await asyncio.sleep(fault.delay)
+                    return _error(504, "Gateway Timeout")
+                return _error(fault.status, fault.description, fault.retry_after)
         result = await handler(params)
         return web.json_response({"ok": True, "result": result})
 

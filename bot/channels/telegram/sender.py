@@ -47,7 +47,7 @@ class TelegramSender:
         try:
             message = await self.bot.send_message(int(chat_id), chunks[0], reply_markup=markup)
         except RetryAfter as error:
-            wait = error.retry_after
+            wait = error.retry_after  # a timedelta (PTB_TIMEDELTA), or seconds if unset
             seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
             return RetryLater(error=f"429 retry after {seconds:g}s", after=seconds)
         except Forbidden as error:

@@ -1,0 +1,71 @@
+"""The pacer keeps to the platform's limits (measured on a fake monotonic clock)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.ratelimit import ChannelLimits, Pacer
+
+
+class FakeTime:
+    """A monotonic clock that asyncio.sleep moves forward (patched in)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
+    clock = FakeTime()
+    real_sleep = asyncio.sleep
+
+    async def sleep(seconds: float) -> None:
+        clock.now += max(seconds, 0)
+        await real_sleep(0)
+
+    monkeypatch.setattr("bot.ratelimit.asyncio.sleep", sleep)
+    return clock
+
+
+async def _times(pacer: Pacer, clock: FakeTime, chats: list[str]) -> list[float]:
+    times: list[float] = []
+    for chat in chats:
+        await pacer.wait_turn(chat)
+        times.append(clock.now)
+    return times
+
+
+async def test_overall_rate_is_spread_evenly(fake_time: FakeTime) -> None:
+    limits = ChannelLimits(per_second=30)
+    pacer = Pacer(limits, now=fake_time)
+    times = await _times(pacer, fake_time, [f"c{i}" for i in range(90)])
+    assert limits.pace == pytest.approx(29.1)  # a little under the platform's limit
+    assert 89 / limits.pace <= times[-1] <= 89 / 29 + 1e-9  # 29-29.1 a second, no slower
+    assert all(b - a >= 1 / limits.pace - 1e-9 for a, b in zip(times, times[1:], strict=False))
+    in_any_second = max(sum(1 for t in times if s <= t < s + 1) for s in times)
+    assert in_any_second <= 29
+
+
+async def test_one_private_chat_gets_at_most_one_message_a_second(fake_time: FakeTime) -> None:
+    pacer = Pacer(ChannelLimits(per_second=30, chat_interval=1.0), now=fake_time)
+    times = await _times(pacer, fake_time, ["same", "other", "same", "same"])
+    assert times == pytest.approx([0.0, 1 / 29.1, 1.0, 2.0])
+
+
+async def test_groups_get_at_most_twenty_a_minute(fake_time: FakeTime) -> None:
+    pacer = Pacer(ChannelLimits(per_second=30, group_per_minute=20), now=fake_time)
+    times = await _times(pacer, fake_time, ["-100123"] * 3)  # a group: 3 s apart
+    assert times == pytest.approx([0.0, 3.0, 6.0])
+
+
+async def test_retry_after_pauses_everyone(fake_time: FakeTime) -> None:
+    pacer = Pacer(ChannelLimits(per_second=30), now=fake_time)
+    await pacer.wait_turn("a")
+    pacer.pause(5)
+    await pacer.wait_turn("b")
+    assert fake_time.now == pytest.approx(5.0)
