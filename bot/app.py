@@ -23,7 +23,7 @@ from bot.delivery import DeliverySettings, DeliveryWorker
 from bot.dispatcher import Dispatcher
 from bot.i18n import LANGUAGES, translator
 from bot.ratelimit import ChannelLimits
-from bot.scheduler import build_scheduler
+from bot.scheduler import RunningJobs, build_scheduler
 from bot.services.oversight import leader_addresses
 from bot.webserver import WebhookRoute, WebServer, build_app
 from handlers.base import Registry
@@ -170,9 +170,19 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             await delivery
 
         stack.push_async_callback(stop_delivery)
-        scheduler = build_scheduler(sessionmaker, clock, settings.timezone)
+        running_jobs = RunningJobs()
+        scheduler = build_scheduler(
+            sessionmaker, clock, settings, on_queued=worker.wake, running=running_jobs
+        )
         scheduler.start()
-        stack.callback(scheduler.shutdown, wait=False)
+
+        async def stop_scheduler() -> None:
+            # shutdown() would cancel runs under way: stop new runs, let those finish first.
+            scheduler.pause()
+            await running_jobs.wait()
+            scheduler.shutdown(wait=False)
+
+        stack.push_async_callback(stop_scheduler)
         if telegram.webhook is not None:
 
             async def healthy() -> bool:

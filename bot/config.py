@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     telegram_group_per_minute: float = Field(default=20.0, gt=0)
     delivery_lease_seconds: float = Field(default=60.0, gt=0)
     delivery_max_attempts: int = Field(default=8, ge=1)
+    reminder_grace_hours: float = Field(default=12.0, ge=0)
 
     @field_validator("database_url")
     @classmethod

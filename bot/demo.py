@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,9 @@ from bot import demo_data as data
 from bot.clock import month_start, previous_month
 from models import (
     Assignment,
+    Attendance,
+    AttendanceStatus,
+    CellSchedule,
     CellType,
     Channel,
     ChatAddress,
@@ -22,6 +25,9 @@ from models import (
     HouseholdCategory,
     HouseholdCategoryLink,
     HouseholdProgress,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
     Member,
     Membership,
     MemberStatus,
@@ -129,7 +135,57 @@ async def seed_demo(session: AsyncSession, now: datetime, today: date) -> DemoPe
     assert featured_cell is not None
     await _past_deeds(session, rng, now, today, featured_cell)
     await _console_chats(session, now, featured_cell)
+    await _calendar(session, rng, now, today, featured_cell)
     return DemoPeople(created=True)
+
+
+async def _calendar(
+    session: AsyncSession, rng: random.Random, now: datetime, today: date, featured: int
+) -> None:
+    """Village cells meet on the 24th at 19:30 (Pá Kìm's day), office and school cells on the
+    5th at 16:30; a thematic meeting in the second month of each quarter. Nà Lụng's meeting of
+    last month took place, with its attendance recorded."""
+    for cell in await session.scalars(
+        select(Organisation).where(Organisation.kind == OrgKind.CELL)
+    ):
+        rural = cell.cell_type is CellType.RURAL
+        session.add(
+            CellSchedule(
+                cell_id=cell.id,
+                monthly_day=24 if rural else 5,
+                monthly_time=time(19, 30) if rural else time(16, 30),
+                thematic_month=2,
+                thematic_day=15,
+                thematic_time=time(14, 0) if rural else time(16, 30),
+                nudge_days=[20, -3],
+                updated_at=now,
+            )
+        )
+    last_month = previous_month(month_start(today))
+    held = Meeting(
+        cell_id=featured,
+        kind=MeetingKind.MONTHLY,
+        period=last_month.strftime("%Y-%m"),
+        starts_at=datetime.combine(last_month.replace(day=24), time(12, 30), UTC),
+        status=MeetingStatus.PLANNED,
+        agenda=data.LAST_AGENDA,
+        created_at=now,
+    )
+    session.add(held)
+    await session.flush()
+    for member in await session.scalars(
+        select(Member).where(Member.cell_id == featured, Member.status == MemberStatus.ACTIVE)
+    ):
+        absent = member.phone in data.ABSENT_LAST_MEETING
+        session.add(
+            Attendance(
+                meeting_id=held.id,
+                member_id=member.id,
+                status=AttendanceStatus.UNEXCUSED if absent else AttendanceStatus.PRESENT,
+                spoke=not absent and rng.random() < 0.6,
+                recorded_at=now,
+            )
+        )
 
 
 async def _console_chats(session: AsyncSession, now: datetime, cell_id: int) -> None:

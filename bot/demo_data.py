@@ -81,3 +81,9 @@ DEED_TEXTS: tuple[tuple[str, str], ...] = (
     ("security", "Hòa giải mâu thuẫn về ranh giới đất giữa hai hộ"),
     ("other", "Tặng 20 kg gạo cho gia đình có người ốm"),
 )
+
+LAST_AGENDA = (
+    "Kiểm điểm việc thực hiện nhiệm vụ tháng; vận động các hộ hoàn thành nhà tiêu hợp vệ sinh; "
+    "phân công đảng viên giúp hộ nghèo thu hoạch."
+)
+ABSENT_LAST_MEETING = ("0912000004", "0912000007")  # recorded absent without a reason

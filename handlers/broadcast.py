@@ -27,6 +27,7 @@ PICK_ONE = N_("Please choose one of the options (you can reply with its number).
 AUDIENCE_LABELS = {
     Audience.ALL: N_("All members"),
     Audience.NOT_REPORTED: N_("Members who have not reported this month"),
+    Audience.ABSENT_LAST_MEETING: N_("Members absent from the last meeting"),
 }
 REASON_LABELS = {
     "not_linked": N_("has not linked a chat with the bot"),

@@ -4,7 +4,18 @@
 from __future__ import annotations
 
 from bot.i18n import N_
-from handlers import account, broadcast, deed, households, me, oversight, pledge
+from handlers import (
+    account,
+    attendance,
+    broadcast,
+    deed,
+    households,
+    me,
+    meeting_admin,
+    meetings,
+    oversight,
+    pledge,
+)
 from handlers.base import Command, Flow, Registry
 
 
@@ -29,6 +40,25 @@ def build_registry() -> Registry:
             phrases=("dang ky", "dang ky viec tot"),
             starts_flow=True,
             in_menu=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("lich", "meetings", "lichhop"),
+            meetings.show,
+            N_("Meeting calendar: attend or not, content"),
+            phrases=("lich hop", "lich", "hop chi bo", "lich sinh hoat"),
+            starts_flow=True,
+            in_menu=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("ykien", "opinion"),
+            meetings.opinion_start,
+            N_("Send an opinion on the next meeting's content"),
+            phrases=("y kien", "gop y", "dong gop y kien"),
+            starts_flow=True,
         )
     )
     registry.add(
@@ -105,6 +135,11 @@ def build_registry() -> Registry:
 
     registry.add_flow(Flow(deed.FLOW, deed.TITLE, deed.STEPS))
     registry.add_flow(Flow(pledge.FLOW, pledge.TITLE, pledge.STEPS))
+    registry.add_flow(Flow(meetings.FLOW, meetings.TITLE, meetings.STEPS, light=True))
+    registry.add_flow(Flow(meetings.RSVP_FLOW, meetings.RSVP_TITLE, meetings.RSVP_STEPS))
+    registry.add_flow(Flow(meetings.OPINION_FLOW, meetings.OPINION_TITLE, meetings.OPINION_STEPS))
+    registry.add_flow(Flow(meeting_admin.FLOW, meeting_admin.TITLE, meeting_admin.STEPS))
+    registry.add_flow(Flow(attendance.FLOW, attendance.TITLE, attendance.STEPS))
     registry.add_flow(Flow(broadcast.FLOW, broadcast.TITLE, broadcast.STEPS))
     registry.add_flow(Flow("delivery", broadcast.REPORT_TITLE, broadcast.REPORT_STEPS, light=True))
     registry.add_flow(Flow("menu", account.MENU_TITLE, account.MENU_STEPS, light=True))

@@ -9,7 +9,9 @@ from bot.i18n import N_
 from bot.messages import Choice
 from bot.services.broadcasts import ACK_PREFIX, acknowledge_broadcast, acknowledge_latest
 from bot.services.identity import looks_like_code
+from bot.services.reminder_texts import RSVP_PREFIX
 from bot.text import clean, fold
+from handlers import meetings
 from handlers.base import Command, Context
 
 _COMMAND = re.compile(r"^/([^\s@]+)(?:@\S+)?\s*(.*)$", re.DOTALL)
@@ -19,6 +21,8 @@ _CANCEL_WORDS = frozenset({"huy", "cancel", "thoat", "thoi", "dung lai", "huy bo
 # a reply days later is more likely a new matter than the answer to the old question.
 STALE_AFTER = timedelta(days=2)
 ACK_WORDS = frozenset({"da nhan", "nhan duoc", "da nhan duoc", "received"})
+ATTEND_WORDS = frozenset({"co tham du", "se tham du", "tham du", "toi se den", "co di"})
+ABSENT_WORDS = frozenset({"khong tham du", "vang mat", "khong di duoc", "khong den duoc"})
 LIGHT_STALE_AFTER = timedelta(hours=1)
 
 STRANGER_TEXT = N_(
@@ -82,6 +86,13 @@ async def route(ctx: Context) -> None:
         return
     if ctx.member is not None and (ctx.message.choice or "").startswith(ACK_PREFIX):
         await _acknowledge(ctx, ctx.message.choice or "")
+        return
+    if ctx.member is not None and (ctx.message.choice or "").startswith(RSVP_PREFIX):
+        # A reminder's "I will attend" button: answered whatever the chat is doing.
+        before = ctx.state
+        await meetings.rsvp_choice(ctx, ctx.message.choice or "")
+        if before is not None and ctx.state is before:
+            ctx.reprompt()
         return
     parsed = parse_command(text)
     if parsed is not None:
@@ -210,10 +221,13 @@ async def _free_text(ctx: Context, text: str) -> None:
     if ctx.message.choice is not None:
         ctx.say(ctx._("That button belongs to an earlier question."))
     assert ctx.member is not None
-    if fold(text).strip(" .!") in ACK_WORDS and await acknowledge_latest(
-        ctx.session, ctx.member.id, ctx.now
-    ):
+    said = fold(text).strip(" .!")
+    if said in ACK_WORDS and await acknowledge_latest(ctx.session, ctx.member.id, ctx.now):
         ctx.say(ctx._("Thank you, your confirmation was recorded."))
+        return
+    if (said in ATTEND_WORDS or said in ABSENT_WORDS) and await meetings.words_rsvp(
+        ctx, said in ATTEND_WORDS
+    ):
         return
     command = ctx.registry.by_phrase(fold(text).strip(" .!?")) if text else None
     if command is None and (ctx.message.photos or ctx.message.document):

@@ -12,6 +12,18 @@ from models.household import (
     HouseholdProgress,
     ProgressFlag,
 )
+from models.meeting import (
+    AgendaOpinion,
+    Attendance,
+    AttendanceStatus,
+    CellSchedule,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    ReminderStatus,
+    Rsvp,
+    ScheduledReminder,
+)
 from models.member import (
     Channel,
     ChatAddress,
@@ -26,7 +38,17 @@ from models.org import CellType, Organisation, OrgKind
 from models.outbox import Audience, Broadcast, DeliveryStatus, FailureReason, OutboxMessage
 
 __all__ = [
+    "AgendaOpinion",
     "Assignment",
+    "Attendance",
+    "AttendanceStatus",
+    "CellSchedule",
+    "Meeting",
+    "MeetingKind",
+    "MeetingStatus",
+    "ReminderStatus",
+    "Rsvp",
+    "ScheduledReminder",
     "Audience",
     "Broadcast",
     "DeliveryStatus",

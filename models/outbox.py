@@ -50,6 +50,7 @@ class Audience(StrEnum):
 
     ALL = "all"
     NOT_REPORTED = "not_reported"  # no good-deed report for the current month
+    ABSENT_LAST_MEETING = "absent_last_meeting"  # absent at their cell's last recorded meeting
 
 
 class Broadcast(Base):

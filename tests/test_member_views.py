@@ -63,5 +63,5 @@ async def test_households_show_recent_deeds_with_local_dates(xien: Chat, clock: 
 async def test_greeting_offers_the_menu_and_a_number_picks(xien: Chat) -> None:
     reply = await xien.send("Xin chào")
     assert "Đồng chí muốn làm gì?" in reply
-    assert "Các hộ tôi phụ trách" in reply
-    assert "đang phụ trách 5 hộ" in await xien.send("3")
+    assert "4. Các hộ tôi phụ trách" in reply
+    assert "đang phụ trách 5 hộ" in await xien.send("4")

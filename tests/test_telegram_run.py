@@ -133,7 +133,7 @@ async def test_chibo_run_serves_telegram_and_stops_cleanly_on_sigterm(
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, stderr.decode()
-    assert "Traceback" not in stderr.decode()
+    assert "Traceback" not in stderr.decode(), stderr.decode()
 
 
 @given(

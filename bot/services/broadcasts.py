@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import String, cast, exists, func, literal, or_, select
+from sqlalchemy import Select, String, cast, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, translator
@@ -15,11 +15,14 @@ from bot.services.errors import AccessDeniedError, NotFoundError
 from bot.services.outbox import enqueue
 from bot.services.oversight import EXPECTED_TO_REPORT, overseen_orgs
 from models import (
+    Attendance,
+    AttendanceStatus,
     Audience,
     Broadcast,
     ChatAddress,
     DeedReport,
     DeliveryStatus,
+    Meeting,
     Member,
     MemberStatus,
     Organisation,
@@ -77,8 +80,30 @@ async def recipients(
             DeedReport.withdrawn_at.is_(None),
         )
         query = query.where(Member.status.in_(EXPECTED_TO_REPORT), ~reported)
+    if audience is Audience.ABSENT_LAST_MEETING:
+        query = query.where(Member.id.in_(_absent_at_last_meeting()))
     rows = await session.execute(query.order_by(Member.full_name, Member.id))
     return [Recipient(mid, name, language, bool(chat)) for mid, name, language, chat in rows]
+
+
+def _absent_at_last_meeting() -> Select[int]:
+    """Members recorded absent at the latest meeting of their cell that has attendance."""
+    last = (
+        select(Meeting.id)
+        .where(
+            Meeting.cell_id == Member.cell_id,
+            exists().where(Attendance.meeting_id == Meeting.id),
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+        .correlate(Member)
+        .scalar_subquery()
+    )
+    return select(Attendance.member_id).where(
+        Attendance.meeting_id == last,
+        Attendance.member_id == Member.id,
+        Attendance.status != AttendanceStatus.PRESENT,
+    )
 
 
 def notice_text(language: str, org_name: str, sender_name: str, text: str) -> str:

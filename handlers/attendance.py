@@ -1,0 +1,158 @@
+"""Recording attendance after a meeting in a few taps: who was absent (and who of them had a
+reason), then who spoke. Several numbers at once ("2 5 7") work where there are no buttons."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.i18n import N_
+from bot.messages import Choice
+from bot.services.attendance import attendance_roll, record_attendance
+from bot.services.meetings import recent
+from bot.text import fold
+from handlers.base import Context, StepHandler
+from handlers.meeting_common import meeting_label
+
+FLOW = "attendance"
+TITLE = N_("recording attendance")
+DONE = "done"
+_NUMBERS = re.compile(r"^[\d\s,;.]+$")
+
+
+async def start(ctx: Context) -> None:
+    """Choose which past meeting to record."""
+    assert ctx.member is not None
+    past = await recent(ctx.session, ctx.member.cell_id, ctx.now)
+    if not past:
+        ctx.finish()
+        ctx.say(ctx._("No meeting of your cell has taken place yet."))
+        return
+    ctx.begin(FLOW)
+    choices = tuple(Choice(f"m:{m.id}", meeting_label(ctx, m)) for m in past)
+    ctx.ask(FLOW, "pick", ctx._("Attendance of which meeting?"), choices)
+
+
+async def _on_pick(ctx: Context) -> None:
+    assert ctx.member is not None
+    if ctx.choice is None or not ctx.choice.startswith("m:"):
+        ctx.reprompt(ctx._("Please choose one of the options (you can reply with its number)."))
+        return
+    meeting_id = int(ctx.choice.removeprefix("m:"))
+    roll = await attendance_roll(ctx.session, ctx.member, meeting_id)
+    ctx.draft().update(
+        meeting_id=meeting_id,
+        roll=[[p.id, p.full_name] for p in roll],
+        absent=[],
+        excused=[],
+        spoke=[],
+    )
+    _ask(ctx, "absent")
+
+
+PROMPTS = {
+    "absent": N_(
+        'Who was absent? Tap each name (tap again to undo), then "Done". '
+        "Everyone else is recorded as present."
+    ),
+    "excused": N_('Which of the absent members had a reason? Tap them, then "Done".'),
+    "spoke": N_('Who spoke at the meeting? Tap them, then "Done".'),
+}
+
+
+def _list(ctx: Context, key: str) -> list[Any]:
+    value = ctx.draft()[key]
+    assert isinstance(value, list)
+    return value
+
+
+def _people(ctx: Context, step: str) -> list[tuple[int, str]]:
+    roll = [(int(i), str(n)) for i, n in _list(ctx, "roll")]
+    absent = set(_list(ctx, "absent"))
+    if step == "excused":
+        return [(i, n) for i, n in roll if i in absent]
+    if step == "spoke":
+        return [(i, n) for i, n in roll if i not in absent]
+    return roll
+
+
+def _ask(ctx: Context, step: str) -> None:
+    people = _people(ctx, step)
+    if step == "excused" and not people:
+        _ask(ctx, "spoke")
+        return
+    marked = set(_list(ctx, step))
+    choices = [Choice(f"p:{i}", ("✓ " if i in marked else "") + name) for i, name in people]
+    choices.append(Choice(DONE, ctx._("Done"), ("xong", "done", "het")))
+    ctx.ask(FLOW, step, ctx._(PROMPTS[step]), tuple(choices))
+
+
+def _toggle(ctx: Context, step: str) -> bool:
+    """Mark or unmark the tapped (or typed) people; False if the answer named nobody."""
+    people = _people(ctx, step)
+    picked: list[int] = []
+    if ctx.choice is not None and ctx.choice.startswith("p:"):
+        picked = [int(ctx.choice.removeprefix("p:"))]
+    elif _NUMBERS.match(ctx.message.text.strip() or "x"):
+        numbers = [int(n) for n in re.findall(r"\d+", ctx.message.text)]
+        picked = [people[n - 1][0] for n in numbers if 0 < n <= len(people)]
+    if not picked:
+        return False
+    marked = list(_list(ctx, step))
+    for person in picked:
+        if person in marked:
+            marked.remove(person)
+        else:
+            marked.append(person)
+    ctx.draft()[step] = marked
+    return True
+
+
+def _step(step: str, following: str | None) -> StepHandler:
+    async def run(ctx: Context) -> None:
+        if ctx.choice == DONE or fold(ctx.message.text) in ("xong", "done"):
+            if following is not None:
+                _ask(ctx, following)
+            else:
+                await _save(ctx)
+            return
+        if not _toggle(ctx, step):
+            ctx.reprompt(ctx._('Tap a name, or "Done" when finished.'))
+            return
+        _ask(ctx, step)
+
+    return run
+
+
+async def _save(ctx: Context) -> None:
+    assert ctx.member is not None
+    draft = ctx.draft()
+    excused = set(_list(ctx, "excused"))
+    absent = {int(p): int(p) in excused for p in _list(ctx, "absent")}
+    spoke = {int(p) for p in _list(ctx, "spoke")}
+    present, away, speakers = await record_attendance(
+        ctx.session, ctx.member, int(str(draft["meeting_id"])), absent, spoke, ctx.now
+    )
+    ctx.finish()
+    total = present + away
+    ctx.say(
+        ctx._(
+            "Recorded: {present} of {total} present, {absent} absent ({excused} with a "
+            "reason), {spoke} spoke ({rate}% of those present)."
+        ).format(
+            present=present,
+            total=total,
+            absent=away,
+            excused=len(excused),
+            spoke=speakers,
+            rate=round(100 * speakers / present) if present else 0,
+        )
+    )
+
+
+STEPS = {
+    "pick": _on_pick,
+    "absent": _step("absent", "excused"),
+    "excused": _step("excused", "spoke"),
+    "spoke": _step("spoke", None),
+}

@@ -1,0 +1,180 @@
+"""Leaders' calendar actions from /lich: agenda, move, cancel, add, who is coming, opinions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.i18n import N_
+from bot.messages import Choice
+from bot.services.attendance import opinions, rsvp_list
+from bot.services.calendar_rules import parse_local_datetime
+from bot.services.meetings import add_meeting, cancel_meeting, move_meeting, set_agenda
+from bot.services.reminders import announce_change, sync_cell
+from bot.text import clean
+from handlers.base import Context
+from handlers.meeting_common import coming, meeting_label
+
+FLOW = "meeting_admin"
+TITLE = N_("a change to the meeting calendar")
+PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
+WHEN_EXAMPLE = N_("Write the date and time, for example: 26/11 19:30")
+
+
+async def start(ctx: Context, action: str) -> None:
+    """Begin `action`: choose the meeting first, unless it is a new one."""
+    ctx.begin(FLOW)
+    ctx.draft()["action"] = action
+    if action == "add":
+        ctx.ask(FLOW, "when", ctx._("When is the new meeting?") + "\n" + ctx._(WHEN_EXAMPLE))
+        return
+    meetings = await coming(ctx)
+    if not meetings:
+        ctx.finish()
+        ctx.say(ctx._("No meeting is planned yet."))
+        return
+    choices = tuple(Choice(f"m:{m.id}", meeting_label(ctx, m)) for m in meetings)
+    ctx.ask(FLOW, "pick", ctx._("Which meeting?"), (*choices, Choice("cancel", ctx._("Cancel"))))
+
+
+async def _on_pick(ctx: Context) -> None:
+    if ctx.choice == "cancel":
+        await ctx.registry.require("huy").run(ctx, "")
+        return
+    if ctx.choice is None or not ctx.choice.startswith("m:"):
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    assert ctx.member is not None
+    meeting_id = int(ctx.choice.removeprefix("m:"))
+    ctx.draft()["meeting_id"] = meeting_id
+    action = ctx.draft()["action"]
+    if action == "agenda":
+        ctx.ask(FLOW, "agenda", ctx._("Write the expected content of the meeting."))
+    elif action == "move":
+        ctx.ask(FLOW, "when", ctx._("When is it now?") + "\n" + ctx._(WHEN_EXAMPLE))
+    elif action == "cancel":
+        ctx.ask(
+            FLOW,
+            "confirm_cancel",
+            ctx._("Cancel this meeting and tell the members?"),
+            (
+                Choice("yes", ctx._("Yes, cancel it"), ("co", "dong y")),
+                Choice("no", ctx._("No, keep it"), ("khong",)),
+            ),
+        )
+    elif action == "rsvps":
+        ctx.finish()
+        meeting, answers = await rsvp_list(ctx.session, ctx.member, meeting_id)
+        lines = [meeting_label(ctx, meeting)]
+        lines.append(
+            ctx._("Will attend ({count}): {names}").format(
+                count=len(answers.attending), names=", ".join(answers.attending) or "—"
+            )
+        )
+        lines.append(ctx._("Cannot attend ({count}):").format(count=len(answers.absent)))
+        lines += [
+            "• " + name + ": " + (reason or ctx._("no reason given"))
+            for name, reason in answers.absent
+        ]
+        lines.append(
+            ctx._("Not answered ({count}): {names}").format(
+                count=len(answers.silent), names=", ".join(answers.silent) or "—"
+            )
+        )
+        ctx.say("\n".join(lines))
+    elif action == "opinions":
+        ctx.finish()
+        meeting, said = await opinions(ctx.session, ctx.member, meeting_id)
+        lines = [
+            ctx._("Opinions on {meeting} ({count}):").format(
+                meeting=meeting_label(ctx, meeting), count=len(said)
+            )
+        ]
+        lines += [f"{n}. {name}: {text}" for n, (name, text) in enumerate(said, start=1)]
+        if not said:
+            lines.append(ctx._("No opinion has been sent yet."))
+        ctx.say("\n".join(lines))
+
+
+async def _on_agenda(ctx: Context) -> None:
+    assert ctx.member is not None
+    agenda = clean(ctx.message.text)
+    if not agenda:
+        ctx.reprompt(ctx._("Please write the content as text."))
+        return
+    if ctx.draft()["action"] == "add":
+        await _create(ctx, agenda)
+        return
+    meeting = await set_agenda(
+        ctx.session, ctx.member, int(str(ctx.draft()["meeting_id"])), agenda, ctx.now
+    )
+    ctx.finish()
+    ctx.say(
+        ctx._("Saved. The notice before {meeting} will carry this content.").format(
+            meeting=meeting_label(ctx, meeting)
+        )
+    )
+
+
+async def _on_when(ctx: Context) -> None:
+    assert ctx.member is not None
+    when = parse_local_datetime(ctx.message.text, ctx.today, ctx.tz)
+    if when is None:
+        ctx.reprompt(ctx._("I could not read that date and time."))
+        return
+    ctx.draft()["when"] = when.isoformat()
+    if ctx.draft()["action"] == "add":
+        ctx.ask(FLOW, "agenda", ctx._("Write the expected content of the meeting."))
+        return
+    meeting = await move_meeting(
+        ctx.session, ctx.member, int(str(ctx.draft()["meeting_id"])), when, ctx.now
+    )
+    await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
+    told = await announce_change(ctx.session, meeting, "moved", ctx.now, ctx.tz, ctx.t.language)
+    ctx.finish()
+    ctx.say(
+        ctx._("Moved to {when}. {count} members are being told.").format(
+            when=meeting_label(ctx, meeting), count=told
+        )
+    )
+
+
+async def _create(ctx: Context, agenda: str) -> None:
+    assert ctx.member is not None
+    when = datetime.fromisoformat(str(ctx.draft()["when"]))
+    meeting = await add_meeting(ctx.session, ctx.member, ctx.member.cell_id, when, agenda, ctx.now)
+    await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
+    told = await announce_change(ctx.session, meeting, "added", ctx.now, ctx.tz, ctx.t.language)
+    ctx.finish()
+    ctx.say(
+        ctx._("Added: {meeting}. {count} members are being told.").format(
+            meeting=meeting_label(ctx, meeting), count=told
+        )
+    )
+
+
+async def _on_confirm_cancel(ctx: Context) -> None:
+    assert ctx.member is not None
+    if ctx.choice == "no":
+        ctx.finish()
+        ctx.say(ctx._("All right, nothing changed."))
+        return
+    if ctx.choice != "yes":
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    meeting = await cancel_meeting(
+        ctx.session, ctx.member, int(str(ctx.draft()["meeting_id"])), ctx.now
+    )
+    await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
+    told = await announce_change(
+        ctx.session, meeting, "cancelled", ctx.now, ctx.tz, ctx.t.language
+    )
+    ctx.finish()
+    ctx.say(ctx._("Cancelled. {count} members are being told.").format(count=told))
+
+
+STEPS = {
+    "pick": _on_pick,
+    "agenda": _on_agenda,
+    "when": _on_when,
+    "confirm_cancel": _on_confirm_cancel,
+}
