@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot import cli_meetings
 from bot.app import StartupError, run_bot
 from bot.channels.console import CHANNEL, ConsoleSender, render, run_shell
 from bot.clock import SystemClock, local_today
@@ -22,6 +23,7 @@ from bot.dispatcher import Dispatcher
 from bot.i18n import Translator, translator
 from bot.messages import OutboundMessage
 from bot.ratelimit import ChannelLimits
+from bot.scheduler import planning_tick, reminders_tick
 from bot.services.errors import DomainError
 from bot.services.identity import attach_address, member_by_phone
 from bot.services.outbox import recent_messages
@@ -67,6 +69,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     commands.add_parser(
         "run", help=_("run the bot on the configured messengers (TELEGRAM_BOT_TOKEN) until Ctrl-C")
     )
+    cli_meetings.add_parser(commands, t)
     return parser
 
 
@@ -91,6 +94,9 @@ async def _shell(settings: Settings, phone: str | None, seed: bool, open_shell: 
             )
         if not open_shell:
             return 0
+        # What `chibo run` would do on start: plan calendars, send reminders that are due.
+        await planning_tick(sessionmaker, clock, settings)
+        await reminders_tick(sessionmaker, clock, settings)
         chat_id = GUEST_CHAT
         greeting = t.gettext("You are a stranger here. Type /start CODE to link, :quit to leave.")
         if phone:
@@ -147,6 +153,21 @@ def _demo_banner(t: Translator, created: bool, member: str, secretary: str, comm
     )
 
 
+async def _meetings(settings: Settings, args: argparse.Namespace) -> int:
+    t = translator(settings.language)
+    engine = engine_for(settings.database_url, settings.database_schema)
+    try:
+        await migrate(engine)
+        async with make_sessionmaker(engine)() as session, session.begin():
+            print(await cli_meetings.run(args, session, settings, t))
+    except DomainError as error:
+        print(error.render(t), file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    return 0
+
+
 async def _migrate(settings: Settings) -> int:
     engine = engine_for(settings.database_url, settings.database_schema)
     try:
@@ -199,5 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_migrate(settings))
     if args.command == "run":
         return asyncio.run(_run(settings))
+    if args.command == "meetings":
+        return asyncio.run(_meetings(settings, args))
     seed = args.command == "demo"
     return asyncio.run(_shell(settings, args.phone, seed, not getattr(args, "no_shell", False)))

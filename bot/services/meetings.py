@@ -53,6 +53,48 @@ async def set_schedule(
     return schedule
 
 
+@dataclass(frozen=True)
+class ReminderOptions:
+    """A cell's reminder settings; None leaves a setting as it is."""
+
+    notice_days: int | None = None
+    day_before: bool | None = None
+    morning_of: bool | None = None
+    reminder_time: time | None = None
+    morning_time: time | None = None
+    nudge_days: tuple[int, ...] | None = None
+    nudge_working_away: bool | None = None
+    nudge_exempt: bool | None = None
+
+
+async def configure_reminders(
+    session: AsyncSession, cell_id: int, options: ReminderOptions, now: datetime
+) -> CellSchedule:
+    """Change when a cell's reminders and nudges go out, and to whom."""
+    schedule = await session.get(CellSchedule, cell_id)
+    if schedule is None:
+        raise NotFoundError(N_("Set the cell's regular meetings first."))
+    if options.nudge_days is not None and any(
+        d == 0 or not -28 <= d <= 31 for d in options.nudge_days
+    ):
+        raise InvalidInputError(N_("Nudge days are 1 to 31, or -1 (last day) to -28."))
+    for column, value in (
+        ("notice_days", options.notice_days),
+        ("remind_day_before", options.day_before),
+        ("remind_morning", options.morning_of),
+        ("reminder_time", options.reminder_time),
+        ("morning_time", options.morning_time),
+        ("nudge_days", list(options.nudge_days) if options.nudge_days is not None else None),
+        ("nudge_working_away", options.nudge_working_away),
+        ("nudge_exempt", options.nudge_exempt),
+    ):
+        if value is not None:
+            setattr(schedule, column, value)
+    schedule.updated_at = now
+    await session.flush()
+    return schedule
+
+
 def _wanted(
     schedule: CellSchedule, month: date, tz: ZoneInfo
 ) -> list[tuple[MeetingKind, datetime]]:
@@ -143,18 +185,25 @@ async def recent(
     )
 
 
-async def managed_meeting(session: AsyncSession, actor: Member, meeting_id: int) -> Meeting:
-    """The meeting, if the actor leads its cell (secretary, deputy, or a committee above)."""
+async def managed_meeting(session: AsyncSession, actor: Member | None, meeting_id: int) -> Meeting:
+    """The meeting, if the actor leads its cell (secretary, deputy, or a committee above).
+    `actor` None is the operator at the command line, who may manage every cell."""
     meeting = await session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFoundError(N_("That meeting does not exist."))
-    if meeting.cell_id not in {c.id for c in await overseen_cells(session, actor.id)}:
-        raise AccessDeniedError(N_("Only the cell's secretary or committee can change it."))
+    await _require_leader(session, actor, meeting.cell_id)
     return meeting
 
 
+async def _require_leader(session: AsyncSession, actor: Member | None, cell_id: int) -> None:
+    if actor is not None and cell_id not in {
+        c.id for c in await overseen_cells(session, actor.id)
+    }:
+        raise AccessDeniedError(N_("Only the cell's secretary or committee can change it."))
+
+
 async def set_agenda(
-    session: AsyncSession, actor: Member, meeting_id: int, agenda: str, now: datetime
+    session: AsyncSession, actor: Member | None, meeting_id: int, agenda: str, now: datetime
 ) -> Meeting:
     """Set the expected content of a meeting (sent with its notice)."""
     meeting = await managed_meeting(session, actor, meeting_id)
@@ -162,7 +211,7 @@ async def set_agenda(
     record_audit(
         session,
         at=now,
-        actor_member_id=actor.id,
+        actor_member_id=actor.id if actor else None,
         action="meeting_agenda_set",
         subject_type="meeting",
         subject_id=meeting.id,
@@ -171,7 +220,11 @@ async def set_agenda(
 
 
 async def move_meeting(
-    session: AsyncSession, actor: Member, meeting_id: int, starts_at: datetime, now: datetime
+    session: AsyncSession,
+    actor: Member | None,
+    meeting_id: int,
+    starts_at: datetime,
+    now: datetime,
 ) -> Meeting:
     """Move one occurrence (Tết, a funeral in the village...); the rules stay as they are."""
     meeting = await managed_meeting(session, actor, meeting_id)
@@ -183,7 +236,7 @@ async def move_meeting(
     record_audit(
         session,
         at=now,
-        actor_member_id=actor.id,
+        actor_member_id=actor.id if actor else None,
         action="meeting_moved",
         subject_type="meeting",
         subject_id=meeting.id,
@@ -192,7 +245,7 @@ async def move_meeting(
 
 
 async def cancel_meeting(
-    session: AsyncSession, actor: Member, meeting_id: int, now: datetime
+    session: AsyncSession, actor: Member | None, meeting_id: int, now: datetime
 ) -> Meeting:
     """Cancel one occurrence; its pending reminders are dropped at the next sync."""
     meeting = await managed_meeting(session, actor, meeting_id)
@@ -201,7 +254,7 @@ async def cancel_meeting(
     record_audit(
         session,
         at=now,
-        actor_member_id=actor.id,
+        actor_member_id=actor.id if actor else None,
         action="meeting_cancelled",
         subject_type="meeting",
         subject_id=meeting.id,
@@ -211,15 +264,14 @@ async def cancel_meeting(
 
 async def add_meeting(
     session: AsyncSession,
-    actor: Member,
+    actor: Member | None,
     cell_id: int,
     starts_at: datetime,
     agenda: str | None,
     now: datetime,
 ) -> Meeting:
     """A one-off meeting of the actor's cell."""
-    if cell_id not in {c.id for c in await overseen_cells(session, actor.id)}:
-        raise AccessDeniedError(N_("Only the cell's secretary or committee can change it."))
+    await _require_leader(session, actor, cell_id)
     if starts_at <= now:
         raise InvalidInputError(N_("The new time must be in the future."))
     meeting = Meeting(
@@ -237,7 +289,7 @@ async def add_meeting(
     record_audit(
         session,
         at=now,
-        actor_member_id=actor.id,
+        actor_member_id=actor.id if actor else None,
         action="meeting_added",
         subject_type="meeting",
         subject_id=meeting.id,

@@ -1,0 +1,80 @@
+"""`chibo meetings` as an operator uses it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _chibo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}", "LANGUAGE": "vi"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_schedule_list_move_and_cancel_from_the_command_line(tmp_path: Path) -> None:
+    assert _chibo(tmp_path, "demo", "--no-shell").returncode == 0
+    listed = _chibo(
+        tmp_path, "meetings", "schedule", "--cell", "khuoi phay", "--day", "31", "--time", "19:00"
+    )
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "Chi bộ thôn Khuổi Phầy:"
+    assert "19:00 30/11/2026" in lines[1] or "19:00 31/12/2026" in lines[1]  # last day rule
+    meeting_id = lines[1].split()[0].lstrip("#")
+    moved = _chibo(tmp_path, "meetings", "move", meeting_id, "--to", "5/1/2027 8:00")
+    assert moved.returncode == 0 and "08:00 05/01/2027: moved" in moved.stdout
+    cancelled = _chibo(tmp_path, "meetings", "cancel", meeting_id)
+    assert cancelled.returncode == 0
+    after = _chibo(tmp_path, "meetings", "list", "--cell", "Khuổi Phầy").stdout
+    assert f"#{meeting_id}  08:00 05/01/2027" in after and "đã hủy" in after
+
+
+def test_ambiguous_cell_names_are_refused_clearly(tmp_path: Path) -> None:
+    _chibo(tmp_path, "demo", "--no-shell")
+    result = _chibo(tmp_path, "meetings", "list", "--cell", "thon")
+    assert result.returncode == 2
+    assert "khớp với nhiều chi bộ" in result.stderr
+
+
+def test_reminder_settings_per_cell_are_validated(tmp_path: Path) -> None:
+    _chibo(tmp_path, "demo", "--no-shell")
+    bad = _chibo(
+        tmp_path,
+        "meetings",
+        "schedule",
+        "--cell",
+        "Nà Lụng",
+        "--day",
+        "24",
+        "--time",
+        "19:30",
+        "--nudge-days",
+        "20,x",
+    )
+    assert bad.returncode == 2 and "Ngày nhắc báo cáo là từ 1 đến 31" in bad.stderr
+    good = _chibo(
+        tmp_path,
+        "meetings",
+        "schedule",
+        "--cell",
+        "Nà Lụng",
+        "--day",
+        "24",
+        "--time",
+        "19:30",
+        "--nudge-days",
+        "15,-1",
+        "--morning",
+        "no",
+    )
+    assert good.returncode == 0, good.stderr
