@@ -26,7 +26,7 @@ from bot.services.meetings import (
 )
 from bot.services.reminder_texts import KIND_LABELS, when_text
 from bot.services.reminders import announce_change, sync_cell
-from bot.text import fold
+from bot.text import capitalised, fold
 from models import Organisation, OrgKind
 
 
@@ -172,7 +172,7 @@ async def run(
             state = t.gettext("cancelled") if meeting.status.value == "cancelled" else ""
             lines.append(
                 f"  #{meeting.id}  {when_text(meeting, tz)}  "
-                f"{t.gettext(KIND_LABELS[meeting.kind])}  {state}".rstrip()
+                f"{capitalised(t.gettext(KIND_LABELS[meeting.kind]))}  {state}".rstrip()
             )
         return "\n".join(lines)
     when: datetime | None = None

@@ -32,3 +32,8 @@ def shorten(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters, with an ellipsis when cut."""
     one_line = _SPACES.sub(" ", text).strip()
     return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
+
+
+def capitalised(text: str) -> str:
+    """`text` with its first letter in upper case ("họp chi bộ" -> "Họp chi bộ")."""
+    return text[:1].upper() + text[1:]

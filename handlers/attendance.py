@@ -10,7 +10,7 @@ from bot.i18n import N_
 from bot.messages import Choice
 from bot.services.attendance import attendance_roll, record_attendance
 from bot.services.meetings import recent
-from bot.text import fold
+from bot.text import capitalised, fold
 from handlers.base import Context, StepHandler
 from handlers.meeting_common import meeting_label
 
@@ -29,7 +29,7 @@ async def start(ctx: Context) -> None:
         ctx.say(ctx._("No meeting of your cell has taken place yet."))
         return
     ctx.begin(FLOW)
-    choices = tuple(Choice(f"m:{m.id}", meeting_label(ctx, m)) for m in past)
+    choices = tuple(Choice(f"m:{m.id}", capitalised(meeting_label(ctx, m))) for m in past)
     ctx.ask(FLOW, "pick", ctx._("Attendance of which meeting?"), choices)
 
 

@@ -10,7 +10,7 @@ from bot.services.attendance import opinions, rsvp_list
 from bot.services.calendar_rules import parse_local_datetime
 from bot.services.meetings import add_meeting, cancel_meeting, move_meeting, set_agenda
 from bot.services.reminders import announce_change, sync_cell
-from bot.text import clean
+from bot.text import capitalised, clean
 from handlers.base import Context
 from handlers.meeting_common import coming, meeting_label
 
@@ -32,7 +32,7 @@ async def start(ctx: Context, action: str) -> None:
         ctx.finish()
         ctx.say(ctx._("No meeting is planned yet."))
         return
-    choices = tuple(Choice(f"m:{m.id}", meeting_label(ctx, m)) for m in meetings)
+    choices = tuple(Choice(f"m:{m.id}", capitalised(meeting_label(ctx, m))) for m in meetings)
     ctx.ask(FLOW, "pick", ctx._("Which meeting?"), (*choices, Choice("cancel", ctx._("Cancel"))))
 
 
@@ -64,7 +64,7 @@ async def _on_pick(ctx: Context) -> None:
     elif action == "rsvps":
         ctx.finish()
         meeting, answers = await rsvp_list(ctx.session, ctx.member, meeting_id)
-        lines = [meeting_label(ctx, meeting)]
+        lines = [capitalised(meeting_label(ctx, meeting))]
         lines.append(
             ctx._("Will attend ({count}): {names}").format(
                 count=len(answers.attending), names=", ".join(answers.attending) or "—"

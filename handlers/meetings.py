@@ -12,7 +12,7 @@ from bot.messages import Choice
 from bot.services.attendance import add_opinion, answer_rsvp, my_rsvp
 from bot.services.errors import DomainError
 from bot.services.reminder_texts import RSVP_PREFIX
-from bot.text import clean
+from bot.text import capitalised, clean
 from handlers import attendance, meeting_admin
 from handlers.base import Context
 from handlers.meeting_common import coming, is_cell_leader, meeting_label
@@ -44,7 +44,7 @@ async def show(ctx: Context, args: str) -> None:
         lines.append(ctx._("None planned yet."))
     for number, meeting in enumerate(meetings, start=1):
         moved = " (" + ctx._("moved") + ")" if meeting.moved else ""
-        lines.append(f"{number}. {meeting_label(ctx, meeting)}{moved}")
+        lines.append(f"{number}. {capitalised(meeting_label(ctx, meeting))}{moved}")
         lines.append(
             "   "
             + ctx._("Expected content: {agenda}").format(

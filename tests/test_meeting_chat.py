@@ -51,7 +51,7 @@ async def test_member_sees_the_next_meeting_and_answers(
     xien: Chat, mai: Chat, calendar: Cell
 ) -> None:
     reply = await xien.send("lich hop")
-    assert "1. họp chi bộ thường kỳ, 19:30 24/11/2026" in reply
+    assert "1. Họp chi bộ thường kỳ, 19:30 24/11/2026" in reply
     assert "Nội dung dự kiến: chi ủy sẽ thông báo sau" in reply
     assert "Đồng chí: chưa trả lời" in reply
     assert "Dời một buổi họp" not in reply  # members do not manage the calendar
@@ -176,7 +176,7 @@ async def test_secretary_cancels_and_adds_meetings(mai: Chat, calendar: Cell) ->
     )
     reply = await mai.send("/lich")
     assert "24/11/2026" not in reply  # cancelled
-    assert "họp chi bộ bất thường, 08:00 28/11/2026" in reply
+    assert "1. Họp chi bộ bất thường, 08:00 28/11/2026\n" in reply  # not "moved"
 
 
 async def test_attendance_in_a_few_taps_feeds_the_absent_audience(

@@ -280,7 +280,7 @@ async def add_meeting(
         period=f"extra-{starts_at.astimezone(UTC):%Y%m%d%H%M}",
         starts_at=starts_at.astimezone(UTC),
         status=MeetingStatus.PLANNED,
-        moved=True,
+        moved=False,
         agenda=agenda,
         created_at=now,
     )
