@@ -15,6 +15,7 @@ from handlers import (
     meetings,
     oversight,
     pledge,
+    summary,
 )
 from handlers.base import Command, Flow, Registry
 
@@ -77,6 +78,15 @@ def build_registry() -> Registry:
             N_("My month so far"),
             phrases=("cua toi", "thang nay", "thang nay cua toi"),
             in_menu=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("tonghop", "summary"),
+            summary.show,
+            N_("Summary of this week and month (secretaries, committees)"),
+            phrases=("tong hop", "bao cao tong hop"),
+            leaders_only=True,
         )
     )
     registry.add(

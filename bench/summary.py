@@ -1,0 +1,80 @@
+"""Summary latency at district scale: p50/p95 of /tonghop's query work at cell, commune and
+district scope, on SQLite and PostgreSQL, and the XLSX export time.
+
+    uv run python -m bench.summary --runs 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+
+from bench.common import fresh_database
+from bench.district import generate
+from bot.clock import month_start
+from bot.db import make_sessionmaker
+from bot.services.oversight import overseen_cells
+from bot.services.summary import summarise, week_start
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+async def run(backend: str, runs: int) -> None:
+    now = datetime.now(UTC)
+    async with fresh_database(backend) as engine:
+        started = time.perf_counter()
+        district = await generate(engine, now)
+        built = time.perf_counter() - started
+        async with engine.connect() as conn:  # as autovacuum would have by now in production
+            await conn.execute(text("ANALYZE"))
+            await conn.commit()
+        print(
+            f"{backend}: {district.members} members, {district.households} households, "
+            f"{district.deeds} deeds generated in {built:.1f}s"
+        )
+        sessionmaker = make_sessionmaker(engine)
+        month = month_start(now.astimezone(HANOI).date())
+        for scope, leader in (
+            ("cell", district.cell_secretary),
+            ("commune", district.commune_leader),
+            ("district", district.district_leader),
+        ):
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                async with sessionmaker() as session:
+                    cells = await overseen_cells(session, leader)
+                    await summarise(
+                        session,
+                        cells,
+                        month,
+                        week_start(now, HANOI),
+                        now,
+                        with_names=len(cells) == 1,
+                    )
+                times.append((time.perf_counter() - started) * 1000)
+            times.sort()
+            p95 = times[max(0, int(len(times) * 0.95) - 1)]
+            print(
+                f"  summary {scope:8s} ({len(cells):3d} cells): "
+                f"p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms"
+            )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    for backend in args.backend or ["sqlite", "postgresql"]:
+        await run(backend, args.runs)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
