@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -25,6 +26,7 @@ from bot.messages import OutboundMessage
 from bot.ratelimit import ChannelLimits
 from bot.scheduler import planning_tick, reminders_tick
 from bot.services.errors import DomainError
+from bot.services.export import build_report, parse_period
 from bot.services.identity import attach_address, member_by_phone
 from bot.services.outbox import recent_messages
 
@@ -70,6 +72,16 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
         "run", help=_("run the bot on the configured messengers (TELEGRAM_BOT_TOKEN) until Ctrl-C")
     )
     cli_meetings.add_parser(commands, t)
+    export = commands.add_parser(
+        "export", help=_("write an organisation's report for a period as an Excel workbook")
+    )
+    export.add_argument("--org", required=True, help=_("organisation name (or part of it) or id"))
+    export.add_argument(
+        "--period",
+        required=True,
+        help=_("2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year)"),
+    )
+    export.add_argument("--out", help=_("file to write (default: a name made from both)"))
     return parser
 
 
@@ -168,6 +180,29 @@ async def _meetings(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    t = translator(settings.language)
+    engine = engine_for(settings.database_url, settings.database_schema)
+    try:
+        await migrate(engine)
+        async with make_sessionmaker(engine)() as session, session.begin():
+            org = await cli_meetings.find_org(session, args.org)
+            name, content = await build_report(
+                session, org, parse_period(args.period), settings.tz, None, SystemClock().now()
+            )
+        path = Path(args.out or name)
+        await asyncio.to_thread(path.write_bytes, content)
+        print(
+            t.gettext("Written: {path} ({size} KB)").format(path=path, size=len(content) // 1024)
+        )
+    except DomainError as error:
+        print(error.render(t), file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    return 0
+
+
 async def _migrate(settings: Settings) -> int:
     engine = engine_for(settings.database_url, settings.database_schema)
     try:
@@ -222,5 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(settings))
     if args.command == "meetings":
         return asyncio.run(_meetings(settings, args))
+    if args.command == "export":
+        return asyncio.run(_export(settings, args))
     seed = args.command == "demo"
     return asyncio.run(_shell(settings, args.phone, seed, not getattr(args, "no_shell", False)))

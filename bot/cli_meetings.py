@@ -91,19 +91,28 @@ def add_parser(
 
 async def find_cell(session: AsyncSession, name_or_id: str) -> Organisation:
     """A cell by id, or by a unique part of its name (tone marks optional)."""
-    cells = list(
-        await session.scalars(select(Organisation).where(Organisation.kind == OrgKind.CELL))
-    )
+    return await find_org(session, name_or_id, OrgKind.CELL)
+
+
+async def find_org(
+    session: AsyncSession, name_or_id: str, kind: OrgKind | None = None
+) -> Organisation:
+    """An organisation by id, or by a unique part of its name (tone marks optional)."""
+    query = select(Organisation)
+    if kind is not None:
+        query = query.where(Organisation.kind == kind)
+    cells = list(await session.scalars(query))
     if name_or_id.isdigit():
         matches = [c for c in cells if c.id == int(name_or_id)]
     else:
         wanted = fold(name_or_id)
-        matches = [c for c in cells if wanted in fold(c.name)]
+        exact = [c for c in cells if fold(c.name) == wanted]
+        matches = exact or [c for c in cells if wanted in fold(c.name)]
     if not matches:
-        raise NotFoundError(N_("No cell matches {name}."), name=name_or_id)
+        raise NotFoundError(N_("No organisation matches {name}."), name=name_or_id)
     if len(matches) > 1:
         raise InvalidInputError(
-            N_("{name} matches several cells: {cells}"),
+            N_("{name} matches several organisations: {cells}"),
             name=name_or_id,
             cells=", ".join(c.name for c in matches),
         )

@@ -21,6 +21,7 @@ class Attachment:
     file_ref: str
     file_name: str = ""
     mime_type: str = ""
+    content: bytes | None = None  # a file the bot made itself (an export), sent as an upload
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.deeds import get_pledge, month_reports
+from bot.services.deeds import get_pledge, member_year, month_reports
 from bot.services.households import current_household_ids
 from bot.text import shorten
 from handlers.base import Context
@@ -39,4 +39,18 @@ async def show(ctx: Context, args: str) -> None:
     )
     if not reports:
         lines.append(ctx._("You have not reported a good deed this month yet: send /viectot."))
+    year = await member_year(ctx.session, member_id, ctx.month.year)
+    months = ", ".join(
+        f"{month:02d}: {year.deeds_by_month.get(month, 0)}"
+        for month in range(1, ctx.month.month + 1)
+    )
+    lines += [
+        "",
+        ctx._("Your year {year} (for the year-end review):").format(year=ctx.month.year),
+        ctx._("Good deeds by month: {months}").format(months=months),
+        ctx._("Households helped: {count}").format(count=year.households_helped),
+        ctx._("Meetings attended: {present} of {recorded}").format(
+            present=year.meetings_present, recorded=year.meetings_recorded
+        ),
+    ]
     ctx.say("\n".join(lines))

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from bot.i18n import N_
+from bot.messages import Choice
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError
+from bot.services.outbox import enqueue
 from bot.services.oversight import missing_reports, overseen_cells
+from bot.services.reminder_texts import nudge_message
+from bot.services.reminders import nudge_recipients
 from handlers.base import Context
 
 LEADERS_ONLY = N_("This command is for cell secretaries and Party committee members.")
+FLOW = "missing"
+TITLE = N_("the list of missing reports")
 
 
 async def missing(ctx: Context, args: str) -> None:
@@ -43,7 +49,7 @@ async def missing(ctx: Context, args: str) -> None:
             )
         ]
         lines.extend(f"{number}. {name}" for number, name in enumerate(cell.missing, 1))
-        ctx.say("\n".join(lines))
+        ctx.ask(FLOW, "nudge", "\n".join(lines), (Choice("nudge", ctx._("Remind them now")),))
         return
     lagging = sorted(result, key=lambda c: (-len(c.missing) / max(c.expected, 1), c.cell_name))
     total_missing = sum(len(c.missing) for c in result)
@@ -56,3 +62,30 @@ async def missing(ctx: Context, args: str) -> None:
     ]
     lines.extend(f"• {cell.cell_name}: {len(cell.missing)}/{cell.expected}" for cell in lagging)
     ctx.say("\n".join(lines))
+
+
+async def _on_nudge(ctx: Context) -> None:
+    assert ctx.member is not None
+    if ctx.choice != "nudge":
+        ctx.reprompt()
+        return
+    cells = await overseen_cells(ctx.session, ctx.member.id)
+    if len(cells) != 1:
+        raise AccessDeniedError(LEADERS_ONLY)
+    people = await nudge_recipients(ctx.session, cells[0].id, ctx.month)
+    # One nudge per member and hour however often the button is pressed.
+    cause = f"nudge-now:{cells[0].id}:{ctx.now.astimezone(ctx.tz):%Y%m%d%H}"
+    for person in people:
+        await enqueue(
+            ctx.session,
+            cause,
+            person.id,
+            nudge_message(person.language or ctx.t.language, person.full_name, ctx.month_text()),
+            (),
+            ctx.now,
+        )
+    ctx.finish()
+    ctx.say(ctx._("A reminder is on its way to {count} members.").format(count=len(people)))
+
+
+STEPS = {"nudge": _on_nudge}

@@ -86,6 +86,7 @@ def build_registry() -> Registry:
             summary.show,
             N_("Summary of this week and month (secretaries, committees)"),
             phrases=("tong hop", "bao cao tong hop"),
+            starts_flow=True,
             leaders_only=True,
         )
     )
@@ -95,6 +96,7 @@ def build_registry() -> Registry:
             oversight.missing,
             N_("Who has not reported this month (secretaries, committees)"),
             phrases=("chua bao cao", "ai chua bao cao"),
+            starts_flow=True,
             leaders_only=True,
         )
     )
@@ -145,6 +147,8 @@ def build_registry() -> Registry:
 
     registry.add_flow(Flow(deed.FLOW, deed.TITLE, deed.STEPS))
     registry.add_flow(Flow(pledge.FLOW, pledge.TITLE, pledge.STEPS))
+    registry.add_flow(Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True))
+    registry.add_flow(Flow(oversight.FLOW, oversight.TITLE, oversight.STEPS, light=True))
     registry.add_flow(Flow(meetings.FLOW, meetings.TITLE, meetings.STEPS, light=True))
     registry.add_flow(Flow(meetings.RSVP_FLOW, meetings.RSVP_TITLE, meetings.RSVP_STEPS))
     registry.add_flow(Flow(meetings.OPINION_FLOW, meetings.OPINION_TITLE, meetings.OPINION_STEPS))

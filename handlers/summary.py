@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from bot.i18n import N_
+from bot.messages import Attachment, Choice, OutboundMessage
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError
-from bot.services.oversight import overseen_cells
+from bot.services.export import build_report, parse_period
+from bot.services.oversight import overseen_cells, overseen_orgs
 from bot.services.summary import CellSummary, summarise, week_start
 from handlers.base import Context
 
 LEADERS_ONLY = N_("This command is for cell secretaries and Party committee members.")
+FLOW = "summary"
+TITLE = N_("the summary")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _percent(part: int, whole: int) -> str:
@@ -59,8 +64,9 @@ async def show(ctx: Context, args: str) -> None:
         subject_id=cells[0].id if single else None,
         cells=len(cells),
     )
+    export = (Choice("export", ctx._("Excel report of this month")),)
     if single:
-        ctx.say(_cell_text(ctx, figures[0]))
+        ctx.ask(FLOW, "menu", _cell_text(ctx, figures[0]), export)
         return
     total = CellSummary(0, "")
     for cell in figures:
@@ -106,7 +112,34 @@ async def show(ctx: Context, args: str) -> None:
             f"• {cell.name}: {cell.reported_month}/{cell.expected} "
             f"({_percent(cell.reported_month, cell.expected)}){attendance}"
         )
-    ctx.say("\n".join(lines))
+    ctx.ask(FLOW, "menu", "\n".join(lines), export)
+
+
+async def _on_menu(ctx: Context) -> None:
+    assert ctx.member is not None
+    if ctx.choice != "export":
+        ctx.reprompt()
+        return
+    roots = await overseen_orgs(ctx.session, ctx.member.id)
+    top = min(roots, key=lambda org: org.path.count("/"))  # the widest scope the member has
+    name, content = await build_report(
+        ctx.session,
+        top,
+        parse_period(ctx.month.strftime("%Y-%m")),
+        ctx.tz,
+        ctx.member.id,
+        ctx.now,
+    )
+    ctx.finish()
+    ctx.replies.append(
+        OutboundMessage(
+            ctx._("Report of {org}, month {month}.").format(org=top.name, month=ctx.month_text()),
+            document=Attachment(file_ref=name, file_name=name, content=content, mime_type=XLSX),
+        )
+    )
+
+
+STEPS = {"menu": _on_menu}
 
 
 def _cell_text(ctx: Context, cell: CellSummary) -> str:

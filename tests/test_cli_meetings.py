@@ -43,7 +43,7 @@ def test_ambiguous_cell_names_are_refused_clearly(tmp_path: Path) -> None:
     _chibo(tmp_path, "demo", "--no-shell")
     result = _chibo(tmp_path, "meetings", "list", "--cell", "thon")
     assert result.returncode == 2
-    assert "khớp với nhiều chi bộ" in result.stderr
+    assert "khớp với nhiều tổ chức" in result.stderr
 
 
 def test_reminder_settings_per_cell_are_validated(tmp_path: Path) -> None:

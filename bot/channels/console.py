@@ -10,6 +10,7 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TextIO
 
 from bot.delivery import Delivered, Outcome
@@ -25,9 +26,20 @@ def render(reply: OutboundMessage) -> str:
     if reply.photo is not None:
         lines.append(f"[ảnh / photo: {reply.photo.file_ref}]")
     if reply.document is not None:
-        lines.append(f"[tệp / file: {reply.document.file_name or reply.document.file_ref}]")
+        lines.append(f"[tệp / file: {_save(reply.document)}]")
     lines.extend(f"  {number}. {choice.label}" for number, choice in enumerate(reply.choices, 1))
     return "\n".join(lines)
+
+
+def _save(document: Attachment) -> str:
+    """A file the bot sends is written to ./exports/ (the console cannot show it)."""
+    if document.content is None:
+        return document.file_name or document.file_ref
+    folder = Path("exports")
+    folder.mkdir(exist_ok=True)
+    path = folder / (document.file_name or "file.bin")
+    path.write_bytes(document.content)
+    return str(path)
 
 
 def parse_line(line: str, chat_id: str, message_id: str) -> InboundMessage | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +12,16 @@ from bot.i18n import N_
 from bot.services.audit import record_audit
 from bot.services.errors import InvalidInputError, NotFoundError
 from bot.services.households import require_own_household
-from models import DeedCategory, DeedPhoto, DeedReport, Household, Pledge
+from models import (
+    Attendance,
+    AttendanceStatus,
+    DeedCategory,
+    DeedPhoto,
+    DeedReport,
+    Household,
+    Meeting,
+    Pledge,
+)
 
 
 @dataclass(frozen=True)
@@ -230,3 +239,48 @@ async def set_pledge(
         pledge.updated_at = now
     await session.flush()
     return pledge
+
+
+@dataclass(frozen=True)
+class MemberYear:
+    """A member's year: the evidence for the year-end rating."""
+
+    deeds_by_month: dict[int, int]  # month number -> deeds
+    households_helped: int
+    meetings_present: int
+    meetings_recorded: int
+
+
+async def member_year(session: AsyncSession, member_id: int, year: int) -> MemberYear:
+    """Deeds per month, households helped and meetings attended in `year` (three queries)."""
+    first, last = date(year, 1, 1), date(year, 12, 1)
+    live = (
+        DeedReport.member_id == member_id,
+        DeedReport.month >= first,
+        DeedReport.month <= last,
+        DeedReport.withdrawn_at.is_(None),
+    )
+    by_month = {
+        month.month: count
+        for month, count in await session.execute(
+            select(DeedReport.month, func.count()).where(*live).group_by(DeedReport.month)
+        )
+    }
+    helped = await session.scalar(
+        select(func.count(func.distinct(DeedReport.household_id))).where(
+            *live, DeedReport.household_id.is_not(None)
+        )
+    )
+    rows = (
+        await session.execute(
+            select(Attendance.status)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(
+                Attendance.member_id == member_id,
+                Meeting.starts_at >= datetime(year, 1, 1, tzinfo=UTC),
+                Meeting.starts_at < datetime(year + 1, 1, 1, tzinfo=UTC),
+            )
+        )
+    ).all()
+    present = sum(1 for (status,) in rows if status is AttendanceStatus.PRESENT)
+    return MemberYear(by_month, helped or 0, present, len(rows))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeChat, InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
@@ -176,9 +177,15 @@ class TelegramChannel:
                 )
                 continue
             if reply.document is not None:
+                document = reply.document
+                upload: Any = (
+                    InputFile(io.BytesIO(document.content), filename=document.file_name)
+                    if document.content is not None
+                    else document.file_ref
+                )
                 await bot.send_document(
                     chat_id,
-                    reply.document.file_ref,
+                    upload,
                     filename=reply.document.file_name or None,
                     caption=reply.text[:CAPTION_LIMIT] or None,
                 )

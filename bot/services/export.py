@@ -1,0 +1,380 @@
+"""XLSX report of an organisation for a month, quarter or year, in the style of a cell report:
+a summary sheet, then per cell: members and their deeds, attendance per meeting, households."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import N_
+from bot.services.audit import record_audit
+from bot.services.calendar_rules import add_months
+from bot.services.errors import InvalidInputError
+from bot.text import fold
+from models import (
+    Assignment,
+    Attendance,
+    AttendanceStatus,
+    DeedReport,
+    Household,
+    HouseholdCategoryLink,
+    Meeting,
+    Member,
+    MemberStatus,
+    Organisation,
+    OrgKind,
+)
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+WRAP = Alignment(wrap_text=True, vertical="top")
+STATUS_VI = {
+    MemberStatus.ACTIVE: "Đang sinh hoạt",
+    MemberStatus.WORKING_AWAY: "Đi làm ăn xa",
+    MemberStatus.EXEMPT: "Miễn sinh hoạt",
+    MemberStatus.TRANSFERRED_OUT: "Đã chuyển đi",
+}
+ATTENDANCE_VI = {
+    AttendanceStatus.PRESENT: "Có mặt",
+    AttendanceStatus.EXCUSED: "Vắng có lý do",
+    AttendanceStatus.UNEXCUSED: "Vắng không lý do",
+}
+CATEGORY_VI = {
+    "poor": "Hộ nghèo",
+    "near_poor": "Cận nghèo",
+    "policy_family": "Gia đình chính sách",
+    "housing_difficulty": "Khó khăn nhà ở",
+    "other": "Khác",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """Months [first, last] the report covers, and how to name it."""
+
+    first: date
+    last: date
+    label: str  # "tháng 11/2026", "quý IV/2026", "năm 2026"
+    slug: str  # "2026-11", "2026-Q4", "2026"
+
+
+def parse_period(text: str) -> Period:
+    """ "2026-11" (a month), "2026-Q4" (a quarter) or "2026" (a year)."""
+    text = text.strip().upper()
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+        year, month = int(match[1]), int(match[2])
+        if 1 <= month <= 12:
+            first = date(year, month, 1)
+            return Period(first, first, f"tháng {month:02d}/{year}", f"{year}-{month:02d}")
+    if match := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+        year, quarter = int(match[1]), int(match[2])
+        first = date(year, 3 * quarter - 2, 1)
+        roman = ("I", "II", "III", "IV")[quarter - 1]
+        return Period(first, add_months(first, 2), f"quý {roman}/{year}", f"{year}-Q{quarter}")
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        return Period(date(year, 1, 1), date(year, 12, 1), f"năm {year}", str(year))
+    raise InvalidInputError(N_("The period must look like 2026-11, 2026-Q4 or 2026."))
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\\\]", "", name.replace("Chi bộ ", ""))[:28] or "Chi bo"
+    title, number = base, 2
+    while title in used:
+        title, number = f"{base[:25]}~{number}", number + 1
+    used.add(title)
+    return title
+
+
+def _widths(sheet: Worksheet, widths: list[int]) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+async def build_report(
+    session: AsyncSession,
+    org: Organisation,
+    period: Period,
+    tz: ZoneInfo,
+    actor_member_id: int | None,
+    now: datetime,
+) -> tuple[str, bytes]:
+    """The workbook's file name and bytes; the export is written to the audit log."""
+    cells = list(
+        await session.scalars(
+            select(Organisation)
+            .where(Organisation.path.startswith(org.path), Organisation.kind == OrgKind.CELL)
+            .order_by(Organisation.name)
+        )
+    )
+    cell_ids = [c.id for c in cells]
+    members = list(
+        await session.scalars(
+            select(Member).where(Member.cell_id.in_(cell_ids)).order_by(Member.full_name)
+        )
+    )
+    member_ids = [m.id for m in members]
+    deeds = list(
+        await session.scalars(
+            select(DeedReport)
+            .where(
+                DeedReport.member_id.in_(member_ids),
+                DeedReport.month >= period.first,
+                DeedReport.month <= period.last,
+                DeedReport.withdrawn_at.is_(None),
+            )
+            .order_by(DeedReport.created_at)
+        )
+    )
+    start = datetime.combine(period.first, datetime.min.time(), tz)
+    end = datetime.combine(add_months(period.last, 1), datetime.min.time(), tz)
+    meetings = list(
+        await session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.cell_id.in_(cell_ids), Meeting.starts_at >= start, Meeting.starts_at < end
+            )
+            .order_by(Meeting.starts_at)
+        )
+    )
+    attendance = list(
+        await session.scalars(
+            select(Attendance).where(Attendance.meeting_id.in_([m.id for m in meetings]))
+        )
+    )
+    assignments = [
+        (assignment, household)
+        for assignment, household in await session.execute(
+            select(Assignment, Household)
+            .join(Household, Household.id == Assignment.household_id)
+            .where(Assignment.member_id.in_(member_ids))
+            .order_by(Household.code, Assignment.started_on)
+        )
+    ]
+    household_ids = {h.id for _, h in assignments}
+    categories: dict[int, list[str]] = defaultdict(list)
+    for link in await session.scalars(
+        select(HouseholdCategoryLink).where(HouseholdCategoryLink.household_id.in_(household_ids))
+    ):
+        categories[link.household_id].append(CATEGORY_VI.get(link.category.value, ""))
+
+    deeds_by_member: dict[int, list[DeedReport]] = defaultdict(list)
+    for deed in deeds:
+        deeds_by_member[deed.member_id].append(deed)
+    present: dict[tuple[int, int], Attendance] = {
+        (a.meeting_id, a.member_id): a for a in attendance
+    }
+    by_cell_members: dict[int, list[Member]] = defaultdict(list)
+    for member in members:
+        by_cell_members[member.cell_id].append(member)
+    names = {m.id: m.full_name for m in members}
+
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "Tổng hợp"
+    summary.append([org.name.upper()])
+    summary["A1"].font = TITLE
+    summary.append(
+        [
+            f'BÁO CÁO KẾT QUẢ SINH HOẠT CHI BỘ VÀ THỰC HIỆN "MỖI THÁNG MỘT VIỆC TỐT" '
+            f"{period.label.upper()}"
+        ]
+    )
+    summary["A2"].font = BOLD
+    summary.append([f"Lập ngày {now.astimezone(tz):%d/%m/%Y}"])
+    summary.append([])
+    summary.append(
+        [
+            "STT",
+            "Chi bộ",
+            "Số đảng viên",
+            "Đã báo cáo việc tốt",
+            "Tỷ lệ (%)",
+            "Số việc tốt",
+            "Hộ được phân công",
+            "Hộ được giúp",
+            "Số buổi họp",
+            "Tỷ lệ dự họp (%)",
+        ]
+    )
+    for heading in summary[5]:
+        heading.font = BOLD
+    _widths(summary, [5, 34, 12, 16, 10, 11, 16, 13, 11, 14])
+    used: set[str] = {"Tổng hợp"}
+    for number, cell in enumerate(cells, start=1):
+        people = by_cell_members[cell.id]
+        expected = [
+            m for m in people if m.status in (MemberStatus.ACTIVE, MemberStatus.WORKING_AWAY)
+        ]
+        reporters = {m.id for m in expected if deeds_by_member[m.id]}
+        cell_deeds = [d for m in people for d in deeds_by_member[m.id]]
+        cell_meetings = [m for m in meetings if m.cell_id == cell.id]
+        rows = [
+            present[(mt.id, m.id)]
+            for mt in cell_meetings
+            for m in people
+            if (mt.id, m.id) in present
+        ]
+        came = sum(1 for a in rows if a.status is AttendanceStatus.PRESENT)
+        current = [
+            (a, h)
+            for a, h in assignments
+            if a.ended_on is None and a.member_id in {m.id for m in people}
+        ]
+        helped = {d.household_id for d in cell_deeds if d.household_id}
+        summary.append(
+            [
+                number,
+                cell.name,
+                len(people),
+                len(reporters),
+                round(100 * len(reporters) / len(expected)) if expected else None,
+                len(cell_deeds),
+                len(current),
+                len(helped),
+                len(cell_meetings),
+                round(100 * came / len(rows)) if rows else None,
+            ]
+        )
+        _cell_sheet(
+            book.create_sheet(_sheet_title(cell.name, used)),
+            cell,
+            people,
+            period,
+            deeds_by_member,
+            cell_meetings,
+            present,
+            assignments,
+            categories,
+            names,
+            tz,
+        )
+    record_audit(
+        session,
+        at=now,
+        actor_member_id=actor_member_id,
+        action="exported",
+        subject_type="organisation",
+        subject_id=org.id,
+        period=period.slug,
+        cells=len(cells),
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    safe = re.sub(r"[^a-z0-9]+", "-", fold(org.name)).strip("-")
+    return f"bao-cao-{safe or org.id}-{period.slug}.xlsx", buffer.getvalue()
+
+
+def _cell_sheet(
+    sheet: Worksheet,
+    cell: Organisation,
+    people: list[Member],
+    period: Period,
+    deeds: dict[int, list[DeedReport]],
+    meetings: list[Meeting],
+    present: dict[tuple[int, int], Attendance],
+    assignments: list[tuple[Assignment, Household]],
+    categories: dict[int, list[str]],
+    names: dict[int, str],
+    tz: ZoneInfo,
+) -> None:
+    sheet.append([cell.name.upper()])
+    sheet["A1"].font = TITLE
+    sheet.append([f"Kỳ báo cáo: {period.label}"])
+    sheet.append([])
+    sheet.append(["I. ĐẢNG VIÊN, HỘ PHỤ TRÁCH VÀ VIỆC TỐT"])
+    sheet.cell(sheet.max_row, 1).font = BOLD
+    sheet.append(
+        ["STT", "Họ và tên", "Tình trạng", "Hộ đang phụ trách", "Số việc tốt", "Việc tốt đã làm"]
+    )
+    for c in sheet[sheet.max_row]:
+        c.font = BOLD
+    ids = {m.id for m in people}
+    current: dict[int, list[str]] = defaultdict(list)
+    for assignment, household in assignments:
+        if assignment.ended_on is None and assignment.member_id in ids:
+            current[assignment.member_id].append(household.code)
+    codes = {h.id: h.code for _, h in assignments}
+    for number, member in enumerate(people, start=1):
+        own = deeds[member.id]
+        described = "\n".join(
+            f"{d.created_at.astimezone(tz):%d/%m/%Y} "
+            f"({codes.get(d.household_id or 0, 'cộng đồng')}): {d.text}"
+            for d in own
+        )
+        sheet.append(
+            [
+                number,
+                member.full_name,
+                STATUS_VI[member.status],
+                ", ".join(current[member.id]),
+                len(own),
+                described,
+            ]
+        )
+        sheet.cell(sheet.max_row, 6).alignment = WRAP
+    sheet.append([])
+    sheet.append(["II. DỰ SINH HOẠT CHI BỘ"])
+    sheet.cell(sheet.max_row, 1).font = BOLD
+    sheet.append(
+        ["STT", "Họ và tên", *(f"{m.starts_at.astimezone(tz):%d/%m/%Y}" for m in meetings)]
+    )
+    for c in sheet[sheet.max_row]:
+        c.font = BOLD
+    for number, member in enumerate(people, start=1):
+        marks = []
+        for meeting in meetings:
+            record = present.get((meeting.id, member.id))
+            mark = "" if record is None else ATTENDANCE_VI[record.status]
+            if record is not None and record.spoke:
+                mark += " (phát biểu)"
+            marks.append(mark)
+        sheet.append([number, member.full_name, *marks])
+    sheet.append([])
+    sheet.append(["III. HỘ ĐƯỢC PHÂN CÔNG PHỤ TRÁCH"])
+    sheet.cell(sheet.max_row, 1).font = BOLD
+    sheet.append(["Mã hộ", "Chủ hộ", "Diện", "Người phụ trách", "Lịch sử phân công"])
+    for c in sheet[sheet.max_row]:
+        c.font = BOLD
+    history: dict[int, list[str]] = defaultdict(list)
+    heads: dict[int, Household] = {}
+    for assignment, household in assignments:
+        if assignment.member_id not in ids and household.id not in heads:
+            continue
+        heads[household.id] = household
+        until = f"{assignment.ended_on:%d/%m/%Y}" if assignment.ended_on else "nay"
+        history[household.id].append(
+            f"{names.get(assignment.member_id, '?')}: {assignment.started_on:%d/%m/%Y} – {until}"
+        )
+    for household_id, household in heads.items():
+        now_by = next(
+            (
+                names.get(a.member_id, "")
+                for a, h in assignments
+                if h.id == household_id and a.ended_on is None
+            ),
+            "",
+        )
+        sheet.append(
+            [
+                household.code,
+                household.head_name,
+                ", ".join(categories[household_id]),
+                now_by,
+                "\n".join(history[household_id]),
+            ]
+        )
+        sheet.cell(sheet.max_row, 5).alignment = WRAP
+    _widths(sheet, [7, 26, 18, 24, 12, 70])

@@ -1,0 +1,190 @@
+"""/tonghop, the Excel export, /chuabaocao's nudge and the member's year."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dispatcher import Dispatcher
+from bot.services.errors import InvalidInputError
+from bot.services.export import build_report, parse_period
+from models import (
+    Attendance,
+    AttendanceStatus,
+    AuditEntry,
+    CellType,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Organisation,
+    OrgKind,
+    OutboxMessage,
+    Role,
+    RoleKind,
+)
+from tests import factories
+from tests.dialog import Chat
+from tests.factories import Cell, FakeClock
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture
+async def leaders(
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    xien: Chat,
+) -> Cell:
+    """Mai is the secretary; Ủy (second cell, 2 members) sits on the commune committee. Xiên
+    reported one deed; last month's meeting had Xiên present and speaking, Mai absent."""
+    for said in ("/viectot", "1", "1", "Giúp sửa nhà", "1", "1"):
+        await xien.send(said)
+    now = clock.now()
+    async with sessionmaker() as session, session.begin():
+        commune = await session.get(Organisation, cell.commune_id)
+        assert commune is not None
+        other = await factories.org(
+            session, "Chi bộ thôn Hai", OrgKind.CELL, commune, CellType.RURAL
+        )
+        uy = await factories.member(session, other.id, "Trần Văn Ủy", "0900000001", now)
+        await factories.member(session, other.id, "Nông Thị Ba", "0900000002", now)
+        await factories.link(session, uy.id, "chat-uy", now)
+        session.add_all(
+            [
+                Role(
+                    member_id=cell.members["mai"],
+                    org_id=cell.cell_id,
+                    kind=RoleKind.SECRETARY,
+                    started_on=date(2025, 1, 1),
+                ),
+                Role(
+                    member_id=uy.id,
+                    org_id=commune.id,
+                    kind=RoleKind.COMMITTEE_MEMBER,
+                    started_on=date(2025, 1, 1),
+                ),
+            ]
+        )
+        meeting = Meeting(
+            cell_id=cell.cell_id,
+            kind=MeetingKind.MONTHLY,
+            period="2026-10",
+            starts_at=datetime.combine(date(2026, 10, 24), time(12, 30), UTC),
+            status=MeetingStatus.PLANNED,
+            created_at=now,
+        )
+        session.add(meeting)
+        await session.flush()
+        session.add_all(
+            [
+                Attendance(
+                    meeting_id=meeting.id,
+                    member_id=cell.members["xien"],
+                    status=AttendanceStatus.PRESENT,
+                    spoke=True,
+                    recorded_at=now,
+                ),
+                Attendance(
+                    meeting_id=meeting.id,
+                    member_id=cell.members["mai"],
+                    status=AttendanceStatus.EXCUSED,
+                    recorded_at=now,
+                ),
+            ]
+        )
+    return cell
+
+
+async def test_secretary_summary_with_names(dispatcher: Dispatcher, leaders: Cell) -> None:
+    reply = await Chat(dispatcher, chat_id="chat-mai").send("/tonghop")
+    assert "Chi bộ bản Test, tháng 11/2026:" in reply
+    assert "Đã báo cáo: 1/2 đảng viên (50%); 1 việc tốt." in reply
+    assert "Hộ được giúp trong tháng: 1/7; hộ 3 tháng chưa được giúp: 6." in reply
+    assert (
+        "Buổi họp gần nhất (24/10/2026): có mặt 1/2, 1 người phát biểu (100% số có mặt)." in reply
+    )
+    assert "Chưa báo cáo: Hà Thị Mai." in reply
+
+
+async def test_committee_summary_lagging_cells_first_and_audited(
+    dispatcher: Dispatcher, leaders: Cell, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    reply = await Chat(dispatcher, chat_id="chat-uy").send("tong hop")
+    assert "Tổng hợp 2 chi bộ, tháng 11/2026:" in reply
+    assert "Đã báo cáo: 1/4 đảng viên (25%)" in reply
+    assert reply.index("Chi bộ thôn Hai: 0/2 (0%)") < reply.index("Chi bộ bản Test: 1/2 (50%)")
+    assert "Hà Thị Mai" not in reply  # names only at cell level
+    async with sessionmaker() as session:
+        audit = await session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "viewed_summary")
+        )
+    assert audit is not None and audit.actor_member_id is not None
+
+
+async def test_members_cannot_see_summaries(xien: Chat, leaders: Cell) -> None:
+    assert "dành cho bí thư chi bộ và cấp ủy" in await xien.send("/tonghop")
+
+
+async def test_excel_report_in_chat(dispatcher: Dispatcher, leaders: Cell) -> None:
+    mai = Chat(dispatcher, chat_id="chat-mai")
+    await mai.send("/tonghop")
+    await mai.tap("Xuất báo cáo Excel")
+    [reply] = mai.last
+    assert reply.document is not None and reply.document.content is not None
+    assert reply.document.file_name == "bao-cao-chi-bo-ban-test-2026-11.xlsx"
+    book = load_workbook(io.BytesIO(reply.document.content))
+    assert book.sheetnames == ["Tổng hợp", "bản Test"]
+    rows = list(book["Tổng hợp"].iter_rows(values_only=True))
+    assert rows[0][0] == "CHI BỘ BẢN TEST"
+    assert "THÁNG 11/2026" in str(rows[1][0])
+    assert rows[5][:6] == (1, "Chi bộ bản Test", 2, 1, 50, 1)
+    cell_rows = [r for r in book["bản Test"].iter_rows(values_only=True) if any(r)]
+    assert any(
+        r[1] == "Lò Văn Xiên" and r[4] == 1 and "Giúp sửa nhà" in str(r[5]) for r in cell_rows
+    )
+
+
+async def test_export_for_a_quarter_covers_three_months(
+    leaders: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        commune = await session.get(Organisation, leaders.commune_id)
+        assert commune is not None
+        name, content = await build_report(
+            session, commune, parse_period("2026-q4"), HANOI, None, clock.now()
+        )
+    assert name == "bao-cao-dang-bo-xa-test-2026-Q4.xlsx"
+    book = load_workbook(io.BytesIO(content))
+    attendance = [r for r in book["bản Test"].iter_rows(values_only=True) if r[1] == "Lò Văn Xiên"]
+    assert any("Có mặt (phát biểu)" in str(r) for r in attendance)  # October's meeting
+    with pytest.raises(InvalidInputError):
+        parse_period("2026-13")
+
+
+async def test_nudge_now_reaches_only_non_reporters_once_an_hour(
+    dispatcher: Dispatcher, leaders: Cell, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    mai = Chat(dispatcher, chat_id="chat-mai")
+    await mai.send("/chuabaocao")
+    assert "Đang gửi lời nhắc tới 1 đảng viên" in await mai.tap("Nhắc những người này")
+    await mai.send("/chuabaocao")
+    await mai.tap("Nhắc những người này")  # pressed again: nobody gets it twice
+    async with sessionmaker() as session:
+        queued = list(await session.scalars(select(OutboxMessage)))
+    assert [m.member_id for m in queued] == [leaders.members["mai"]]
+    assert "chưa báo cáo việc tốt tháng 11/2026" in queued[0].text
+
+
+async def test_member_year_for_the_year_end_review(xien: Chat, leaders: Cell) -> None:
+    reply = await xien.send("/toi")
+    assert "Năm 2026 của đồng chí" in reply
+    assert "10: 0, 11: 1" in reply
+    assert "Số hộ đã giúp: 1" in reply
+    assert "Số buổi họp có mặt: 1/1" in reply
