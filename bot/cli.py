@@ -126,7 +126,11 @@ async def _shell(settings: Settings, phone: str | None, seed: bool, open_shell: 
                 greeting += "\n\n" + t.gettext("Messages sent to you recently:") + "\n"
                 greeting += "\n\n".join(
                     render(OutboundMessage(m.text))
-                    + (f"\n({confirm_hint})" if m.choices and m.acked_at is None else "")
+                    + (
+                        f"\n({confirm_hint})"
+                        if m.choices and m.acked_at is None and m.cause.startswith("broadcast:")
+                        else ""
+                    )
                     for m in recent
                 )
         dispatcher = Dispatcher(sessionmaker, settings, clock)

@@ -27,7 +27,7 @@ from bot.services.meetings import (
 from bot.services.reminder_texts import KIND_LABELS, when_text
 from bot.services.reminders import announce_change, sync_cell
 from bot.text import capitalised, fold
-from models import Organisation, OrgKind
+from models import CellSchedule, Organisation, OrgKind
 
 
 def add_parser(
@@ -53,6 +53,11 @@ def add_parser(
     )
     schedule.add_argument("--thematic-day", type=int, help=_("its day of the month"))
     schedule.add_argument("--thematic-time", help=_("its time"))
+    schedule.add_argument(
+        "--no-thematic",
+        action="store_true",
+        help=_("no thematic meetings (kept as they are unless given)"),
+    )
     schedule.add_argument(
         "--notice-days",
         type=int,
@@ -159,15 +164,21 @@ async def run(
     if action in ("list", "schedule", "add"):
         cell = await find_cell(session, args.cell)
     if action == "schedule":
+        current = await session.get(CellSchedule, cell.id)
+        keep = current is not None and args.thematic_month is None and not args.no_thematic
         await set_schedule(
             session,
             cell.id,
             ScheduleRules(
                 args.day,
                 _time(args.time),
-                args.thematic_month,
-                args.thematic_day,
-                _time(args.thematic_time) if args.thematic_time else None,
+                current.thematic_month if keep and current else args.thematic_month,
+                current.thematic_day if keep and current else args.thematic_day,
+                current.thematic_time
+                if keep and current
+                else _time(args.thematic_time)
+                if args.thematic_time
+                else None,
             ),
             now,
         )
@@ -209,4 +220,7 @@ async def run(
         )
     await sync_cell(session, meeting.cell_id, now, tz)
     told = await announce_change(session, meeting, change, now, tz, settings.language)
-    return f"#{meeting.id} {when_text(meeting, tz)}: {change} ({told})"
+    done = {"added": N_("added"), "moved": N_("moved"), "cancelled": N_("cancelled")}[change]
+    return t.gettext("#{id} {when}: {change}, {count} members are being told.").format(
+        id=meeting.id, when=when_text(meeting, tz), change=t.gettext(done), count=told
+    )

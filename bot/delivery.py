@@ -21,7 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.messages import Choice
 from bot.ratelimit import ChannelLimits, Pacer
-from bot.services.outbox import Claimed, claim_due, mark_failed, mark_retry, mark_sent
+from bot.services.outbox import (
+    Claimed,
+    claim_due,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+    renew_claim,
+)
 from models import FailureReason
 
 log = logging.getLogger(__name__)
@@ -98,7 +105,12 @@ class DeliveryWorker:
         """Deliver until `stop` is set, then finish the messages in hand."""
         try:
             while not stop.is_set():
-                if await self.pump() == 0:
+                try:
+                    claimed = await self.pump()
+                except Exception:  # the database went away for a moment: wait, then go on
+                    log.exception("delivery: could not claim messages; retrying shortly")
+                    claimed = 0
+                if claimed == 0:
                     self._wake.clear()
                     waiters = {
                         asyncio.ensure_future(stop.wait()),
@@ -140,6 +152,13 @@ class DeliveryWorker:
     async def _deliver(self, claim: Claimed) -> None:
         pacer = self.pacers[claim.channel]
         await pacer.wait_turn(claim.chat_id)
+        if self.clock.now() - claim.claimed_at > self.settings.lease / 2:
+            # A long wait (a 429 pause) could have let the lease run out and another worker
+            # take the row: renew the claim, and send only if it is still ours.
+            async with self.sessionmaker() as session, session.begin():
+                if not await renew_claim(session, claim, self.clock.now()):
+                    log.info("delivery: outbox %s was taken over, not sent here", claim.id)
+                    return
         try:
             outcome = await self.senders[claim.channel].send(
                 claim.chat_id, claim.text, claim.choices
@@ -159,13 +178,18 @@ class DeliveryWorker:
             elif isinstance(outcome, Undeliverable):
                 log.info("delivery: outbox %s undeliverable: %s", claim.id, outcome.error)
                 kept = await mark_failed(session, claim, outcome.reason)
-            elif claim.attempts >= self.settings.max_attempts:
+            elif claim.attempts >= self.settings.max_attempts and outcome.after is None:
                 log.warning("delivery: outbox %s gave up: %s", claim.id, outcome.error)
                 kept = await mark_failed(session, claim, FailureReason.GAVE_UP)
             else:
                 delay = outcome.after or self._backoff(claim.attempts)
+                # A 429 says "not now", not "unreachable": it does not use up an attempt.
                 kept = await mark_retry(
-                    session, claim, now + timedelta(seconds=delay), outcome.error
+                    session,
+                    claim,
+                    now + timedelta(seconds=delay),
+                    outcome.error,
+                    count_attempt=outcome.after is None,
                 )
         if not kept:
             log.warning("delivery: outbox %s outcome dropped, its claim had expired", claim.id)

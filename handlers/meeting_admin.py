@@ -121,6 +121,9 @@ async def _on_when(ctx: Context) -> None:
     if when is None:
         ctx.reprompt(ctx._("I could not read that date and time."))
         return
+    if when <= ctx.now:
+        ctx.reprompt(ctx._("The new time must be in the future."))
+        return
     ctx.draft()["when"] = when.isoformat()
     if ctx.draft()["action"] == "add":
         ctx.ask(FLOW, "agenda", ctx._("Write the expected content of the meeting."))

@@ -95,7 +95,8 @@ async def _on_menu(ctx: Context) -> None:
 async def rsvp_choice(ctx: Context, key: str) -> None:
     """An "I will attend" / "I cannot attend" button, from /lich or from a reminder."""
     assert ctx.member is not None
-    _, meeting_id, answer = key.split(":")
+    parts = key.split(":")
+    meeting_id, answer = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
     if not meeting_id.isdigit() or answer not in ("y", "n"):
         ctx.say(ctx._("That button belongs to an earlier question."))
         return

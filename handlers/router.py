@@ -9,6 +9,7 @@ from bot.i18n import N_
 from bot.messages import Choice
 from bot.services.broadcasts import ACK_PREFIX, acknowledge_broadcast, acknowledge_latest
 from bot.services.identity import looks_like_code
+from bot.services.outbox import latest_offer
 from bot.services.reminder_texts import RSVP_PREFIX
 from bot.text import clean, fold
 from handlers import meetings
@@ -20,6 +21,7 @@ _CANCEL_WORDS = frozenset({"huy", "cancel", "thoat", "thoi", "dung lai", "huy bo
 # A flow left untouched this long is dropped (with a word to the person) rather than resumed:
 # a reply days later is more likely a new matter than the answer to the old question.
 STALE_AFTER = timedelta(days=2)
+OFFER_LASTS = timedelta(days=3)  # how long a typed number may answer a delivered message
 ACK_WORDS = frozenset({"da nhan", "nhan duoc", "da nhan duoc", "received"})
 ATTEND_WORDS = frozenset({"co tham du", "se tham du", "tham du", "toi se den", "co di"})
 ABSENT_WORDS = frozenset({"khong tham du", "vang mat", "khong di duoc", "khong den duoc"})
@@ -88,7 +90,11 @@ async def route(ctx: Context) -> None:
         await _acknowledge(ctx, ctx.message.choice or "")
         return
     if ctx.member is not None and (ctx.message.choice or "").startswith(RSVP_PREFIX):
-        # A reminder's "I will attend" button: answered whatever the chat is doing.
+        # A reminder's "I will attend" button: answered whatever the chat is doing. An open
+        # menu (/lich itself) is no task to come back to.
+        flow = ctx.registry.flows.get(ctx.state.flow) if ctx.state is not None else None
+        if ctx.state is not None and (flow is None or flow.light):
+            ctx.finish()
         before = ctx.state
         await meetings.rsvp_choice(ctx, ctx.message.choice or "")
         if before is not None and ctx.state is before:
@@ -221,6 +227,14 @@ async def _free_text(ctx: Context, text: str) -> None:
     if ctx.message.choice is not None:
         ctx.say(ctx._("That button belongs to an earlier question."))
     assert ctx.member is not None
+    offered = await latest_offer(ctx.session, ctx.member.id, ctx.now - OFFER_LASTS)
+    picked = resolve_choice(text, offered) if offered and ctx.message.choice is None else None
+    if picked is not None and picked.startswith(ACK_PREFIX):
+        await _acknowledge(ctx, picked)
+        return
+    if picked is not None and picked.startswith(RSVP_PREFIX):
+        await meetings.rsvp_choice(ctx, picked)
+        return
     said = fold(text).strip(" .!")
     if said in ACK_WORDS and await acknowledge_latest(ctx.session, ctx.member.id, ctx.now):
         ctx.say(ctx._("Thank you, your confirmation was recorded."))

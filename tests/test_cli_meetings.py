@@ -32,7 +32,7 @@ def test_schedule_list_move_and_cancel_from_the_command_line(tmp_path: Path) -> 
     assert "19:00 30/11/2026" in lines[1] or "19:00 31/12/2026" in lines[1]  # last day rule
     meeting_id = lines[1].split()[0].lstrip("#")
     moved = _chibo(tmp_path, "meetings", "move", meeting_id, "--to", "5/1/2027 8:00")
-    assert moved.returncode == 0 and "08:00 05/01/2027: moved" in moved.stdout
+    assert moved.returncode == 0 and "08:00 05/01/2027: đã dời" in moved.stdout
     cancelled = _chibo(tmp_path, "meetings", "cancel", meeting_id)
     assert cancelled.returncode == 0
     after = _chibo(tmp_path, "meetings", "list", "--cell", "Khuổi Phầy").stdout

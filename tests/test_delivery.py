@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -10,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram.sender import TelegramSender, delivery_bot
+from bot.clock import SystemClock
 from bot.delivery import DeliverySettings, DeliveryWorker
 from bot.ratelimit import ChannelLimits
 from bot.services.outbox import claim_due, enqueue, mark_sent
@@ -200,3 +203,27 @@ async def test_a_lost_lease_is_claimed_again_and_the_old_outcome_ignored(
     assert sorted(s.chat_id for s in fake.sent) == USERS
     async with sessionmaker() as session, session.begin():
         assert not await mark_sent(session, stale[0], "late", clock.now())
+
+
+async def test_a_pause_longer_than_the_lease_sends_nobody_twice(
+    fake: FakeTelegram, recipients: list[int], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    sender = TelegramSender(delivery_bot(TOKEN, fake.base_url, timeout=5))
+    await sender.start()
+    worker = DeliveryWorker(
+        sessionmaker,
+        {"telegram": sender},
+        {"telegram": ChannelLimits(per_second=50)},
+        SystemClock(),
+        DeliverySettings(lease=timedelta(seconds=1)),
+    )
+    fake.faults[USERS[0]] = [Fault(429, "Too Many Requests: retry after 2", retry_after=2)]
+    try:
+        await worker.drain()  # the others wait out the 2 s pause: longer than their lease
+        await asyncio.sleep(2.2)
+        await worker.drain()
+    finally:
+        await sender.stop()
+    assert Counter(s.chat_id for s in fake.sent) == dict.fromkeys(USERS, 1)
+    row = (await _rows(sessionmaker))[str(USERS[0])]
+    assert row.status is DeliveryStatus.SENT and row.attempts == 1  # the 429 was no attempt

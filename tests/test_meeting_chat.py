@@ -13,7 +13,15 @@ from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.scheduler import planning_tick, reminders_tick
 from bot.services.meetings import ScheduleRules, set_schedule
-from models import Attendance, AttendanceStatus, OutboxMessage, Role, RoleKind, Rsvp
+from models import (
+    Attendance,
+    AttendanceStatus,
+    DeliveryStatus,
+    OutboxMessage,
+    Role,
+    RoleKind,
+    Rsvp,
+)
 from tests.dialog import Chat, verify_dialog
 from tests.factories import Cell, FakeClock
 
@@ -212,3 +220,38 @@ async def test_attendance_in_a_few_taps_feeds_the_absent_audience(
     for said in ("/thongbao", "vang buoi hop", "Đồng chí vắng họp, mời đến gặp chi ủy"):
         await mai.send(said)
     assert "Người nhận: 1 (Đảng viên vắng buổi họp gần nhất)" in await mai.send("khong")
+
+
+async def test_cannot_attend_button_in_the_calendar_asks_the_reason(
+    xien: Chat, calendar: Cell
+) -> None:
+    await xien.send("/lich")
+    assert "cho biết lý do" in await xien.tap("Không tham dự được")
+    assert "bí thư sẽ xem lý do" in await xien.send("Đi làm nương xa")
+
+
+async def test_a_number_answers_the_last_reminder_without_buttons(
+    xien: Chat,
+    calendar: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    await planning_tick(sessionmaker, clock, Settings(_env_file=None))
+    clock.current = datetime(2026, 11, 21, 1, 0, tzinfo=UTC)
+    await reminders_tick(sessionmaker, clock, Settings(_env_file=None))
+    async with sessionmaker() as session, session.begin():  # as the delivery worker would
+        for message in await session.scalars(select(OutboxMessage)):
+            message.status, message.sent_at = DeliveryStatus.SENT, clock.now()
+    assert "sẽ tham dự" in await xien.send("1")
+
+
+async def test_adding_a_meeting_in_the_past_asks_for_the_time_again(mai: Chat) -> None:
+    await verify_dialog(
+        mai,
+        [
+            ("/lich", "Thêm buổi họp"),
+            ("Thêm buổi họp", "Buổi họp mới vào lúc nào?"),
+            ("10/11/2026 8:00", "Thời gian mới phải ở tương lai"),
+            ("28/11 8:00", "Viết nội dung dự kiến"),
+        ],
+    )

@@ -20,6 +20,7 @@ from models import (
     DeedCategory,
     DeedReport,
     Meeting,
+    MeetingStatus,
     Member,
     MemberStatus,
     OutboxMessage,
@@ -256,3 +257,89 @@ async def test_thematic_kind_is_named_in_the_notice(
     async with sessionmaker() as session:
         texts = list(await session.scalars(select(OutboxMessage.text)))
     assert any("sinh hoạt chi bộ chuyên đề sẽ tổ chức lúc 19:30 10/02/2027" in t for t in texts)
+
+
+async def test_moving_back_restores_reminders_and_short_notice_sends_no_burst(
+    scheduled: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        first = await session.scalar(select(Meeting).order_by(Meeting.starts_at))
+        assert first is not None
+        original = first.starts_at
+        await move_meeting(session, None, first.id, local(2026, 11, 16, 19, 30), clock.now())
+        await sync_cell(session, scheduled.cell_id, clock.now(), HANOI)
+        due = {
+            r.kind
+            for r in await session.scalars(
+                select(ScheduledReminder).where(
+                    ScheduledReminder.meeting_id == first.id,
+                    ScheduledReminder.status == ReminderStatus.PENDING,
+                )
+            )
+        }
+        assert due == {"notice", "morning"}  # "the day before" was 08:00 today: not planned
+        await move_meeting(session, None, first.id, original, clock.now())
+        await sync_cell(session, scheduled.cell_id, clock.now(), HANOI)
+        pending = list(
+            await session.scalars(
+                select(ScheduledReminder).where(
+                    ScheduledReminder.meeting_id == first.id,
+                    ScheduledReminder.status == ReminderStatus.PENDING,
+                )
+            )
+        )
+    assert sorted(r.kind for r in pending) == ["day_before", "morning", "notice"]
+    assert all(r.cause.endswith(":202611301230") for r in pending)  # the original time's
+
+
+async def test_a_meeting_moved_to_this_evening_gets_its_notice_only(
+    scheduled: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        first = await session.scalar(select(Meeting).order_by(Meeting.starts_at))
+        assert first is not None
+        await move_meeting(session, None, first.id, local(2026, 11, 15, 19, 30), clock.now())
+        await sync_cell(session, scheduled.cell_id, clock.now(), HANOI)
+    assert await _tick(sessionmaker, clock) == (1, 0)  # the notice now; no "tomorrow" message
+    async with sessionmaker() as session:
+        assert {c for c, _ in await _outbox(sessionmaker)} == {
+            c
+            for c in await session.scalars(
+                select(ScheduledReminder.cause).where(
+                    ScheduledReminder.kind == "notice",
+                    ScheduledReminder.status == ReminderStatus.SENT,
+                )
+            )
+        }
+
+
+async def test_thematic_meeting_on_the_regular_day_replaces_it_and_rule_changes_cancel(
+    cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        await set_schedule(
+            session, cell.cell_id, ScheduleRules(24, time(19, 30), thematic_month=2), clock.now()
+        )
+        await sync_cell(session, cell.cell_id, clock.now(), HANOI)
+    assert await _meetings(sessionmaker) == [
+        ("thematic", datetime(2026, 11, 24, 19, 30)),  # November is the quarter's 2nd month
+        ("monthly", datetime(2026, 12, 24, 19, 30)),
+        ("monthly", datetime(2027, 1, 24, 19, 30)),
+    ]
+    async with sessionmaker() as session, session.begin():
+        await set_schedule(
+            session, cell.cell_id, ScheduleRules(24, time(19, 30), thematic_month=3), clock.now()
+        )
+        await sync_cell(session, cell.cell_id, clock.now(), HANOI)
+        planned = list(
+            await session.execute(
+                select(Meeting.kind, Meeting.period)
+                .where(Meeting.status == MeetingStatus.PLANNED)
+                .order_by(Meeting.starts_at)
+            )
+        )
+    assert [(k.value, p) for k, p in planned] == [
+        ("monthly", "2026-11"),
+        ("thematic", "2026-12"),
+        ("monthly", "2027-01"),
+    ]

@@ -108,6 +108,8 @@ def _wanted(
     ]
     if schedule.thematic_month and is_thematic_month(month, schedule.thematic_month):
         day = clamp_day(month.year, month.month, schedule.thematic_day or schedule.monthly_day)
+        if day == wanted[0][1].date():
+            wanted.clear()  # on the regular day, the thematic meeting is that month's meeting
         wanted.append(
             (
                 MeetingKind.THEMATIC,
@@ -128,6 +130,7 @@ async def plan_cell(
     schedule = await session.get(CellSchedule, cell_id)
     if schedule is not None:
         this_month = month_start(now.astimezone(tz).date())
+        kept: set[tuple[MeetingKind, str]] = set()
         for offset in range(PLAN_MONTHS):
             month = add_months(this_month, offset)
             period = month.strftime("%Y-%m")
@@ -153,6 +156,21 @@ async def plan_cell(
                 elif not meeting.moved and meeting.starts_at > now:
                     meeting.starts_at = starts  # the rules changed
                     meeting.status = MeetingStatus.PLANNED
+                kept.add((kind, period))
+        # Regular meetings the rules no longer produce (a thematic month changed, a thematic
+        # meeting now merged into the regular one) are cancelled, unless the secretary set
+        # them by hand.
+        for meeting in await session.scalars(
+            select(Meeting).where(
+                Meeting.cell_id == cell_id,
+                Meeting.starts_at > now,
+                Meeting.moved.is_(False),
+                Meeting.status == MeetingStatus.PLANNED,
+                Meeting.kind.in_((MeetingKind.MONTHLY, MeetingKind.THEMATIC)),
+            )
+        ):
+            if (meeting.kind, meeting.period) not in kept:
+                meeting.status = MeetingStatus.CANCELLED
         await session.flush()
     return await upcoming(session, cell_id, now)
 

@@ -28,6 +28,7 @@ class Claimed:
     text: str
     choices: tuple[Choice, ...]
     attempts: int
+    claimed_at: datetime
 
 
 async def preferred_address(session: AsyncSession, member_id: int) -> ChatAddress | None:
@@ -117,6 +118,7 @@ async def claim_due(
                 text=row.text,
                 choices=tuple(Choice(str(k), str(v)) for k, v in row.choices),
                 attempts=row.attempts,
+                claimed_at=now,
             )
         )
     await session.flush()
@@ -146,11 +148,29 @@ async def mark_sent(
     )
 
 
-async def mark_retry(session: AsyncSession, claim: Claimed, at: datetime, error: str) -> bool:
-    """A temporary failure: try again at `at`."""
+async def mark_retry(
+    session: AsyncSession, claim: Claimed, at: datetime, error: str, count_attempt: bool = True
+) -> bool:
+    """A temporary failure: try again at `at` (without using up an attempt if told so)."""
+    attempts = claim.attempts if count_attempt else claim.attempts - 1
     return await _settle(
-        session, claim, status=DeliveryStatus.RETRY, next_attempt_at=at, last_error=error[:300]
+        session,
+        claim,
+        status=DeliveryStatus.RETRY,
+        next_attempt_at=at,
+        last_error=error[:300],
+        attempts=attempts,
     )
+
+
+async def renew_claim(session: AsyncSession, claim: Claimed, now: datetime) -> bool:
+    """Extend the lease of a claim still held; False if another worker has taken the row."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == claim.id, OutboxMessage.claim_token == claim.token)
+        .values(claimed_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def mark_failed(session: AsyncSession, claim: Claimed, reason: FailureReason) -> bool:
@@ -201,3 +221,23 @@ async def recent_messages(
         .limit(limit)
     )
     return list(reversed(list(rows)))
+
+
+async def latest_offer(
+    session: AsyncSession, member_id: int, since: datetime
+) -> tuple[Choice, ...]:
+    """The choices of the newest message with choices delivered to the member since `since`
+    (so "1" typed under a reminder on a channel without buttons means its first choice)."""
+    message = await session.scalar(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.member_id == member_id,
+            OutboxMessage.status == DeliveryStatus.SENT,
+            OutboxMessage.sent_at >= since,
+        )
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+        .limit(1)
+    )
+    if message is None:
+        return ()
+    return tuple(Choice(str(k), str(v)) for k, v in message.choices)

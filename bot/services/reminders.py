@@ -63,10 +63,11 @@ async def _wanted_reminders(
     for meeting in meetings:
         stamp = f"{meeting.starts_at.astimezone(UTC):%Y%m%d%H%M}"
         for kind, local in meeting_reminders(meeting.starts_at.astimezone(tz), plan).items():
-            due = local.astimezone(UTC)
-            if kind == "notice" and due < now:
-                due = now  # added or moved at short notice: tell people now
-            wanted[f"meeting:{meeting.id}:{kind}:{stamp}"] = (meeting.id, kind, due)
+            wanted[f"meeting:{meeting.id}:{kind}:{stamp}"] = (
+                meeting.id,
+                kind,
+                local.astimezone(UTC),
+            )
     if schedule is not None:
         this_month = month_start(now.astimezone(tz).date())
         for month in (this_month, add_months(this_month, 1)):
@@ -92,27 +93,38 @@ async def sync_cell(session: AsyncSession, cell_id: int, now: datetime, tz: Zone
             )
         )
     }
-    for cause, reminder in existing.items():
+    for cause, pending in existing.items():
         if cause not in wanted:
-            reminder.status = ReminderStatus.CANCELLED
-            reminder.processed_at = now
-    known = set(
-        await session.scalars(
-            select(ScheduledReminder.cause).where(ScheduledReminder.cause.in_(list(wanted)))
+            pending.status = ReminderStatus.CANCELLED
+            pending.processed_at = now
+    known = {
+        r.cause: r
+        for r in await session.scalars(
+            select(ScheduledReminder).where(ScheduledReminder.cause.in_(list(wanted)))
         )
-    )
+    }
     for cause, (meeting_id, kind, due) in wanted.items():
-        if cause not in known:
-            session.add(
-                ScheduledReminder(
-                    cause=cause,
-                    cell_id=cell_id,
-                    meeting_id=meeting_id,
-                    kind=kind,
-                    due_at=due,
-                    status=ReminderStatus.PENDING,
-                )
+        reminder = known.get(cause)
+        if reminder is not None:
+            if reminder.status is ReminderStatus.CANCELLED:  # wanted again (moved back)
+                reminder.status, reminder.processed_at = ReminderStatus.PENDING, None
+            if reminder.status is ReminderStatus.PENDING and reminder.due_at != due > now:
+                reminder.due_at = due  # the cell's reminder times changed (and still ahead)
+            continue
+        if due < now:
+            if kind != "notice":
+                continue  # a "tomorrow" reminder first planned after its time would mislead
+            due = now  # a meeting added or moved at short notice: its notice goes now
+        session.add(
+            ScheduledReminder(
+                cause=cause,
+                cell_id=cell_id,
+                meeting_id=meeting_id,
+                kind=kind,
+                due_at=due,
+                status=ReminderStatus.PENDING,
             )
+        )
     await session.flush()
 
 
@@ -241,7 +253,8 @@ async def announce_change(
     language: str,
 ) -> int:
     """Tell the cell at once that a meeting was moved, cancelled or added."""
-    stamp = f"{meeting.starts_at.astimezone(UTC):%Y%m%d%H%M}"
+    # The change's own time is in the cause: moving X -> Y -> X -> Y announces twice.
+    stamp = f"{meeting.starts_at.astimezone(UTC):%Y%m%d%H%M}@{now:%Y%m%d%H%M%S}"
     people = await meeting_recipients(session, meeting.cell_id, "notice")
     for person in people:
         text = change_message(person.language or language, change, meeting, tz)
