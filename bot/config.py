@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     delivery_lease_seconds: float = Field(default=60.0, gt=0)
     delivery_max_attempts: int = Field(default=8, ge=1)
     reminder_grace_hours: float = Field(default=12.0, ge=0)
+    digest_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    digest_time: str = Field(default="07:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
 
     @field_validator("database_url")
     @classmethod

@@ -63,8 +63,11 @@ Outcome = Delivered | RetryLater | Undeliverable
 class Sender(Protocol):
     """What a channel offers the delivery worker."""
 
-    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...]) -> Outcome:
-        """Send one message and say what happened (never raises for platform errors)."""
+    async def send(
+        self, chat_id: str, text: str, choices: tuple[Choice, ...], photo: bytes | None = None
+    ) -> Outcome:
+        """Send one message (a photo with `text` as caption, if given) and say what happened
+        (never raises for platform errors)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,7 @@ class DeliveryWorker:
                     return
         try:
             outcome = await self.senders[claim.channel].send(
-                claim.chat_id, claim.text, claim.choices
+                claim.chat_id, claim.text, claim.choices, claim.photo
             )
         except Exception as error:  # a sender bug must not kill the worker: retry later
             log.exception("delivery: sender failed on outbox %s", claim.id)

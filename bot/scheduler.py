@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.services.digest import send_weekly_digest
 from bot.services.reminders import CLAIM_BATCH, ReminderRun, process_due, sync_all
 from models import FailedLink, ProcessedMessage
 
@@ -110,6 +111,21 @@ class RunningJobs:
             await asyncio.wait(set(self._tasks), timeout=within)
 
 
+async def digest_tick(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    on_queued: Callable[[], None] | None = None,
+) -> int:
+    """Queue this week's digest for every secretary and committee member."""
+    async with sessionmaker() as session, session.begin():
+        leaders = await send_weekly_digest(session, clock.now(), settings.tz, settings.language)
+    log.info("digest: queued for %d leaders", leaders)
+    if on_queued is not None and leaders:
+        on_queued()
+    return leaders
+
+
 def build_scheduler(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
@@ -149,6 +165,18 @@ def build_scheduler(
         coalesce=True,
         max_instances=1,
         misfire_grace_time=30,
+    )
+    hour, minute = (int(part) for part in settings.digest_time.split(":"))
+    scheduler.add_job(
+        track(digest_tick),
+        "cron",
+        day_of_week=settings.digest_weekday,
+        hour=hour,
+        minute=minute,
+        args=(sessionmaker, clock, settings, on_queued),
+        id="digest",
+        misfire_grace_time=12 * 3600,  # down at 07:00: still sent when back the same morning
+        coalesce=True,
     )
     scheduler.add_job(
         track(housekeeping),

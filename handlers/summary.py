@@ -5,44 +5,18 @@ from __future__ import annotations
 from bot.i18n import N_
 from bot.messages import Attachment, Choice, OutboundMessage
 from bot.services.audit import record_audit
+from bot.services.digest import chart_for
 from bot.services.errors import AccessDeniedError
 from bot.services.export import build_report, parse_period
 from bot.services.oversight import overseen_cells, overseen_orgs
-from bot.services.summary import CellSummary, summarise, week_start
+from bot.services.summary import summarise, week_start
+from bot.services.summary_text import cell_text, scope_text
 from handlers.base import Context
 
 LEADERS_ONLY = N_("This command is for cell secretaries and Party committee members.")
 FLOW = "summary"
 TITLE = N_("the summary")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "—"
-
-
-def _meeting_lines(ctx: Context, cell: CellSummary) -> list[str]:
-    lines = []
-    if cell.last_meeting is not None:
-        lines.append(
-            ctx._(
-                "Last meeting ({date}): {present}/{roll} present, {spoke} spoke "
-                "({rate} of those present)."
-            ).format(
-                date=ctx.date_text(cell.last_meeting),
-                present=cell.present,
-                roll=cell.on_roll,
-                spoke=cell.spoke,
-                rate=_percent(cell.spoke, cell.present),
-            )
-        )
-    if cell.next_meeting is not None:
-        lines.append(
-            ctx._("Next meeting ({date}): {yes} will attend, {no} cannot.").format(
-                date=ctx.date_text(cell.next_meeting), yes=cell.rsvp_yes, no=cell.rsvp_no
-            )
-        )
-    return lines
 
 
 async def show(ctx: Context, args: str) -> None:
@@ -64,59 +38,23 @@ async def show(ctx: Context, args: str) -> None:
         subject_id=cells[0].id if single else None,
         cells=len(cells),
     )
-    export = (Choice("export", ctx._("Excel report of this month")),)
-    if single:
-        ctx.ask(FLOW, "menu", _cell_text(ctx, figures[0]), export)
-        return
-    total = CellSummary(0, "")
-    for cell in figures:
-        for name in (
-            "expected",
-            "reported_month",
-            "reported_week",
-            "deeds_month",
-            "deeds_week",
-            "households",
-            "helped_month",
-            "quiet_households",
-        ):
-            setattr(total, name, getattr(total, name) + getattr(cell, name))
-    lines = [
-        ctx._("Summary of {cells} cells, month {month}:").format(
-            cells=len(figures), month=ctx.month_text()
-        ),
-        ctx._(
-            "Reported: {reported}/{expected} members ({rate}); {deeds} good deeds; "
-            "this week {week} deeds."
-        ).format(
-            reported=total.reported_month,
-            expected=total.expected,
-            rate=_percent(total.reported_month, total.expected),
-            deeds=total.deeds_month,
-            week=total.deeds_week,
-        ),
-        ctx._(
-            "Households helped this month: {helped}/{households}; no deed for 3 months: {quiet}."
-        ).format(
-            helped=total.helped_month, households=total.households, quiet=total.quiet_households
-        ),
-        ctx._("Cells, lagging most first:"),
-    ]
-    for cell in sorted(figures, key=lambda c: (c.report_rate, c.name)):
-        attendance = (
-            ", " + ctx._("attendance") + " " + _percent(cell.present, cell.on_roll)
-            if cell.on_roll
-            else ""
-        )
-        lines.append(
-            f"• {cell.name}: {cell.reported_month}/{cell.expected} "
-            f"({_percent(cell.reported_month, cell.expected)}){attendance}"
-        )
-    ctx.ask(FLOW, "menu", "\n".join(lines), export)
+    export = (
+        Choice("chart", ctx._("Chart of the reporting rate")),
+        Choice("export", ctx._("Excel report of this month")),
+    )
+    text = (
+        cell_text(ctx.t, ctx.tz, figures[0], ctx.month)
+        if single
+        else scope_text(ctx.t, figures, ctx.month)
+    )
+    ctx.ask(FLOW, "menu", text, export)
 
 
 async def _on_menu(ctx: Context) -> None:
     assert ctx.member is not None
+    if ctx.choice == "chart":
+        await _chart(ctx)
+        return
     if ctx.choice != "export":
         ctx.reprompt()
         return
@@ -142,29 +80,16 @@ async def _on_menu(ctx: Context) -> None:
 STEPS = {"menu": _on_menu}
 
 
-def _cell_text(ctx: Context, cell: CellSummary) -> str:
-    lines = [
-        ctx._("{cell}, month {month}:").format(cell=cell.name, month=ctx.month_text()),
-        ctx._(
-            "Reported: {reported}/{expected} members ({rate}); {deeds} good deeds. This "
-            "week: {week_members} members, {week} deeds."
-        ).format(
-            reported=cell.reported_month,
-            expected=cell.expected,
-            rate=_percent(cell.reported_month, cell.expected),
-            deeds=cell.deeds_month,
-            week_members=cell.reported_week,
-            week=cell.deeds_week,
-        ),
-        ctx._(
-            "Households helped this month: {helped}/{households}; no deed for 3 months: {quiet}."
-        ).format(
-            helped=cell.helped_month, households=cell.households, quiet=cell.quiet_households
-        ),
-        *_meeting_lines(ctx, cell),
-    ]
-    if cell.missing_names:
-        lines.append(
-            ctx._("Not reported yet: {names}.").format(names=", ".join(cell.missing_names))
+async def _chart(ctx: Context) -> None:
+    assert ctx.member is not None
+    ctx.finish()
+    cells = await overseen_cells(ctx.session, ctx.member.id)
+    png = await chart_for(ctx.session, cells, ctx.month, ctx.now, ctx.tz)
+    ctx.replies.append(
+        OutboundMessage(
+            ctx._("Reporting rate, month {month}.").format(month=ctx.month_text()),
+            photo=Attachment(
+                file_ref="chart.png", file_name="bieu-do.png", content=png, mime_type="image/png"
+            ),
         )
-    return "\n".join(lines)
+    )

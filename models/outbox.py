@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -84,6 +84,7 @@ class OutboxMessage(Base):
     chat_id: Mapped[str | None] = mapped_column(String(128))
     text: Mapped[str] = mapped_column(Text)
     choices: Mapped[list[Any]] = mapped_column(default=list)  # [[key, label], ...]
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a picture the bot made (chart)
     status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus, 16))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]

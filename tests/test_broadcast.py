@@ -35,7 +35,9 @@ class RecordingSender:
         self.inbox: list[tuple[str, str, tuple[Choice, ...]]] = []
         self.blocked = blocked
 
-    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...]) -> Outcome:
+    async def send(
+        self, chat_id: str, text: str, choices: tuple[Choice, ...], photo: bytes | None = None
+    ) -> Outcome:
         if chat_id in self.blocked:
             return Undeliverable(FailureReason.BLOCKED, "403")
         self.inbox.append((chat_id, text, choices))

@@ -227,3 +227,32 @@ async def test_a_pause_longer_than_the_lease_sends_nobody_twice(
     assert Counter(s.chat_id for s in fake.sent) == dict.fromkeys(USERS, 1)
     row = (await _rows(sessionmaker))[str(USERS[0])]
     assert row.status is DeliveryStatus.SENT and row.attempts == 1  # the 429 was no attempt
+
+
+async def test_a_queued_chart_goes_out_as_a_photo_with_its_caption(
+    fake: FakeTelegram,
+    worker: DeliveryWorker,
+    cell: Cell,
+    clock: FakeClock,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        person = await factories.member(session, cell.cell_id, "Bí thư", "0977000099", clock.now())
+        session.add(
+            ChatAddress(
+                member_id=person.id, channel="telegram", external_id="7099", linked_at=clock.now()
+            )
+        )
+        await session.flush()
+        await enqueue(
+            session,
+            "digest-chart:2026-W47",
+            person.id,
+            "Tỷ lệ báo cáo",
+            (),
+            clock.now(),
+            photo=b"\x89PNG\r\n\x1a\nfake",
+        )
+    await worker.drain()
+    [sent] = fake.to(7099)
+    assert (sent.method, sent.text) == ("sendPhoto", "Tỷ lệ báo cáo")

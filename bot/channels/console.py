@@ -24,7 +24,7 @@ def render(reply: OutboundMessage) -> str:
     """A reply as terminal text, with its choices numbered."""
     lines = [reply.text]
     if reply.photo is not None:
-        lines.append(f"[ảnh / photo: {reply.photo.file_ref}]")
+        lines.append(f"[ảnh / photo: {_save(reply.photo)}]")
     if reply.document is not None:
         lines.append(f"[tệp / file: {_save(reply.document)}]")
     lines.extend(f"  {number}. {choice.label}" for number, choice in enumerate(reply.choices, 1))
@@ -71,10 +71,22 @@ class ConsoleSender:
         self.active_chat = active_chat
         self.stdout = stdout
 
-    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...]) -> Outcome:
+    async def send(
+        self, chat_id: str, text: str, choices: tuple[Choice, ...], photo: bytes | None = None
+    ) -> Outcome:
         """Deliver one message."""
         if chat_id == self.active_chat:
-            print("\n" + render(OutboundMessage(text, choices)) + "\n", file=self.stdout)
+            picture = (
+                Attachment(
+                    file_ref="chart", file_name=f"{uuid.uuid4().hex[:8]}.png", content=photo
+                )
+                if photo is not None
+                else None
+            )
+            print(
+                "\n" + render(OutboundMessage(text, choices, photo=picture)) + "\n",
+                file=self.stdout,
+            )
         return Delivered(f"console-{uuid.uuid4().hex[:12]}")
 
 

@@ -29,6 +29,7 @@ class Claimed:
     choices: tuple[Choice, ...]
     attempts: int
     claimed_at: datetime
+    photo: bytes | None = None
 
 
 async def preferred_address(session: AsyncSession, member_id: int) -> ChatAddress | None:
@@ -53,9 +54,11 @@ async def enqueue(
     text: str,
     choices: tuple[Choice, ...],
     now: datetime,
+    photo: bytes | None = None,
 ) -> None:
-    """Queue `text` for `member_id` in the caller's transaction. A second call with the same
-    cause and member adds nothing; a member with no chat is recorded as not reachable."""
+    """Queue `text` (a `photo`'s caption, if given) for `member_id` in the caller's
+    transaction. A second call with the same cause and member adds nothing; a member with no
+    chat is recorded as not reachable."""
     address = await preferred_address(session, member_id)
     values = {
         "cause": cause,
@@ -64,6 +67,7 @@ async def enqueue(
         "chat_id": address.external_id if address else None,
         "text": text,
         "choices": [[c.key, c.label] for c in choices],
+        "photo": photo,
         "status": DeliveryStatus.QUEUED if address else DeliveryStatus.FAILED,
         "last_error": None if address else FailureReason.NOT_LINKED.value,
         "attempts": 0,
@@ -119,6 +123,7 @@ async def claim_due(
                 choices=tuple(Choice(str(k), str(v)) for k, v in row.choices),
                 attempts=row.attempts,
                 claimed_at=now,
+                photo=row.photo,
             )
         )
     await session.flush()

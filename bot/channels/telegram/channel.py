@@ -172,9 +172,12 @@ class TelegramChannel:
         bot = self.application.bot
         for reply in replies:
             if reply.photo is not None:
-                await bot.send_photo(
-                    chat_id, reply.photo.file_ref, caption=reply.text[:CAPTION_LIMIT] or None
+                picture: Any = (
+                    InputFile(io.BytesIO(reply.photo.content), filename=reply.photo.file_name)
+                    if reply.photo.content is not None
+                    else reply.photo.file_ref
                 )
+                await bot.send_photo(chat_id, picture, caption=reply.text[:CAPTION_LIMIT] or None)
                 continue
             if reply.document is not None:
                 document = reply.document

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
@@ -40,12 +41,23 @@ class TelegramSender:
         """Close the connection pool."""
         await self.bot.shutdown()
 
-    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...]) -> Outcome:
-        """Send one proactive message (texts over 4096 characters are cut at a line end)."""
+    async def send(
+        self, chat_id: str, text: str, choices: tuple[Choice, ...], photo: bytes | None = None
+    ) -> Outcome:
+        """Send one proactive message: a photo with a caption of at most 1024 characters, or a
+        text of at most 4096 (queued texts are kept shorter than that)."""
         chunks = split_text(text) or ["…"]
         markup = choice_keyboard(choices) if choices else None
         try:
-            message = await self.bot.send_message(int(chat_id), chunks[0], reply_markup=markup)
+            if photo is not None:
+                message = await self.bot.send_photo(
+                    int(chat_id),
+                    InputFile(io.BytesIO(photo), filename="bieu-do.png"),
+                    caption=text[:1024] or None,
+                    reply_markup=markup,
+                )
+            else:
+                message = await self.bot.send_message(int(chat_id), chunks[0], reply_markup=markup)
         except RetryAfter as error:
             wait = error.retry_after  # a timedelta (PTB_TIMEDELTA), or seconds if unset
             seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
