@@ -106,10 +106,7 @@ async def generate(engine: AsyncEngine, now: datetime, seed: int = 6600) -> Dist
         for cell in cells:
             assert cell.parent_id is not None
             cell.path = f"{parents[cell.parent_id]}{cell.id}/"
-        ids = [
-            (cell.id, communes[0].id if cell.parent_id == communes[0].id else None)
-            for cell in cells
-        ]
+        ids = [(cell.id, cell.parent_id) for cell in cells]  # each cell and its commune
         district_id, commune_id = district.id, communes[0].id
         first_commune_cells = [cell.id for cell in cells if cell.parent_id == commune_id]
     member_rows = []

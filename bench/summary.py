@@ -19,8 +19,10 @@ from bench.common import fresh_database
 from bench.district import generate
 from bot.clock import month_start
 from bot.db import make_sessionmaker
+from bot.services.export import build_report, parse_period
 from bot.services.oversight import overseen_cells
 from bot.services.summary import summarise, week_start
+from models import Organisation
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -64,6 +66,21 @@ async def run(backend: str, runs: int) -> None:
             print(
                 f"  summary {scope:8s} ({len(cells):3d} cells): "
                 f"p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms"
+            )
+        for scope, org_id in (
+            ("commune", district.commune_id),
+            ("district", district.district_id),
+        ):
+            started = time.perf_counter()
+            async with sessionmaker() as session, session.begin():
+                org = await session.get(Organisation, org_id)
+                assert org is not None
+                _, content = await build_report(
+                    session, org, parse_period(f"{month:%Y-%m}"), HANOI, None, now
+                )
+            print(
+                f"  XLSX export {scope:8s}, one month: "
+                f"{time.perf_counter() - started:6.2f} s, {len(content) // 1024} KB"
             )
 
 

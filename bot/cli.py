@@ -13,7 +13,6 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot import cli_meetings
-from bot.app import StartupError, run_bot
 from bot.channels.console import CHANNEL, ConsoleSender, render, run_shell
 from bot.clock import SystemClock, local_today
 from bot.config import Settings, get_settings
@@ -26,7 +25,6 @@ from bot.messages import OutboundMessage
 from bot.ratelimit import ChannelLimits
 from bot.scheduler import planning_tick, reminders_tick
 from bot.services.errors import DomainError
-from bot.services.export import build_report, parse_period
 from bot.services.identity import attach_address, member_by_phone
 from bot.services.outbox import recent_messages
 
@@ -185,6 +183,8 @@ async def _meetings(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services.export import build_report, parse_period  # openpyxl only to export
+
     t = translator(settings.language)
     engine = engine_for(settings.database_url, settings.database_schema)
     try:
@@ -218,6 +218,8 @@ async def _migrate(settings: Settings) -> int:
 
 
 async def _run(settings: Settings) -> int:
+    from bot.app import StartupError, run_bot  # the Telegram stack loads only to run it
+
     try:
         await run_bot(settings)
     except StartupError as error:

@@ -7,7 +7,6 @@ from bot.messages import Attachment, Choice, OutboundMessage
 from bot.services.audit import record_audit
 from bot.services.digest import chart_for
 from bot.services.errors import AccessDeniedError
-from bot.services.export import build_report, parse_period
 from bot.services.oversight import overseen_cells, overseen_orgs
 from bot.services.summary import summarise, week_start
 from bot.services.summary_text import cell_text, scope_text
@@ -58,6 +57,8 @@ async def _on_menu(ctx: Context) -> None:
     if ctx.choice != "export":
         ctx.reprompt()
         return
+    from bot.services.export import build_report, parse_period  # openpyxl: load when asked
+
     roots = await overseen_orgs(ctx.session, ctx.member.id)
     top = min(roots, key=lambda org: org.path.count("/"))  # the widest scope the member has
     name, content = await build_report(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 
 def _chibo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -21,8 +24,23 @@ def _chibo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_schedule_list_move_and_cancel_from_the_command_line(tmp_path: Path) -> None:
-    assert _chibo(tmp_path, "demo", "--no-shell").returncode == 0
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo commune, created once for this module."""
+    folder = tmp_path_factory.mktemp("demo")
+    assert _chibo(folder, "demo", "--no-shell").returncode == 0
+    return folder / "demo.db"
+
+
+@pytest.fixture
+def demo(demo_db: Path, tmp_path: Path) -> Path:
+    """A working directory with a fresh copy of the demo database."""
+    shutil.copy(demo_db, tmp_path / "demo.db")
+    return tmp_path
+
+
+def test_schedule_list_move_and_cancel_from_the_command_line(demo: Path) -> None:
+    tmp_path = demo
     listed = _chibo(
         tmp_path, "meetings", "schedule", "--cell", "khuoi phay", "--day", "31", "--time", "19:00"
     )
@@ -39,15 +57,15 @@ def test_schedule_list_move_and_cancel_from_the_command_line(tmp_path: Path) -> 
     assert f"#{meeting_id}  08:00 05/01/2027" in after and "đã hủy" in after
 
 
-def test_ambiguous_cell_names_are_refused_clearly(tmp_path: Path) -> None:
-    _chibo(tmp_path, "demo", "--no-shell")
+def test_ambiguous_cell_names_are_refused_clearly(demo: Path) -> None:
+    tmp_path = demo
     result = _chibo(tmp_path, "meetings", "list", "--cell", "thon")
     assert result.returncode == 2
     assert "khớp với nhiều tổ chức" in result.stderr
 
 
-def test_reminder_settings_per_cell_are_validated(tmp_path: Path) -> None:
-    _chibo(tmp_path, "demo", "--no-shell")
+def test_reminder_settings_per_cell_are_validated(demo: Path) -> None:
+    tmp_path = demo
     bad = _chibo(
         tmp_path,
         "meetings",

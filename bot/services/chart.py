@@ -5,13 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import matplotlib
-
-matplotlib.use("Agg")  # no screen on a server
-
-from matplotlib import pyplot  # noqa: E402
-
-from bot.services.summary import CellSummary  # noqa: E402
+from bot.services.summary import CellSummary
 
 MAX_CELLS = 40  # beyond this a bar chart stops being readable: the lagging ones are shown
 
@@ -33,6 +27,12 @@ def reporting_chart(
         labels = [f"{m:%m/%Y}" for m, _ in months]
         values = [round(100 * rate) for _, rate in months]
         height = 3.6
+    # Imported here: matplotlib takes a second to load, and most commands never draw.
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen on a server
+    from matplotlib import pyplot
+
     figure, axes = pyplot.subplots(figsize=(7.5, height), dpi=100)
     try:
         colours = ["#c0392b" if v < 50 else "#e67e22" if v < 80 else "#27ae60" for v in values]

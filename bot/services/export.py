@@ -163,6 +163,12 @@ async def build_report(
         )
     ]
     household_ids = {h.id for _, h in assignments}
+    by_member: dict[int, list[tuple[Assignment, Household]]] = defaultdict(list)
+    by_household: dict[int, list[tuple[Assignment, Household]]] = defaultdict(list)
+    for pair in assignments:
+        by_member[pair[0].member_id].append(pair)
+        by_household[pair[1].id].append(pair)
+    codes = {h.id: h.code for _, h in assignments}
     categories: dict[int, list[str]] = defaultdict(list)
     for link in await session.scalars(
         select(HouseholdCategoryLink).where(HouseholdCategoryLink.household_id.in_(household_ids))
@@ -228,11 +234,15 @@ async def build_report(
             if (mt.id, m.id) in present
         ]
         came = sum(1 for a in rows if a.status is AttendanceStatus.PRESENT)
-        current = [
-            (a, h)
-            for a, h in assignments
-            if a.ended_on is None and a.member_id in {m.id for m in people}
+        # Every assignment, past or present and whoever held it, of the households this
+        # cell's members have looked after: grouped once, so a district stays linear.
+        household_ids_here = {h.id for m in people for _, h in by_member[m.id]}
+        cell_assignments = [
+            pair
+            for hid in sorted(household_ids_here, key=lambda i: codes[i])
+            for pair in by_household[hid]
         ]
+        current = [(a, h) for m in people for a, h in by_member[m.id] if a.ended_on is None]
         helped = {d.household_id for d in cell_deeds if d.household_id}
         summary.append(
             [
@@ -256,7 +266,7 @@ async def build_report(
             deeds_by_member,
             cell_meetings,
             present,
-            assignments,
+            cell_assignments,
             categories,
             names,
             tz,
@@ -350,29 +360,22 @@ def _cell_sheet(
         c.font = BOLD
     history: dict[int, list[str]] = defaultdict(list)
     heads: dict[int, Household] = {}
-    for assignment, household in assignments:
-        if assignment.member_id not in ids and household.id not in heads:
-            continue
+    now_by: dict[int, str] = {}
+    for assignment, household in assignments:  # this cell's households only, in code order
         heads[household.id] = household
         until = f"{assignment.ended_on:%d/%m/%Y}" if assignment.ended_on else "nay"
         history[household.id].append(
             f"{names.get(assignment.member_id, '?')}: {assignment.started_on:%d/%m/%Y} – {until}"
         )
+        if assignment.ended_on is None:
+            now_by[household.id] = names.get(assignment.member_id, "")
     for household_id, household in heads.items():
-        now_by = next(
-            (
-                names.get(a.member_id, "")
-                for a, h in assignments
-                if h.id == household_id and a.ended_on is None
-            ),
-            "",
-        )
         sheet.append(
             [
                 household.code,
                 household.head_name,
                 ", ".join(categories[household_id]),
-                now_by,
+                now_by.get(household_id, ""),
                 "\n".join(history[household_id]),
             ]
         )
