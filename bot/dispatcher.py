@@ -97,6 +97,7 @@ class Dispatcher:
             now=now,
             max_text_length=self.settings.max_text_length,
             registry=self.registry,
+            default_language=self.settings.language,
             state=await load_state(session, message.channel, message.chat_id, lock=True),
         )
 

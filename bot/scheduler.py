@@ -167,6 +167,20 @@ def build_scheduler(
         misfire_grace_time=30,
     )
     hour, minute = (int(part) for part in settings.digest_time.split(":"))
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(settings.digest_weekday)
+    due = (now - timedelta(days=(now.weekday() - weekday) % 7)).replace(
+        hour=hour, minute=minute, second=0, microsecond=0
+    )
+    if due <= now:
+        # Down at digest time: this week's digest goes out on start (the outbox keeps it to
+        # once a week), and the cron trigger takes over from next week.
+        scheduler.add_job(
+            track(digest_tick),
+            "date",
+            run_date=now + timedelta(seconds=20),
+            args=(sessionmaker, clock, settings, on_queued),
+            id="digest-catch-up",
+        )
     scheduler.add_job(
         track(digest_tick),
         "cron",
@@ -175,7 +189,7 @@ def build_scheduler(
         minute=minute,
         args=(sessionmaker, clock, settings, on_queued),
         id="digest",
-        misfire_grace_time=12 * 3600,  # down at 07:00: still sent when back the same morning
+        misfire_grace_time=3600,
         coalesce=True,
     )
     scheduler.add_job(

@@ -33,6 +33,7 @@ class Context:
     registry: Registry
     state: FlowState | None = None
     choice: str | None = None
+    default_language: str = "vi"  # for texts to other people who chose no language
     replies: list[OutboundMessage] = field(default_factory=list)
 
     def _(self, message: str) -> str:

@@ -191,7 +191,7 @@ async def _on_confirm(ctx: Context) -> None:
         bool(draft.get("ask_ack")),
         ctx.month,
         ctx.now,
-        ctx.t.language,
+        ctx.default_language,
     )
     ctx.finish()
     reachable = sum(p.reachable for p in people)

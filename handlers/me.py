@@ -39,7 +39,7 @@ async def show(ctx: Context, args: str) -> None:
     )
     if not reports:
         lines.append(ctx._("You have not reported a good deed this month yet: send /viectot."))
-    year = await member_year(ctx.session, member_id, ctx.month.year)
+    year = await member_year(ctx.session, member_id, ctx.month.year, ctx.tz)
     months = ", ".join(
         f"{month:02d}: {year.deeds_by_month.get(month, 0)}"
         for month in range(1, ctx.month.month + 1)

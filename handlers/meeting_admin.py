@@ -132,7 +132,9 @@ async def _on_when(ctx: Context) -> None:
         ctx.session, ctx.member, int(str(ctx.draft()["meeting_id"])), when, ctx.now
     )
     await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
-    told = await announce_change(ctx.session, meeting, "moved", ctx.now, ctx.tz, ctx.t.language)
+    told = await announce_change(
+        ctx.session, meeting, "moved", ctx.now, ctx.tz, ctx.default_language
+    )
     ctx.finish()
     ctx.say(
         ctx._("Moved to {when}. {count} members are being told.").format(
@@ -146,7 +148,9 @@ async def _create(ctx: Context, agenda: str) -> None:
     when = datetime.fromisoformat(str(ctx.draft()["when"]))
     meeting = await add_meeting(ctx.session, ctx.member, ctx.member.cell_id, when, agenda, ctx.now)
     await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
-    told = await announce_change(ctx.session, meeting, "added", ctx.now, ctx.tz, ctx.t.language)
+    told = await announce_change(
+        ctx.session, meeting, "added", ctx.now, ctx.tz, ctx.default_language
+    )
     ctx.finish()
     ctx.say(
         ctx._("Added: {meeting}. {count} members are being told.").format(
@@ -169,7 +173,7 @@ async def _on_confirm_cancel(ctx: Context) -> None:
     )
     await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
     told = await announce_change(
-        ctx.session, meeting, "cancelled", ctx.now, ctx.tz, ctx.t.language
+        ctx.session, meeting, "cancelled", ctx.now, ctx.tz, ctx.default_language
     )
     ctx.finish()
     ctx.say(ctx._("Cancelled. {count} members are being told.").format(count=told))

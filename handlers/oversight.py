@@ -80,7 +80,9 @@ async def _on_nudge(ctx: Context) -> None:
             ctx.session,
             cause,
             person.id,
-            nudge_message(person.language or ctx.t.language, person.full_name, ctx.month_text()),
+            nudge_message(
+                person.language or ctx.default_language, person.full_name, ctx.month_text()
+            ),
             (),
             ctx.now,
         )

@@ -37,9 +37,12 @@ async def show(ctx: Context, args: str) -> None:
         subject_id=cells[0].id if single else None,
         cells=len(cells),
     )
+    quarter = (ctx.month.month - 1) // 3 + 1
     export = (
         Choice("chart", ctx._("Chart of the reporting rate")),
-        Choice("export", ctx._("Excel report of this month")),
+        Choice(f"export:{ctx.month:%Y-%m}", ctx._("Excel report of this month")),
+        Choice(f"export:{ctx.month.year}-Q{quarter}", ctx._("Excel report of this quarter")),
+        Choice(f"export:{ctx.month.year}", ctx._("Excel report of this year")),
     )
     text = (
         cell_text(ctx.t, ctx.tz, figures[0], ctx.month)
@@ -54,17 +57,19 @@ async def _on_menu(ctx: Context) -> None:
     if ctx.choice == "chart":
         await _chart(ctx)
         return
-    if ctx.choice != "export":
+    if ctx.choice is None or not ctx.choice.startswith("export:"):
         ctx.reprompt()
         return
+    period = ctx.choice.removeprefix("export:")
     from bot.services.export import build_report, parse_period  # openpyxl: load when asked
 
     roots = await overseen_orgs(ctx.session, ctx.member.id)
     top = min(roots, key=lambda org: org.path.count("/"))  # the widest scope the member has
+    report = parse_period(period)
     name, content = await build_report(
         ctx.session,
         top,
-        parse_period(ctx.month.strftime("%Y-%m")),
+        report,
         ctx.tz,
         ctx.member.id,
         ctx.now,
@@ -72,7 +77,7 @@ async def _on_menu(ctx: Context) -> None:
     ctx.finish()
     ctx.replies.append(
         OutboundMessage(
-            ctx._("Report of {org}, month {month}.").format(org=top.name, month=ctx.month_text()),
+            ctx._("Report of {org}, {period}.").format(org=top.name, period=report.label),
             document=Attachment(file_ref=name, file_name=name, content=content, mime_type=XLSX),
         )
     )

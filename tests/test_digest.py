@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.scheduler import digest_tick
-from models import OutboxMessage, Role, RoleKind
+from models import DeedCategory, DeedReport, OutboxMessage, Role, RoleKind
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock
 
@@ -37,6 +37,18 @@ async def secretary(
 async def test_weekly_digest_reaches_each_leader_once_a_week_with_a_chart(
     secretary: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
+    async with sessionmaker() as session, session.begin():  # a deed of the week just ended
+        session.add(
+            DeedReport(
+                member_id=secretary.members["xien"],
+                month=date(2026, 11, 1),
+                household_id=None,
+                category=DeedCategory.OTHER,
+                text="Giúp",
+                source_key="t:1",
+                created_at=clock.now(),
+            )
+        )
     clock.current = datetime(2026, 11, 16, 0, 0, tzinfo=UTC)  # Monday 07:00 in Hà Nội
     assert await digest_tick(sessionmaker, clock, Settings(_env_file=None)) == 1
     clock.advance(hours=3)  # the job runs again the same week (a restart): nothing new
@@ -47,8 +59,9 @@ async def test_weekly_digest_reaches_each_leader_once_a_week_with_a_chart(
         ("digest:2026-W47", secretary.members["mai"]),
         ("digest-chart:2026-W47", secretary.members["mai"]),
     ]
-    assert rows[0].text.startswith("Bản tin tuần, tuần bắt đầu 16/11/2026:\nChi bộ bản Test")
-    assert "Chưa báo cáo: Hà Thị Mai, Lò Văn Xiên." in rows[0].text
+    assert rows[0].text.startswith("Bản tin tuần, tuần bắt đầu 09/11/2026:\nChi bộ bản Test")
+    assert "Tuần qua: 1 đảng viên, 1 việc." in rows[0].text
+    assert "Chưa báo cáo: Hà Thị Mai." in rows[0].text
     assert rows[1].photo is not None and rows[1].photo.startswith(PNG)
     clock.advance(days=7)
     await digest_tick(sessionmaker, clock, Settings(_env_file=None))

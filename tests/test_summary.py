@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.dispatcher import Dispatcher
 from bot.services.errors import InvalidInputError
 from bot.services.export import build_report, parse_period
+from bot.services.roster import assign_household
 from models import (
     Attendance,
     AttendanceStatus,
@@ -22,6 +23,8 @@ from models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
+    Member,
+    MemberStatus,
     Organisation,
     OrgKind,
     OutboxMessage,
@@ -188,3 +191,76 @@ async def test_member_year_for_the_year_end_review(xien: Chat, leaders: Cell) ->
     assert "10: 0, 11: 1" in reply
     assert "Số hộ đã giúp: 1" in reply
     assert "Số buổi họp có mặt: 1/1" in reply
+
+
+async def test_an_exempt_members_deed_counts_as_a_deed_not_a_report(
+    dispatcher: Dispatcher,
+    leaders: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        elder = await factories.member(
+            session,
+            leaders.cell_id,
+            "Cụ Lò Văn Già",
+            "0900000009",
+            clock.now(),
+            status=MemberStatus.EXEMPT,
+        )
+        await factories.link(session, elder.id, "chat-elder", clock.now())
+    elder_chat = Chat(dispatcher, chat_id="chat-elder")
+    for said in ("/viectot", "1", "4", "Quét dọn nhà văn hóa", "1", "1"):
+        await elder_chat.send(said)
+    reply = await Chat(dispatcher, chat_id="chat-mai").send("/tonghop")
+    assert "Đã báo cáo: 1/2 đảng viên (50%); 2 việc tốt." in reply
+
+
+async def test_export_leaves_out_cancelled_and_future_meetings_and_follows_moved_households(
+    leaders: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        session.add_all(
+            [
+                Meeting(
+                    cell_id=leaders.cell_id,
+                    kind=MeetingKind.MONTHLY,
+                    period="2026-11",
+                    starts_at=datetime(2026, 11, 24, 12, 30, tzinfo=UTC),
+                    status=MeetingStatus.PLANNED,
+                    created_at=clock.now(),
+                ),  # still to come
+                Meeting(
+                    cell_id=leaders.cell_id,
+                    kind=MeetingKind.EXTRA,
+                    period="x",
+                    starts_at=datetime(2026, 11, 2, 12, 30, tzinfo=UTC),
+                    status=MeetingStatus.CANCELLED,
+                    created_at=clock.now(),
+                ),
+            ]
+        )
+        other = await session.scalar(select(Member).where(Member.full_name == "Trần Văn Ủy"))
+        assert other is not None
+        await assign_household(
+            session,
+            leaders.households["Lò Văn Pành"],
+            other.id,
+            date(2026, 11, 10),
+            None,
+            clock.now(),
+            date(2026, 11, 15),
+        )
+        cell = await session.get(Organisation, leaders.cell_id)
+        assert cell is not None
+        _, content = await build_report(
+            session, cell, parse_period("2026"), HANOI, None, clock.now()
+        )
+    book = load_workbook(io.BytesIO(content))
+    rows = list(book["bản Test"].iter_rows(values_only=True))
+    header = next(r for r in rows if r[:2] == ("STT", "Họ và tên") and r[2] != "Tình trạng")
+    assert [c for c in header[2:] if c] == ["24/10/2026"]  # only the meeting that was held
+    pank = next(r for r in rows if r[0] == "PK-01")
+    assert pank[3] == "Trần Văn Ủy"
+    assert "Lò Văn Xiên: 01/01/2026 – 10/11/2026" in str(pank[4])
+    assert "Trần Văn Ủy: 10/11/2026 – nay" in str(pank[4])

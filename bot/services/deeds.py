@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -251,7 +251,9 @@ class MemberYear:
     meetings_recorded: int
 
 
-async def member_year(session: AsyncSession, member_id: int, year: int) -> MemberYear:
+async def member_year(
+    session: AsyncSession, member_id: int, year: int, tz: tzinfo = UTC
+) -> MemberYear:
     """Deeds per month, households helped and meetings attended in `year` (three queries)."""
     first, last = date(year, 1, 1), date(year, 12, 1)
     live = (
@@ -277,8 +279,8 @@ async def member_year(session: AsyncSession, member_id: int, year: int) -> Membe
             .join(Meeting, Meeting.id == Attendance.meeting_id)
             .where(
                 Attendance.member_id == member_id,
-                Meeting.starts_at >= datetime(year, 1, 1, tzinfo=UTC),
-                Meeting.starts_at < datetime(year + 1, 1, 1, tzinfo=UTC),
+                Meeting.starts_at >= datetime(year, 1, 1, tzinfo=tz),
+                Meeting.starts_at < datetime(year + 1, 1, 1, tzinfo=tz),
             )
         )
     ).all()

@@ -3,7 +3,7 @@ chart, through the delivery queue, once a week."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -44,6 +44,8 @@ async def send_weekly_digest(
     """Queue this week's digest for every leader; a second run in the same week adds nothing
     (the outbox cause names the week). Returns how many leaders were queued."""
     week = now.astimezone(tz).strftime("%G-W%V")
+    this_week = week_start(now, tz)
+    last_week = this_week - timedelta(days=7)  # the digest tells the week just ended
     month = month_start(now.astimezone(tz).date())
     leaders = list(
         await session.scalars(
@@ -61,15 +63,21 @@ async def send_weekly_digest(
             continue
         t = translator(leader.language or language)
         figures = await summarise(
-            session, cells, month, week_start(now, tz), now, with_names=len(cells) == 1
+            session,
+            cells,
+            month,
+            last_week,
+            now,
+            with_names=len(cells) == 1,
+            week_end=this_week,
         )
         body = (
-            cell_text(t, tz, figures[0], month)
+            cell_text(t, tz, figures[0], month, past_week=True)
             if len(cells) == 1
-            else scope_text(t, figures, month)
+            else scope_text(t, figures, month, past_week=True)
         )
         heading = t.gettext("Weekly digest, week of {date}:").format(
-            date=week_start(now, tz).strftime("%d/%m/%Y")
+            date=last_week.strftime("%d/%m/%Y")
         )
         await enqueue(session, f"digest:{week}", leader.id, f"{heading}\n{body}", (), now)
         await enqueue(

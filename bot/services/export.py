@@ -30,6 +30,7 @@ from models import (
     Household,
     HouseholdCategoryLink,
     Meeting,
+    MeetingStatus,
     Member,
     MemberStatus,
     Organisation,
@@ -88,6 +89,11 @@ def parse_period(text: str) -> Period:
     raise InvalidInputError(N_("The period must look like 2026-11, 2026-Q4 or 2026."))
 
 
+def month_start_of(moment: datetime, tz: ZoneInfo) -> date:
+    """The first day of `moment`'s month, in local time."""
+    return moment.astimezone(tz).date().replace(day=1)
+
+
 def _sheet_title(name: str, used: set[str]) -> str:
     base = re.sub(r"[\[\]:*?/\\\\]", "", name.replace("Chi bộ ", ""))[:28] or "Chi bo"
     title, number = base, 2
@@ -142,8 +148,11 @@ async def build_report(
     meetings = list(
         await session.scalars(
             select(Meeting)
-            .where(
-                Meeting.cell_id.in_(cell_ids), Meeting.starts_at >= start, Meeting.starts_at < end
+            .where(  # meetings held: not cancelled, not still to come
+                Meeting.cell_id.in_(cell_ids),
+                Meeting.starts_at >= start,
+                Meeting.starts_at < min(end, now),
+                Meeting.status == MeetingStatus.PLANNED,
             )
             .order_by(Meeting.starts_at)
         )
@@ -158,7 +167,11 @@ async def build_report(
         for assignment, household in await session.execute(
             select(Assignment, Household)
             .join(Household, Household.id == Assignment.household_id)
-            .where(Assignment.member_id.in_(member_ids))
+            .where(  # every assignment of the households these members ever looked after
+                Assignment.household_id.in_(
+                    select(Assignment.household_id).where(Assignment.member_id.in_(member_ids))
+                )
+            )
             .order_by(Household.code, Assignment.started_on)
         )
     ]
@@ -185,6 +198,21 @@ async def build_report(
     for member in members:
         by_cell_members[member.cell_id].append(member)
     names = {m.id: m.full_name for m in members}
+    outsiders = {a.member_id for a, _ in assignments} - set(names)
+    if outsiders:  # households that moved to members of other cells
+        names.update(
+            {
+                member_id: name
+                for member_id, name in await session.execute(
+                    select(Member.id, Member.full_name).where(Member.id.in_(outsiders))
+                )
+            }
+        )
+    months_in_period = [
+        month
+        for offset in range(12)
+        if (month := add_months(period.first, offset)) <= min(period.last, month_start_of(now, tz))
+    ]
 
     book = Workbook()
     summary = book.active
@@ -207,7 +235,7 @@ async def build_report(
             "Chi bộ",
             "Số đảng viên",
             "Đã báo cáo việc tốt",
-            "Tỷ lệ (%)",
+            "Tỷ lệ tháng có báo cáo (%)",
             "Số việc tốt",
             "Hộ được phân công",
             "Hộ được giúp",
@@ -225,6 +253,9 @@ async def build_report(
             m for m in people if m.status in (MemberStatus.ACTIVE, MemberStatus.WORKING_AWAY)
         ]
         reporters = {m.id for m in expected if deeds_by_member[m.id]}
+        # Over a quarter or a year the rate is of member-months: each month is owed a report.
+        reported_months = sum(len({d.month for d in deeds_by_member[m.id]}) for m in expected)
+        owed_months = len(expected) * len(months_in_period)
         cell_deeds = [d for m in people for d in deeds_by_member[m.id]]
         cell_meetings = [m for m in meetings if m.cell_id == cell.id]
         rows = [
@@ -250,7 +281,7 @@ async def build_report(
                 cell.name,
                 len(people),
                 len(reporters),
-                round(100 * len(reporters) / len(expected)) if expected else None,
+                round(100 * reported_months / owed_months) if owed_months else None,
                 len(cell_deeds),
                 len(current),
                 len(helped),

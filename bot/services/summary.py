@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, cast, distinct, func, select
+from sqlalchemy import Integer, case, cast, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.calendar_rules import add_months
@@ -63,8 +63,10 @@ async def summarise(
     week_start: datetime,
     now: datetime,
     with_names: bool = False,
+    week_end: datetime | None = None,
 ) -> list[CellSummary]:
-    """Figures for every cell in `cells` (this month = `month`, this week from `week_start`)."""
+    """Figures for every cell in `cells`: the month `month`, and the week from `week_start`
+    (until `week_end`, or now)."""
     ids = [cell.id for cell in cells]
     result = {cell.id: CellSummary(cell.id, cell.name) for cell in cells}
     if not ids:
@@ -81,6 +83,7 @@ async def summarise(
             DeedReport.created_at,
             DeedReport.month,
             Member.cell_id,
+            Member.status.in_(EXPECTED_TO_REPORT).label("expected"),
         )
         .join(Member, Member.id == DeedReport.member_id)
         .where(
@@ -95,11 +98,14 @@ async def summarise(
         select(expected_members.c.cell_id, func.count()).group_by(expected_members.c.cell_id)
     ):
         result[cell].expected = count
+    # Reporters are counted among the members expected to report (an exempt elder's deed
+    # counts as a deed, not as a report owed), so the rate never goes above 100%.
+    reporter = distinct(case((live_deeds.c.expected, live_deeds.c.member_id)))
     month_rows = await session.execute(
         select(
             live_deeds.c.cell_id,
             func.count(),
-            func.count(distinct(live_deeds.c.member_id)),
+            func.count(reporter),
             func.count(distinct(live_deeds.c.household_id)),
         )
         .where(live_deeds.c.month == month)
@@ -112,9 +118,12 @@ async def summarise(
             members,
             households,
         )
+    week_filter = [live_deeds.c.created_at >= week_start]
+    if week_end is not None:
+        week_filter.append(live_deeds.c.created_at < week_end)
     for cell, deeds, members in await session.execute(
-        select(live_deeds.c.cell_id, func.count(), func.count(distinct(live_deeds.c.member_id)))
-        .where(live_deeds.c.created_at >= week_start)
+        select(live_deeds.c.cell_id, func.count(), func.count(reporter))
+        .where(*week_filter)
         .group_by(live_deeds.c.cell_id)
     ):
         result[cell].deeds_week, result[cell].reported_week = deeds, members

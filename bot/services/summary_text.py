@@ -41,14 +41,25 @@ def _meeting_lines(t: Translator, tz: ZoneInfo, cell: CellSummary) -> list[str]:
     return lines
 
 
-def cell_text(t: Translator, tz: ZoneInfo, cell: CellSummary, month: date) -> str:
-    """One cell's summary, with the names of who has not reported."""
-    lines = [
-        t.gettext("{cell}, month {month}:").format(cell=cell.name, month=format_month(month)),
+def cell_text(
+    t: Translator, tz: ZoneInfo, cell: CellSummary, month: date, past_week: bool = False
+) -> str:
+    """One cell's summary, with the names of who has not reported (the week being this one,
+    or with `past_week` the one just ended, as in the digest)."""
+    figures = (
         t.gettext(
+            "Reported: {reported}/{expected} members ({rate}); {deeds} good deeds. Last "
+            "week: {week_members} members, {week} deeds."
+        )
+        if past_week
+        else t.gettext(
             "Reported: {reported}/{expected} members ({rate}); {deeds} good deeds. This "
             "week: {week_members} members, {week} deeds."
-        ).format(
+        )
+    )
+    lines = [
+        t.gettext("{cell}, month {month}:").format(cell=cell.name, month=format_month(month)),
+        figures.format(
             reported=cell.reported_month,
             expected=cell.expected,
             rate=percent(cell.reported_month, cell.expected),
@@ -70,7 +81,9 @@ def cell_text(t: Translator, tz: ZoneInfo, cell: CellSummary, month: date) -> st
     return "\n".join(lines)
 
 
-def scope_text(t: Translator, figures: list[CellSummary], month: date) -> str:
+def scope_text(
+    t: Translator, figures: list[CellSummary], month: date, past_week: bool = False
+) -> str:
     """Totals of several cells, then each cell, lagging ones first."""
     total = CellSummary(0, "")
     for cell in figures:
@@ -89,9 +102,16 @@ def scope_text(t: Translator, figures: list[CellSummary], month: date) -> str:
         t.gettext("Summary of {cells} cells, month {month}:").format(
             cells=len(figures), month=format_month(month)
         ),
-        t.gettext(
-            "Reported: {reported}/{expected} members ({rate}); {deeds} good deeds; "
-            "this week {week} deeds."
+        (
+            t.gettext(
+                "Reported: {reported}/{expected} members ({rate}); {deeds} good deeds; "
+                "last week {week} deeds."
+            )
+            if past_week
+            else t.gettext(
+                "Reported: {reported}/{expected} members ({rate}); {deeds} good deeds; "
+                "this week {week} deeds."
+            )
         ).format(
             reported=total.reported_month,
             expected=total.expected,
