@@ -7,10 +7,11 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import cli_meetings
 from bot.channels.console import CHANNEL, ConsoleSender, render, run_shell
@@ -167,44 +168,47 @@ def _demo_banner(t: Translator, created: bool, member: str, secretary: str, comm
     )
 
 
-async def _meetings(settings: Settings, args: argparse.Namespace) -> int:
+async def _with_database(
+    settings: Settings, work: Callable[[AsyncSession, Translator], Awaitable[str]]
+) -> int:
+    """Run one command's `work` in a transaction on the migrated database; print what it
+    returns, or its domain error on stderr with exit code 2."""
     t = translator(settings.language)
     engine = engine_for(settings.database_url, settings.database_schema)
     try:
         await migrate(engine)
         async with make_sessionmaker(engine)() as session, session.begin():
-            print(await cli_meetings.run(args, session, settings, t))
+            print(await work(session, t))
     except DomainError as error:
         print(error.render(t), file=sys.stderr)
         return 2
     finally:
         await engine.dispose()
     return 0
+
+
+async def _meetings(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(session: AsyncSession, t: Translator) -> str:
+        return await cli_meetings.run(args, session, settings, t)
+
+    return await _with_database(settings, work)
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services.export import build_report, parse_period  # openpyxl only to export
 
-    t = translator(settings.language)
-    engine = engine_for(settings.database_url, settings.database_schema)
-    try:
-        await migrate(engine)
-        async with make_sessionmaker(engine)() as session, session.begin():
-            org = await cli_meetings.find_org(session, args.org)
-            name, content = await build_report(
-                session, org, parse_period(args.period), settings.tz, None, SystemClock().now()
-            )
+    async def work(session: AsyncSession, t: Translator) -> str:
+        org = await cli_meetings.find_org(session, args.org)
+        name, content = await build_report(
+            session, org, parse_period(args.period), settings.tz, None, SystemClock().now()
+        )
         path = Path(args.out or name)
         await asyncio.to_thread(path.write_bytes, content)
-        print(
-            t.gettext("Written: {path} ({size} KB)").format(path=path, size=len(content) // 1024)
+        return t.gettext("Written: {path} ({size} KB)").format(
+            path=path, size=len(content) // 1024
         )
-    except DomainError as error:
-        print(error.render(t), file=sys.stderr)
-        return 2
-    finally:
-        await engine.dispose()
-    return 0
+
+    return await _with_database(settings, work)
 
 
 async def _migrate(settings: Settings) -> int:

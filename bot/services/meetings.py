@@ -220,20 +220,26 @@ async def _require_leader(session: AsyncSession, actor: Member | None, cell_id: 
         raise AccessDeniedError(N_("Only the cell's secretary or committee can change it."))
 
 
+def _audit(
+    session: AsyncSession, actor: Member | None, action: str, meeting: Meeting, now: datetime
+) -> None:
+    record_audit(
+        session,
+        at=now,
+        actor_member_id=actor.id if actor else None,
+        action=action,
+        subject_type="meeting",
+        subject_id=meeting.id,
+    )
+
+
 async def set_agenda(
     session: AsyncSession, actor: Member | None, meeting_id: int, agenda: str, now: datetime
 ) -> Meeting:
     """Set the expected content of a meeting (sent with its notice)."""
     meeting = await managed_meeting(session, actor, meeting_id)
     meeting.agenda = agenda
-    record_audit(
-        session,
-        at=now,
-        actor_member_id=actor.id if actor else None,
-        action="meeting_agenda_set",
-        subject_type="meeting",
-        subject_id=meeting.id,
-    )
+    _audit(session, actor, "meeting_agenda_set", meeting, now)
     return meeting
 
 
@@ -251,14 +257,7 @@ async def move_meeting(
     meeting.starts_at = starts_at.astimezone(UTC)
     meeting.moved = True
     meeting.status = MeetingStatus.PLANNED
-    record_audit(
-        session,
-        at=now,
-        actor_member_id=actor.id if actor else None,
-        action="meeting_moved",
-        subject_type="meeting",
-        subject_id=meeting.id,
-    )
+    _audit(session, actor, "meeting_moved", meeting, now)
     return meeting
 
 
@@ -269,14 +268,7 @@ async def cancel_meeting(
     meeting = await managed_meeting(session, actor, meeting_id)
     meeting.status = MeetingStatus.CANCELLED
     meeting.moved = True  # planning must not bring it back
-    record_audit(
-        session,
-        at=now,
-        actor_member_id=actor.id if actor else None,
-        action="meeting_cancelled",
-        subject_type="meeting",
-        subject_id=meeting.id,
-    )
+    _audit(session, actor, "meeting_cancelled", meeting, now)
     return meeting
 
 
@@ -304,12 +296,5 @@ async def add_meeting(
     )
     session.add(meeting)
     await session.flush()
-    record_audit(
-        session,
-        at=now,
-        actor_member_id=actor.id if actor else None,
-        action="meeting_added",
-        subject_type="meeting",
-        subject_id=meeting.id,
-    )
+    _audit(session, actor, "meeting_added", meeting, now)
     return meeting
