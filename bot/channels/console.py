@@ -20,13 +20,14 @@ CHANNEL = "console"
 Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
 
 
-def render(reply: OutboundMessage) -> str:
-    """A reply as terminal text, with its choices numbered."""
+def render(reply: OutboundMessage, save_files: bool = False) -> str:
+    """A reply as terminal text, with its choices numbered; files the bot made are written to
+    ./exports/ when `save_files` (the shell), else only named."""
     lines = [reply.text]
-    if reply.photo is not None:
-        lines.append(f"[ảnh / photo: {_save(reply.photo)}]")
-    if reply.document is not None:
-        lines.append(f"[tệp / file: {_save(reply.document)}]")
+    for label, attachment in (("ảnh / photo", reply.photo), ("tệp / file", reply.document)):
+        if attachment is not None:
+            where = _save(attachment) if save_files else attachment.file_name
+            lines.append(f"[{label}: {where or attachment.file_ref}]")
     lines.extend(f"  {number}. {choice.label}" for number, choice in enumerate(reply.choices, 1))
     return "\n".join(lines)
 
@@ -84,7 +85,9 @@ class ConsoleSender:
                 else None
             )
             print(
-                "\n" + render(OutboundMessage(text, choices, photo=picture)) + "\n",
+                "\n"
+                + render(OutboundMessage(text, choices, photo=picture), save_files=True)
+                + "\n",
                 file=self.stdout,
             )
         return Delivered(f"console-{uuid.uuid4().hex[:12]}")
@@ -116,7 +119,7 @@ async def run_shell(
         if echo:
             print(f"> {line.rstrip()}", file=stdout)
         for reply in await handle(message):
-            print(render(reply), file=stdout)
+            print(render(reply, save_files=True), file=stdout)
             print(file=stdout)
         sent += 1
         if after_each is not None:
