@@ -61,7 +61,10 @@ async def missing(ctx: Context, args: str) -> None:
         ).format(cells=len(result), missing=total_missing, expected=total_expected, month=month)
     ]
     lines.extend(f"• {cell.cell_name}: {len(cell.missing)}/{cell.expected}" for cell in lagging)
-    ctx.say("\n".join(lines))
+    if total_missing:
+        ctx.ask(FLOW, "nudge", "\n".join(lines), (Choice("nudge", ctx._("Remind them now")),))
+    else:
+        ctx.say("\n".join(lines))
 
 
 async def _on_nudge(ctx: Context) -> None:
@@ -70,11 +73,11 @@ async def _on_nudge(ctx: Context) -> None:
         ctx.reprompt()
         return
     cells = await overseen_cells(ctx.session, ctx.member.id)
-    if len(cells) != 1:
+    if not cells:
         raise AccessDeniedError(LEADERS_ONLY)
-    people = await nudge_recipients(ctx.session, cells[0].id, ctx.month)
-    # One nudge per member and hour however often the button is pressed.
-    cause = f"nudge-now:{cells[0].id}:{ctx.now.astimezone(ctx.tz):%Y%m%d%H}"
+    people = [p for cell in cells for p in await nudge_recipients(ctx.session, cell.id, ctx.month)]
+    # One nudge per member and hour, however often and by whomever the button is pressed.
+    cause = f"nudge-now:{ctx.now.astimezone(ctx.tz):%Y%m%d%H}"
     for person in people:
         await enqueue(
             ctx.session,

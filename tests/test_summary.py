@@ -264,3 +264,18 @@ async def test_export_leaves_out_cancelled_and_future_meetings_and_follows_moved
     assert pank[3] == "Trần Văn Ủy"
     assert "Lò Văn Xiên: 01/01/2026 – 10/11/2026" in str(pank[4])
     assert "Trần Văn Ủy: 10/11/2026 – nay" in str(pank[4])
+
+
+async def test_committee_member_can_nudge_every_cell_under_them(
+    dispatcher: Dispatcher, leaders: Cell, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    uy = Chat(dispatcher, chat_id="chat-uy")
+    await uy.send("/chuabaocao")
+    assert "Đang gửi lời nhắc tới 3 đảng viên" in await uy.tap("Nhắc những người này")
+    async with sessionmaker() as session:
+        names = set(
+            await session.scalars(
+                select(Member.full_name).join(OutboxMessage, OutboxMessage.member_id == Member.id)
+            )
+        )
+    assert names == {"Hà Thị Mai", "Trần Văn Ủy", "Nông Thị Ba"}  # Xiên reported

@@ -129,7 +129,7 @@ async def summarise(
         result[cell].deeds_week, result[cell].reported_week = deeds, members
 
     assigned = (
-        select(Assignment.household_id, Member.cell_id)
+        select(Assignment.household_id, Assignment.started_on, Member.cell_id)
         .join(Member, Member.id == Assignment.member_id)
         .where(Member.cell_id.in_(ids), Assignment.ended_on.is_(None))
         .subquery()
@@ -138,12 +138,18 @@ async def summarise(
         select(assigned.c.cell_id, func.count()).group_by(assigned.c.cell_id)
     ):
         result[cell].households = count
-    helped_recently = select(live_deeds.c.household_id).where(
-        live_deeds.c.household_id.is_not(None)
+    # "No deed for 3 months": no deed by anyone (a former holder in another cell counts too)
+    # since the first day of the month two months back, among households held since before
+    # that day, so one assigned last week is not blamed.
+    window = add_months(month, -(QUIET_MONTHS - 1))
+    helped_recently = select(DeedReport.household_id).where(
+        DeedReport.household_id.is_not(None),
+        DeedReport.withdrawn_at.is_(None),
+        DeedReport.month >= window,
     )
     for cell, count in await session.execute(
         select(assigned.c.cell_id, func.count())
-        .where(assigned.c.household_id.not_in(helped_recently))
+        .where(assigned.c.started_on < window, assigned.c.household_id.not_in(helped_recently))
         .group_by(assigned.c.cell_id)
     ):
         result[cell].quiet_households = count
