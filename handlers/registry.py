@@ -15,6 +15,7 @@ from handlers import (
     meetings,
     oversight,
     pledge,
+    reassign,
     summary,
 )
 from handlers.base import Command, Flow, Registry
@@ -122,6 +123,16 @@ def build_registry() -> Registry:
     )
     registry.add(
         Command(
+            ("phancong", "reassign"),
+            reassign.start,
+            N_("Give a household to another member (secretaries)"),
+            phrases=("phan cong", "phan cong lai"),
+            starts_flow=True,
+            leaders_only=True,
+        )
+    )
+    registry.add(
+        Command(
             ("ngonngu", "language", "lang"),
             account.language,
             N_("Change language (Tiếng Việt / English)"),
@@ -147,6 +158,7 @@ def build_registry() -> Registry:
 
     registry.add_flow(Flow(deed.FLOW, deed.TITLE, deed.STEPS))
     registry.add_flow(Flow(pledge.FLOW, pledge.TITLE, pledge.STEPS))
+    registry.add_flow(Flow(reassign.FLOW, reassign.TITLE, reassign.STEPS))
     registry.add_flow(Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True))
     registry.add_flow(Flow(oversight.FLOW, oversight.TITLE, oversight.STEPS, light=True))
     registry.add_flow(Flow(meetings.FLOW, meetings.TITLE, meetings.STEPS, light=True))

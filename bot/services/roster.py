@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
 from bot.services.audit import record_audit
-from bot.services.errors import InvalidInputError, NotFoundError
+from bot.services.errors import AccessDeniedError, InvalidInputError, NotFoundError
+from bot.services.oversight import overseen_cells
 from models import Assignment, Household, Member, MemberStatus, MemberStatusChange
 
 RECOMMENDED_HOUSEHOLDS = 5
@@ -131,3 +132,78 @@ async def change_member_status(
         status=status.value,
     )
     await session.flush()
+
+
+@dataclass(frozen=True)
+class Reassignment:
+    """What a reassignment changed, for the replies and the notices."""
+
+    household: Household
+    previous: Member | None
+    new: Member
+    result: AssignmentResult
+
+
+async def household_in_scope(
+    session: AsyncSession, actor: Member | None, code: str
+) -> tuple[Household, Member | None]:
+    """A household by code with its current holder, if the actor leads the holder's cell
+    (`actor` None: the operator, anywhere)."""
+    rows = (
+        await session.execute(
+            select(Household, Member)
+            .outerjoin(
+                Assignment,
+                (Assignment.household_id == Household.id) & Assignment.ended_on.is_(None),
+            )
+            .outerjoin(Member, Member.id == Assignment.member_id)
+            .where(func.upper(Household.code) == code.strip().upper())
+        )
+    ).all()
+    allowed = None if actor is None else {c.id for c in await overseen_cells(session, actor.id)}
+    for household, holder in rows:
+        if allowed is None or (holder is not None and holder.cell_id in allowed):
+            return household, holder
+    raise NotFoundError(N_("No household {code} among those your cell looks after."), code=code)
+
+
+async def reassign(
+    session: AsyncSession,
+    actor: Member | None,
+    household: Household,
+    new_member_id: int,
+    now: datetime,
+    today: date,
+) -> Reassignment:
+    """Give the household to another member of a cell the actor leads, from today."""
+    new = await session.get(Member, new_member_id)
+    allowed = None if actor is None else {c.id for c in await overseen_cells(session, actor.id)}
+    if (
+        new is None
+        or new.status is MemberStatus.TRANSFERRED_OUT
+        or (allowed is not None and new.cell_id not in allowed)
+    ):
+        raise AccessDeniedError(N_("You can only give households to members of your cell."))
+    result = await assign_household(
+        session, household.id, new.id, today, actor.id if actor else None, now, today
+    )
+    previous = (
+        None
+        if result.previous_member_id is None
+        else await session.get(Member, result.previous_member_id)
+    )
+    return Reassignment(household, previous, new, result)
+
+
+async def assignable_members(session: AsyncSession, cell_id: int) -> list[Member]:
+    """Members of a cell who can take households (active or working away), by name."""
+    return list(
+        await session.scalars(
+            select(Member)
+            .where(
+                Member.cell_id == cell_id,
+                Member.status.in_((MemberStatus.ACTIVE, MemberStatus.WORKING_AWAY)),
+            )
+            .order_by(Member.full_name)
+        )
+    )

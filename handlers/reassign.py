@@ -1,0 +1,104 @@
+"""/phancong: a secretary gives a household to another member; both are told."""
+
+from __future__ import annotations
+
+from bot.i18n import N_, translator
+from bot.messages import Choice
+from bot.services.errors import AccessDeniedError
+from bot.services.outbox import enqueue
+from bot.services.oversight import is_leader
+from bot.services.roster import assignable_members, household_in_scope, reassign
+from handlers.base import Context
+from handlers.oversight import LEADERS_ONLY
+from models import Household
+
+FLOW = "reassign"
+TITLE = N_("a household reassignment")
+
+
+async def start(ctx: Context, args: str) -> None:
+    """/phancong [CODE]: which household, then to whom."""
+    assert ctx.member is not None
+    if not await is_leader(ctx.session, ctx.member.id):
+        raise AccessDeniedError(LEADERS_ONLY)
+    ctx.begin(FLOW)
+    if args:
+        await _household(ctx, args)
+        return
+    ctx.ask(FLOW, "code", ctx._("Which household? Write its code, e.g. NL-012."))
+
+
+async def _on_code(ctx: Context) -> None:
+    await _household(ctx, ctx.message.text)
+
+
+async def _household(ctx: Context, code: str) -> None:
+    household, holder = await household_in_scope(ctx.session, ctx.member, code)
+    cell_id = holder.cell_id if holder is not None else None
+    assert ctx.member is not None
+    people = await assignable_members(ctx.session, cell_id or ctx.member.cell_id)
+    ctx.draft()["household_id"] = household.id
+    choices = tuple(
+        Choice(f"m:{p.id}", p.full_name) for p in people if holder is None or p.id != holder.id
+    )
+    now_with = holder.full_name if holder is not None else ctx._("nobody")
+    ctx.ask(
+        FLOW,
+        "member",
+        ctx._("Household {head} ({code}) is looked after by {holder}. Give it to:").format(
+            head=household.head_name, code=household.code, holder=now_with
+        ),
+        (*choices, Choice("cancel", ctx._("Cancel"))),
+    )
+
+
+async def _on_member(ctx: Context) -> None:
+    if ctx.choice == "cancel":
+        await ctx.registry.require("huy").run(ctx, "")
+        return
+    if ctx.choice is None or not ctx.choice.startswith("m:"):
+        ctx.reprompt(ctx._("Please choose one of the options (you can reply with its number)."))
+        return
+    household = await ctx.session.get(Household, int(str(ctx.draft()["household_id"])))
+    assert household is not None
+    done = await reassign(
+        ctx.session, ctx.member, household, int(ctx.choice.removeprefix("m:")), ctx.now, ctx.today
+    )
+    label = f"{household.head_name} ({household.code})"
+    cause = f"reassign:{household.id}:{ctx.now:%Y%m%d%H%M%S}"
+    for person, words in (
+        (done.new, N_("From today you look after household {household}. Send /ho to see it.")),
+        (
+            done.previous,
+            N_(
+                "Household {household} is now looked after by {new}. Your reports "
+                "for it stay yours. Thank you."
+            ),
+        ),
+    ):
+        if person is not None and person.id != (ctx.member.id if ctx.member else None):
+            t = translator(person.language or ctx.default_language)
+            await enqueue(
+                ctx.session,
+                cause,
+                person.id,
+                t.gettext(words).format(household=label, new=done.new.full_name),
+                (),
+                ctx.now,
+            )
+    ctx.finish()
+    lines = [
+        ctx._("Household {household} is now looked after by {new}; both are being told.").format(
+            household=label, new=done.new.full_name
+        )
+    ]
+    if done.result.overloaded:
+        lines.append(
+            ctx._("{new} now looks after {count} households, more than 5.").format(
+                new=done.new.full_name, count=done.result.households_now
+            )
+        )
+    ctx.say("\n".join(lines))
+
+
+STEPS = {"code": _on_code, "member": _on_member}
