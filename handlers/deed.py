@@ -1,7 +1,7 @@
 """/viectot: report a good deed for one of my households or the community; edit or withdraw.
 
 Steps: action (only when I already reported this month) -> household -> category -> text
--> photo -> confirm. Editing: pick -> edit_text. Withdrawing: pick -> withdraw_confirm.
+-> photo -> confirm (-> month, across a month's end). Editing and withdrawing: deed_edit.py.
 """
 
 from __future__ import annotations
@@ -12,37 +12,30 @@ from bot.i18n import N_
 from bot.messages import Choice
 from bot.services.deeds import (
     DeedDraft,
-    DeedView,
     count_month_reports,
-    edit_deed,
     household_label,
     month_reports,
     record_deed,
-    withdraw_deed,
 )
-from bot.services.errors import AccessDeniedError, NotFoundError
+from bot.services.errors import AccessDeniedError
 from bot.services.households import current_households, own_household, require_own_household
-from bot.text import clean, shorten
+from bot.text import clean
+from handlers import deed_edit
 from handlers.base import Context, StepHandler
+from handlers.deed_common import (
+    CANCEL,
+    FLOW,
+    PICK_ONE,
+    YES_WORDS,
+    cancel_choice,
+    member_id,
+    picked,
+)
 from handlers.labels import DEED_CATEGORY_LABELS
 from models import DeedCategory
 
-FLOW = "deed"
 TITLE = N_("a good-deed report")
 COMMUNITY = "community"
-CANCEL = "cancel"
-PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
-YES_WORDS = ("co", "ok", "oke", "dong y", "vang", "yes", "u", "gui", "gui di", "duoc")
-NO_WORDS = ("khong", "ko", "no", "thoi khong")
-
-
-def _cancel_choice(ctx: Context) -> Choice:
-    return Choice(CANCEL, ctx._("Cancel"))
-
-
-def _member_id(ctx: Context) -> int:
-    assert ctx.member is not None  # the router lets only members into this flow
-    return ctx.member.id
 
 
 def _draft_month(ctx: Context) -> date:
@@ -52,7 +45,7 @@ def _draft_month(ctx: Context) -> date:
 async def start(ctx: Context, args: str) -> None:
     """/viectot: begin a report, or offer to edit/withdraw when this month has reports."""
     photos = [[ctx.message.channel, p.file_ref] for p in ctx.message.photos]
-    reports = await month_reports(ctx.session, _member_id(ctx), ctx.month)
+    reports = await month_reports(ctx.session, member_id(ctx), ctx.month)
     ctx.state = None
     if reports:
         ctx.ask(
@@ -65,7 +58,7 @@ async def start(ctx: Context, args: str) -> None:
                 Choice("new", ctx._("Report another good deed")),
                 Choice("edit", ctx._("Change a report of this month")),
                 Choice("withdraw", ctx._("Withdraw a report of this month")),
-                _cancel_choice(ctx),
+                cancel_choice(ctx),
             ),
         )
     else:
@@ -76,10 +69,10 @@ async def start(ctx: Context, args: str) -> None:
 
 
 async def _ask_household(ctx: Context) -> None:
-    households = await current_households(ctx.session, _member_id(ctx))
+    households = await current_households(ctx.session, member_id(ctx))
     choices = [Choice(f"h:{h.id}", household_label(h)) for h in households]
     choices.append(Choice(COMMUNITY, ctx._("For the community (not one household)")))
-    choices.append(_cancel_choice(ctx))
+    choices.append(cancel_choice(ctx))
     prompt = (
         ctx._("Who was the good deed for? Choose one of your households:")
         if households
@@ -93,7 +86,7 @@ async def _on_action(ctx: Context) -> None:
         await _ask_household(ctx)
     elif ctx.choice in ("edit", "withdraw"):
         ctx.draft()["mode"] = ctx.choice
-        await _ask_pick(ctx)
+        await deed_edit.ask_pick(ctx)
     elif ctx.choice == CANCEL:
         await ctx.registry.require("huy").run(ctx, "")
     else:
@@ -108,7 +101,7 @@ async def _on_household(ctx: Context) -> None:
         ctx.draft()["household_id"] = None
     elif ctx.choice is not None and ctx.choice.startswith("h:"):
         household_id = int(ctx.choice.removeprefix("h:"))
-        household = await require_own_household(ctx.session, _member_id(ctx), household_id)
+        household = await require_own_household(ctx.session, member_id(ctx), household_id)
         ctx.draft().update(household_id=household_id, household_label=household_label(household))
     else:
         ctx.reprompt(ctx._(PICK_ONE))
@@ -120,23 +113,11 @@ async def _on_household(ctx: Context) -> None:
         Choice(f"cat:{category.value}", ctx._(label))
         for category, label in DEED_CATEGORY_LABELS.items()
     )
-    ctx.ask(FLOW, "category", ctx._("What kind of help was it?"), (*choices, _cancel_choice(ctx)))
-
-
-async def _picked(ctx: Context, prefix: str) -> str | None:
-    """The value of a choice keyed `prefix` + value; None once "cancel" or an answer that is
-    no option has been dealt with."""
-    if ctx.choice == CANCEL:
-        await ctx.registry.require("huy").run(ctx, "")
-        return None
-    if ctx.choice is None or not ctx.choice.startswith(prefix):
-        ctx.reprompt(ctx._(PICK_ONE))
-        return None
-    return ctx.choice.removeprefix(prefix)
+    ctx.ask(FLOW, "category", ctx._("What kind of help was it?"), (*choices, cancel_choice(ctx)))
 
 
 async def _on_category(ctx: Context) -> None:
-    category = await _picked(ctx, "cat:")
+    category = await picked(ctx, "cat:")
     if category is None:
         return
     ctx.draft()["category"] = category
@@ -192,7 +173,7 @@ async def _after_text(ctx: Context) -> None:
         FLOW,
         "photo",
         ctx._('Do you have a photo of it? Send it now, or choose "No photo".'),
-        (Choice("skip", ctx._("No photo")), _cancel_choice(ctx)),
+        (Choice("skip", ctx._("No photo")), cancel_choice(ctx)),
     )
 
 
@@ -211,7 +192,7 @@ async def _household_still_mine(ctx: Context) -> bool:
     reassigned while the member was writing."""
     household_id = ctx.draft().get("household_id")
     if household_id is None or await own_household(
-        ctx.session, _member_id(ctx), int(str(household_id))
+        ctx.session, member_id(ctx), int(str(household_id))
     ):
         return True
     await _household_taken_away(ctx)
@@ -243,7 +224,7 @@ async def _ask_confirm(ctx: Context) -> None:
     choices = (
         Choice("send", ctx._("Send the report"), YES_WORDS),
         Choice("rewrite", ctx._("Rewrite the description")),
-        _cancel_choice(ctx),
+        cancel_choice(ctx),
     )
     ctx.ask(FLOW, "confirm", summary, choices)
 
@@ -273,7 +254,7 @@ async def _send(ctx: Context) -> None:
             (
                 Choice(f"m:{month.isoformat()}", ctx.month_text(month)),
                 Choice(f"m:{ctx.month.isoformat()}", ctx.month_text()),
-                _cancel_choice(ctx),
+                cancel_choice(ctx),
             ),
         )
         return
@@ -290,7 +271,7 @@ async def _send(ctx: Context) -> None:
     try:
         await record_deed(
             ctx.session,
-            _member_id(ctx),
+            member_id(ctx),
             deed,
             ctx.message.source_key,
             ctx.now,
@@ -299,7 +280,7 @@ async def _send(ctx: Context) -> None:
     except AccessDeniedError:  # reassigned while the member was confirming
         await _household_taken_away(ctx)
         return
-    count = await count_month_reports(ctx.session, _member_id(ctx), month)
+    count = await count_month_reports(ctx.session, member_id(ctx), month)
     ctx.finish()
     assert ctx.member is not None
     ctx.say(
@@ -311,91 +292,10 @@ async def _send(ctx: Context) -> None:
 
 
 async def _on_month(ctx: Context) -> None:
-    month = await _picked(ctx, "m:")
+    month = await picked(ctx, "m:")
     if month is not None:
         ctx.draft().update(month=month, month_confirmed=True)
         await _send(ctx)
-
-
-def _report_label(ctx: Context, report: DeedView) -> str:
-    return f"{ctx.date_text(report.created_at)}: {shorten(report.text, 40)}"
-
-
-async def _ask_pick(ctx: Context) -> None:
-    reports = await month_reports(ctx.session, _member_id(ctx), ctx.month)
-    if not reports:
-        ctx.finish()
-        ctx.say(ctx._("You have no reports this month to change."))
-        return
-    choices = tuple(Choice(f"r:{r.id}", _report_label(ctx, r)) for r in reports)
-    prompt = (
-        ctx._("Which report do you want to change?")
-        if ctx.draft().get("mode") == "edit"
-        else ctx._("Which report do you want to withdraw?")
-    )
-    ctx.ask(FLOW, "pick", prompt, (*choices, _cancel_choice(ctx)))
-
-
-async def _on_pick(ctx: Context) -> None:
-    picked = await _picked(ctx, "r:")
-    if picked is None:
-        return
-    report_id = int(picked)
-    ctx.draft()["report_id"] = report_id
-    if ctx.draft().get("mode") == "edit":
-        ctx.ask(FLOW, "edit_text", ctx._("Please write the new description."))
-    else:
-        ctx.ask(
-            FLOW,
-            "withdraw_confirm",
-            ctx._("Withdraw this report? It will no longer count for {month}.").format(
-                month=ctx.month_text()
-            ),
-            (
-                Choice("yes", ctx._("Yes, withdraw it"), YES_WORDS),
-                Choice("no", ctx._("No, keep it"), NO_WORDS),
-            ),
-        )
-
-
-async def _on_edit_text(ctx: Context) -> None:
-    text = clean(ctx.message.text)
-    if not text:
-        ctx.reprompt(ctx._("Please write a few words about the good deed."))
-        return
-    try:
-        await edit_deed(
-            ctx.session,
-            _member_id(ctx),
-            int(str(ctx.draft()["report_id"])),
-            text,
-            ctx.month,
-            ctx.now,
-            ctx.max_text_length,
-        )
-    except NotFoundError as error:  # e.g. the month ended while the member was typing
-        ctx.finish()
-        ctx.say(error.render(ctx.t))
-        return
-    ctx.finish()
-    ctx.say(ctx._("Your report has been changed."))
-
-
-async def _on_withdraw_confirm(ctx: Context) -> None:
-    if ctx.choice == "yes":
-        report_id = int(str(ctx.draft()["report_id"]))
-        ctx.finish()
-        try:
-            await withdraw_deed(ctx.session, _member_id(ctx), report_id, ctx.month, ctx.now)
-        except NotFoundError as error:
-            ctx.say(error.render(ctx.t))
-            return
-        ctx.say(ctx._("Your report has been withdrawn."))
-    elif ctx.choice == "no":
-        ctx.finish()
-        ctx.say(ctx._("All right, the report stays as it was."))
-    else:
-        ctx.reprompt(ctx._(PICK_ONE))
 
 
 STEPS = {
@@ -406,7 +306,7 @@ STEPS = {
     "photo": _keeping_photos(_on_photo),
     "confirm": _keeping_photos(_on_confirm),
     "month": _keeping_photos(_on_month),
-    "pick": _on_pick,
-    "edit_text": _on_edit_text,
-    "withdraw_confirm": _on_withdraw_confirm,
+    "pick": deed_edit.on_pick,
+    "edit_text": deed_edit.on_edit_text,
+    "withdraw_confirm": deed_edit.on_withdraw_confirm,
 }

@@ -9,6 +9,7 @@ from handlers import (
     attendance,
     broadcast,
     deed,
+    deed_common,
     households,
     me,
     meeting_admin,
@@ -156,7 +157,7 @@ def build_registry() -> Registry:
         Command(("menu",), account.menu, "", phrases=("chao", "xin chao", "hi"), starts_flow=True)
     )
 
-    registry.add_flow(Flow(deed.FLOW, deed.TITLE, deed.STEPS))
+    registry.add_flow(Flow(deed_common.FLOW, deed.TITLE, deed.STEPS))
     registry.add_flow(Flow(pledge.FLOW, pledge.TITLE, pledge.STEPS))
     registry.add_flow(Flow(reassign.FLOW, reassign.TITLE, reassign.STEPS))
     registry.add_flow(Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True))

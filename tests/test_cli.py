@@ -2,47 +2,32 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def _chibo(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}", "LANGUAGE": "vi"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+from tests.cli import chibo
 
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A working directory where the demo commune has been created once."""
     path = tmp_path_factory.mktemp("demo")
-    created = _chibo(path, "demo", "--no-shell")
+    created = chibo(path, "demo", "--no-shell")
     assert created.returncode == 0, created.stderr
     assert "Đã tạo xã demo: 9 chi bộ, 118 đảng viên" in created.stdout
     return path
 
 
 def test_demo_is_idempotent(demo_dir: Path) -> None:
-    again = _chibo(demo_dir, "demo", "--no-shell")
+    again = chibo(demo_dir, "demo", "--no-shell")
     assert again.returncode == 0
     assert "Xã demo đã có sẵn" in again.stdout
 
 
 def test_member_reports_a_deed_in_the_demo_shell_without_tone_marks(demo_dir: Path) -> None:
     script = "bao cao\n1\nnha o\nGiup ba sua mai nha\nkhong co anh\ngui bao cao\n/toi\n"
-    result = _chibo(demo_dir, "demo", stdin=script)
+    result = chibo(demo_dir, "demo", stdin=script)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Đồng chí đang trò chuyện với tư cách" in out and "(0912000002)" in out
@@ -53,23 +38,23 @@ def test_member_reports_a_deed_in_the_demo_shell_without_tone_marks(demo_dir: Pa
 
 
 def test_demo_member_has_47_household_cell(demo_dir: Path) -> None:
-    result = _chibo(demo_dir, "shell", "--as", "+84 912 000 001", stdin="/ho\n")
+    result = chibo(demo_dir, "shell", "--as", "+84 912 000 001", stdin="/ho\n")
     assert "đang phụ trách 5 hộ" in result.stdout
     assert "Bản Nà Lụng" in result.stdout
 
 
 def test_stranger_in_the_shell_is_told_how_to_link(demo_dir: Path) -> None:
-    result = _chibo(demo_dir, "shell", stdin="/ho\n")
+    result = chibo(demo_dir, "shell", stdin="/ho\n")
     assert "chưa được liên kết" in result.stdout and "/start" in result.stdout
 
 
 def test_unknown_phone_is_a_clear_error(demo_dir: Path) -> None:
-    result = _chibo(demo_dir, "shell", "--as", "0999999999")
+    result = chibo(demo_dir, "shell", "--as", "0999999999")
     assert result.returncode == 2
     assert "Không có đảng viên nào có số điện thoại 0999999999" in result.stderr
 
 
 def test_help_is_in_vietnamese(tmp_path: Path) -> None:
-    result = _chibo(tmp_path, "--help")
+    result = chibo(tmp_path, "--help")
     assert result.returncode == 0
     assert "tạo xã demo" in result.stdout and "cập nhật cấu trúc cơ sở dữ liệu" in result.stdout

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def _chibo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}", "LANGUAGE": "vi"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+from tests.cli import chibo
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo commune, created once for this module."""
     folder = tmp_path_factory.mktemp("demo")
-    assert _chibo(folder, "demo", "--no-shell").returncode == 0
+    assert chibo(folder, "demo", "--no-shell").returncode == 0
     return folder / "demo.db"
 
 
@@ -41,7 +27,7 @@ def demo(demo_db: Path, tmp_path: Path) -> Path:
 
 def test_schedule_list_move_and_cancel_from_the_command_line(demo: Path) -> None:
     tmp_path = demo
-    listed = _chibo(
+    listed = chibo(
         tmp_path, "meetings", "schedule", "--cell", "khuoi phay", "--day", "31", "--time", "19:00"
     )
     assert listed.returncode == 0, listed.stderr
@@ -49,24 +35,24 @@ def test_schedule_list_move_and_cancel_from_the_command_line(demo: Path) -> None
     assert lines[0] == "Chi bộ thôn Khuổi Phầy:"
     assert "19:00 30/11/2026" in lines[1] or "19:00 31/12/2026" in lines[1]  # last day rule
     meeting_id = lines[1].split()[0].lstrip("#")
-    moved = _chibo(tmp_path, "meetings", "move", meeting_id, "--to", "5/1/2027 8:00")
+    moved = chibo(tmp_path, "meetings", "move", meeting_id, "--to", "5/1/2027 8:00")
     assert moved.returncode == 0 and "08:00 05/01/2027: đã dời" in moved.stdout
-    cancelled = _chibo(tmp_path, "meetings", "cancel", meeting_id)
+    cancelled = chibo(tmp_path, "meetings", "cancel", meeting_id)
     assert cancelled.returncode == 0
-    after = _chibo(tmp_path, "meetings", "list", "--cell", "Khuổi Phầy").stdout
+    after = chibo(tmp_path, "meetings", "list", "--cell", "Khuổi Phầy").stdout
     assert f"#{meeting_id}  08:00 05/01/2027" in after and "đã hủy" in after
 
 
 def test_ambiguous_cell_names_are_refused_clearly(demo: Path) -> None:
     tmp_path = demo
-    result = _chibo(tmp_path, "meetings", "list", "--cell", "thon")
+    result = chibo(tmp_path, "meetings", "list", "--cell", "thon")
     assert result.returncode == 2
     assert "khớp với nhiều tổ chức" in result.stderr
 
 
 def test_reminder_settings_per_cell_are_validated(demo: Path) -> None:
     tmp_path = demo
-    bad = _chibo(
+    bad = chibo(
         tmp_path,
         "meetings",
         "schedule",
@@ -80,7 +66,7 @@ def test_reminder_settings_per_cell_are_validated(demo: Path) -> None:
         "20,x",
     )
     assert bad.returncode == 2 and "Ngày nhắc báo cáo là từ 1 đến 31" in bad.stderr
-    good = _chibo(
+    good = chibo(
         tmp_path,
         "meetings",
         "schedule",

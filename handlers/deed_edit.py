@@ -1,0 +1,100 @@
+"""Editing or withdrawing one's own good-deed reports of this month (steps of /viectot):
+pick -> edit_text, or pick -> withdraw_confirm."""
+
+from __future__ import annotations
+
+from bot.messages import Choice
+from bot.services.deeds import DeedView, edit_deed, month_reports, withdraw_deed
+from bot.services.errors import NotFoundError
+from bot.text import clean, shorten
+from handlers.base import Context
+from handlers.deed_common import (
+    FLOW,
+    NO_WORDS,
+    PICK_ONE,
+    YES_WORDS,
+    cancel_choice,
+    member_id,
+    picked,
+)
+
+
+def _report_label(ctx: Context, report: DeedView) -> str:
+    return f"{ctx.date_text(report.created_at)}: {shorten(report.text, 40)}"
+
+
+async def ask_pick(ctx: Context) -> None:
+    reports = await month_reports(ctx.session, member_id(ctx), ctx.month)
+    if not reports:
+        ctx.finish()
+        ctx.say(ctx._("You have no reports this month to change."))
+        return
+    choices = tuple(Choice(f"r:{r.id}", _report_label(ctx, r)) for r in reports)
+    prompt = (
+        ctx._("Which report do you want to change?")
+        if ctx.draft().get("mode") == "edit"
+        else ctx._("Which report do you want to withdraw?")
+    )
+    ctx.ask(FLOW, "pick", prompt, (*choices, cancel_choice(ctx)))
+
+
+async def on_pick(ctx: Context) -> None:
+    chosen = await picked(ctx, "r:")
+    if chosen is None:
+        return
+    report_id = int(chosen)
+    ctx.draft()["report_id"] = report_id
+    if ctx.draft().get("mode") == "edit":
+        ctx.ask(FLOW, "edit_text", ctx._("Please write the new description."))
+    else:
+        ctx.ask(
+            FLOW,
+            "withdraw_confirm",
+            ctx._("Withdraw this report? It will no longer count for {month}.").format(
+                month=ctx.month_text()
+            ),
+            (
+                Choice("yes", ctx._("Yes, withdraw it"), YES_WORDS),
+                Choice("no", ctx._("No, keep it"), NO_WORDS),
+            ),
+        )
+
+
+async def on_edit_text(ctx: Context) -> None:
+    text = clean(ctx.message.text)
+    if not text:
+        ctx.reprompt(ctx._("Please write a few words about the good deed."))
+        return
+    try:
+        await edit_deed(
+            ctx.session,
+            member_id(ctx),
+            int(str(ctx.draft()["report_id"])),
+            text,
+            ctx.month,
+            ctx.now,
+            ctx.max_text_length,
+        )
+    except NotFoundError as error:  # e.g. the month ended while the member was typing
+        ctx.finish()
+        ctx.say(error.render(ctx.t))
+        return
+    ctx.finish()
+    ctx.say(ctx._("Your report has been changed."))
+
+
+async def on_withdraw_confirm(ctx: Context) -> None:
+    if ctx.choice == "yes":
+        report_id = int(str(ctx.draft()["report_id"]))
+        ctx.finish()
+        try:
+            await withdraw_deed(ctx.session, member_id(ctx), report_id, ctx.month, ctx.now)
+        except NotFoundError as error:
+            ctx.say(error.render(ctx.t))
+            return
+        ctx.say(ctx._("Your report has been withdrawn."))
+    elif ctx.choice == "no":
+        ctx.finish()
+        ctx.say(ctx._("All right, the report stays as it was."))
+    else:
+        ctx.reprompt(ctx._(PICK_ONE))
