@@ -11,7 +11,7 @@ from bot.services.identity import (
     too_many_failed_links,
 )
 from bot.services.oversight import is_leader
-from handlers.base import Context
+from handlers.base import PICK_ONE, Context
 from handlers.router import STRANGER_TEXT, run_command
 
 LANGUAGE_LABELS = {"vi": "Tiếng Việt", "en": "English"}
@@ -106,7 +106,7 @@ async def language(ctx: Context, args: str) -> None:
 
 async def _language_picked(ctx: Context) -> None:
     if ctx.choice is None or not ctx.choice.startswith("lang:"):
-        ctx.reprompt(ctx._("Please choose one of the options (you can reply with its number)."))
+        ctx.reprompt(ctx._(PICK_ONE))
         return
     assert ctx.member is not None
     code = ctx.choice.removeprefix("lang:")

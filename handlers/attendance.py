@@ -11,7 +11,7 @@ from bot.messages import Choice
 from bot.services.attendance import attendance_roll, record_attendance
 from bot.services.meetings import recent
 from bot.text import capitalised, fold
-from handlers.base import Context, StepHandler
+from handlers.base import PICK_ONE, Context, StepHandler
 from handlers.meeting_common import meeting_label
 
 FLOW = "attendance"
@@ -36,7 +36,7 @@ async def start(ctx: Context) -> None:
 async def _on_pick(ctx: Context) -> None:
     assert ctx.member is not None
     if ctx.choice is None or not ctx.choice.startswith("m:"):
-        ctx.reprompt(ctx._("Please choose one of the options (you can reply with its number)."))
+        ctx.reprompt(ctx._(PICK_ONE))
         return
     meeting_id = int(ctx.choice.removeprefix("m:"))
     roll = await attendance_roll(ctx.session, ctx.member, meeting_id)

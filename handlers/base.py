@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import format_date, format_month, month_start
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.messages import Choice, InboundMessage, OutboundMessage
 from bot.services.conversation import FlowState
 from models import Member
 
 CommandHandler = Callable[["Context", str], Awaitable[None]]
+CANCEL = "cancel"  # the key of every flow's "Cancel" option
+PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
 StepHandler = Callable[["Context"], Awaitable[None]]
 
 
@@ -154,3 +156,22 @@ class Registry:
             if folded_text in command.phrases or folded_text in command.names:
                 return command
         return None
+
+
+async def cancelled(ctx: Context) -> bool:
+    """True (and the flow cancelled) when the person chose "Cancel"."""
+    if ctx.choice == CANCEL:
+        await ctx.registry.require("huy").run(ctx, "")
+        return True
+    return False
+
+
+async def picked(ctx: Context, prefix: str) -> str | None:
+    """The value of a choice keyed `prefix` + value; None once "Cancel" or an answer that is
+    no option has been dealt with."""
+    if await cancelled(ctx):
+        return None
+    if ctx.choice is None or not ctx.choice.startswith(prefix):
+        ctx.reprompt(ctx._(PICK_ONE))
+        return None
+    return ctx.choice.removeprefix(prefix)

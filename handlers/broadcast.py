@@ -18,12 +18,11 @@ from bot.services.broadcasts import (
 )
 from bot.services.outbox import delivery_lines
 from bot.text import clean, shorten
-from handlers.base import Context
+from handlers.base import PICK_ONE, Context, cancelled, picked
 from models import Audience, DeliveryStatus, Organisation
 
 FLOW = "broadcast"
 TITLE = N_("a notice")
-PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
 AUDIENCE_LABELS = {
     Audience.ALL: N_("All members"),
     Audience.NOT_REPORTED: N_("Members who have not reported this month"),
@@ -68,7 +67,7 @@ async def _choose_audience(ctx: Context, org: Organisation) -> None:
 
 async def _on_org(ctx: Context) -> None:
     assert ctx.member is not None
-    if await _cancelled(ctx):
+    if await cancelled(ctx):
         return
     org = next(
         (
@@ -84,20 +83,11 @@ async def _on_org(ctx: Context) -> None:
     await _choose_audience(ctx, org)
 
 
-async def _cancelled(ctx: Context) -> bool:
-    if ctx.choice == "cancel":
-        await ctx.registry.require("huy").run(ctx, "")
-        return True
-    return False
-
-
 async def _on_audience(ctx: Context) -> None:
-    if await _cancelled(ctx):
+    audience = await picked(ctx, "a:")
+    if audience is None:
         return
-    if ctx.choice is None or not ctx.choice.startswith("a:"):
-        ctx.reprompt(ctx._(PICK_ONE))
-        return
-    ctx.draft()["audience"] = ctx.choice.removeprefix("a:")
+    ctx.draft()["audience"] = audience
     ctx.ask(FLOW, "text", ctx._("Write the notice in one message."))
 
 
@@ -120,7 +110,7 @@ async def _on_text(ctx: Context) -> None:
 
 
 async def _on_ack(ctx: Context) -> None:
-    if await _cancelled(ctx):
+    if await cancelled(ctx):
         return
     if ctx.choice not in ("yes", "no"):
         ctx.reprompt(ctx._(PICK_ONE))
@@ -173,7 +163,7 @@ async def _preview(ctx: Context) -> None:
 
 async def _on_confirm(ctx: Context) -> None:
     assert ctx.member is not None
-    if await _cancelled(ctx):
+    if await cancelled(ctx):
         return
     if ctx.choice == "rewrite":
         ctx.ask(FLOW, "text", ctx._("Write the notice in one message."))

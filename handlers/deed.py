@@ -21,15 +21,12 @@ from bot.services.errors import AccessDeniedError
 from bot.services.households import current_households, own_household, require_own_household
 from bot.text import clean
 from handlers import deed_edit
-from handlers.base import Context, StepHandler
+from handlers.base import CANCEL, PICK_ONE, Context, StepHandler, picked
 from handlers.deed_common import (
-    CANCEL,
     FLOW,
-    PICK_ONE,
     YES_WORDS,
     cancel_choice,
     member_id,
-    picked,
 )
 from handlers.labels import DEED_CATEGORY_LABELS
 from models import DeedCategory

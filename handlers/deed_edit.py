@@ -7,15 +7,13 @@ from bot.messages import Choice
 from bot.services.deeds import DeedView, edit_deed, month_reports, withdraw_deed
 from bot.services.errors import NotFoundError
 from bot.text import clean, shorten
-from handlers.base import Context
+from handlers.base import PICK_ONE, Context, picked
 from handlers.deed_common import (
     FLOW,
     NO_WORDS,
-    PICK_ONE,
     YES_WORDS,
     cancel_choice,
     member_id,
-    picked,
 )
 
 

@@ -11,12 +11,11 @@ from bot.services.calendar_rules import parse_local_datetime
 from bot.services.meetings import add_meeting, cancel_meeting, move_meeting, set_agenda
 from bot.services.reminders import announce_change, sync_cell
 from bot.text import capitalised, clean
-from handlers.base import Context
+from handlers.base import PICK_ONE, Context, picked
 from handlers.meeting_common import coming, meeting_label
 
 FLOW = "meeting_admin"
 TITLE = N_("a change to the meeting calendar")
-PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
 WHEN_EXAMPLE = N_("Write the date and time, for example: 26/11 19:30")
 
 
@@ -37,14 +36,11 @@ async def start(ctx: Context, action: str) -> None:
 
 
 async def _on_pick(ctx: Context) -> None:
-    if ctx.choice == "cancel":
-        await ctx.registry.require("huy").run(ctx, "")
-        return
-    if ctx.choice is None or not ctx.choice.startswith("m:"):
-        ctx.reprompt(ctx._(PICK_ONE))
+    chosen = await picked(ctx, "m:")
+    if chosen is None:
         return
     assert ctx.member is not None
-    meeting_id = int(ctx.choice.removeprefix("m:"))
+    meeting_id = int(chosen)
     ctx.draft()["meeting_id"] = meeting_id
     action = ctx.draft()["action"]
     if action == "agenda":

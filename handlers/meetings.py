@@ -14,7 +14,7 @@ from bot.services.errors import DomainError
 from bot.services.reminder_texts import RSVP_PREFIX
 from bot.text import capitalised, clean
 from handlers import attendance, meeting_admin
-from handlers.base import Context
+from handlers.base import PICK_ONE, Context
 from handlers.meeting_common import coming, is_cell_leader, meeting_label
 
 FLOW = "meetings"
@@ -23,7 +23,6 @@ RSVP_FLOW = "rsvp"
 RSVP_TITLE = N_("your answer about a meeting")
 OPINION_FLOW = "opinion"
 OPINION_TITLE = N_("an opinion on the agenda")
-PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
 LEADER_ACTIONS = (
     ("agenda", N_("Set the expected content")),
     ("move", N_("Move a meeting")),

@@ -7,12 +7,11 @@ from bot.messages import Choice
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError
 from bot.services.outbox import enqueue
-from bot.services.oversight import missing_reports, overseen_cells
+from bot.services.oversight import LEADERS_ONLY, missing_reports, overseen_cells
 from bot.services.reminder_texts import nudge_message
 from bot.services.reminders import nudge_recipients
 from handlers.base import Context
 
-LEADERS_ONLY = N_("This command is for cell secretaries and Party committee members.")
 FLOW = "missing"
 TITLE = N_("the list of missing reports")
 

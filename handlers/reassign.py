@@ -6,10 +6,9 @@ from bot.i18n import N_, translator
 from bot.messages import Choice
 from bot.services.errors import AccessDeniedError
 from bot.services.outbox import enqueue
-from bot.services.oversight import is_leader
+from bot.services.oversight import LEADERS_ONLY, is_leader
 from bot.services.roster import assignable_members, household_in_scope, reassign
-from handlers.base import Context
-from handlers.oversight import LEADERS_ONLY
+from handlers.base import PICK_ONE, Context
 from models import Household
 
 FLOW = "reassign"
@@ -57,7 +56,7 @@ async def _on_member(ctx: Context) -> None:
         await ctx.registry.require("huy").run(ctx, "")
         return
     if ctx.choice is None or not ctx.choice.startswith("m:"):
-        ctx.reprompt(ctx._("Please choose one of the options (you can reply with its number)."))
+        ctx.reprompt(ctx._(PICK_ONE))
         return
     household = await ctx.session.get(Household, int(str(ctx.draft()["household_id"])))
     assert household is not None

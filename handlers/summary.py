@@ -7,12 +7,11 @@ from bot.messages import Attachment, Choice, OutboundMessage
 from bot.services.audit import record_audit
 from bot.services.digest import chart_for
 from bot.services.errors import AccessDeniedError
-from bot.services.oversight import overseen_cells, overseen_orgs
+from bot.services.oversight import LEADERS_ONLY, overseen_cells, overseen_orgs
 from bot.services.summary import summarise, week_start
 from bot.services.summary_text import cell_text, scope_text
 from handlers.base import Context
 
-LEADERS_ONLY = N_("This command is for cell secretaries and Party committee members.")
 FLOW = "summary"
 TITLE = N_("the summary")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -13,7 +13,7 @@ from bot.messages import Choice
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError, NotFoundError
 from bot.services.outbox import enqueue
-from bot.services.oversight import EXPECTED_TO_REPORT, overseen_orgs
+from bot.services.oversight import EXPECTED_TO_REPORT, LEADERS_ONLY, overseen_orgs
 from models import (
     Attendance,
     AttendanceStatus,
@@ -29,7 +29,6 @@ from models import (
     OutboxMessage,
 )
 
-LEADERS_ONLY = N_("This command is for cell secretaries and Party committee members.")
 ACK_PREFIX = "ack:b"
 
 

@@ -33,16 +33,12 @@ class Claimed:
 
 
 async def preferred_address(session: AsyncSession, member_id: int) -> ChatAddress | None:
-    """The chat a member is reached on: the first one they linked."""
+    """The chat a member is reached on: the first messenger they linked (a console chat
+    only when there is nothing else)."""
     return await session.scalar(
         select(ChatAddress)
-        .where(ChatAddress.member_id == member_id, ChatAddress.channel != "console")
-        .order_by(ChatAddress.linked_at, ChatAddress.id)
-        .limit(1)
-    ) or await session.scalar(
-        select(ChatAddress)
         .where(ChatAddress.member_id == member_id)
-        .order_by(ChatAddress.linked_at, ChatAddress.id)
+        .order_by(ChatAddress.channel == "console", ChatAddress.linked_at, ChatAddress.id)
         .limit(1)
     )
 

@@ -8,7 +8,10 @@ from datetime import date
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_
 from models import ChatAddress, DeedReport, Member, MemberStatus, Organisation, OrgKind, Role
+
+LEADERS_ONLY = N_("This command is for cell secretaries and Party committee members.")
 
 # Members the cell expects a monthly report from; exempt (usually elderly) and transferred
 # members are not asked.
