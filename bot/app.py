@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import InvalidToken, NetworkError
 
+from bot.channels.media import MediaShelf
 from bot.channels.telegram import CommandMenu, Commands, TelegramChannel, WebhookConfig
 from bot.channels.telegram.sender import TelegramSender, delivery_bot
 from bot.clock import SystemClock
@@ -26,14 +27,11 @@ from bot.ratelimit import ChannelLimits
 from bot.scheduler import RunningJobs, build_scheduler
 from bot.services.oversight import leader_addresses
 from bot.webserver import WebhookRoute, WebServer, build_app
+from bot.wiring import StartupError, Wired, start_zalo
 from handlers.base import Registry
 
 log = logging.getLogger(__name__)
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-
-class StartupError(Exception):
-    """chibo cannot start; the message says why in the reader's language."""
 
 
 def menu_commands(registry: Registry, language: str, leader: bool) -> Commands:
@@ -93,6 +91,41 @@ def telegram_limits(settings: Settings) -> ChannelLimits:
     )
 
 
+async def _start_telegram(
+    settings: Settings, dispatcher: Dispatcher, stack: AsyncExitStack
+) -> Wired:
+    """Start receiving on Telegram, and a sender for the delivery queue."""
+    t = translator(settings.language)
+    telegram = _telegram(settings, dispatcher)
+    assert settings.telegram_bot_token is not None
+    token = settings.telegram_bot_token.get_secret_value()
+    try:
+        await telegram.start()
+    except InvalidToken as error:
+        raise StartupError(
+            t.gettext("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather.")
+        ) from error
+    except NetworkError as error:
+        raise StartupError(
+            t.gettext("Cannot reach the Telegram Bot API ({error}). Check the network.").format(
+                error=error
+            )
+        ) from error
+    stack.push_async_callback(telegram.stop)
+    sender = TelegramSender(delivery_bot(token, settings.telegram_api_url))
+    await sender.start()
+    stack.push_async_callback(sender.stop)
+    route = None
+    if telegram.webhook is not None:
+        route = WebhookRoute(
+            path=urlparse(telegram.webhook.url).path or "/",
+            secret_header=TELEGRAM_SECRET_HEADER,
+            secret=telegram.webhook.secret,
+            feed=telegram.feed,
+        )
+    return Wired("telegram", sender, telegram_limits(settings), route)
+
+
 def _telegram(settings: Settings, dispatcher: Dispatcher) -> TelegramChannel:
     assert settings.telegram_bot_token is not None
     webhook = None
@@ -116,11 +149,12 @@ def _telegram(settings: Settings, dispatcher: Dispatcher) -> TelegramChannel:
 async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Serve every configured channel until `stop` is set (or SIGINT/SIGTERM arrives)."""
     t = translator(settings.language)
-    if settings.telegram_bot_token is None:
+    if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
         raise StartupError(
             t.gettext(
-                "No messenger is configured. Put TELEGRAM_BOT_TOKEN=<token from @BotFather> in "
-                ".env (see .env.example), or try the bot without one: chibo demo"
+                "No messenger is configured. Put TELEGRAM_BOT_TOKEN=<token from @BotFather> "
+                "and/or ZALO_BOT_TOKEN=<token from Zalo Bot Manager> in .env (see "
+                ".env.example), or try the bot without one: chibo demo"
             )
         )
     stop = stop or asyncio.Event()
@@ -134,28 +168,16 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
         sessionmaker = make_sessionmaker(engine)
         clock = SystemClock()
         dispatcher = Dispatcher(sessionmaker, settings, clock)
-        telegram = _telegram(settings, dispatcher)
-        token = settings.telegram_bot_token.get_secret_value()
-        try:
-            await telegram.start()
-        except InvalidToken as error:
-            raise StartupError(
-                t.gettext("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather.")
-            ) from error
-        except NetworkError as error:
-            raise StartupError(
-                t.gettext(
-                    "Cannot reach the Telegram Bot API ({error}). Check the network."
-                ).format(error=error)
-            ) from error
-        stack.push_async_callback(telegram.stop)
-        sender = TelegramSender(delivery_bot(token, settings.telegram_api_url))
-        await sender.start()
-        stack.push_async_callback(sender.stop)
+        media = MediaShelf(settings.media_url) if settings.media_url else None
+        wired: list[Wired] = []
+        if settings.telegram_bot_token is not None:
+            wired.append(await _start_telegram(settings, dispatcher, stack))
+        if settings.zalo_bot_token is not None:
+            wired.append(await start_zalo(settings, dispatcher, media, stack))
         worker = DeliveryWorker(
             sessionmaker,
-            {"telegram": sender},
-            {"telegram": telegram_limits(settings)},
+            {w.channel: w.sender for w in wired},
+            {w.channel: w.limits for w in wired},
             clock,
             DeliverySettings(
                 lease=timedelta(seconds=settings.delivery_lease_seconds),
@@ -183,7 +205,8 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             scheduler.shutdown(wait=False)
 
         stack.push_async_callback(stop_scheduler)
-        if telegram.webhook is not None:
+        routes = [w.route for w in wired if w.route is not None]
+        if routes or media is not None:
 
             async def healthy() -> bool:
                 try:
@@ -194,13 +217,8 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
                     return False
                 return True
 
-            route = WebhookRoute(
-                path=urlparse(telegram.webhook.url).path or "/",
-                secret_header=TELEGRAM_SECRET_HEADER,
-                secret=telegram.webhook.secret,
-                feed=telegram.feed,
-            )
-            server = WebServer(build_app([route], healthy), settings.http_host, settings.http_port)
+            app = build_app(routes, healthy, media)
+            server = WebServer(app, settings.http_host, settings.http_port)
             await server.start()
             stack.push_async_callback(server.stop)
         print(t.gettext("chibo is running. Press Ctrl-C to stop."), flush=True)
@@ -208,3 +226,6 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
         log.info("stopping")
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.remove_signal_handler(signum)
+
+
+__all__ = ["StartupError", "run_bot"]

@@ -68,7 +68,11 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     )
     commands.add_parser("migrate", help=_("bring the database schema up to date"))
     commands.add_parser(
-        "run", help=_("run the bot on the configured messengers (TELEGRAM_BOT_TOKEN) until Ctrl-C")
+        "run",
+        help=_(
+            "run the bot on the configured messengers (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN) "
+            "until Ctrl-C"
+        ),
     )
     cli_meetings.add_parser(commands, t)
     export = commands.add_parser(
@@ -261,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # httpx logs every request's URL at INFO, and Bot API URLs carry the bot's token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.command == "migrate":
         return asyncio.run(_migrate(settings))
     if args.command == "run":

@@ -24,6 +24,7 @@ from bot.ratelimit import ChannelLimits, Pacer
 from bot.services.outbox import (
     Claimed,
     claim_due,
+    fall_back,
     mark_failed,
     mark_retry,
     mark_sent,
@@ -175,12 +176,20 @@ class DeliveryWorker:
 
     async def _record(self, claim: Claimed, outcome: Outcome) -> None:
         now = self.clock.now()
+        moved: str | None = None
         async with self.sessionmaker() as session, session.begin():
             if isinstance(outcome, Delivered):
                 kept = await mark_sent(session, claim, outcome.message_id, now)
             elif isinstance(outcome, Undeliverable):
-                log.info("delivery: outbox %s undeliverable: %s", claim.id, outcome.error)
-                kept = await mark_failed(session, claim, outcome.reason)
+                moved = await fall_back(session, claim, outcome.reason, now, tuple(self.senders))
+                log.info(
+                    "delivery: outbox %s undeliverable on %s (%s)%s",
+                    claim.id,
+                    claim.channel,
+                    outcome.error,
+                    f"; trying {moved} instead" if moved else "",
+                )
+                kept = True
             elif claim.attempts >= self.settings.max_attempts and outcome.after is None:
                 log.warning("delivery: outbox %s gave up: %s", claim.id, outcome.error)
                 kept = await mark_failed(session, claim, FailureReason.GAVE_UP)
@@ -196,6 +205,8 @@ class DeliveryWorker:
                 )
         if not kept:
             log.warning("delivery: outbox %s outcome dropped, its claim had expired", claim.id)
+        if moved:
+            self.wake()
 
     def _backoff(self, attempts: int) -> float:
         base: float = min(2.0**attempts, self.settings.max_backoff)

@@ -37,3 +37,27 @@ def shorten(text: str, limit: int) -> str:
 def capitalised(text: str) -> str:
     """`text` with its first letter in upper case ("họp chi bộ" -> "Họp chi bộ")."""
     return text[:1].upper() + text[1:]
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """`text` in chunks of at most `limit` characters, cut at line ends where possible."""
+    chunks: list[str] = []
+    current: str | None = None
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single line longer than a message: cut it hard
+            if current is not None:
+                chunks.append(current)
+                current = None
+            chunks.append(line[:limit])
+            line = line[limit:]
+        if current is None:
+            current = line
+        elif len(current) + 1 + len(line) <= limit:
+            current = f"{current}\n{line}"
+        else:
+            chunks.append(current)
+            current = line
+    if current is not None:
+        chunks.append(current)
+    # Messengers refuse blank messages, so whitespace-only pieces are dropped.
+    return [chunk for chunk in chunks if chunk.strip()]

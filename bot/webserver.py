@@ -11,6 +11,9 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.channels.media import ROUTE as MEDIA_ROUTE
+from bot.channels.media import MediaShelf
+
 log = logging.getLogger(__name__)
 
 Feed = Callable[[dict[str, Any]], Awaitable[None]]
@@ -33,9 +36,12 @@ def _secret_matches(given: str | None, expected: str) -> bool:
 
 
 def build_app(
-    routes: list[WebhookRoute], health: Callable[[], Awaitable[bool]]
+    routes: list[WebhookRoute],
+    health: Callable[[], Awaitable[bool]],
+    media: MediaShelf | None = None,
 ) -> web.Application:
-    """An aiohttp application serving the given webhook routes and GET /healthz."""
+    """An aiohttp application serving the given webhook routes, GET /healthz and, with a
+    `media` shelf, the files on it."""
     app = web.Application(client_max_size=MAX_BODY)
 
     def receiver(route: WebhookRoute) -> Callable[[web.Request], Awaitable[web.Response]]:
@@ -62,9 +68,17 @@ def build_app(
             {"status": "ok" if healthy else "unhealthy"}, status=200 if healthy else 503
         )
 
+    async def shelved(request: web.Request) -> web.Response:
+        found = media.get(request.match_info["token"]) if media is not None else None
+        if found is None:
+            return web.Response(status=404, text="not found")
+        return web.Response(body=found.content, content_type=found.mime_type)
+
     for route in routes:
         app.router.add_post(route.path, receiver(route))
     app.router.add_get("/healthz", healthz)
+    if media is not None:
+        app.router.add_get(MEDIA_ROUTE, shelved)
     return app
 
 

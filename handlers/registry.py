@@ -8,6 +8,7 @@ from handlers import (
     account,
     attendance,
     broadcast,
+    channels,
     deed,
     deed_common,
     households,
@@ -134,6 +135,15 @@ def build_registry() -> Registry:
     )
     registry.add(
         Command(
+            ("kenh", "channel", "messenger"),
+            channels.show,
+            N_("Where you receive notices: Telegram or Zalo"),
+            phrases=("kenh", "kenh nhan tin", "nhan tin qua", "zalo", "telegram"),
+            starts_flow=True,
+        )
+    )
+    registry.add(
+        Command(
             ("ngonngu", "language", "lang"),
             account.language,
             N_("Change language (Tiếng Việt / English)"),
@@ -169,6 +179,7 @@ def build_registry() -> Registry:
     registry.add_flow(Flow(attendance.FLOW, attendance.TITLE, attendance.STEPS))
     registry.add_flow(Flow(broadcast.FLOW, broadcast.TITLE, broadcast.STEPS))
     registry.add_flow(Flow("delivery", broadcast.REPORT_TITLE, broadcast.REPORT_STEPS, light=True))
+    registry.add_flow(Flow(channels.FLOW, channels.TITLE, channels.STEPS, light=True))
     registry.add_flow(Flow("menu", account.MENU_TITLE, account.MENU_STEPS, light=True))
     registry.add_flow(Flow("language", account.LANGUAGE_TITLE, account.LANGUAGE_STEPS, light=True))
     return registry

@@ -60,6 +60,8 @@ class Member(Base):
         enum_column(MemberStatus), default=MemberStatus.ACTIVE
     )
     language: Mapped[str | None] = mapped_column(String(8))
+    # The messenger for notices and reminders when linked on several; None = first linked.
+    preferred_channel: Mapped[Channel | None] = mapped_column(enum_column(Channel, 16))
     created_at: Mapped[datetime]
 
     @property

@@ -82,6 +82,8 @@ class OutboxMessage(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     channel: Mapped[str | None] = mapped_column(String(16))
     chat_id: Mapped[str | None] = mapped_column(String(128))
+    # Set when the first channel failed for good and the message moved to the member's other one.
+    first_channel: Mapped[str | None] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     choices: Mapped[list[Any]] = mapped_column(default=list)  # [[key, label], ...]
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a picture the bot made (chart)

@@ -25,6 +25,7 @@ from tests import factories
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock
 from tests.fake_telegram import FakeTelegram
+from tests.fake_zalo import FakeZalo
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -131,6 +132,15 @@ def dispatcher(
 async def fake() -> AsyncIterator[FakeTelegram]:
     """A fake Telegram Bot API on a free 127.0.0.1 port."""
     server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def zalo_fake() -> AsyncIterator[FakeZalo]:
+    """A fake Zalo Bot API on a free 127.0.0.1 port."""
+    server = FakeZalo()
     await server.start()
     yield server
     await server.stop()

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from bot.app import TELEGRAM_SECRET_HEADER, StartupError, run_bot
 from bot.channels.telegram import TelegramChannel, WebhookConfig
-from bot.channels.telegram.convert import split_text
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
+from bot.text import split_text
 from bot.webserver import WebhookRoute, build_app
 from tests.factories import Cell
 from tests.fake_telegram import TOKEN, FakeTelegram

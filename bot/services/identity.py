@@ -194,3 +194,31 @@ async def cell_name(session: AsyncSession, member: Member) -> str:
         await session.scalar(select(Organisation.name).where(Organisation.id == member.cell_id))
         or ""
     )
+
+
+async def linked_channels(session: AsyncSession, member_id: int) -> list[str]:
+    """The messengers a member is linked on, first linked first (console chats left out)."""
+    rows = await session.scalars(
+        select(ChatAddress.channel)
+        .where(ChatAddress.member_id == member_id, ChatAddress.channel != Channel.CONSOLE)
+        .order_by(ChatAddress.linked_at, ChatAddress.id)
+    )
+    return list(dict.fromkeys(str(channel) for channel in rows))
+
+
+async def set_preferred_channel(
+    session: AsyncSession, member: Member, channel: str, now: datetime
+) -> None:
+    """Send `member`'s notices and reminders to `channel`, one of the messengers they use."""
+    if channel not in await linked_channels(session, member.id):
+        raise InvalidInputError(N_("You are not linked on that messenger yet."))
+    member.preferred_channel = Channel(channel)
+    record_audit(
+        session,
+        at=now,
+        actor_member_id=member.id,
+        action="prefer_channel",
+        subject_type="member",
+        subject_id=member.id,
+        channel=channel,
+    )

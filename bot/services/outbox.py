@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,7 @@ class Claimed:
 
     id: int
     token: str
+    member_id: int
     channel: str
     chat_id: str
     text: str
@@ -32,15 +33,26 @@ class Claimed:
     photo: bytes | None = None
 
 
-async def preferred_address(session: AsyncSession, member_id: int) -> ChatAddress | None:
-    """The chat a member is reached on: the first messenger they linked (a console chat
-    only when there is nothing else)."""
-    return await session.scalar(
+async def preferred_address(
+    session: AsyncSession, member_id: int, among: tuple[str, ...] | None = None
+) -> ChatAddress | None:
+    """The chat a member is reached on: the messenger they chose, else the first they linked
+    (a console chat only when there is nothing else); only `among` these channels if given."""
+    query = (
         select(ChatAddress)
+        .join(Member, Member.id == ChatAddress.member_id)
         .where(ChatAddress.member_id == member_id)
-        .order_by(ChatAddress.channel == "console", ChatAddress.linked_at, ChatAddress.id)
+        .order_by(
+            ChatAddress.channel == "console",
+            ChatAddress.channel != func.coalesce(Member.preferred_channel, ""),
+            ChatAddress.linked_at,
+            ChatAddress.id,
+        )
         .limit(1)
     )
+    if among is not None:
+        query = query.where(ChatAddress.channel.in_(among))
+    return await session.scalar(query)
 
 
 async def enqueue(
@@ -113,6 +125,7 @@ async def claim_due(
             Claimed(
                 id=row.id,
                 token=row.claim_token,
+                member_id=row.member_id,
                 channel=row.channel,
                 chat_id=row.chat_id,
                 text=row.text,
@@ -177,6 +190,42 @@ async def renew_claim(session: AsyncSession, claim: Claimed, now: datetime) -> b
 async def mark_failed(session: AsyncSession, claim: Claimed, reason: FailureReason) -> bool:
     """A permanent failure: never retried, reported to the sender."""
     return await _settle(session, claim, status=DeliveryStatus.FAILED, last_error=reason.value)
+
+
+async def fall_back(
+    session: AsyncSession,
+    claim: Claimed,
+    reason: FailureReason,
+    now: datetime,
+    channels: tuple[str, ...],
+) -> str | None:
+    """After a permanent failure, queue the message again on the member's other messenger
+    (one of `channels`, the ones being delivered); once only, so two failing channels cannot
+    pass a message back and forth. The channel it moved to, or None (then it failed)."""
+    first = await session.scalar(
+        select(OutboxMessage.first_channel).where(OutboxMessage.id == claim.id)
+    )
+    others = tuple(c for c in channels if c != claim.channel)
+    address = (
+        await preferred_address(session, claim.member_id, others)
+        if first is None and others
+        else None
+    )
+    if address is None:
+        await mark_failed(session, claim, reason)
+        return None
+    moved = await _settle(
+        session,
+        claim,
+        status=DeliveryStatus.QUEUED,
+        first_channel=claim.channel,
+        channel=address.channel,
+        chat_id=address.external_id,
+        attempts=0,
+        next_attempt_at=now,
+        last_error=reason.value,
+    )
+    return address.channel if moved else None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from bot.channels.telegram.convert import (
     REMOVE_KEYBOARD,
     choice_keyboard,
     contact_keyboard,
-    split_text,
+    telegram_chunks,
     to_inbound,
 )
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
@@ -193,7 +193,7 @@ class TelegramChannel:
                     caption=reply.text[:CAPTION_LIMIT] or None,
                 )
                 continue
-            chunks = split_text(reply.text) or ["…"]
+            chunks = telegram_chunks(reply.text)
             for index, chunk in enumerate(chunks):
                 last = index == len(chunks) - 1
                 markup: Any = None

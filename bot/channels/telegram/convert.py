@@ -13,9 +13,16 @@ from telegram import (
 from telegram.constants import ChatType, MessageLimit
 
 from bot.messages import Attachment, Choice, InboundMessage, SharedContact
+from bot.text import split_text
 
 CHANNEL = "telegram"
 CALLBACK_DATA_LIMIT = 64  # bytes, UTF-8
+TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
+
+
+def telegram_chunks(text: str) -> list[str]:
+    """`text` in messages Telegram accepts (at most 4096 characters, never blank)."""
+    return split_text(text, TEXT_LIMIT) or ["…"]
 
 
 def to_inbound(update: Update) -> InboundMessage | None:
@@ -71,30 +78,6 @@ def to_inbound(update: Update) -> InboundMessage | None:
         unsupported=unsupported,
         display_name=user.full_name,
     )
-
-
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """`text` in chunks of at most `limit` characters, cut at line ends where possible."""
-    chunks: list[str] = []
-    current: str | None = None
-    for line in text.split("\n"):
-        while len(line) > limit:  # a single line longer than a message: cut it hard
-            if current is not None:
-                chunks.append(current)
-                current = None
-            chunks.append(line[:limit])
-            line = line[limit:]
-        if current is None:
-            current = line
-        elif len(current) + 1 + len(line) <= limit:
-            current = f"{current}\n{line}"
-        else:
-            chunks.append(current)
-            current = line
-    if current is not None:
-        chunks.append(current)
-    # Telegram refuses blank messages, so whitespace-only pieces are dropped.
-    return [chunk for chunk in chunks if chunk.strip()]
 
 
 def choice_keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:

@@ -9,7 +9,7 @@ from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.channels.telegram.convert import choice_keyboard, split_text
+from bot.channels.telegram.convert import choice_keyboard, telegram_chunks
 from bot.delivery import Delivered, Outcome, RetryLater, Undeliverable
 from bot.messages import Choice
 from models import FailureReason
@@ -46,7 +46,7 @@ class TelegramSender:
     ) -> Outcome:
         """Send one proactive message: a photo with a caption of at most 1024 characters, or a
         text of at most 4096 (queued texts are kept shorter than that)."""
-        chunks = split_text(text) or ["…"]
+        chunks = telegram_chunks(text)
         markup = choice_keyboard(choices) if choices else None
         try:
             if photo is not None:

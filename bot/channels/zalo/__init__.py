@@ -1,0 +1,7 @@
+"""Zalo channel on the official Zalo Bot Platform, through chibo's own httpx client."""
+
+from bot.channels.zalo.channel import ZaloChannel, ZaloWebhook
+from bot.channels.zalo.client import ZaloClient, ZaloError
+from bot.channels.zalo.sender import ZaloOut, ZaloSender
+
+__all__ = ["ZaloChannel", "ZaloClient", "ZaloError", "ZaloOut", "ZaloSender", "ZaloWebhook"]

@@ -1,0 +1,134 @@
+"""The Zalo channel: long polling (getUpdates, one update per answer) or webhook, one neutral
+handler, a chat's messages in order, replies through `ZaloOut`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.channels.locks import ChatLocks
+from bot.channels.zalo.client import INVALID_TOKEN, ZaloClient, ZaloError
+from bot.channels.zalo.convert import CHANNEL, to_inbound, unwrap
+from bot.channels.zalo.sender import ZaloOut
+from bot.messages import InboundMessage, OutboundMessage
+
+log = logging.getLogger(__name__)
+
+Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+
+
+@dataclass(frozen=True)
+class ZaloWebhook:
+    """Webhook mode: Zalo posts to `url` with `secret` in the X-Bot-Api-Secret-Token header."""
+
+    url: str
+    secret: str
+
+
+class ZaloChannel:
+    """Receives Zalo updates, hands neutral messages to `handle`, sends the replies."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        client: ZaloClient,
+        handle: Handle,
+        out: ZaloOut,
+        *,
+        webhook: ZaloWebhook | None = None,
+        poll_seconds: int = 30,
+        retry_pause: float = 5.0,
+        typing_after: float = 1.0,
+    ) -> None:
+        self.client = client
+        self.handle = handle
+        self.out = out
+        self.webhook = webhook
+        self.poll_seconds = poll_seconds
+        self.retry_pause = retry_pause
+        self.typing_after = typing_after
+        self.bot_name = ""
+        self._locks = ChatLocks()
+        self._poller: asyncio.Task[None] | None = None
+        self._in_hand: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Check the token (getMe), then take updates by webhook or by polling."""
+        me = await self.client.get_me()
+        self.bot_name = str(me.get("account_name") or me.get("display_name") or "")
+        if self.webhook is not None:
+            await self.client.set_webhook(self.webhook.url, self.webhook.secret)
+        else:
+            # getUpdates does not work while a webhook is set (e.g. from an earlier run).
+            await self.client.delete_webhook()
+            self._poller = asyncio.create_task(self._poll())
+        log.info("zalo: started as %s", self.bot_name or "(unnamed bot)")
+
+    async def stop(self) -> None:
+        """Stop polling, finish the messages in hand, close the connection pool."""
+        if self._poller is not None:
+            # An update Zalo is answering right now may be lost with the cancelled long poll
+            # (Zalo has no offset to confirm it); waiting up to 30 s for it would be worse.
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        if self._in_hand:
+            await asyncio.gather(*self._in_hand, return_exceptions=True)
+        await self.client.close()
+
+    async def feed(self, payload: dict[str, Any]) -> None:
+        """Handle an update that arrived by webhook, before the webhook is answered: Zalo
+        delivers again what was not acknowledged, and a repeat is recognised by message id."""
+        await self._process(unwrap(payload))
+
+    async def _poll(self) -> None:
+        while True:
+            try:
+                update = await self.client.get_updates(self.poll_seconds)
+            except ZaloError as error:
+                if error.code == INVALID_TOKEN:
+                    log.error("zalo: the token was refused (401); check ZALO_BOT_TOKEN")
+                else:
+                    log.warning("zalo: getUpdates failed (%s); retrying", error)
+                await asyncio.sleep(self.retry_pause)
+                continue
+            if update is not None:
+                task = asyncio.create_task(self._process(update))
+                self._in_hand.add(task)
+                task.add_done_callback(self._in_hand.discard)
+
+    async def _process(self, update: dict[str, Any]) -> None:
+        try:
+            await self._answer(update)
+        except Exception:  # a bug must not end polling; the dispatcher already rolled back
+            log.exception("zalo: error while handling %r", update)
+
+    async def _answer(self, update: dict[str, Any]) -> None:
+        inbound = to_inbound(update)
+        if inbound is None:
+            log.info("zalo: update %s has nothing to answer", update.get("event_name"))
+            return
+        async with self._locks.hold(inbound.chat_id):
+            typing = asyncio.create_task(self._typing_later(inbound.chat_id))
+            try:
+                replies = await self.handle(inbound)
+            finally:
+                typing.cancel()
+            for reply in replies:
+                try:
+                    await self.out.deliver(inbound.chat_id, reply)
+                except ZaloError as error:
+                    log.warning("zalo: could not answer chat %s: %s", inbound.chat_id, error)
+                    break
+
+    async def _typing_later(self, chat_id: str) -> None:
+        """Show "typing…" when an answer takes a while (an export, a chart)."""
+        await asyncio.sleep(self.typing_after)
+        with contextlib.suppress(ZaloError):  # only a courtesy
+            await self.client.send_chat_action(chat_id)

@@ -1,0 +1,127 @@
+"""A small async client of the Zalo Bot Platform API (https://bot.zapps.me/docs).
+
+Every method answers `{"ok": true, "result": ...}` or `{"ok": false, "error_code": N,
+"description": ...}`; errors become `ZaloError` with the code, network trouble
+`ZaloNetworkError`. The token is part of every URL, so it never appears in our logs.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://bot-api.zaloplatforms.com/bot"
+TEXT_LIMIT = 2000  # sendMessage takes 1-2000 characters
+NO_UPDATE = 408  # getUpdates' long poll ended with nothing new
+QUOTA_EXCEEDED = 429
+INVALID_TOKEN = 401
+
+
+class ZaloError(Exception):
+    """Zalo refused a call; `code` is Zalo's error code (an HTTP-like number)."""
+
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(f"{code}: {description}")
+        self.code = code
+        self.description = description
+
+
+class ZaloNetworkError(ZaloError):
+    """Zalo could not be reached, or did not answer in time."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__(0, description)
+
+
+class ZaloClient:
+    """Calls Zalo Bot API methods with JSON bodies over one pooled HTTP connection."""
+
+    def __init__(self, token: str, api_url: str | None = None, timeout: float = 10.0) -> None:
+        self._base = f"{(api_url or DEFAULT_API_URL).rstrip('/')}{token}/"
+        self._timeout = timeout
+        self._http = httpx.AsyncClient(timeout=timeout)
+
+    async def close(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def call(
+        self, method: str, params: dict[str, Any] | None = None, *, wait: float | None = None
+    ) -> Any:
+        """Call `method` with `params` (None values left out) and return its result; `wait`
+        is how long to wait for the answer (default: the client's timeout)."""
+        body = {key: value for key, value in (params or {}).items() if value is not None}
+        try:
+            response = await self._http.post(
+                self._base + method, json=body, timeout=wait or self._timeout
+            )
+        except httpx.HTTPError as error:
+            # str(error) can hold the URL, and the URL holds the token: name the kind only.
+            raise ZaloNetworkError(f"{method}: {type(error).__name__}") from None
+        try:
+            answer = response.json()
+        except ValueError:
+            raise ZaloError(response.status_code, f"{method}: answer is not JSON") from None
+        if not isinstance(answer, dict):
+            raise ZaloError(response.status_code, f"{method}: answer is not an object")
+        if answer.get("ok") is True:
+            return answer.get("result")
+        code = answer.get("error_code")
+        description = str(answer.get("description") or answer.get("message") or "")
+        raise ZaloError(int(code) if isinstance(code, int) else response.status_code, description)
+
+    async def get_me(self) -> dict[str, Any]:
+        """The bot's own account (checks the token)."""
+        result = await self.call("getMe")
+        return result if isinstance(result, dict) else {}
+
+    async def get_updates(self, seconds: int = 30) -> dict[str, Any] | None:
+        """Wait up to `seconds` for the next update: one update, or None if there was nothing
+        new. Zalo has no offset: an update it answered with counts as delivered."""
+        try:
+            result = await self.call("getUpdates", {"timeout": seconds}, wait=seconds + 10)
+        except ZaloError as error:
+            if error.code == NO_UPDATE:
+                return None
+            raise
+        if isinstance(result, list):  # not documented, but harmless to accept
+            return result[0] if result and isinstance(result[0], dict) else None
+        return result if isinstance(result, dict) and result else None
+
+    async def set_webhook(self, url: str, secret_token: str) -> None:
+        """Have Zalo post updates to `url` with `secret_token` in X-Bot-Api-Secret-Token."""
+        await self.call("setWebhook", {"url": url, "secret_token": secret_token})
+
+    async def delete_webhook(self) -> None:
+        """Back to getUpdates."""
+        await self.call("deleteWebhook")
+
+    async def get_webhook_info(self) -> dict[str, Any]:
+        """The webhook Zalo has for the bot (url, updated_at)."""
+        result = await self.call("getWebhookInfo")
+        return result if isinstance(result, dict) else {}
+
+    async def send_message(self, chat_id: str, text: str) -> str:
+        """Send a text of 1-2000 characters; the platform's message id."""
+        return _message_id(await self.call("sendMessage", {"chat_id": chat_id, "text": text}))
+
+    async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> str:
+        """Send the picture at `photo_url` (Zalo fetches it) with an optional caption."""
+        result = await self.call(
+            "sendPhoto", {"chat_id": chat_id, "photo": photo_url, "caption": caption or None}
+        )
+        return _message_id(result)
+
+    async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
+        """Show "typing…" in the chat for a few seconds."""
+        await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
+
+
+def _message_id(result: Any) -> str:
+    if isinstance(result, dict):
+        return str(result.get("message_id", ""))
+    return ""

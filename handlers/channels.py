@@ -1,0 +1,82 @@
+"""/kenh: which messenger a member's notices and reminders go to, and linking another one."""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+from bot.messages import Choice
+from bot.services.identity import issue_invite, linked_channels, set_preferred_channel
+from handlers.base import PICK_ONE, Context
+
+FLOW = "channel"
+TITLE = N_("choosing where to receive notices")
+MESSENGERS = {"telegram": "Telegram", "zalo": "Zalo"}
+LINK = "chan:link"
+
+
+async def show(ctx: Context, args: str) -> None:
+    """Where notices go now, and the choice of another messenger or of linking one more."""
+    assert ctx.member is not None
+    linked = [c for c in await linked_channels(ctx.session, ctx.member.id) if c in MESSENGERS]
+    preferred = ctx.member.preferred_channel
+    current = preferred if preferred in linked else (linked[0] if linked else None)
+    lines = []
+    if current is not None:
+        lines.append(
+            ctx._("Notices and meeting reminders reach you on {messenger}.").format(
+                messenger=MESSENGERS[current]
+            )
+        )
+        lines.append(
+            ctx._("Linked: {messengers}.").format(
+                messengers=", ".join(MESSENGERS[c] for c in linked)
+            )
+        )
+    else:
+        lines.append(ctx._("Notices reach you in this chat."))
+    choices = [
+        Choice(f"chan:{c}", ctx._("Receive them on {messenger}").format(messenger=MESSENGERS[c]))
+        for c in linked
+        if c != current
+    ]
+    missing = [MESSENGERS[c] for c in MESSENGERS if c not in linked]
+    if missing:
+        choices.append(
+            Choice(
+                LINK,
+                ctx._("Also link {messenger}").format(messenger=" / ".join(missing)),
+            )
+        )
+    if not choices:
+        ctx.say("\n".join(lines))
+        return
+    ctx.say("\n".join(lines))
+    ctx.ask(FLOW, "pick", ctx._("What would you like to do?"), tuple(choices))
+
+
+async def _picked(ctx: Context) -> None:
+    assert ctx.member is not None
+    if ctx.choice == LINK:
+        invite = await issue_invite(ctx.session, ctx.member.id, ctx.now)
+        ctx.finish()
+        ctx.say(
+            ctx._(
+                "Open the chibo bot on your other messenger and send it:\n/start {code}\n"
+                "The code works once, until {date}. Notices keep coming here until you "
+                "choose otherwise with /kenh."
+            ).format(code=invite.code, date=ctx.date_text(invite.expires_at))
+        )
+        return
+    if ctx.choice is None or not ctx.choice.startswith("chan:"):
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    channel = ctx.choice.removeprefix("chan:")
+    await set_preferred_channel(ctx.session, ctx.member, channel, ctx.now)
+    ctx.finish()
+    ctx.say(
+        ctx._("Done: from now on notices and meeting reminders reach you on {messenger}.").format(
+            messenger=MESSENGERS.get(channel, channel)
+        )
+    )
+
+
+STEPS = {"pick": _picked}

@@ -1,0 +1,227 @@
+"""chibo's own Zalo client and channel against a fake Zalo Bot API on 127.0.0.1: polling and
+webhook, numbered choices, photos, unsupported events, repeated deliveries."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import ClientSession
+from aiohttp.test_utils import TestServer
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.media import MediaShelf
+from bot.channels.zalo import ZaloChannel, ZaloClient, ZaloOut, ZaloWebhook
+from bot.channels.zalo.channel import SECRET_HEADER
+from bot.dispatcher import Dispatcher
+from bot.messages import Attachment, Choice, OutboundMessage
+from bot.webserver import WebhookRoute, build_app
+from models import ChatAddress, DeedPhoto, DeedReport, ProcessedMessage
+from tests.factories import Cell
+from tests.fake_zalo import FakeZalo, ZaloSent, user_id
+
+XIEN = user_id("xien")
+SECRET = "zalo-webhook_secret-42"
+
+
+def _channel(fake: FakeZalo, dispatcher: Dispatcher, **options: object) -> ZaloChannel:
+    client = ZaloClient(fake.token, fake.base_url)
+    return ZaloChannel(
+        client,
+        dispatcher.handle,
+        ZaloOut(client, "vi"),
+        poll_seconds=1,
+        retry_pause=0.1,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+async def zalo(zalo_fake: FakeZalo, dispatcher: Dispatcher) -> AsyncIterator[ZaloChannel]:
+    """The Zalo channel, long-polling the fake server."""
+    channel = _channel(zalo_fake, dispatcher)
+    await channel.start()
+    yield channel
+    await channel.stop()
+
+
+async def _say(fake: FakeZalo, text: str, expect: str, user: str = XIEN) -> ZaloSent:
+    before = len(fake.to(user))
+    await fake.says(user, text)
+    return await fake.wait_text(user, expect, after=before)
+
+
+def _number_of(sent: ZaloSent, label: str) -> str:
+    """The number the numbered list shows in front of `label`."""
+    match = re.search(rf"^(\d+)\. {re.escape(label)}", sent.text, re.MULTILINE)
+    assert match is not None, sent.text
+    return match.group(1)
+
+
+async def test_link_by_code_then_report_a_deed_by_numbers_with_a_photo(
+    zalo_fake: FakeZalo,
+    zalo: ZaloChannel,
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await _say(zalo_fake, "/start XEN234", "Chào mừng đồng chí Lò Văn Xiên")
+    households = await _say(zalo_fake, "bao cao", "Chọn một hộ")
+    assert "(Trả lời bằng số thứ tự của lựa chọn.)" in households.text
+    kinds = await _say(zalo_fake, _number_of(households, "Quàng Thị Ún"), "loại việc")
+    assert "1. " in kinds.text
+    await _say(zalo_fake, "nha o", "mô tả")  # the label typed without tone marks
+    await _say(zalo_fake, "Giúp dựng nhà tiêu", "có ảnh không")
+    before = len(zalo_fake.to(XIEN))
+    await zalo_fake.sends_image(XIEN, "https://photo.zdn.vn/abc/nha-tieu.jpg")
+    confirm = await zalo_fake.wait_text(XIEN, "kiểm tra lại", after=before)
+    assert "Số ảnh: 1" in confirm.text
+    await _say(zalo_fake, _number_of(confirm, "Gửi báo cáo"), "Đã ghi nhận việc tốt tháng 11/2026")
+    async with sessionmaker() as session:
+        report = await session.scalar(select(DeedReport))
+        photos = list(await session.scalars(select(DeedPhoto.file_ref)))
+        address = await session.scalar(select(ChatAddress).where(ChatAddress.channel == "zalo"))
+    assert report is not None and report.household_id == cell.households["Quàng Thị Ún"]
+    assert photos == ["https://photo.zdn.vn/abc/nha-tieu.jpg"]
+    assert address is not None and address.external_id == XIEN
+    assert all(1 <= len(s.text) <= 2000 for s in zalo_fake.to(XIEN))
+
+
+async def test_a_stranger_typing_the_code_alone_is_linked(
+    zalo_fake: FakeZalo, zalo: ZaloChannel, cell: Cell
+) -> None:
+    invitation = await _say(zalo_fake, "xin chào", "chưa được liên kết")
+    assert "/start" in invitation.text
+    await _say(zalo_fake, "xen234", "Chào mừng đồng chí Lò Văn Xiên")
+
+
+async def test_a_sticker_gets_a_polite_answer_and_the_chat_goes_on(
+    zalo_fake: FakeZalo, zalo: ZaloChannel, cell: Cell
+) -> None:
+    await _say(zalo_fake, "/start XEN234", "Chào mừng")
+    before = len(zalo_fake.to(XIEN))
+    await zalo_fake.sends_sticker(XIEN)
+    await zalo_fake.wait_text(XIEN, "chưa đọc được loại tin nhắn này", after=before)
+    await _say(zalo_fake, "/ho", "Quàng Thị Ún")
+
+
+async def test_long_replies_are_split_under_2000_characters(zalo_fake: FakeZalo) -> None:
+    client = ZaloClient(zalo_fake.token, zalo_fake.base_url)
+    lines = [f"Dòng {n}: hộ gia đình được giúp đỡ trong tháng" for n in range(150)]
+    try:
+        await ZaloOut(client).deliver(
+            XIEN, OutboundMessage("\n".join(lines), (Choice("a", "Có"), Choice("b", "Không")))
+        )
+    finally:
+        await client.close()
+    sent = zalo_fake.to(XIEN)
+    assert len(sent) >= 4 and all(len(s.text) <= 2000 for s in sent)
+    received = "\n".join(s.text for s in sent).splitlines()
+    assert received[:150] == lines  # every line, in order, none cut
+    assert received[-3:] == ["1. Có", "2. Không", "(Trả lời bằng số thứ tự của lựa chọn.)"]
+
+
+async def test_a_chart_goes_as_a_link_zalo_fetches_or_as_a_note_without_one(
+    zalo_fake: FakeZalo,
+) -> None:
+    chart = OutboundMessage("Biểu đồ tháng 11", photo=Attachment("", "bieu-do.png", "", b"PNG"))
+    shelf = MediaShelf("https://bot.example.vn")
+    client = ZaloClient(zalo_fake.token, zalo_fake.base_url)
+    try:
+        await ZaloOut(client, media=shelf).deliver(XIEN, chart)
+        await ZaloOut(client).deliver(XIEN, chart)
+    finally:
+        await client.close()
+    photo, caption, without = zalo_fake.to(XIEN)
+    assert photo.method == "sendPhoto"
+    url = photo.params["photo"]
+    assert url.startswith("https://bot.example.vn/media/")
+    assert caption.text == "Biểu đồ tháng 11"
+    assert "không xem được trên Zalo" in without.text
+    server = TestServer(build_app([], _always_healthy, shelf))
+    await server.start_server()
+    try:
+        async with ClientSession() as http:
+            async with http.get(str(server.make_url(url.removeprefix(shelf.base_url)))) as got:
+                assert got.status == 200 and await got.read() == b"PNG"
+            async with http.get(str(server.make_url("/media/guess/bieu-do.png"))) as got:
+                assert got.status == 404
+    finally:
+        await server.close()
+
+
+async def _always_healthy() -> bool:
+    return True
+
+
+async def test_webhook_refuses_a_wrong_secret_and_stores_a_repeat_once(
+    zalo_fake: FakeZalo,
+    dispatcher: Dispatcher,
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    channel = _channel(
+        zalo_fake, dispatcher, webhook=ZaloWebhook("https://bot.example.vn/zalo", SECRET)
+    )
+    await channel.start()
+    assert zalo_fake.webhook == {"url": "https://bot.example.vn/zalo", "secret_token": SECRET}
+    route = WebhookRoute("/zalo", SECRET_HEADER, SECRET, channel.feed)
+    server = TestServer(build_app([route], _always_healthy))
+    await server.start_server()
+    update = zalo_fake.update(XIEN, "message.text.received", text="/start XEN234")
+    url = str(server.make_url("/zalo"))
+    try:
+        async with ClientSession() as http:
+            for headers in ({}, {SECRET_HEADER: "not-the-secret"}):
+                async with http.post(url, json=update, headers=headers) as response:
+                    assert response.status == 403
+            assert zalo_fake.to(XIEN) == []  # nothing was processed
+            async with http.post(url, json=update, headers={SECRET_HEADER: SECRET}) as response:
+                assert response.status == 200
+            wrapped = {"ok": True, "result": update}  # the same message, delivered again
+            async with http.post(url, json=wrapped, headers={SECRET_HEADER: SECRET}) as response:
+                assert response.status == 200
+    finally:
+        await server.close()
+        await channel.stop()
+    welcomes = [s for s in zalo_fake.to(XIEN) if "Chào mừng" in s.text]
+    assert len(welcomes) == 1
+    async with sessionmaker() as session:
+        handled = await session.scalar(
+            select(func.count())
+            .select_from(ProcessedMessage)
+            .where(ProcessedMessage.channel == "zalo")
+        )
+    assert handled == 1
+
+
+async def test_a_wrapped_webhook_body_is_read_like_a_flat_one(
+    zalo_fake: FakeZalo, dispatcher: Dispatcher, cell: Cell
+) -> None:
+    channel = _channel(
+        zalo_fake, dispatcher, webhook=ZaloWebhook("https://bot.example.vn/zalo", SECRET)
+    )
+    await channel.start()
+    try:
+        update = zalo_fake.update(XIEN, "message.text.received", text="XEN234")
+        await channel.feed({"ok": True, "result": update})
+    finally:
+        await channel.stop()
+    assert any("Chào mừng đồng chí Lò Văn Xiên" in s.text for s in zalo_fake.to(XIEN))
+
+
+async def test_polling_goes_on_after_zalo_errors(
+    zalo_fake: FakeZalo, zalo: ZaloChannel, cell: Cell
+) -> None:
+    zalo_fake.webhook = {"url": "https://elsewhere"}  # getUpdates now fails with 400
+    polls = len([c for c in zalo_fake.calls if c[0] == "getUpdates"])
+    for _ in range(100):  # (the poll under way, then) three refused polls in a row
+        if len([c for c in zalo_fake.calls if c[0] == "getUpdates"]) >= polls + 4:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the channel stopped polling after an error")
+    zalo_fake.webhook = {}
+    await _say(zalo_fake, "/start XEN234", "Chào mừng")

@@ -1,0 +1,210 @@
+"""Proactive messages when members use Zalo, Telegram or both: a broadcast reaching each on
+their own messenger, the preferred messenger, falling back when one fails for good, and
+Zalo's 429 back-off — real clients against both fake servers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.telegram.sender import TelegramSender, delivery_bot
+from bot.channels.zalo import ZaloClient, ZaloOut, ZaloSender
+from bot.delivery import DeliverySettings, DeliveryWorker
+from bot.dispatcher import Dispatcher
+from bot.ratelimit import ChannelLimits
+from bot.services.outbox import enqueue
+from models import ChatAddress, DeliveryStatus, OutboxMessage, Role, RoleKind
+from tests.dialog import Chat
+from tests.factories import Cell, FakeClock
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.fake_zalo import GONE, QUOTA, FakeZalo, user_id
+
+XIEN_ZALO = user_id("xien")
+XIEN_TELEGRAM = 5001
+MAI_TELEGRAM = 5002
+
+
+@pytest.fixture
+async def both(
+    fake: FakeTelegram,
+    zalo_fake: FakeZalo,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> AsyncIterator[DeliveryWorker]:
+    """The delivery worker with the real Telegram and Zalo senders."""
+    telegram = TelegramSender(delivery_bot(TOKEN, fake.base_url, timeout=2))
+    await telegram.start()
+    zalo = ZaloClient(zalo_fake.token, zalo_fake.base_url)
+    yield DeliveryWorker(
+        sessionmaker,
+        {"telegram": telegram, "zalo": ZaloSender(ZaloOut(zalo), quota_pause=0.2)},
+        {
+            "telegram": ChannelLimits(per_second=100, chat_interval=0),
+            "zalo": ChannelLimits(per_second=100, chat_interval=0),
+        },
+        clock,
+        DeliverySettings(max_attempts=3, lease=timedelta(seconds=30)),
+    )
+    await telegram.stop()
+    await zalo.close()
+
+
+async def _link(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    member_id: int,
+    channel: str,
+    external_id: str,
+    clock: FakeClock,
+    minutes: int = 0,
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            ChatAddress(
+                member_id=member_id,
+                channel=channel,
+                external_id=external_id,
+                linked_at=clock.now() + timedelta(minutes=minutes),
+            )
+        )
+
+
+async def _outbox(sessionmaker: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
+    async with sessionmaker() as session:
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+async def test_a_broadcast_reaches_one_member_on_zalo_and_another_on_telegram(
+    cell: Cell,
+    both: DeliveryWorker,
+    fake: FakeTelegram,
+    zalo_fake: FakeZalo,
+    dispatcher: Dispatcher,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            Role(
+                member_id=cell.members["mai"],
+                org_id=cell.cell_id,
+                kind=RoleKind.SECRETARY,
+                started_on=date(2025, 1, 1),
+            )
+        )
+    await _link(sessionmaker, cell.members["xien"], "zalo", XIEN_ZALO, clock)
+    await _link(sessionmaker, cell.members["mai"], "telegram", str(MAI_TELEGRAM), clock, 1)
+    secretary = Chat(dispatcher, chat_id=str(MAI_TELEGRAM), channel="telegram")
+    for said in ("/thongbao", "tat ca", "Họp chi bộ 19h30 ngày 24/11.", "co"):
+        await secretary.send(said)
+    assert "đang được gửi tới 2/2" in await secretary.send("gui")
+    await both.drain()
+    [on_zalo] = zalo_fake.to(XIEN_ZALO)
+    assert "Họp chi bộ 19h30 ngày 24/11." in on_zalo.text
+    assert on_zalo.text.endswith("1. Đã nhận\n(Trả lời bằng số thứ tự của lựa chọn.)")
+    [on_telegram] = fake.to(MAI_TELEGRAM)
+    assert "Họp chi bộ 19h30 ngày 24/11." in on_telegram.text
+    assert [label for label, _ in on_telegram.buttons] == ["Đã nhận"]
+    # Xiên answers on Zalo by number: his confirmation counts.
+    xien = Chat(dispatcher, chat_id=XIEN_ZALO, channel="zalo")
+    assert "đã ghi nhận xác nhận" in await xien.send("1")
+    assert 'Đã bấm "Đã nhận": 1/2.' in await secretary.send("/dagui")
+
+
+async def test_the_member_chooses_which_messenger_gets_notices(
+    cell: Cell,
+    both: DeliveryWorker,
+    fake: FakeTelegram,
+    zalo_fake: FakeZalo,
+    dispatcher: Dispatcher,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    await _link(sessionmaker, cell.members["xien"], "telegram", str(XIEN_TELEGRAM), clock)
+    xien = Chat(dispatcher, chat_id=str(XIEN_TELEGRAM), channel="telegram")
+    shown = await xien.send("/kenh")
+    assert "đang gửi tới đồng chí qua Telegram" in shown
+    assert "Liên kết thêm Zalo" in shown
+    invite = await xien.send("1")
+    code = invite.split("/start ")[1].split()[0]
+    on_zalo = Chat(dispatcher, chat_id=XIEN_ZALO, channel="zalo")
+    assert "Chào mừng đồng chí Lò Văn Xiên" in await on_zalo.send(f"/start {code}")
+    await _queue(sessionmaker, cell, clock, "test:first")
+    assert "Nhận qua Zalo" in await on_zalo.send("kenh")
+    assert "từ nay thông báo" in await on_zalo.send("nhan qua zalo")
+    await _queue(sessionmaker, cell, clock, "test:second")
+    await both.drain()
+    assert [s.text for s in fake.to(XIEN_TELEGRAM)] == ["Tin test:first"]  # the first linked
+    assert [s.text for s in zalo_fake.to(XIEN_ZALO)] == ["Tin test:second"]  # then his choice
+
+
+async def _queue(
+    sessionmaker: async_sessionmaker[AsyncSession], cell: Cell, clock: FakeClock, cause: str
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        await enqueue(session, cause, cell.members["xien"], f"Tin {cause}", (), clock.now())
+
+
+async def test_delivery_falls_back_to_the_other_messenger_when_one_fails_for_good(
+    cell: Cell,
+    both: DeliveryWorker,
+    fake: FakeTelegram,
+    zalo_fake: FakeZalo,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    await _link(sessionmaker, cell.members["xien"], "zalo", XIEN_ZALO, clock)
+    await _link(sessionmaker, cell.members["xien"], "telegram", str(XIEN_TELEGRAM), clock, 1)
+    zalo_fake.faults[XIEN_ZALO] = [GONE]
+    await _queue(sessionmaker, cell, clock, "test:fallback")
+    await both.drain()
+    assert zalo_fake.to(XIEN_ZALO) == []
+    assert [s.text for s in fake.to(XIEN_TELEGRAM)] == ["Tin test:fallback"]
+    [row] = await _outbox(sessionmaker)
+    assert (row.status, row.channel, row.first_channel) == (
+        DeliveryStatus.SENT,
+        "telegram",
+        "zalo",
+    )
+
+
+async def test_failing_on_both_messengers_is_reported_once_not_bounced(
+    cell: Cell,
+    both: DeliveryWorker,
+    fake: FakeTelegram,
+    zalo_fake: FakeZalo,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    from tests.fake_telegram import BLOCKED
+
+    await _link(sessionmaker, cell.members["xien"], "zalo", XIEN_ZALO, clock)
+    await _link(sessionmaker, cell.members["xien"], "telegram", str(XIEN_TELEGRAM), clock, 1)
+    zalo_fake.faults[XIEN_ZALO] = [GONE, GONE]
+    fake.faults[XIEN_TELEGRAM] = [BLOCKED, BLOCKED]
+    await _queue(sessionmaker, cell, clock, "test:nowhere")
+    await both.drain()
+    [row] = await _outbox(sessionmaker)
+    assert (row.status, row.last_error) == (DeliveryStatus.FAILED, "blocked")
+    assert len(zalo_fake.faults[XIEN_ZALO]) == 1 and len(fake.faults[XIEN_TELEGRAM]) == 1
+
+
+async def test_zalo_quota_exceeded_pauses_and_retries_without_losing_the_message(
+    cell: Cell,
+    both: DeliveryWorker,
+    zalo_fake: FakeZalo,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    await _link(sessionmaker, cell.members["xien"], "zalo", XIEN_ZALO, clock)
+    zalo_fake.faults[XIEN_ZALO] = [QUOTA, QUOTA]
+    await _queue(sessionmaker, cell, clock, "test:quota")
+    for _ in range(3):
+        await both.drain()
+        clock.advance(seconds=1)
+    assert [s.text for s in zalo_fake.to(XIEN_ZALO)] == ["Tin test:quota"]
+    [row] = await _outbox(sessionmaker)
+    assert (row.status, row.attempts) == (DeliveryStatus.SENT, 1)  # 429s use up no attempt
