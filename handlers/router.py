@@ -88,6 +88,7 @@ async def route(ctx: Context) -> None:
         return
     if ctx.member is not None and (ctx.message.choice or "").startswith(ACK_PREFIX):
         await _acknowledge(ctx, ctx.message.choice or "")
+        ctx.reprompt()
         return
     if ctx.member is not None and (ctx.message.choice or "").startswith(RSVP_PREFIX):
         # A reminder's "I will attend" button: answered whatever the chat is doing. An open
@@ -198,6 +199,17 @@ async def _continue_flow(ctx: Context, text: str) -> None:
         ctx.finish()
         await _free_text(ctx, text)
         return
+    if (
+        ctx.choice is None
+        and state.choices
+        and not ctx.message.photos
+        and await _answer_to_delivered(ctx, text, by_number=False)
+    ):
+        # The answer to a notice or reminder that arrived mid-question (typed, as on Zalo):
+        # recorded, and the question asked again. A bare number stays the question's.
+        if ctx.state is state:
+            ctx.reprompt()
+        return
     await step(ctx)
 
 
@@ -212,7 +224,6 @@ async def _acknowledge(ctx: Context, key: str) -> None:
         ctx.say(ctx._("Thank you, your confirmation was recorded."))
     else:
         ctx.say(ctx._("That button belongs to an earlier question."))
-    ctx.reprompt()
 
 
 async def _stranger(ctx: Context, text: str) -> None:
@@ -223,25 +234,35 @@ async def _stranger(ctx: Context, text: str) -> None:
         ctx.say_to_stranger(ctx._(STRANGER_TEXT))
 
 
+async def _answer_to_delivered(ctx: Context, text: str, by_number: bool) -> bool:
+    """A typed answer to a notice or reminder the bot sent — one of its choices by label (or
+    by number, when `by_number`), or "đã nhận" / "sẽ tham dự" — recorded. False if the text is
+    none of these. On Zalo, with no buttons, this is how such messages are answered."""
+    assert ctx.member is not None
+    said = fold(text).strip(" .!")
+    if not said or ctx.message.choice is not None:
+        return False
+    offered = await latest_offer(ctx.session, ctx.member.id, ctx.now - OFFER_LASTS)
+    typed_number = _NUMBER.match(said) is not None
+    picked = resolve_choice(text, offered) if offered and (by_number or not typed_number) else None
+    if picked is not None and picked.startswith(ACK_PREFIX):
+        await _acknowledge(ctx, picked)
+        return True
+    if picked is not None and picked.startswith(RSVP_PREFIX):
+        await meetings.rsvp_choice(ctx, picked)
+        return True
+    if said in ACK_WORDS and await acknowledge_latest(ctx.session, ctx.member.id, ctx.now):
+        ctx.say(ctx._("Thank you, your confirmation was recorded."))
+        return True
+    return (said in ATTEND_WORDS or said in ABSENT_WORDS) and await meetings.words_rsvp(
+        ctx, said in ATTEND_WORDS
+    )
+
+
 async def _free_text(ctx: Context, text: str) -> None:
     if ctx.message.choice is not None:
         ctx.say(ctx._("That button belongs to an earlier question."))
-    assert ctx.member is not None
-    offered = await latest_offer(ctx.session, ctx.member.id, ctx.now - OFFER_LASTS)
-    picked = resolve_choice(text, offered) if offered and ctx.message.choice is None else None
-    if picked is not None and picked.startswith(ACK_PREFIX):
-        await _acknowledge(ctx, picked)
-        return
-    if picked is not None and picked.startswith(RSVP_PREFIX):
-        await meetings.rsvp_choice(ctx, picked)
-        return
-    said = fold(text).strip(" .!")
-    if said in ACK_WORDS and await acknowledge_latest(ctx.session, ctx.member.id, ctx.now):
-        ctx.say(ctx._("Thank you, your confirmation was recorded."))
-        return
-    if (said in ATTEND_WORDS or said in ABSENT_WORDS) and await meetings.words_rsvp(
-        ctx, said in ATTEND_WORDS
-    ):
+    if await _answer_to_delivered(ctx, text, by_number=True):
         return
     command = ctx.registry.by_phrase(fold(text).strip(" .!?")) if text else None
     if command is None and (ctx.message.photos or ctx.message.document):

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -116,6 +116,32 @@ async def test_reminder_button_mid_report_keeps_the_report(
     reply = await xien.send(choice=notice.choices[1][0])  # "cannot attend", from the notice
     assert "không tham dự" in reply
     assert "Đó là loại việc gì?" in reply  # the report goes on where it was
+
+
+async def test_typed_answer_to_a_reminder_mid_question_keeps_the_question(
+    xien: Chat,
+    calendar: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    # On Zalo the notice's choices are a numbered list: the member types one of them while
+    # the report asks its own numbered question.
+    await planning_tick(sessionmaker, clock, Settings(_env_file=None))
+    clock.current = datetime(2026, 11, 21, 1, 0, tzinfo=UTC)
+    await reminders_tick(sessionmaker, clock, Settings(_env_file=None))
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            update(OutboxMessage).values(status=DeliveryStatus.SENT, sent_at=clock.now())
+        )
+    await xien.send("/viectot")
+    await xien.send("1")
+    reply = await xien.send("khong tham du duoc")  # the notice's label, without tone marks
+    assert "không tham dự" in reply
+    assert "Đó là loại việc gì?" in reply  # asked again
+    async with sessionmaker() as session:
+        rsvp = await session.scalar(select(Rsvp))
+    assert rsvp is not None and not rsvp.attending
+    assert "mô tả ngắn gọn" in await xien.send("1")  # a bare number answers the question
 
 
 async def test_opinions_are_gathered_for_the_secretary(
