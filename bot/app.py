@@ -182,6 +182,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             DeliverySettings(
                 lease=timedelta(seconds=settings.delivery_lease_seconds),
                 max_attempts=settings.delivery_max_attempts,
+                adopt_unserved=True,
             ),
         )
         delivery_stop = asyncio.Event()

@@ -139,7 +139,7 @@ class Settings(BaseSettings):
                 )
             if not self.zalo_webhook_url.startswith("https://"):
                 raise ValueError(N_("ZALO_WEBHOOK_URL must start with https://"))
-        if self.public_url and not self.public_url.startswith(("https://", "http://")):
+        if self.public_url and not self.public_url.startswith("https://"):
             raise ValueError(N_("PUBLIC_URL must start with https://"))
         return self
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,9 +26,9 @@ from bot.services.outbox import (
     Claimed,
     claim_due,
     fall_back,
-    mark_failed,
     mark_retry,
     mark_sent,
+    move_unserved,
     renew_claim,
 )
 from models import FailureReason
@@ -80,6 +81,11 @@ class DeliverySettings:
     concurrency: int = 32
     poll_interval: float = 0.5
     max_backoff: float = 600.0
+    # `chibo run` serves every configured messenger, so a message queued for one it does not
+    # serve is moved to the member's other messenger (every `adopt_every` seconds). The shell,
+    # serving only its console chats, must leave other messengers' messages alone.
+    adopt_unserved: bool = False
+    adopt_every: float = 30.0
 
 
 class DeliveryWorker:
@@ -100,6 +106,7 @@ class DeliveryWorker:
         self.settings = settings or DeliverySettings()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
+        self._next_adoption = 0.0
 
     def wake(self) -> None:
         """Look for due messages now rather than at the next poll."""
@@ -139,6 +146,12 @@ class DeliveryWorker:
 
     async def pump(self) -> int:
         """Claim as many due messages as there is room for and start sending them."""
+        if self.settings.adopt_unserved and time.monotonic() >= self._next_adoption:
+            self._next_adoption = time.monotonic() + self.settings.adopt_every
+            async with self.sessionmaker() as session, session.begin():
+                moved = await move_unserved(session, tuple(self.senders), self.clock.now())
+            if moved:
+                log.info("delivery: %s messages moved from messengers not served here", moved)
         room = self.settings.concurrency - len(self._in_flight)
         if room <= 0:
             await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
@@ -180,8 +193,15 @@ class DeliveryWorker:
         async with self.sessionmaker() as session, session.begin():
             if isinstance(outcome, Delivered):
                 kept = await mark_sent(session, claim, outcome.message_id, now)
-            elif isinstance(outcome, Undeliverable):
-                moved = await fall_back(session, claim, outcome.reason, now, tuple(self.senders))
+            elif isinstance(outcome, Undeliverable) or (
+                claim.attempts >= self.settings.max_attempts and outcome.after is None
+            ):
+                # Failed for good here: the member's other messenger, if any, gets it.
+                reason = (
+                    outcome.reason if isinstance(outcome, Undeliverable) else FailureReason.GAVE_UP
+                )
+                settled = await fall_back(session, claim, reason, now, tuple(self.senders))
+                kept, moved = settled.kept, settled.moved_to
                 log.info(
                     "delivery: outbox %s undeliverable on %s (%s)%s",
                     claim.id,
@@ -189,10 +209,6 @@ class DeliveryWorker:
                     outcome.error,
                     f"; trying {moved} instead" if moved else "",
                 )
-                kept = True
-            elif claim.attempts >= self.settings.max_attempts and outcome.after is None:
-                log.warning("delivery: outbox %s gave up: %s", claim.id, outcome.error)
-                kept = await mark_failed(session, claim, FailureReason.GAVE_UP)
             else:
                 delay = outcome.after or self._backoff(claim.attempts)
                 # A 429 says "not now", not "unreachable": it does not use up an attempt.

@@ -72,7 +72,12 @@ def build_app(
         found = media.get(request.match_info["token"]) if media is not None else None
         if found is None:
             return web.Response(status=404, text="not found")
-        return web.Response(body=found.content, content_type=found.mime_type)
+        # Reports hold names: no cache on the way may keep a copy.
+        return web.Response(
+            body=found.content,
+            content_type=found.mime_type,
+            headers={"Cache-Control": "no-store"},
+        )
 
     for route in routes:
         app.router.add_post(route.path, receiver(route))

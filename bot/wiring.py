@@ -60,7 +60,7 @@ async def start_zalo(
     channel = ZaloChannel(
         client,
         dispatcher.handle,
-        ZaloOut(client, settings.language, media),
+        ZaloOut(client, settings.language, media, settings.zalo_quota_pause),
         webhook=webhook,
         retry_pause=settings.zalo_quota_pause,
     )
@@ -85,7 +85,7 @@ async def start_zalo(
     stack.push_async_callback(channel.stop)
     sending = ZaloClient(token, settings.zalo_api_url)
     stack.push_async_callback(sending.close)
-    sender = ZaloSender(ZaloOut(sending, settings.language, media), settings.zalo_quota_pause)
+    sender = ZaloSender(ZaloOut(sending, settings.language, media, settings.zalo_quota_pause))
     route = None
     if webhook is not None:
         route = WebhookRoute(

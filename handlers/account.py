@@ -8,11 +8,15 @@ from bot.services.identity import (
     cell_name,
     link_by_code,
     link_by_phone,
+    linked_channels,
     too_many_failed_links,
 )
+from bot.services.outbox import enqueue
 from bot.services.oversight import is_leader
 from handlers.base import PICK_ONE, Context
+from handlers.channels import MESSENGERS
 from handlers.router import STRANGER_TEXT, run_command
+from models import Member
 
 LANGUAGE_LABELS = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -60,12 +64,34 @@ async def start(ctx: Context, args: str) -> None:
     ctx.member = member
     if member.language:
         ctx.t = translator(member.language)
+    await _tell_other_chats(ctx, member)
     ctx.say(
         ctx._("Welcome, comrade {name}! This chat is now linked to you ({cell}).").format(
             name=member.full_name, cell=await cell_name(ctx.session, member)
         )
     )
     await help_(ctx, "")
+
+
+async def _tell_other_chats(ctx: Context, member: Member) -> None:
+    """A member already on another messenger hears of the new link there, so a chat linked by
+    somebody else with a stolen code does not go unnoticed."""
+    channel, chat_id = ctx.message.channel, ctx.message.chat_id
+    others = tuple(c for c in await linked_channels(ctx.session, member.id) if c != channel)
+    if not others:
+        return
+    await enqueue(
+        ctx.session,
+        f"linked:{channel}:{chat_id}"[:64],
+        member.id,
+        ctx._(
+            "Your account was just linked to a chat on {messenger} as well. If this was not "
+            "you, tell your cell secretary at once."
+        ).format(messenger=MESSENGERS.get(channel, channel)),
+        (),
+        ctx.now,
+        among=others,
+    )
 
 
 async def help_(ctx: Context, args: str) -> None:

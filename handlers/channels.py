@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.i18n import N_
 from bot.messages import Choice
-from bot.services.identity import issue_invite, linked_channels, set_preferred_channel
+from bot.services.identity import (
+    issue_invite,
+    linked_channels,
+    revoke_unused_invites,
+    set_preferred_channel,
+)
 from handlers.base import PICK_ONE, Context
 
 FLOW = "channel"
 TITLE = N_("choosing where to receive notices")
 MESSENGERS = {"telegram": "Telegram", "zalo": "Zalo"}
 LINK = "chan:link"
+SELF_LINK_VALIDITY = timedelta(days=1)
 
 
 async def show(ctx: Context, args: str) -> None:
@@ -56,14 +64,17 @@ async def show(ctx: Context, args: str) -> None:
 async def _picked(ctx: Context) -> None:
     assert ctx.member is not None
     if ctx.choice == LINK:
-        invite = await issue_invite(ctx.session, ctx.member.id, ctx.now)
+        # A short-lived code, and the only one: a code seen over someone's shoulder, or an
+        # older one, cannot attach a stranger's chat to this member later.
+        await revoke_unused_invites(ctx.session, ctx.member.id, ctx.now)
+        invite = await issue_invite(ctx.session, ctx.member.id, ctx.now, SELF_LINK_VALIDITY)
         ctx.finish()
         ctx.say(
             ctx._(
                 "Open the chibo bot on your other messenger and send it:\n/start {code}\n"
-                "The code works once, until {date}. Notices keep coming here until you "
+                "The code works once, within 24 hours. Notices keep coming here until you "
                 "choose otherwise with /kenh."
-            ).format(code=invite.code, date=ctx.date_text(invite.expires_at))
+            ).format(code=invite.code)
         )
         return
     if ctx.choice is None or not ctx.choice.startswith("chan:"):

@@ -55,7 +55,7 @@ class DeedPhoto(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     deed_id: Mapped[int] = mapped_column(ForeignKey("deed_reports.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
-    file_ref: Mapped[str] = mapped_column(String(500))
+    file_ref: Mapped[str] = mapped_column(String(2000))
 
 
 class Pledge(Base):

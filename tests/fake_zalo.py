@@ -34,7 +34,9 @@ class ZaloFault:
     description: str
 
 
+OK = ZaloFault(0, "")  # this attempt goes through
 QUOTA = ZaloFault(429, "Quota exceeded")
+BROKEN = ZaloFault(500, "Internal error")
 GONE = ZaloFault(403, "User has blocked the bot or left")
 
 
@@ -144,8 +146,8 @@ class FakeZalo:
         self.calls.append((method, params))
         if method.startswith("send") and method != "sendChatAction":
             pending = self.faults.get(str(params.get("chat_id")))
-            if pending:
-                fault = pending.pop(0)
+            fault = pending.pop(0) if pending else OK
+            if fault.code:
                 return _error(fault.code, fault.description)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:

@@ -9,8 +9,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = {
-    "handlers": ("telegram", "bot.channels", "bot.dispatcher", "bot.cli"),
-    "bot/services": ("telegram", "handlers", "bot.channels", "bot.dispatcher", "bot.cli"),
+    "handlers": ("telegram", "httpx", "bot.channels", "bot.dispatcher", "bot.cli"),
+    "bot/services": (
+        "telegram",
+        "httpx",
+        "handlers",
+        "bot.channels",
+        "bot.dispatcher",
+        "bot.cli",
+    ),
     "models": ("telegram", "handlers", "bot"),
 }
 

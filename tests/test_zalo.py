@@ -21,7 +21,7 @@ from bot.messages import Attachment, Choice, OutboundMessage
 from bot.webserver import WebhookRoute, build_app
 from models import ChatAddress, DeedPhoto, DeedReport, ProcessedMessage
 from tests.factories import Cell
-from tests.fake_zalo import FakeZalo, ZaloSent, user_id
+from tests.fake_zalo import OK, QUOTA, FakeZalo, ZaloFault, ZaloSent, user_id
 
 XIEN = user_id("xien")
 SECRET = "zalo-webhook_secret-42"
@@ -139,13 +139,14 @@ async def test_a_chart_goes_as_a_link_zalo_fetches_or_as_a_note_without_one(
     url = photo.params["photo"]
     assert url.startswith("https://bot.example.vn/media/")
     assert caption.text == "Biểu đồ tháng 11"
-    assert "không xem được trên Zalo" in without.text
+    assert without.text == "Biểu đồ tháng 11\n(Chưa gửi được ảnh qua Zalo.)"
     server = TestServer(build_app([], _always_healthy, shelf))
     await server.start_server()
     try:
         async with ClientSession() as http:
             async with http.get(str(server.make_url(url.removeprefix(shelf.base_url)))) as got:
                 assert got.status == 200 and await got.read() == b"PNG"
+                assert got.headers["Cache-Control"] == "no-store"
             async with http.get(str(server.make_url("/media/guess/bieu-do.png"))) as got:
                 assert got.status == 404
     finally:
@@ -156,7 +157,7 @@ async def _always_healthy() -> bool:
     return True
 
 
-async def test_webhook_refuses_a_wrong_secret_and_stores_a_repeat_once(
+async def test_webhook_refuses_a_wrong_secret_and_handles_a_repeat_once(
     zalo_fake: FakeZalo,
     dispatcher: Dispatcher,
     cell: Cell,
@@ -170,31 +171,44 @@ async def test_webhook_refuses_a_wrong_secret_and_stores_a_repeat_once(
     route = WebhookRoute("/zalo", SECRET_HEADER, SECRET, channel.feed)
     server = TestServer(build_app([route], _always_healthy))
     await server.start_server()
-    update = zalo_fake.update(XIEN, "message.text.received", text="/start XEN234")
     url = str(server.make_url("/zalo"))
+
+    async def post(body: dict[str, object], secret: str | None = SECRET) -> int:
+        headers = {SECRET_HEADER: secret} if secret is not None else {}
+        async with http.post(url, json=body, headers=headers) as response:
+            return response.status
+
+    def said(text: str) -> dict[str, object]:
+        return zalo_fake.update(XIEN, "message.text.received", text=text)
+
     try:
         async with ClientSession() as http:
-            for headers in ({}, {SECRET_HEADER: "not-the-secret"}):
-                async with http.post(url, json=update, headers=headers) as response:
-                    assert response.status == 403
+            link = said("/start XEN234")
+            assert await post(link, None) == 403
+            assert await post(link, "not-the-secret") == 403
             assert zalo_fake.to(XIEN) == []  # nothing was processed
-            async with http.post(url, json=update, headers={SECRET_HEADER: SECRET}) as response:
-                assert response.status == 200
-            wrapped = {"ok": True, "result": update}  # the same message, delivered again
-            async with http.post(url, json=wrapped, headers={SECRET_HEADER: SECRET}) as response:
-                assert response.status == 200
+            assert await post(link) == 200
+            assert any("Chào mừng đồng chí Lò Văn Xiên" in s.text for s in zalo_fake.to(XIEN))
+            report = said("/viectot")
+            assert await post(report) == 200
+            households = zalo_fake.to(XIEN)[-1]
+            assert "Chọn một hộ" in households.text
+            before = len(zalo_fake.to(XIEN))
+            for repeat in (report, {"ok": True, "result": report}):  # delivered again
+                assert await post(repeat) == 200
+            assert len(zalo_fake.to(XIEN)) == before  # no second answer
+            assert await post(said(_number_of(households, "Lò Văn Pành"))) == 200
+            assert "loại việc" in zalo_fake.to(XIEN)[-1].text
     finally:
         await server.close()
         await channel.stop()
-    welcomes = [s for s in zalo_fake.to(XIEN) if "Chào mừng" in s.text]
-    assert len(welcomes) == 1
     async with sessionmaker() as session:
         handled = await session.scalar(
             select(func.count())
             .select_from(ProcessedMessage)
             .where(ProcessedMessage.channel == "zalo")
         )
-    assert handled == 1
+    assert handled == 3
 
 
 async def test_a_wrapped_webhook_body_is_read_like_a_flat_one(
@@ -225,3 +239,40 @@ async def test_polling_goes_on_after_zalo_errors(
         raise AssertionError("the channel stopped polling after an error")
     zalo_fake.webhook = {}
     await _say(zalo_fake, "/start XEN234", "Chào mừng")
+
+
+async def test_a_429_after_the_first_part_retries_that_part_only(zalo_fake: FakeZalo) -> None:
+    client = ZaloClient(zalo_fake.token, zalo_fake.base_url)
+    zalo_fake.faults[XIEN] = [OK, QUOTA]  # the second part meets "quota exceeded" once
+    lines = [f"Dòng {n}: nội dung thông báo dài" for n in range(120)]
+    try:
+        await ZaloOut(client, quota_pause=0.05).deliver(XIEN, OutboundMessage("\n".join(lines)))
+    finally:
+        await client.close()
+    received = "\n".join(s.text for s in zalo_fake.to(XIEN)).splitlines()
+    assert received == lines  # every line once: the first part was not sent again
+
+
+async def test_a_refused_picture_still_delivers_the_text(zalo_fake: FakeZalo) -> None:
+    client = ZaloClient(zalo_fake.token, zalo_fake.base_url)
+    zalo_fake.faults[XIEN] = [ZaloFault(400, "cannot fetch the photo")]
+    chart = OutboundMessage("Biểu đồ tháng 11", photo=Attachment("", "c.png", "", b"PNG"))
+    try:
+        await ZaloOut(client, media=MediaShelf("https://bot.example.vn")).deliver(XIEN, chart)
+    finally:
+        await client.close()
+    [text] = zalo_fake.to(XIEN)
+    assert text.text == "Biểu đồ tháng 11\n(Chưa gửi được ảnh qua Zalo.)"
+
+
+def test_the_same_file_is_kept_once_and_expires() -> None:
+    shelf = MediaShelf("https://bot.example.vn", ttl=60, capacity=2)
+    first = shelf.put(b"chart", "c.png")
+    assert shelf.put(b"chart", "c.png") == first  # a chart to a whole cell: one copy
+    other = shelf.put(b"other", "o.png")
+    assert other != first
+    shelf.put(b"third", "t.png")  # over capacity: the oldest goes
+    assert shelf.get(first.split("/")[-2]) is None
+    assert shelf.get(other.split("/")[-2]) is not None
+    expired = MediaShelf("https://bot.example.vn", ttl=-1)
+    assert expired.get(expired.put(b"x", "x.png").split("/")[-2]) is None

@@ -17,11 +17,19 @@ from bot.delivery import DeliverySettings, DeliveryWorker
 from bot.dispatcher import Dispatcher
 from bot.ratelimit import ChannelLimits
 from bot.services.outbox import enqueue
-from models import ChatAddress, DeliveryStatus, OutboxMessage, Role, RoleKind
+from models import (
+    Channel,
+    ChatAddress,
+    DeliveryStatus,
+    Member,
+    OutboxMessage,
+    Role,
+    RoleKind,
+)
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.fake_zalo import GONE, QUOTA, FakeZalo, user_id
+from tests.fake_zalo import BROKEN, GONE, QUOTA, FakeZalo, user_id
 
 XIEN_ZALO = user_id("xien")
 XIEN_TELEGRAM = 5001
@@ -41,7 +49,7 @@ async def both(
     zalo = ZaloClient(zalo_fake.token, zalo_fake.base_url)
     yield DeliveryWorker(
         sessionmaker,
-        {"telegram": telegram, "zalo": ZaloSender(ZaloOut(zalo), quota_pause=0.2)},
+        {"telegram": telegram, "zalo": ZaloSender(ZaloOut(zalo, quota_pause=0.2))},
         {
             "telegram": ChannelLimits(per_second=100, chat_interval=0),
             "zalo": ChannelLimits(per_second=100, chat_interval=0),
@@ -126,7 +134,7 @@ async def test_the_member_chooses_which_messenger_gets_notices(
     await _link(sessionmaker, cell.members["xien"], "telegram", str(XIEN_TELEGRAM), clock)
     xien = Chat(dispatcher, chat_id=str(XIEN_TELEGRAM), channel="telegram")
     shown = await xien.send("/kenh")
-    assert "đang gửi tới đồng chí qua Telegram" in shown
+    assert "đang được gửi tới đồng chí qua Telegram" in shown
     assert "Liên kết thêm Zalo" in shown
     invite = await xien.send("1")
     code = invite.split("/start ")[1].split()[0]
@@ -137,7 +145,7 @@ async def test_the_member_chooses_which_messenger_gets_notices(
     assert "từ nay thông báo" in await on_zalo.send("nhan qua zalo")
     await _queue(sessionmaker, cell, clock, "test:second")
     await both.drain()
-    assert [s.text for s in fake.to(XIEN_TELEGRAM)] == ["Tin test:first"]  # the first linked
+    assert [s.text for s in fake.to(XIEN_TELEGRAM)][1:] == ["Tin test:first"]  # first linked
     assert [s.text for s in zalo_fake.to(XIEN_ZALO)] == ["Tin test:second"]  # then his choice
 
 
@@ -208,3 +216,78 @@ async def test_zalo_quota_exceeded_pauses_and_retries_without_losing_the_message
     assert [s.text for s in zalo_fake.to(XIEN_ZALO)] == ["Tin test:quota"]
     [row] = await _outbox(sessionmaker)
     assert (row.status, row.attempts) == (DeliveryStatus.SENT, 1)  # 429s use up no attempt
+
+
+async def test_a_message_zalo_keeps_failing_goes_to_telegram_after_the_last_try(
+    cell: Cell,
+    both: DeliveryWorker,
+    fake: FakeTelegram,
+    zalo_fake: FakeZalo,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    await _link(sessionmaker, cell.members["xien"], "zalo", XIEN_ZALO, clock)
+    await _link(sessionmaker, cell.members["xien"], "telegram", str(XIEN_TELEGRAM), clock, 1)
+    zalo_fake.faults[XIEN_ZALO] = [BROKEN] * 3  # Zalo down for every try (max_attempts 3)
+    await _queue(sessionmaker, cell, clock, "test:outage")
+    for _ in range(4):
+        await both.drain()
+        clock.advance(minutes=10)
+    assert [s.text for s in fake.to(XIEN_TELEGRAM)] == ["Tin test:outage"]
+    [row] = await _outbox(sessionmaker)
+    assert (row.status, row.first_channel) == (DeliveryStatus.SENT, "zalo")
+
+
+async def test_messages_for_a_messenger_not_running_go_to_the_one_that_is(
+    cell: Cell,
+    fake: FakeTelegram,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    await _link(sessionmaker, cell.members["xien"], "telegram", str(XIEN_TELEGRAM), clock)
+    await _link(sessionmaker, cell.members["xien"], "zalo", XIEN_ZALO, clock, 1)
+    async with sessionmaker() as session, session.begin():
+        xien = await session.get(Member, cell.members["xien"])
+        assert xien is not None
+        xien.preferred_channel = Channel.ZALO  # chosen; then the operator removed Zalo's token
+    await _queue(sessionmaker, cell, clock, "test:unserved")
+    telegram = TelegramSender(delivery_bot(TOKEN, fake.base_url, timeout=2))
+    await telegram.start()
+    try:
+        only_telegram = DeliveryWorker(
+            sessionmaker,
+            {"telegram": telegram},
+            {"telegram": ChannelLimits(per_second=100, chat_interval=0)},
+            clock,
+            DeliverySettings(adopt_unserved=True),
+        )
+        await only_telegram.drain()
+    finally:
+        await telegram.stop()
+    assert [s.text for s in fake.to(XIEN_TELEGRAM)] == ["Tin test:unserved"]
+
+
+async def test_linking_zalo_from_telegram_tells_the_telegram_chat_and_spends_old_codes(
+    cell: Cell,
+    both: DeliveryWorker,
+    fake: FakeTelegram,
+    dispatcher: Dispatcher,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    await _link(sessionmaker, cell.members["xien"], "telegram", str(XIEN_TELEGRAM), clock)
+    xien = Chat(dispatcher, chat_id=str(XIEN_TELEGRAM), channel="telegram")
+    await xien.send("/kenh")
+    first = (await xien.send("1")).split("/start ")[1].split()[0]
+    await xien.send("/kenh")
+    code = (await xien.send("1")).split("/start ")[1].split()[0]
+    on_zalo = Chat(dispatcher, chat_id=XIEN_ZALO, channel="zalo")
+    assert "không dùng được" in await on_zalo.send(f"/start {first}")  # replaced by the new one
+    assert "không dùng được" in await on_zalo.send("/start XEN234")  # the secretary's, unused
+    assert "Chào mừng đồng chí Lò Văn Xiên" in await on_zalo.send(f"/start {code}")
+    clock.advance(hours=25)
+    stranger = Chat(dispatcher, chat_id="someone-else", channel="zalo")
+    assert "không dùng được" in await stranger.send(f"/start {code}")
+    await both.drain()
+    [warning] = fake.to(XIEN_TELEGRAM)
+    assert "vừa được liên kết với một cuộc trò chuyện trên Zalo" in warning.text

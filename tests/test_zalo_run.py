@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
 import pytest
+from aiohttp import ClientSession
 
 from bot.app import StartupError, run_bot
 from bot.config import Settings
@@ -74,3 +76,60 @@ async def test_chibo_run_serves_telegram_and_zalo_side_by_side(
     log = stderr.decode()
     assert "zalo: started" in log and "telegram: started" in log
     assert zalo_fake.token not in log and TOKEN not in log  # tokens are in URLs: never logged
+
+
+async def test_chibo_run_takes_zalo_updates_by_webhook(
+    zalo_fake: FakeZalo, tmp_path: Path
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}",
+        language="vi",
+        zalo_bot_token=zalo_fake.token,
+        zalo_api_url=zalo_fake.base_url,
+        zalo_webhook_url="https://chibo.example.vn/zalo/hook",
+        zalo_webhook_secret="zalo-hook-secret",
+        http_port=port,
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_bot(settings, stop))
+    villager = user_id("villager")
+    update = zalo_fake.update(villager, "message.text.received", text="xin chào")
+    url = f"http://127.0.0.1:{port}/zalo/hook"
+    try:
+        for _ in range(200):
+            if zalo_fake.webhook:
+                break
+            await asyncio.sleep(0.05)
+        assert zalo_fake.webhook == {
+            "url": "https://chibo.example.vn/zalo/hook",
+            "secret_token": "zalo-hook-secret",
+        }
+        async with ClientSession() as http:
+            for _ in range(100):  # the server starts listening just after setWebhook
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+                        if health.status == 200:
+                            break
+                except OSError:
+                    await asyncio.sleep(0.05)
+            async with http.post(url, json=update) as refused:
+                assert refused.status == 403
+            headers = {"X-Bot-Api-Secret-Token": "zalo-hook-secret"}
+            async with http.post(url, json={"ok": True, "result": update}, headers=headers) as ok:
+                assert ok.status == 200
+        reply = await zalo_fake.wait_text(villager, "chưa được liên kết")
+        assert len(zalo_fake.to(villager)) == 1 and reply.method == "sendMessage"
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 30)
+
+
+def test_public_url_must_be_https() -> None:
+    with pytest.raises(ValueError, match="PUBLIC_URL"):
+        Settings(_env_file=None, public_url="http://chibo.example.vn")
+    settings = Settings(_env_file=None, public_url="https://chibo.example.vn/bot/")
+    assert settings.media_url == "https://chibo.example.vn/bot"

@@ -3,6 +3,9 @@ messengers that take a link instead of an upload (Zalo's sendPhoto fetches a URL
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 import time
 from collections import OrderedDict
@@ -31,11 +34,15 @@ class MediaShelf:
         self.ttl = ttl
         self.capacity = capacity
         self._files: OrderedDict[str, Shelved] = OrderedDict()
+        self._key = secrets.token_bytes(32)
 
     def put(self, content: bytes, name: str, mime_type: str = "") -> str:
-        """Shelve `content`; the URL where it can be fetched until it expires."""
+        """Shelve `content`; the URL where it can be fetched until it expires. The same file
+        (a chart sent to a whole cell) is kept once, under one unguessable token."""
         self._expire()
-        token = secrets.token_urlsafe(24)
+        digest = hmac.new(self._key, content, hashlib.sha256).digest()
+        token = base64.urlsafe_b64encode(digest[:24]).decode()
+        self._files.pop(token, None)
         safe_name = name or "file.bin"
         self._files[token] = Shelved(
             content, safe_name, mime_type or _guess(safe_name), time.monotonic() + self.ttl

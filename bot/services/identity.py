@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
@@ -55,15 +55,18 @@ def looks_like_code(raw: str) -> bool:
     return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
 
 
-async def issue_invite(session: AsyncSession, member_id: int, now: datetime) -> InviteCode:
-    """A new single-use code for `member_id`, valid for 30 days."""
+async def issue_invite(
+    session: AsyncSession,
+    member_id: int,
+    now: datetime,
+    validity: timedelta = INVITE_VALIDITY,
+) -> InviteCode:
+    """A new single-use code for `member_id`, valid for `validity` (30 days by default)."""
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if await session.scalar(select(InviteCode.id).where(InviteCode.code == code)) is None:
             break
-    invite = InviteCode(
-        code=code, member_id=member_id, created_at=now, expires_at=now + INVITE_VALIDITY
-    )
+    invite = InviteCode(code=code, member_id=member_id, created_at=now, expires_at=now + validity)
     session.add(invite)
     await session.flush()
     return invite
@@ -221,4 +224,17 @@ async def set_preferred_channel(
         subject_type="member",
         subject_id=member.id,
         channel=channel,
+    )
+
+
+async def revoke_unused_invites(session: AsyncSession, member_id: int, now: datetime) -> None:
+    """End every unused code of `member_id` now (a new one replaces them)."""
+    await session.execute(
+        update(InviteCode)
+        .where(
+            InviteCode.member_id == member_id,
+            InviteCode.used_at.is_(None),
+            InviteCode.expires_at > now,
+        )
+        .values(expires_at=now)
     )

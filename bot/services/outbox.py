@@ -63,11 +63,13 @@ async def enqueue(
     choices: tuple[Choice, ...],
     now: datetime,
     photo: bytes | None = None,
+    among: tuple[str, ...] | None = None,
 ) -> None:
     """Queue `text` (a `photo`'s caption, if given) for `member_id` in the caller's
-    transaction. A second call with the same cause and member adds nothing; a member with no
-    chat is recorded as not reachable."""
-    address = await preferred_address(session, member_id)
+    transaction, to their preferred chat (among these channels, if given). A second call with
+    the same cause and member adds nothing; a member with no chat is recorded as not
+    reachable."""
+    address = await preferred_address(session, member_id, among)
     values = {
         "cause": cause,
         "member_id": member_id,
@@ -192,16 +194,25 @@ async def mark_failed(session: AsyncSession, claim: Claimed, reason: FailureReas
     return await _settle(session, claim, status=DeliveryStatus.FAILED, last_error=reason.value)
 
 
+@dataclass(frozen=True)
+class Settled:
+    """What became of a failed message: `moved_to` another messenger, or failed for good;
+    `kept` False when the claim had been lost and nothing was recorded."""
+
+    kept: bool
+    moved_to: str | None = None
+
+
 async def fall_back(
     session: AsyncSession,
     claim: Claimed,
     reason: FailureReason,
     now: datetime,
     channels: tuple[str, ...],
-) -> str | None:
+) -> Settled:
     """After a permanent failure, queue the message again on the member's other messenger
     (one of `channels`, the ones being delivered); once only, so two failing channels cannot
-    pass a message back and forth. The channel it moved to, or None (then it failed)."""
+    pass a message back and forth. Otherwise the message has failed."""
     first = await session.scalar(
         select(OutboxMessage.first_channel).where(OutboxMessage.id == claim.id)
     )
@@ -212,8 +223,7 @@ async def fall_back(
         else None
     )
     if address is None:
-        await mark_failed(session, claim, reason)
-        return None
+        return Settled(await mark_failed(session, claim, reason))
     moved = await _settle(
         session,
         claim,
@@ -225,7 +235,37 @@ async def fall_back(
         next_attempt_at=now,
         last_error=reason.value,
     )
-    return address.channel if moved else None
+    return Settled(moved, address.channel if moved else None)
+
+
+async def move_unserved(
+    session: AsyncSession, channels: tuple[str, ...], now: datetime, limit: int = 100
+) -> int:
+    """Move due messages queued for a messenger this process does not serve (its token was
+    removed, or the member chose it before it was configured) to the member's address on one
+    that it does. Messages of members with no such address wait. How many moved."""
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status.in_(DUE),
+            OutboxMessage.channel.is_not(None),
+            OutboxMessage.channel.not_in(channels),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    moved = 0
+    for row in rows:
+        address = await preferred_address(session, row.member_id, channels)
+        if address is None:
+            continue
+        row.first_channel = row.first_channel or row.channel
+        row.channel = address.channel
+        row.chat_id = address.external_id
+        row.next_attempt_at = now
+        moved += 1
+    return moved
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ router resolves both, with or without tone marks)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from bot.messages import Attachment, Choice, InboundMessage
@@ -44,7 +46,13 @@ def to_inbound(update: dict[str, Any]) -> InboundMessage | None:
         text = _text(message.get("caption"))
     # A sticker, voice note or withheld content: nothing we can read, but it deserves an answer.
     unsupported = not (text or photos) or event not in (TEXT_EVENT, IMAGE_EVENT, "")
-    message_id = message.get("message_id") or f"{event}:{message.get('date', '')}"
+    # Without an id, the content itself names the message: a repeat is still recognised and
+    # two different messages are still two.
+    message_id = (
+        message.get("message_id")
+        or "h:"
+        + hashlib.sha256(json.dumps(update, sort_keys=True, default=str).encode()).hexdigest()[:40]
+    )
     return InboundMessage(
         channel=CHANNEL,
         chat_id=chat_id,

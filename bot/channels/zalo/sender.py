@@ -3,6 +3,9 @@ pictures and files by link (Zalo fetches a photo from a URL and takes no files f
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from bot.channels.media import MediaShelf
 from bot.channels.zalo.client import QUOTA_EXCEEDED, ZaloClient, ZaloError
 from bot.channels.zalo.convert import numbered, zalo_chunks
@@ -11,10 +14,12 @@ from bot.i18n import N_, translator
 from bot.messages import Attachment, Choice, OutboundMessage
 from models import FailureReason
 
+log = logging.getLogger(__name__)
+
 CHOICE_HINT = N_("(Reply with the number of your choice.)")
-NO_PICTURE = N_("(This picture cannot be shown on Zalo; you can see it on Telegram.)")
-FILE_LINK = N_("Download the file (the link works for 24 hours): {url}")
-NO_FILE = N_("(Zalo does not carry files from bots; you can receive this file on Telegram.)")
+NO_PICTURE = N_("(The picture could not be sent on Zalo.)")
+FILE_LINK = N_("Download the file (the link is temporary): {url}")
+NO_FILE = N_("(The file could not be sent on Zalo; you can receive it on Telegram.)")
 
 
 class ZaloOut:
@@ -22,30 +27,61 @@ class ZaloOut:
     (a public URL) when there is one; without it the person gets the text and a note."""
 
     def __init__(
-        self, client: ZaloClient, language: str = "vi", media: MediaShelf | None = None
+        self,
+        client: ZaloClient,
+        language: str = "vi",
+        media: MediaShelf | None = None,
+        quota_pause: float = 10.0,
     ) -> None:
         self.client = client
         self.media = media
+        self.quota_pause = quota_pause
         self.t = translator(language)
 
     async def deliver(self, chat_id: str, reply: OutboundMessage) -> str:
-        """Send one reply; the id of the last message sent. Raises ZaloError."""
+        """Send one reply as one or more Zalo messages; the id of the first.
+
+        Raises ZaloError only while nothing has been sent, so retrying the whole reply never
+        repeats a part the person already has: once a part is out, each later part is retried
+        in place on a 429 or a passing error, and given up (logged) if it still fails."""
         text = numbered(reply.text, reply.choices, self.t.gettext(CHOICE_HINT))
-        last = ""
+        first = ""
         if reply.photo is not None:
             url = self._url(reply.photo)
-            if url is not None:
-                last = await self.client.send_photo(chat_id, url)
-            else:
+            try:
+                first = await self.client.send_photo(chat_id, url) if url else ""
+            except ZaloError as error:
+                if transient(error):
+                    raise
+                log.warning("zalo: picture to %s refused (%s); sending the text", chat_id, error)
+            if not first:
                 text = f"{text}\n{self.t.gettext(NO_PICTURE)}"
         if reply.document is not None:
             url = self._url(reply.document)
             note = self.t.gettext(FILE_LINK).format(url=url) if url else self.t.gettext(NO_FILE)
             text = f"{text}\n{note}"
-        if text.strip() or not last:
-            for chunk in zalo_chunks(text):
-                last = await self.client.send_message(chat_id, chunk)
-        return last
+        if first and not text.strip():
+            return first
+        for chunk in zalo_chunks(text):
+            if not first:
+                first = await self.client.send_message(chat_id, chunk)
+                continue
+            try:
+                await self._send_again_if_passing(chat_id, chunk)
+            except ZaloError as error:
+                log.warning("zalo: the rest of a message to %s was not sent: %s", chat_id, error)
+                break
+        return first
+
+    async def _send_again_if_passing(self, chat_id: str, chunk: str, tries: int = 3) -> None:
+        for attempt in range(1, tries + 1):
+            try:
+                await self.client.send_message(chat_id, chunk)
+                return
+            except ZaloError as error:
+                if not transient(error) or attempt == tries:
+                    raise
+                await asyncio.sleep(self.quota_pause if error.code == QUOTA_EXCEEDED else 1.0)
 
     def _url(self, attachment: Attachment) -> str | None:
         if attachment.file_ref.startswith(("https://", "http://")):
@@ -58,9 +94,8 @@ class ZaloOut:
 class ZaloSender:
     """The delivery worker's view of Zalo."""
 
-    def __init__(self, out: ZaloOut, quota_pause: float = 10.0) -> None:
+    def __init__(self, out: ZaloOut) -> None:
         self.out = out
-        self.quota_pause = quota_pause
 
     async def send(
         self, chat_id: str, text: str, choices: tuple[Choice, ...], photo: bytes | None = None
@@ -70,8 +105,13 @@ class ZaloSender:
         try:
             message_id = await self.out.deliver(chat_id, OutboundMessage(text, choices, picture))
         except ZaloError as error:
-            return outcome_of(error, self.quota_pause)
+            return outcome_of(error, self.out.quota_pause)
         return Delivered(message_id)
+
+
+def transient(error: ZaloError) -> bool:
+    """Whether trying again later may work: quota, network, Zalo's own trouble, our token."""
+    return error.code in (0, QUOTA_EXCEEDED, 401, 408) or error.code >= 500
 
 
 def outcome_of(error: ZaloError, quota_pause: float) -> Outcome:
@@ -79,8 +119,7 @@ def outcome_of(error: ZaloError, quota_pause: float) -> Outcome:
     retry-after: a 429 pauses all Zalo sends for `quota_pause` seconds."""
     if error.code == QUOTA_EXCEEDED:
         return RetryLater(error=f"429 {error.description}", after=quota_pause)
-    if error.code == 0 or error.code >= 500 or error.code in (401, 408):
-        # Network trouble, Zalo's own trouble, or our token: not the recipient's fault.
+    if transient(error):  # not the recipient's fault
         return RetryLater(error=f"{error.code} {error.description}".strip())
     if error.code == 403:
         return Undeliverable(FailureReason.BLOCKED, error.description)
