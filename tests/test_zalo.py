@@ -168,6 +168,7 @@ async def test_webhook_refuses_a_wrong_secret_and_handles_a_repeat_once(
     )
     await channel.start()
     assert zalo_fake.webhook == {"url": "https://bot.example.vn/zalo", "secret_token": SECRET}
+    assert ("getWebhookInfo", {}) in zalo_fake.calls  # checked after setting it
     route = WebhookRoute("/zalo", SECRET_HEADER, SECRET, channel.feed)
     server = TestServer(build_app([route], _always_healthy))
     await server.start_server()

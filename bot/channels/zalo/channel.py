@@ -64,6 +64,9 @@ class ZaloChannel:
         self.bot_name = str(me.get("account_name") or me.get("display_name") or "")
         if self.webhook is not None:
             await self.client.set_webhook(self.webhook.url, self.webhook.secret)
+            registered = (await self.client.get_webhook_info()).get("url")
+            if registered != self.webhook.url:
+                log.warning("zalo: webhook is %r, not %r as asked", registered, self.webhook.url)
         else:
             # getUpdates does not work while a webhook is set (e.g. from an earlier run).
             await self.client.delete_webhook()
