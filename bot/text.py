@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 _SPACES = re.compile(r"\s+")
 _D = str.maketrans({"đ": "d", "Đ": "d"})
+T = TypeVar("T")
 
 
 def fold(text: str) -> str:
@@ -37,3 +40,12 @@ def shorten(text: str, limit: int) -> str:
 def capitalised(text: str) -> str:
     """`text` with its first letter in upper case ("họp chi bộ" -> "Họp chi bộ")."""
     return text[:1].upper() + text[1:]
+
+
+def named(items: Iterable[T], wanted: str, name: Callable[[T], str]) -> list[T]:
+    """The items whose name is `wanted` (folded); failing that, those whose name contains it:
+    "na lung" finds "Chi bộ bản Nà Lụng"."""
+    folded = fold(wanted)
+    listed = list(items)
+    exact = [item for item in listed if fold(name(item)) == folded]
+    return exact or [item for item in listed if folded and folded in fold(name(item))]
