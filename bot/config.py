@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
+    telegram_bot_username: str | None = Field(
+        default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$"
+    )
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
 
@@ -77,6 +80,13 @@ class Settings(BaseSettings):
             if code in ("vi", "en"):
                 return code
         return "vi"
+
+    @field_validator("telegram_bot_username", mode="before")
+    @classmethod
+    def _bare_username(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().lstrip("@") or None
+        return value
 
     @field_validator("timezone")
     @classmethod
