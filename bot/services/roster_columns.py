@@ -191,6 +191,7 @@ SHEET_TITLES = {
     SheetKind.MEMBERS: "Đảng viên",
     SheetKind.HOUSEHOLDS: "Hộ gia đình",
 }
+GUIDE_SHEET = "Hướng dẫn"  # the template's instructions: no table to read
 IGNORED_HEADINGS = frozenset({"stt", "tt", "so tt", "no", "#"})
 
 # The first spelling of each value is shown in messages; any spelling matches, folded.

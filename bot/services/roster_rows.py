@@ -16,6 +16,7 @@ from bot.services.roster_columns import (
     CATEGORY_WORDS,
     CELL_TYPE_WORDS,
     COLUMNS,
+    GUIDE_SHEET,
     LEVEL_WORDS,
     MEMBERSHIP_WORDS,
     NO_ROLE_WORDS,
@@ -130,7 +131,7 @@ def parse_sheets(sheets: list[Sheet], default_cell: str | None) -> ParsedFile:
         parsed.sheets.append(sheet.name)
         headings = find_headings(sheet.rows)
         if headings is None:
-            if any(any(row) for row in sheet.rows):
+            if fold(sheet.name) != fold(GUIDE_SHEET) and any(any(row) for row in sheet.rows):
                 parsed.warnings.append(
                     Problem(sheet.name, 0, "", N_("no column headings recognised; skipped."))
                 )
@@ -195,10 +196,7 @@ def _read_sheet(
         if not any(values.values()):
             continue
         if all(values[key] == examples[key] for key in values):
-            parsed.warnings.append(
-                Problem(sheet.name, offset, "", N_("the template's example row; skipped."))
-            )
-            continue
+            continue  # the template's example row (its guide says it is skipped)
         if default_cell and not values.get("cell"):
             values["cell"] = default_cell
         place = Located(sheet.name, offset, names)

@@ -14,6 +14,7 @@ from bot.services.roster_columns import (
     CATEGORY_WORDS,
     CELL_TYPE_WORDS,
     COLUMNS,
+    GUIDE_SHEET,
     LEVEL_WORDS,
     MEMBERSHIP_WORDS,
     ROLE_WORDS,
@@ -80,7 +81,7 @@ def template_workbook() -> bytes:
     _sheet(first, SheetKind.MEMBERS)
     for kind in (SheetKind.HOUSEHOLDS, SheetKind.ORGANISATIONS):
         _sheet(book.create_sheet(SHEET_TITLES[kind]), kind)
-    guide = book.create_sheet("Hướng dẫn")
+    guide = book.create_sheet(GUIDE_SHEET)
     for line in HELP:
         guide.append([line])
     guide["A1"].font = BOLD
