@@ -1,4 +1,4 @@
-"""The `chibo` command: demo, shell and migrate."""
+"""The `chibo` command: demo, shell, run, migrate, and the operator's commands."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import cli_meetings
+from bot import cli_meetings, cli_roster
 from bot.channels.console import CHANNEL, ConsoleSender, render, run_shell
 from bot.clock import SystemClock, local_today
 from bot.config import Settings, get_settings
@@ -85,6 +85,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
         help=_("2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year)"),
     )
     export.add_argument("--out", help=_("file to write (default: a name made from both)"))
+    cli_roster.add_parsers(commands, t)
     return parser
 
 
@@ -186,9 +187,19 @@ async def _with_database(
     except DomainError as error:
         print(error.render(t), file=sys.stderr)
         return 2
+    except cli_roster.CommandFailed as failure:
+        print(failure, file=sys.stderr)
+        return 1
     finally:
         await engine.dispose()
     return 0
+
+
+async def _roster(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(session: AsyncSession, t: Translator) -> str:
+        return await cli_roster.run(args, session, settings, t)
+
+    return await _with_database(settings, work)
 
 
 async def _meetings(settings: Settings, args: argparse.Namespace) -> int:
@@ -275,5 +286,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_meetings(settings, args))
     if args.command == "export":
         return asyncio.run(_export(settings, args))
+    if args.command == "template":
+        print(cli_roster.write_template(args.out, translator(settings.language)))
+        return 0
+    if args.command in ("import", "invites", "households"):
+        return asyncio.run(_roster(settings, args))
     seed = args.command == "demo"
     return asyncio.run(_shell(settings, args.phone, seed, not getattr(args, "no_shell", False)))

@@ -26,7 +26,7 @@ from bot.services.meetings import (
 )
 from bot.services.reminder_texts import KIND_LABELS, when_text
 from bot.services.reminders import announce_change, sync_cell
-from bot.text import capitalised, fold
+from bot.text import capitalised, named
 from models import CellSchedule, Organisation, OrgKind
 
 
@@ -110,9 +110,7 @@ async def find_org(
     if name_or_id.isdigit():
         matches = [c for c in cells if c.id == int(name_or_id)]
     else:
-        wanted = fold(name_or_id)
-        exact = [c for c in cells if fold(c.name) == wanted]
-        matches = exact or [c for c in cells if wanted in fold(c.name)]
+        matches = named(cells, name_or_id, lambda c: c.name)
     if not matches:
         raise NotFoundError(N_("No organisation matches {name}."), name=name_or_id)
     if len(matches) > 1:

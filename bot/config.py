@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
+    telegram_bot_username: str | None = Field(
+        default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$"
+    )
     zalo_bot_token: SecretStr | None = None
     zalo_api_url: str | None = None
     zalo_webhook_url: str | None = None
@@ -88,6 +91,13 @@ class Settings(BaseSettings):
             if code in ("vi", "en"):
                 return code
         return "vi"
+
+    @field_validator("telegram_bot_username", mode="before")
+    @classmethod
+    def _bare_username(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().lstrip("@") or None
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -98,6 +98,7 @@ class Dispatcher:
             max_text_length=self.settings.max_text_length,
             registry=self.registry,
             default_language=self.settings.language,
+            bot_username=self.settings.telegram_bot_username or "",
             state=await load_state(session, message.channel, message.chat_id, lock=True),
         )
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 _SPACES = re.compile(r"\s+")
 _D = str.maketrans({"đ": "d", "Đ": "d"})
+T = TypeVar("T")
 
 
 def fold(text: str) -> str:
@@ -61,3 +64,12 @@ def split_text(text: str, limit: int) -> list[str]:
         chunks.append(current)
     # Messengers refuse blank messages, so whitespace-only pieces are dropped.
     return [chunk for chunk in chunks if chunk.strip()]
+
+
+def named(items: Iterable[T], wanted: str, name: Callable[[T], str]) -> list[T]:
+    """The items whose name is `wanted` (folded); failing that, those whose name contains it:
+    "na lung" finds "Chi bộ bản Nà Lụng"."""
+    folded = fold(wanted)
+    listed = list(items)
+    exact = [item for item in listed if fold(name(item)) == folded]
+    return exact or [item for item in listed if folded and folded in fold(name(item))]

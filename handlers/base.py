@@ -36,6 +36,7 @@ class Context:
     state: FlowState | None = None
     choice: str | None = None
     default_language: str = "vi"  # for texts to other people who chose no language
+    bot_username: str = ""  # the Telegram bot's username, for invite links (may be unknown)
     replies: list[OutboundMessage] = field(default_factory=list)
 
     def _(self, message: str) -> str:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_, translator
+from bot.i18n import N_
 from bot.messages import Choice
 from bot.services.errors import AccessDeniedError
-from bot.services.outbox import enqueue
 from bot.services.oversight import LEADERS_ONLY, is_leader
-from bot.services.roster import assignable_members, household_in_scope, reassign
+from bot.services.roster import (
+    assignable_members,
+    household_in_scope,
+    reassign,
+    reassigned_text,
+    tell_reassignment,
+)
 from handlers.base import PICK_ONE, Context
 from models import Household
 
@@ -63,41 +68,11 @@ async def _on_member(ctx: Context) -> None:
     done = await reassign(
         ctx.session, ctx.member, household, int(ctx.choice.removeprefix("m:")), ctx.now, ctx.today
     )
-    label = f"{household.head_name} ({household.code})"
-    cause = f"reassign:{household.id}:{ctx.now:%Y%m%d%H%M%S}"
-    for person, words in (
-        (done.new, N_("From today you look after household {household}. Send /ho to see it.")),
-        (
-            done.previous,
-            N_(
-                "Household {household} is now looked after by {new}. Your reports "
-                "for it stay yours. Thank you."
-            ),
-        ),
-    ):
-        if person is not None and person.id != (ctx.member.id if ctx.member else None):
-            t = translator(person.language or ctx.default_language)
-            await enqueue(
-                ctx.session,
-                cause,
-                person.id,
-                t.gettext(words).format(household=label, new=done.new.full_name),
-                (),
-                ctx.now,
-            )
+    await tell_reassignment(
+        ctx.session, done, ctx.member.id if ctx.member else None, ctx.now, ctx.default_language
+    )
     ctx.finish()
-    lines = [
-        ctx._("Household {household} is now looked after by {new}; both are being told.").format(
-            household=label, new=done.new.full_name
-        )
-    ]
-    if done.result.overloaded:
-        lines.append(
-            ctx._("{new} now looks after {count} households, more than 5.").format(
-                new=done.new.full_name, count=done.result.households_now
-            )
-        )
-    ctx.say("\n".join(lines))
+    ctx.say(reassigned_text(ctx.t, done))
 
 
 STEPS = {"code": _on_code, "member": _on_member}

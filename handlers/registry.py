@@ -12,12 +12,14 @@ from handlers import (
     deed,
     deed_common,
     households,
+    invites,
     me,
     meeting_admin,
     meetings,
     oversight,
     pledge,
     reassign,
+    roster_upload,
     summary,
 )
 from handlers.base import Command, Flow, Registry
@@ -135,6 +137,26 @@ def build_registry() -> Registry:
     )
     registry.add(
         Command(
+            ("danhsach", "import", "nhapdanhsach"),
+            roster_upload.start,
+            N_("Import the cell's members and households from Excel (secretaries)"),
+            phrases=("danh sach", "nhap danh sach", "nhap file"),
+            starts_flow=True,
+            leaders_only=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("mamoi", "invites"),
+            invites.show,
+            N_("Who has linked a chat; invite codes (secretaries)"),
+            phrases=("ma moi", "lien ket", "ai chua lien ket", "ma lien ket"),
+            starts_flow=True,
+            leaders_only=True,
+        )
+    )
+    registry.add(
+        Command(
             ("kenh", "channel", "messenger"),
             channels.show,
             N_("Where you receive notices: Telegram or Zalo"),
@@ -170,6 +192,8 @@ def build_registry() -> Registry:
     registry.add_flow(Flow(deed_common.FLOW, deed.TITLE, deed.STEPS))
     registry.add_flow(Flow(pledge.FLOW, pledge.TITLE, pledge.STEPS))
     registry.add_flow(Flow(reassign.FLOW, reassign.TITLE, reassign.STEPS))
+    registry.add_flow(Flow(roster_upload.FLOW, roster_upload.TITLE, roster_upload.STEPS))
+    registry.add_flow(Flow(invites.FLOW, invites.TITLE, invites.STEPS, light=True))
     registry.add_flow(Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True))
     registry.add_flow(Flow(oversight.FLOW, oversight.TITLE, oversight.STEPS, light=True))
     registry.add_flow(Flow(meetings.FLOW, meetings.TITLE, meetings.STEPS, light=True))

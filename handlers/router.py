@@ -10,6 +10,7 @@ from bot.messages import Choice
 from bot.services.broadcasts import ACK_PREFIX, acknowledge_broadcast, acknowledge_latest
 from bot.services.identity import looks_like_code
 from bot.services.outbox import latest_offer
+from bot.services.oversight import is_leader
 from bot.services.reminder_texts import RSVP_PREFIX
 from bot.text import clean, fold
 from handlers import meetings
@@ -260,13 +261,16 @@ async def _answer_to_delivered(ctx: Context, text: str, by_number: bool) -> bool
 
 
 async def _free_text(ctx: Context, text: str) -> None:
+    assert ctx.member is not None
     if ctx.message.choice is not None:
         ctx.say(ctx._("That button belongs to an earlier question."))
     if await _answer_to_delivered(ctx, text, by_number=True):
         return
     command = ctx.registry.by_phrase(fold(text).strip(" .!?")) if text else None
-    if command is None and (ctx.message.photos or ctx.message.document):
-        command = ctx.registry.command("viectot") if ctx.message.photos else None
+    if command is None and ctx.message.photos:
+        command = ctx.registry.command("viectot")
+    elif command is None and ctx.message.document and await is_leader(ctx.session, ctx.member.id):
+        command = ctx.registry.command("danhsach")  # a secretary's file: the cell's list
     if command is not None:
         await run_command(ctx, command, "")
         return

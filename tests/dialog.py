@@ -28,6 +28,7 @@ class Chat:
         *,
         choice: str | None = None,
         photos: tuple[str, ...] = (),
+        document: tuple[str, bytes] | None = None,
         message_id: str | None = None,
     ) -> str:
         """Send a message; returns every reply rendered as the console shows it."""
@@ -39,8 +40,12 @@ class Chat:
             text=text,
             choice=choice,
             photos=tuple(Attachment(file_ref=p) for p in photos),
+            document=Attachment(document[0], document[0], content=document[1])
+            if document is not None
+            else None,
         )
-        self.transcript.append(("you", text or choice or f"[photos {photos}]"))
+        said = text or choice or (f"[file {document[0]}]" if document else f"[photos {photos}]")
+        self.transcript.append(("you", said))
         self.last = await self.dispatcher.handle(message)
         rendered = "\n\n".join(render(reply) for reply in self.last)
         self.transcript.append(("bot", rendered))

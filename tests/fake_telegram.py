@@ -70,6 +70,7 @@ class FakeTelegram:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     port: int = 0
     faults: dict[int, list[Fault]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content users sent
     attempts: dict[int, list[float]] = field(default_factory=dict)  # send times per chat
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -84,6 +85,7 @@ class FakeTelegram:
         """Serve on a free loopback port."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/documents/{file_id}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -165,6 +167,18 @@ class FakeTelegram:
             contact["user_id"] = contact_user_id
         await self.push(self.message(user_id, contact=contact))
 
+    async def sends_document(self, user_id: int, file_name: str, content: bytes) -> None:
+        """The user attaches a file; the bot may download it with getFile."""
+        file_id = f"doc-{next(self._ids)}"
+        self.files[file_id] = content
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": file_name,
+            "file_size": len(content),
+        }
+        await self.push(self.message(user_id, document=document))
+
     async def wait_sent(self, chat_id: int, count: int, within: float = 10) -> list[Sent]:
         """The first `count` messages sent to `chat_id`, waiting for them to arrive."""
 
@@ -216,6 +230,21 @@ class FakeTelegram:
                 return _error(fault.status, fault.description, fault.retry_after)
         result = await handler(params)
         return web.json_response({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        content = self.files.get(request.match_info["file_id"])
+        if request.match_info["token"] != self.token or content is None:
+            return web.Response(status=404)
+        return web.Response(body=content)
+
+    async def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files.get(file_id, b"")),
+            "file_path": f"documents/{file_id}",
+        }
 
     async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return {

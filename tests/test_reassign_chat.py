@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatcher import Dispatcher
-from models import Assignment, OutboxMessage, Role, RoleKind
+from models import Assignment, OutboxMessage
 from tests.dialog import Chat, verify_dialog
-from tests.factories import Cell, FakeClock
-
-
-@pytest.fixture
-async def mai(
-    cell: Cell,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    clock: FakeClock,
-    dispatcher: Dispatcher,
-) -> Chat:
-    async with sessionmaker() as session, session.begin():
-        session.add(
-            Role(
-                member_id=cell.members["mai"],
-                org_id=cell.cell_id,
-                kind=RoleKind.SECRETARY,
-                started_on=date(2025, 1, 1),
-            )
-        )
-    return Chat(dispatcher, chat_id="chat-mai")
+from tests.factories import Cell
 
 
 async def test_secretary_reassigns_a_household_and_both_are_told(

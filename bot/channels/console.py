@@ -1,7 +1,8 @@
 """The console channel: a terminal chat with the bot, interactive or scripted from stdin.
 
 Choices are shown as a numbered list, answered by number or label (as on Zalo). A line
-`:photo FILE [caption]` sends a photo; `:quit` (or end of input) leaves.
+`:photo FILE [caption]` sends a photo, `:file PATH` sends a file (a roster to import);
+`:quit` (or end of input) leaves.
 """
 
 from __future__ import annotations
@@ -49,11 +50,20 @@ def parse_line(line: str, chat_id: str, message_id: str) -> InboundMessage | Non
     if text.strip() in (":quit", ":q", ":thoat"):
         return None
     photos: tuple[Attachment, ...] = ()
+    document = None
     if text.startswith(":photo"):
         _, _, rest = text.partition(" ")
         file_ref, _, caption = rest.strip().partition(" ")
         photos = (Attachment(file_ref=file_ref or "photo.jpg"),)
         text = caption
+    elif text.startswith(":file "):
+        path = Path(text.removeprefix(":file ").strip()).expanduser()
+        try:
+            content: bytes | None = path.read_bytes()
+        except OSError:
+            content = None  # the bot answers that it could not read the file
+        document = Attachment(file_ref=str(path), file_name=path.name, content=content)
+        text = ""
     return InboundMessage(
         channel=CHANNEL,
         chat_id=chat_id,
@@ -61,6 +71,7 @@ def parse_line(line: str, chat_id: str, message_id: str) -> InboundMessage | Non
         message_id=message_id,
         text=text,
         photos=photos,
+        document=document,
     )
 
 

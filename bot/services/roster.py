@@ -8,9 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import N_
+from bot.i18n import N_, Translator, translator
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError, InvalidInputError, NotFoundError
+from bot.services.outbox import enqueue
 from bot.services.oversight import overseen_cells
 from models import Assignment, Household, Member, MemberStatus, MemberStatusChange
 
@@ -207,3 +208,56 @@ async def assignable_members(session: AsyncSession, cell_id: int) -> list[Member
             .order_by(Member.full_name)
         )
     )
+
+
+async def tell_reassignment(
+    session: AsyncSession,
+    done: Reassignment,
+    actor_member_id: int | None,
+    now: datetime,
+    default_language: str,
+) -> None:
+    """Queue a word to the member who takes the household and to the one who hands it over
+    (not to the actor, who knows)."""
+    household = done.household
+    label = f"{household.head_name} ({household.code})"
+    cause = f"reassign:{household.id}:{now:%Y%m%d%H%M%S}"
+    for person, words in (
+        (done.new, N_("From today you look after household {household}. Send /ho to see it.")),
+        (
+            done.previous,
+            N_(
+                "Household {household} is now looked after by {new}. Your reports "
+                "for it stay yours. Thank you."
+            ),
+        ),
+    ):
+        if person is not None and person.id != actor_member_id:
+            t = translator(person.language or default_language)
+            await enqueue(
+                session,
+                cause,
+                person.id,
+                t.gettext(words).format(household=label, new=done.new.full_name),
+                (),
+                now,
+            )
+
+
+def reassigned_text(t: Translator, done: Reassignment) -> str:
+    """What the person who reassigned reads: who has the household now, and a warning when
+    that member has more than five."""
+    lines = [
+        t.gettext(
+            "Household {household} is now looked after by {new}; both are being told."
+        ).format(
+            household=f"{done.household.head_name} ({done.household.code})", new=done.new.full_name
+        )
+    ]
+    if done.result.overloaded:
+        lines.append(
+            t.gettext("{new} now looks after {count} households, more than 5.").format(
+                new=done.new.full_name, count=done.result.households_now
+            )
+        )
+    return "\n".join(lines)

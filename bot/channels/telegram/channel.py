@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from telegram import BotCommand, BotCommandScopeChat, InputFile, Update
+from telegram import BotCommand, BotCommandScopeChat, Document, InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024  # documents read for the handlers (roster files)
 CAPTION_LIMIT = 1024
 
 
@@ -83,6 +84,7 @@ class TelegramChannel:
             ApplicationBuilder()
             .token(token)
             .base_url(api_url or DEFAULT_API_URL)
+            .base_file_url(file_url(api_url))
             .concurrent_updates(PerChatUpdateProcessor())
             .connection_pool_size(16)
         )
@@ -151,6 +153,8 @@ class TelegramChannel:
         inbound = to_inbound(update)
         if inbound is None:
             return
+        if inbound.document is not None and update.message is not None:
+            inbound = await self._with_content(inbound, update.message.document)
         replies = await self.handle(inbound)
         # After a link attempt the "share my phone" keyboard has done its job: hide it, unless
         # the answer offers it again.
@@ -160,6 +164,23 @@ class TelegramChannel:
             commands = await self.leader_menus.for_chat(inbound.chat_id)
             if commands is not None:
                 await self._publish_chat_menu(inbound.chat_id, commands)
+
+    async def _with_content(
+        self, inbound: InboundMessage, document: Document | None
+    ) -> InboundMessage:
+        """The message with the document's bytes, when it is small enough to read (a roster);
+        without them if it is too big or the download fails (the handler says so)."""
+        if document is None or inbound.document is None:
+            return inbound
+        if document.file_size is not None and document.file_size > MAX_DOCUMENT_BYTES:
+            return inbound
+        try:
+            file = await document.get_file()
+            content = bytes(await file.download_as_bytearray())
+        except TelegramError as error:
+            log.warning("telegram: could not download %s: %s", document.file_id, error)
+            return inbound
+        return replace(inbound, document=replace(inbound.document, content=content))
 
     async def send(
         self,
@@ -208,6 +229,12 @@ class TelegramChannel:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram: error while handling %r", update, exc_info=context.error)
+
+
+def file_url(api_url: str | None) -> str:
+    """Where files are downloaded: ".../file/bot" next to the API's ".../bot"."""
+    base = (api_url or DEFAULT_API_URL).rstrip("/")
+    return base.removesuffix("/bot") + "/file/bot"
 
 
 def _bot_commands(commands: Commands) -> list[BotCommand]:

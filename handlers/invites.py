@@ -1,0 +1,154 @@
+"""/mamoi: secretaries see who has linked a chat and who has not, and give a member a new
+invite code (or the printable sheet of codes)."""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+from bot.messages import Attachment, Choice, OutboundMessage
+from bot.services.errors import AccessDeniedError
+from bot.services.identity import member_by_phone
+from bot.services.onboarding import (
+    LinkState,
+    deep_link,
+    invite_to_hand_out,
+    link_states,
+    regenerate_invite,
+)
+from bot.services.oversight import LEADERS_ONLY, overseen_cells
+from handlers.base import CANCEL, Context, picked
+from handlers.summary import XLSX
+from models import Member
+
+FLOW = "invites"
+TITLE = N_("invite codes")
+NAMES_SHOWN = 30
+CODE_CHOICES = 10
+NOT_YOURS = N_("You can only give codes to members of the cells you lead.")
+
+
+async def show(ctx: Context, args: str) -> None:
+    """/mamoi [PHONE]: who has linked, per cell; or at once a new code for that member."""
+    assert ctx.member is not None
+    cells = await overseen_cells(ctx.session, ctx.member.id)
+    if not cells:
+        raise AccessDeniedError(LEADERS_ONLY)
+    if args:
+        member = await member_by_phone(ctx.session, args)
+        if member.cell_id not in {cell.id for cell in cells}:
+            raise AccessDeniedError(NOT_YOURS)
+        await _new_code(ctx, member)
+        return
+    states = await link_states(ctx.session, cells, ctx.now)
+    lines = []
+    for cell in cells:
+        mine = [s for s in states if s.cell.id == cell.id]
+        if mine:
+            linked = sum(1 for s in mine if s.linked)
+            lines.append(
+                ctx._("{cell}: {linked} of {total} members have linked their chat.").format(
+                    cell=cell.name, linked=linked, total=len(mine)
+                )
+            )
+    waiting = [s for s in states if not s.linked]
+    if not waiting:
+        lines.append(ctx._("Everyone has linked a chat."))
+        ctx.say("\n".join(lines))
+        return
+    lines.append(ctx._("Not linked yet:"))
+    lines.extend(
+        f"{number}. {_state_line(ctx, state, len(cells) > 1)}"
+        for number, state in enumerate(waiting[:NAMES_SHOWN], 1)
+    )
+    if len(waiting) > NAMES_SHOWN:
+        lines.append(ctx._("…and {count} more.").format(count=len(waiting) - NAMES_SHOWN))
+    choices = [
+        Choice(f"m:{s.member.id}", ctx._("New code for {name}").format(name=s.member.full_name))
+        for s in waiting[:CODE_CHOICES]
+    ]
+    if ctx.bot_username:
+        choices.append(Choice("sheet", ctx._("Printable sheet of codes with QR (Excel)")))
+    choices.append(Choice(CANCEL, ctx._("Close")))
+    ctx.ask(FLOW, "pick", "\n".join(lines), tuple(choices))
+
+
+def _state_line(ctx: Context, state: LinkState, with_cell: bool) -> str:
+    name = f"{state.member.full_name} ({state.cell.name})" if with_cell else state.member.full_name
+    if state.code is None:
+        return name + " — " + ctx._("no valid code")
+    return (
+        name
+        + " — "
+        + ctx._("code {code}, valid until {date}").format(
+            code=state.code.code, date=ctx.date_text(state.code.expires_at)
+        )
+    )
+
+
+async def _on_pick(ctx: Context) -> None:
+    assert ctx.member is not None
+    if ctx.choice == "sheet":
+        await _sheet(ctx)
+        return
+    value = await picked(ctx, "m:")
+    if value is None:
+        return
+    member = await ctx.session.get(Member, int(value))
+    cells = {cell.id for cell in await overseen_cells(ctx.session, ctx.member.id)}
+    if member is None or member.cell_id not in cells:
+        raise AccessDeniedError(NOT_YOURS)
+    await _new_code(ctx, member)
+
+
+async def _new_code(ctx: Context, member: Member) -> None:
+    assert ctx.member is not None
+    invite = await regenerate_invite(ctx.session, member.id, ctx.member.id, ctx.now)
+    ctx.finish()
+    lines = [
+        ctx._(
+            "New invite code for {name}: {code} (single use, valid until {date}). Earlier "
+            "codes no longer work. They open the bot and send: /start {code}"
+        ).format(name=member.full_name, code=invite.code, date=ctx.date_text(invite.expires_at))
+    ]
+    if ctx.bot_username:
+        lines.append(
+            ctx._("Or they open this link: {link}").format(
+                link=deep_link(ctx.bot_username, invite.code)
+            )
+        )
+    ctx.say("\n".join(lines))
+
+
+async def _sheet(ctx: Context) -> None:
+    assert ctx.member is not None
+    from bot.services.invites_sheet import InviteLine, invites_workbook  # openpyxl, segno
+
+    cells = await overseen_cells(ctx.session, ctx.member.id)
+    lines = []
+    for state in await link_states(ctx.session, cells, ctx.now):
+        if not state.linked:
+            code = await invite_to_hand_out(ctx.session, state, ctx.member.id, ctx.now)
+            lines.append(
+                InviteLine(
+                    state.member.full_name,
+                    state.cell.name,
+                    code.code,
+                    deep_link(ctx.bot_username, code.code),
+                    code.expires_at.astimezone(ctx.tz).date(),
+                )
+            )
+    ctx.finish()
+    title = cells[0].name if len(cells) == 1 else ctx.member.full_name
+    name = "ma-moi.xlsx"
+    ctx.replies.append(
+        OutboundMessage(
+            ctx._("Invite codes to print and hand out ({count} members).").format(
+                count=len(lines)
+            ),
+            document=Attachment(
+                name, name, XLSX, content=invites_workbook(title, ctx.bot_username, lines)
+            ),
+        )
+    )
+
+
+STEPS = {"pick": _on_pick}

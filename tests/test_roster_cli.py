@@ -1,0 +1,129 @@
+"""`chibo template`, `chibo import`, `chibo invites` and `chibo households reassign` as an
+operator runs them on the demo commune."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tests.cli import chibo
+from tests.roster_files import HOUSEHOLD_HEADINGS, csv_text, workbook
+
+NEW_MEMBER: list[object] = [1, "Nà Lụng", "Nguyễn Văn Mới", "0987 111 222", "dự bị", ""]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo commune, created once for this module."""
+    folder = tmp_path_factory.mktemp("demo")
+    assert chibo(folder, "demo", "--no-shell").returncode == 0
+    return folder / "demo.db"
+
+
+@pytest.fixture
+def demo(demo_db: Path, tmp_path: Path) -> Path:
+    """A working directory with a fresh copy of the demo database."""
+    shutil.copy(demo_db, tmp_path / "demo.db")
+    return tmp_path
+
+
+def _query(folder: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(folder / "demo.db") as db:
+        return db.execute(sql).fetchall()
+
+
+def test_template_has_the_headings_and_an_example_row(tmp_path: Path) -> None:
+    written = chibo(tmp_path, "template")
+    assert written.returncode == 0, written.stderr
+    assert "Đã ghi: mau-danh-sach-chi-bo.xlsx" in written.stdout
+    book = load_workbook(tmp_path / "mau-danh-sach-chi-bo.xlsx")
+    assert book.sheetnames == ["Đảng viên", "Hộ gia đình", "Tổ chức", "Hướng dẫn"]
+    members = list(book["Đảng viên"].iter_rows(values_only=True))
+    assert members[0][:3] == ("Chi bộ", "Họ và tên", "Số điện thoại")
+    assert members[1][:3] == ("Chi bộ bản Nà Lụng", "Lò Văn Xiên", "0912 345 678")
+
+
+def test_dry_run_then_import_then_again(demo: Path) -> None:
+    (demo / "ds.xlsx").write_bytes(workbook(members=[NEW_MEMBER]))
+    count = "SELECT count(*) FROM members"
+    before = _query(demo, count)
+    dry = chibo(demo, "import", "ds.xlsx", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "Tệp hợp lệ. Nếu áp dụng sẽ thay đổi:" in dry.stdout
+    assert "Đảng viên mới (1): Nguyễn Văn Mới" in dry.stdout
+    assert "Đảng viên của các chi bộ này không có trong tệp (11)" in dry.stdout
+    assert "Chưa ghi gì (--dry-run)." in dry.stdout
+    assert _query(demo, count) == before
+    done = chibo(demo, "import", "ds.xlsx")
+    assert done.returncode == 0 and "Xong. Đã ghi các thay đổi:" in done.stdout
+    assert "Muốn ghi nhận họ đã chuyển đi, nhập lại với --mark-missing." in done.stdout
+    again = chibo(demo, "import", "ds.xlsx")
+    assert "Không có gì thay đổi" in again.stdout
+    assert _query(demo, count) == [(before[0][0] + 1,)]
+    marked = chibo(demo, "import", "ds.xlsx", "--mark-missing", "exempt", "--dry-run")
+    # 11 are not in the file; one of them is exempt already.
+    assert "Đổi tình trạng (10):" in marked.stdout and "→ miễn sinh hoạt" in marked.stdout
+
+
+def test_a_broken_csv_is_refused_with_its_places(demo: Path) -> None:
+    rows: list[list[object]] = [["NL-001", "Ai Đó", "Nà Lụng", "", "", "0912 000 9"]]
+    (demo / "ho.csv").write_bytes(csv_text(HOUSEHOLD_HEADINGS, rows).encode("utf-8-sig"))
+    result = chibo(demo, "import", "ho.csv")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Tệp có 1 lỗi; chưa ghi gì:",
+        "• Trang “ho.csv”, dòng 2, cột F (SĐT đảng viên phụ trách): “0912 000 9” không phải "
+        "là số điện thoại.",
+    ]
+
+
+def test_invites_sheet_for_the_unlinked_members(demo: Path) -> None:
+    refused = chibo(demo, "invites", "--org", "Nà Lụng")
+    assert refused.returncode == 2 and "--bot-username" in refused.stderr
+    result = chibo(
+        demo, "invites", "--org", "Nà Lụng", "--bot-username", "@chibo_demo_bot", "--out", "m.xlsx"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Đã ghi: m.xlsx, 2 đồng chí chưa liên kết." in result.stdout
+    sheet = load_workbook(demo / "m.xlsx").active
+    assert isinstance(sheet, Worksheet)
+    rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
+    codes = dict(
+        _query(
+            demo,
+            "SELECT m.full_name, i.code FROM invite_codes i JOIN members m ON m.id = i.member_id "
+            "WHERE m.phone IN ('0912000009', '0912000010')",
+        )
+    )
+    assert {row[1] for row in rows} == set(codes)
+    for _, name, cell, code, link, _ in rows:
+        assert cell == "Chi bộ bản Nà Lụng" and code == codes[name]
+        assert str(link).startswith(f"https://t.me/chibo_demo_bot?start={code}\n(hết hạn ")
+    assert len(sheet._images) == 2  # type: ignore[attr-defined]  # one QR code a member
+    again = chibo(demo, "invites", "--org", "Nà Lụng", "--bot-username", "chibo_demo_bot")
+    assert again.returncode == 0
+    assert _query(demo, "SELECT count(*) FROM invite_codes") == [(2,)]  # codes handed out stay
+
+
+def test_reassign_from_the_command_line_tells_both(demo: Path) -> None:
+    result = chibo(demo, "households", "reassign", "nl-001", "--to", "0912000004")
+    assert result.returncode == 0, result.stderr
+    assert "(NL-001) nay do" in result.stdout and "đang báo cho cả hai người" in result.stdout
+    history = _query(
+        demo,
+        "SELECT m.phone, a.ended_on IS NULL FROM assignments a JOIN members m ON m.id = "
+        "a.member_id JOIN households h ON h.id = a.household_id WHERE h.code = 'NL-001' "
+        "ORDER BY a.id",
+    )
+    assert history[-1] == ("0912000004", 1) and history[0][1] == 0
+    told = _query(demo, "SELECT text FROM outbox WHERE cause LIKE 'reassign:%' ORDER BY id")
+    assert len(told) == 2
+    assert "Từ hôm nay đồng chí phụ trách hộ" in str(told[0][0])
+    refused = chibo(demo, "households", "reassign", "NL-001", "--to", "0999999999")
+    assert refused.returncode == 2 and "0999999999" in refused.stderr
