@@ -6,12 +6,8 @@ from datetime import timedelta
 
 from bot.i18n import N_
 from bot.messages import Choice
-from bot.services.identity import (
-    issue_invite,
-    linked_channels,
-    revoke_unused_invites,
-    set_preferred_channel,
-)
+from bot.services.identity import linked_channels, set_preferred_channel
+from bot.services.onboarding import regenerate_invite
 from handlers.base import PICK_ONE, Context
 
 FLOW = "channel"
@@ -66,8 +62,9 @@ async def _picked(ctx: Context) -> None:
     if ctx.choice == LINK:
         # A short-lived code, and the only one: a code seen over someone's shoulder, or an
         # older one, cannot attach a stranger's chat to this member later.
-        await revoke_unused_invites(ctx.session, ctx.member.id, ctx.now)
-        invite = await issue_invite(ctx.session, ctx.member.id, ctx.now, SELF_LINK_VALIDITY)
+        invite = await regenerate_invite(
+            ctx.session, ctx.member.id, ctx.member.id, ctx.now, SELF_LINK_VALIDITY
+        )
         ctx.finish()
         ctx.say(
             ctx._(

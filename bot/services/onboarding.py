@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.audit import record_audit
-from bot.services.identity import issue_invite
+from bot.services.identity import INVITE_VALIDITY, issue_invite, revoke_unused_invites
 from models import ChatAddress, InviteCode, Member, MemberStatus, Organisation, OrgKind
 
 # A code handed out on paper should outlive the week until the next meeting.
@@ -94,24 +94,26 @@ async def invite_to_hand_out(
 
 
 async def regenerate_invite(
-    session: AsyncSession, member_id: int, actor_member_id: int | None, now: datetime
+    session: AsyncSession,
+    member_id: int,
+    actor_member_id: int | None,
+    now: datetime,
+    validity: timedelta = INVITE_VALIDITY,
 ) -> InviteCode:
     """A new code for the member; their earlier unused codes stop working."""
-    for old in await session.scalars(
-        select(InviteCode).where(
-            InviteCode.member_id == member_id,
-            InviteCode.used_at.is_(None),
-            InviteCode.expires_at > now,
-        )
-    ):
-        old.expires_at = now
-    return await _issue(session, member_id, actor_member_id, now, "invite_regenerated")
+    await revoke_unused_invites(session, member_id, now)
+    return await _issue(session, member_id, actor_member_id, now, "invite_regenerated", validity)
 
 
 async def _issue(
-    session: AsyncSession, member_id: int, actor_member_id: int | None, now: datetime, action: str
+    session: AsyncSession,
+    member_id: int,
+    actor_member_id: int | None,
+    now: datetime,
+    action: str,
+    validity: timedelta = INVITE_VALIDITY,
 ) -> InviteCode:
-    invite = await issue_invite(session, member_id, now)
+    invite = await issue_invite(session, member_id, now, validity)
     record_audit(
         session,
         at=now,
