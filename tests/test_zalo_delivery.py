@@ -5,7 +5,7 @@ Zalo's 429 back-off — real clients against both fake servers."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -23,12 +23,10 @@ from models import (
     DeliveryStatus,
     Member,
     OutboxMessage,
-    Role,
-    RoleKind,
 )
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock
-from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.fake_telegram import BLOCKED, TOKEN, FakeTelegram
 from tests.fake_zalo import BROKEN, GONE, QUOTA, FakeZalo, user_id
 
 XIEN_ZALO = user_id("xien")
@@ -80,6 +78,13 @@ async def _link(
         )
 
 
+async def _xien_on_zalo_then_telegram(
+    sessionmaker: async_sessionmaker[AsyncSession], cell: Cell, clock: FakeClock
+) -> None:
+    await _link(sessionmaker, cell.members["xien"], "zalo", XIEN_ZALO, clock)
+    await _link(sessionmaker, cell.members["xien"], "telegram", str(XIEN_TELEGRAM), clock, 1)
+
+
 async def _outbox(sessionmaker: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
     async with sessionmaker() as session:
         return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
@@ -87,6 +92,7 @@ async def _outbox(sessionmaker: async_sessionmaker[AsyncSession]) -> list[Outbox
 
 async def test_a_broadcast_reaches_one_member_on_zalo_and_another_on_telegram(
     cell: Cell,
+    mai: Chat,  # the cell's secretary
     both: DeliveryWorker,
     fake: FakeTelegram,
     zalo_fake: FakeZalo,
@@ -94,15 +100,6 @@ async def test_a_broadcast_reaches_one_member_on_zalo_and_another_on_telegram(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
 ) -> None:
-    async with sessionmaker() as session, session.begin():
-        session.add(
-            Role(
-                member_id=cell.members["mai"],
-                org_id=cell.cell_id,
-                kind=RoleKind.SECRETARY,
-                started_on=date(2025, 1, 1),
-            )
-        )
     await _link(sessionmaker, cell.members["xien"], "zalo", XIEN_ZALO, clock)
     await _link(sessionmaker, cell.members["mai"], "telegram", str(MAI_TELEGRAM), clock, 1)
     secretary = Chat(dispatcher, chat_id=str(MAI_TELEGRAM), channel="telegram")
@@ -164,8 +161,7 @@ async def test_delivery_falls_back_to_the_other_messenger_when_one_fails_for_goo
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
 ) -> None:
-    await _link(sessionmaker, cell.members["xien"], "zalo", XIEN_ZALO, clock)
-    await _link(sessionmaker, cell.members["xien"], "telegram", str(XIEN_TELEGRAM), clock, 1)
+    await _xien_on_zalo_then_telegram(sessionmaker, cell, clock)
     zalo_fake.faults[XIEN_ZALO] = [GONE]
     await _queue(sessionmaker, cell, clock, "test:fallback")
     await both.drain()
@@ -187,10 +183,7 @@ async def test_failing_on_both_messengers_is_reported_once_not_bounced(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
 ) -> None:
-    from tests.fake_telegram import BLOCKED
-
-    await _link(sessionmaker, cell.members["xien"], "zalo", XIEN_ZALO, clock)
-    await _link(sessionmaker, cell.members["xien"], "telegram", str(XIEN_TELEGRAM), clock, 1)
+    await _xien_on_zalo_then_telegram(sessionmaker, cell, clock)
     zalo_fake.faults[XIEN_ZALO] = [GONE, GONE]
     fake.faults[XIEN_TELEGRAM] = [BLOCKED, BLOCKED]
     await _queue(sessionmaker, cell, clock, "test:nowhere")
@@ -226,8 +219,7 @@ async def test_a_message_zalo_keeps_failing_goes_to_telegram_after_the_last_try(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
 ) -> None:
-    await _link(sessionmaker, cell.members["xien"], "zalo", XIEN_ZALO, clock)
-    await _link(sessionmaker, cell.members["xien"], "telegram", str(XIEN_TELEGRAM), clock, 1)
+    await _xien_on_zalo_then_telegram(sessionmaker, cell, clock)
     zalo_fake.faults[XIEN_ZALO] = [BROKEN] * 3  # Zalo down for every try (max_attempts 3)
     await _queue(sessionmaker, cell, clock, "test:outage")
     for _ in range(4):
