@@ -212,12 +212,12 @@ class SplitUsers:
         self.process.join()
 
 
-async def run_chibo(users: Users, backend: str, members: int) -> float:
+async def run_chibo(users: Users, backend: str, members: int, workers: int = 1) -> float:
     """updates/s through chibo's Telegram channel on `backend`."""
     async with fresh_database(backend) as engine:
         await seed(engine, members)
         settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://")  # type: ignore[call-arg]
-        dispatcher = Dispatcher(make_sessionmaker(engine), settings)
+        dispatcher = Dispatcher(make_sessionmaker(engine), settings, workers=workers)
         channel = TelegramChannel(
             TOKEN,
             dispatcher.handle,
@@ -283,6 +283,9 @@ async def main() -> None:
         default="split",
         help="fake Bot API and members in their own process (split) or on the bot's loop",
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="batches under way at once (chibo's default: 1)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     backends = args.backend or ["sqlite", "postgresql"]
@@ -296,7 +299,7 @@ async def main() -> None:
             echo = await run_echo(users)
             line = f"round {number}: echo {echo:6.1f}/s"
             for backend in backends:
-                rate = await run_chibo(users, backend, args.members)
+                rate = await run_chibo(users, backend, args.members, args.workers)
                 ratios[backend].append(rate / echo)
                 line += f"  {backend} {rate:6.1f}/s ({rate / echo:.2f})"
             print(line, flush=True)

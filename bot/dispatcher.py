@@ -49,6 +49,11 @@ class Dispatcher:
     messages are handled one after another, in order. If anything in a batch fails, the whole
     batch is rolled back and its messages are handled again one by one, each in its own
     transaction, so a failing message never takes others down with it.
+
+    `workers` batches may be under way at once (each its own transaction). One is fastest: a
+    batch then holds every message that arrived while the previous one was handled. Its cost:
+    a slow message (a district export takes seconds) holds up the answers of every chat in
+    the meantime; SQLite runs one write transaction at a time anyway.
     """
 
     def __init__(
@@ -58,18 +63,13 @@ class Dispatcher:
         clock: Clock | None = None,
         registry: Registry | None = None,
         *,
-        workers: int | None = None,
+        workers: int = 1,
         max_batch: int = MAX_BATCH,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.settings = settings
         self.clock = clock or SystemClock()
         self.registry = registry or build_registry()
-        if workers is None:
-            # SQLite runs one write transaction at a time whatever we do; PostgreSQL lets
-            # batches of different chats run side by side (a slow export holds up no one).
-            bind = sessionmaker.kw.get("bind")
-            workers = 1 if bind is not None and bind.dialect.name == "sqlite" else 4
         self._batches = ChatBatcher(
             self._handle_batch, _chat, max_batch=max_batch, workers=workers
         )
