@@ -2,10 +2,15 @@
 
 Each member does what a person does — /viectot, tap a household, tap a kind, type the
 description, tap "no photo", tap "send" (6 updates) — waiting for each answer before the
-next step, all members at once. The same loop is then run against a bare python-telegram-bot
-echo bot (same fake Bot API, same concurrency) as the ceiling. Prints updates/s and the ratio.
+next step, all members at once. Each round also runs the same kinds of update through a bare
+python-telegram-bot echo bot (same fake Bot API, same concurrency, same per-chat ordering and
+connection pool) as the ceiling. Prints updates/s and the ratio of each round.
 
-    uv run python -m bench.inbound --members 200 --backend sqlite --backend postgresql
+By default the fake Bot API and the members run in a process of their own (as Telegram is
+elsewhere), so the bot's process does only the bot's work; `--layout shared` puts them on
+the bot's event loop instead.
+
+    uv run python -m bench.inbound --members 100 --rounds 3
 """
 
 from __future__ import annotations
@@ -13,8 +18,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import time
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -24,6 +32,7 @@ from telegram.ext import filters as tg_filters
 from bench.common import QueueingTelegram, fresh_database
 from bot.app import command_menu
 from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram.channel import CONNECTION_POOL_SIZE
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.db import make_sessionmaker
@@ -111,47 +120,122 @@ async def member_reports(fake: QueueingTelegram, user: int) -> None:
 
 
 async def echo_member(fake: QueueingTelegram, user: int) -> None:
-    """The same six exchanges with the echo bot."""
+    """The same kinds of update as a report (text, tap, tap, text, tap, tap), with the echo bot."""
     for step in range(STEPS):
-        if step % 2:
-            await fake.taps(user, "x")
-        else:
+        if step % 3 == 0:
             await fake.says(user, "hello")
+        else:
+            await fake.taps(user, "x")
         await fake.next_reply(user)
 
 
-async def timed(fake: QueueingTelegram, members: int, one: object) -> float:
-    """Updates per second for all members running `one` at once."""
+WORKLOADS = {"echo": echo_member, "chibo": member_reports}
+
+
+async def timed(fake: QueueingTelegram, members: int, kind: str) -> float:
+    """Updates per second for all members running the `kind` workload at once."""
+    one = WORKLOADS[kind]
     started = time.perf_counter()
-    await asyncio.gather(*(one(fake, FIRST_USER + i) for i in range(members)))  # type: ignore[operator]
+    await asyncio.gather(*(one(fake, FIRST_USER + i) for i in range(members)))
     return members * STEPS / (time.perf_counter() - started)
 
 
-async def run_chibo(backend: str, members: int) -> float:
+class Users(Protocol):
+    """The Telegram side: a fake Bot API and the members typing into it."""
+
+    async def start(self) -> str:
+        """A fresh fake server; its base URL."""
+
+    async def run(self, kind: str) -> float:
+        """All members through the `kind` workload; updates/s."""
+
+    async def stop(self) -> None:
+        """Stop the fake server."""
+
+
+class SharedUsers:
+    """The fake server and the members on the bot's own event loop (costs the bot's CPU)."""
+
+    def __init__(self, members: int) -> None:
+        self.members = members
+        self.fake = QueueingTelegram()
+
+    async def start(self) -> str:
+        self.fake = QueueingTelegram()
+        await self.fake.start()
+        return self.fake.base_url
+
+    async def run(self, kind: str) -> float:
+        return await timed(self.fake, self.members, kind)
+
+    async def stop(self) -> None:
+        await self.fake.stop()
+
+
+def users_process(conn: Connection, members: int) -> None:
+    """Child process: serves SharedUsers' three calls over `conn` until told "quit"."""
+
+    async def main() -> None:
+        users = SharedUsers(members)
+        loop = asyncio.get_running_loop()
+        while (command := await loop.run_in_executor(None, conn.recv)) != "quit":
+            action, *args = command
+            conn.send(await getattr(users, action)(*args))
+
+    asyncio.run(main())
+
+
+class SplitUsers:
+    """The fake server and the members in a process of their own, as Telegram is."""
+
+    def __init__(self, members: int) -> None:
+        spawn = multiprocessing.get_context("spawn")
+        self.conn, child = spawn.Pipe()
+        self.process = spawn.Process(target=users_process, args=(child, members), daemon=True)
+        self.process.start()
+
+    async def _call(self, *command: object) -> Any:
+        self.conn.send(command)
+        return await asyncio.get_running_loop().run_in_executor(None, self.conn.recv)
+
+    async def start(self) -> str:
+        return str(await self._call("start"))
+
+    async def run(self, kind: str) -> float:
+        return float(await self._call("run", kind))
+
+    async def stop(self) -> None:
+        await self._call("stop")
+
+    def close(self) -> None:
+        self.conn.send("quit")
+        self.process.join()
+
+
+async def run_chibo(users: Users, backend: str, members: int, workers: int = 1) -> float:
     """updates/s through chibo's Telegram channel on `backend`."""
     async with fresh_database(backend) as engine:
         await seed(engine, members)
         settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://")  # type: ignore[call-arg]
-        dispatcher = Dispatcher(make_sessionmaker(engine), settings)
-        fake = QueueingTelegram()
-        await fake.start()
+        dispatcher = Dispatcher(make_sessionmaker(engine), settings, workers=workers)
         channel = TelegramChannel(
             TOKEN,
             dispatcher.handle,
-            api_url=fake.base_url,
+            api_url=await users.start(),
             poll_timeout=1,
             menu=command_menu(dispatcher.registry),
         )
         await channel.start()
         try:
-            return await timed(fake, members, member_reports)
+            return await users.run("chibo")
         finally:
             await channel.stop()
-            await fake.stop()
+            await users.stop()
 
 
-async def run_echo(members: int) -> float:
-    """updates/s through a bare python-telegram-bot echo bot with the same concurrency."""
+async def run_echo(users: Users) -> float:
+    """updates/s through a bare python-telegram-bot echo bot: the same per-chat ordering and
+    connection pool as chibo's channel."""
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="x")]])
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -165,14 +249,12 @@ async def run_echo(members: int) -> float:
         await update.callback_query.answer()
         await context.bot.send_message(update.effective_chat.id, "ok", reply_markup=keyboard)
 
-    fake = QueueingTelegram()
-    await fake.start()
     application = (
         ApplicationBuilder()
         .token(TOKEN)
-        .base_url(fake.base_url)
+        .base_url(await users.start())
         .concurrent_updates(PerChatUpdateProcessor())
-        .connection_pool_size(64)
+        .connection_pool_size(CONNECTION_POOL_SIZE)
         .build()
     )
     application.add_handler(MessageHandler(tg_filters.TEXT, echo))
@@ -182,28 +264,53 @@ async def run_echo(members: int) -> float:
     assert application.updater is not None
     await application.updater.start_polling(timeout=1)
     try:
-        return await timed(fake, members, echo_member)
+        return await users.run("echo")
     finally:
         await application.updater.stop()
         await application.stop()
         await application.shutdown()
-        await fake.stop()
+        await users.stop()
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
-    parser.add_argument("--rounds", type=int, default=3, help="best of this many runs each")
+    parser.add_argument("--rounds", type=int, default=3, help="each round runs every bot once")
+    parser.add_argument(
+        "--layout",
+        choices=["split", "shared"],
+        default="split",
+        help="fake Bot API and members in their own process (split) or on the bot's loop",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="batches under way at once (chibo's default: 1)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     backends = args.backend or ["sqlite", "postgresql"]
-    echo = max([await run_echo(args.members) for _ in range(args.rounds)])
-    print(f"members={args.members} updates={args.members * STEPS} rounds={args.rounds} (best)")
-    print(f"bare PTB echo bot: {echo:8.1f} updates/s")
-    for backend in backends:
-        rate = max([await run_chibo(backend, args.members) for _ in range(args.rounds)])
-        print(f"chibo on {backend:10s}: {rate:8.1f} updates/s  ratio to echo {rate / echo:.2f}")
+    users: Users = (
+        SplitUsers(args.members) if args.layout == "split" else SharedUsers(args.members)
+    )
+    ratios: dict[str, list[float]] = {backend: [] for backend in backends}
+    print(f"members={args.members} updates={args.members * STEPS} layout={args.layout}")
+    try:
+        for number in range(1, args.rounds + 1):
+            echo = await run_echo(users)
+            line = f"round {number}: echo {echo:6.1f}/s"
+            for backend in backends:
+                rate = await run_chibo(users, backend, args.members, args.workers)
+                ratios[backend].append(rate / echo)
+                line += f"  {backend} {rate:6.1f}/s ({rate / echo:.2f})"
+            print(line, flush=True)
+    finally:
+        if isinstance(users, SplitUsers):
+            users.close()
+    for backend, found in ratios.items():
+        print(
+            f"chibo on {backend:10s}: ratio to echo best {max(found):.2f}, "
+            f"spread {min(found):.2f}-{max(found):.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Choice
@@ -23,7 +24,6 @@ class FlowState:
     prompt: str = ""
     choices: tuple[Choice, ...] = ()
     updated_at: datetime | None = None  # when the chat last moved in this flow
-    row_id: int | None = None  # the stored row this state was loaded from
 
     def to_json(self) -> dict[str, Any]:
         """The JSON stored in the database."""
@@ -34,56 +34,89 @@ class FlowState:
         }
 
     @classmethod
-    def from_row(cls, row: ConversationState) -> FlowState:
-        """Rebuild the state from its row."""
-        stored = row.data or {}
+    def from_stored(
+        cls, flow: str, step: str, stored: dict[str, Any] | None, at: datetime
+    ) -> FlowState:
+        """Rebuild the state from its stored columns."""
+        stored = stored or {}
         return cls(
-            flow=row.flow,
-            step=row.step,
+            flow=flow,
+            step=step,
             data=dict(stored.get("draft", {})),
             prompt=str(stored.get("prompt", "")),
             choices=tuple(
                 Choice(str(c[0]), str(c[1]), tuple(c[2]) if len(c) > 2 else ())
                 for c in stored.get("choices", [])
             ),
-            updated_at=row.updated_at,
-            row_id=row.id,
+            updated_at=at,
         )
 
 
-async def load_state(
-    session: AsyncSession, channel: str, chat_id: str, lock: bool = False
-) -> FlowState | None:
-    """The chat's current flow, if one is under way. With `lock`, the row stays locked until
-    the transaction ends (PostgreSQL), so two messages of one chat never both act on it."""
-    query = select(ConversationState).where(
-        ConversationState.channel == channel, ConversationState.external_chat_id == chat_id
-    )
-    row = await session.scalar(query.with_for_update() if lock else query)
-    return None if row is None else FlowState.from_row(row)
+async def load_state(session: AsyncSession, channel: str, chat_id: str) -> FlowState | None:
+    """The chat's current flow, if one is under way (read only)."""
+    found = (await stored_states(session, channel, [chat_id])).get(chat_id)
+    return None if found is None else found[1]
 
 
-async def save_state(
-    session: AsyncSession,
-    channel: str,
-    chat_id: str,
-    state: FlowState | None,
-    now: datetime,
-    loaded_row_id: int | None,
-) -> None:
-    """Store the chat's flow, or clear it when `state` is None. `loaded_row_id` is the row
-    load_state returned in this session (None if there was none), so no second read is needed:
-    the session still holds that row."""
-    row = None if loaded_row_id is None else await session.get(ConversationState, loaded_row_id)
-    if state is None:
-        if row is not None:
-            await session.execute(delete(ConversationState).where(ConversationState.id == row.id))
-        return
-    if row is None:
-        row = ConversationState(channel=channel, external_chat_id=chat_id)
-        session.add(row)
-    row.flow = state.flow
-    row.step = state.step
-    row.data = state.to_json()
-    row.updated_at = now
-    await session.flush()
+async def stored_states(
+    session: AsyncSession, channel: str, chat_ids: Sequence[str], lock: bool = False
+) -> dict[str, tuple[int, FlowState]]:
+    """The stored flows of these chats by chat id, with their row ids, in one query. With
+    `lock`, the rows stay locked until the transaction ends (PostgreSQL), so two messages of
+    one chat never both act on one."""
+    table = ConversationState
+    query = select(
+        table.id, table.external_chat_id, table.flow, table.step, table.data, table.updated_at
+    ).where(table.channel == channel, table.external_chat_id.in_(chat_ids))
+    rows = await session.execute(query.with_for_update() if lock else query)
+    return {
+        chat_id: (row_id, FlowState.from_stored(flow, step, data, at))
+        for row_id, chat_id, flow, step, data, at in rows
+    }
+
+
+@dataclass
+class StateChanges:
+    """New, changed and finished flows of many chats, written with at most three statements."""
+
+    new: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    finished: list[int] = field(default_factory=list)
+
+    def add(
+        self,
+        row_id: int | None,
+        channel: str,
+        chat_id: str,
+        state: FlowState | None,
+        now: datetime,
+    ) -> None:
+        """Store the chat's flow, or clear it when `state` is None; `row_id` is the chat's
+        stored row as loaded in this transaction (None if there was none)."""
+        if state is None:
+            if row_id is not None:
+                self.finished.append(row_id)
+            return
+        values = {
+            "flow": state.flow,
+            "step": state.step,
+            "data": state.to_json(),
+            "updated_at": now,
+        }
+        if row_id is None:
+            self.new.append({"channel": channel, "external_chat_id": chat_id, **values})
+        else:
+            self.changed.append({"id": row_id, **values})
+
+    async def write(self, session: AsyncSession) -> None:
+        """Write every change (bulk statements: one for each kind of change there is)."""
+        if self.finished:
+            await session.execute(
+                delete(ConversationState)
+                .where(ConversationState.id.in_(self.finished))
+                .execution_options(synchronize_session=False)
+            )
+        if self.changed:
+            await session.execute(update(ConversationState), self.changed)
+        if self.new:
+            await session.execute(insert(ConversationState), self.new)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -34,14 +35,24 @@ async def member_for_address(
     session: AsyncSession, channel: str, external_id: str
 ) -> Member | None:
     """The member linked to this chat address, if any (transferred-out members are not)."""
-    member = await session.scalar(
-        select(Member)
-        .join(ChatAddress, ChatAddress.member_id == Member.id)
-        .where(ChatAddress.channel == channel, ChatAddress.external_id == external_id)
+    return (await members_for_addresses(session, channel, [external_id])).get(external_id)
+
+
+async def members_for_addresses(
+    session: AsyncSession, channel: str, external_ids: Sequence[str]
+) -> dict[str, Member]:
+    """The members linked to these chat addresses by address, in one query (transferred-out
+    members are left out)."""
+    rows = await session.execute(
+        select(ChatAddress.external_id, Member)
+        .join(Member, ChatAddress.member_id == Member.id)
+        .where(ChatAddress.channel == channel, ChatAddress.external_id.in_(external_ids))
     )
-    if member is None or member.status is MemberStatus.TRANSFERRED_OUT:
-        return None
-    return member
+    return {
+        address: member
+        for address, member in rows
+        if member.status is not MemberStatus.TRANSFERRED_OUT
+    }
 
 
 def normalise_code(raw: str) -> str:

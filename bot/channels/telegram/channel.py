@@ -29,6 +29,9 @@ Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024  # documents read for the handlers (roster files)
 CAPTION_LIMIT = 1024
+# httpcore looks through every pooled connection for each request, so a bigger pool costs
+# more per request; 16 keeps replies flowing without that cost growing.
+CONNECTION_POOL_SIZE = 16
 
 
 Commands = Sequence[tuple[str, str]]  # (command, description)
@@ -86,7 +89,7 @@ class TelegramChannel:
             .base_url(api_url or DEFAULT_API_URL)
             .base_file_url(file_url(api_url))
             .concurrent_updates(PerChatUpdateProcessor())
-            .connection_pool_size(16)
+            .connection_pool_size(CONNECTION_POOL_SIZE)
         )
         if webhook is not None:
             builder = builder.updater(None)

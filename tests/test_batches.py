@@ -1,0 +1,135 @@
+"""Messages of different chats handled together (one transaction) lose and duplicate nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.batches import ChatBatcher
+from bot.config import Settings
+from bot.dispatcher import Dispatcher
+from bot.messages import InboundMessage
+from bot.services.errors import InvalidInputError
+from handlers.base import Command, Context
+from handlers.registry import build_registry
+from models import Pledge
+from tests.dialog import Chat
+from tests.factories import Cell, FakeClock, stored_reports
+
+
+async def _at_confirm(chat: Chat) -> None:
+    for said in ("/viectot", "1", "1", "Giúp dựng nhà", "1"):
+        await chat.send(said)
+    assert "Gửi báo cáo" in chat.transcript[-1][1]
+
+
+def _send_tap(chat: Chat, message_id: str) -> InboundMessage:
+    """The "Send the report" button of `chat`, as message `message_id`."""
+    return InboundMessage(
+        channel=chat.channel, chat_id=chat.chat_id, message_id=message_id, choice="send"
+    )
+
+
+async def _together(dispatcher: Dispatcher, *messages: InboundMessage) -> list[str]:
+    """Send messages of different chats at once; each one's replies as one text."""
+    answers = await asyncio.gather(*(dispatcher.handle(message) for message in messages))
+    return ["\n".join(reply.text for reply in answer) for answer in answers]
+
+
+async def _mai(dispatcher: Dispatcher) -> Chat:
+    return Chat(dispatcher, chat_id="chat-mai")
+
+
+async def test_reports_of_two_chats_sent_at_once_are_both_stored(
+    xien: Chat, dispatcher: Dispatcher, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    mai = await _mai(dispatcher)
+    for chat in (xien, mai):
+        await _at_confirm(chat)
+    answers = await _together(dispatcher, _send_tap(xien, "x-send"), _send_tap(mai, "m-send"))
+    assert all("Đã ghi nhận" in answer for answer in answers), answers
+    assert len(await stored_reports(sessionmaker)) == 2
+    # Both confirmations were recorded as handled: the platform's redeliveries are dropped.
+    again = await _together(dispatcher, _send_tap(xien, "x-send"), _send_tap(mai, "m-send"))
+    assert again == ["", ""]
+    assert len(await stored_reports(sessionmaker)) == 2
+
+
+async def test_a_crash_in_one_chat_loses_nothing_of_the_others(
+    xien: Chat,
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    clock: FakeClock,
+) -> None:
+    registry = build_registry()
+
+    async def pledge_then_crash(ctx: Context, args: str) -> None:
+        assert ctx.member is not None
+        ctx.session.add(
+            Pledge(
+                member_id=ctx.member.id,
+                month=ctx.month,
+                text="half",
+                created_at=ctx.now,
+                updated_at=ctx.now,
+            )
+        )
+        await ctx.session.flush()
+        raise RuntimeError("disk on fire")
+
+    registry.commands.insert(0, Command(("boom",), pledge_then_crash, ""))
+    dispatcher = Dispatcher(sessionmaker, settings, clock, registry)
+    xien = Chat(dispatcher, chat_id=xien.chat_id)
+    await _at_confirm(xien)
+    boom = InboundMessage(channel="console", chat_id="chat-mai", message_id="boom", text="/boom")
+    sent, crashed = await _together(dispatcher, _send_tap(xien, "x-send"), boom)
+    assert "Đã ghi nhận" in sent
+    assert "hệ thống gặp sự cố" in crashed
+    assert len(await stored_reports(sessionmaker)) == 1
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Pledge)) == 0
+    # The crashed message was not marked as handled, so its retry is processed again.
+    assert "hệ thống gặp sự cố" in (await _together(dispatcher, boom))[0]
+
+
+async def test_a_refusal_in_one_chat_keeps_the_others_answers(
+    xien: Chat, cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    registry = build_registry()
+
+    async def refuse(ctx: Context, args: str) -> None:
+        raise InvalidInputError("That is not a number.")
+
+    registry.commands.insert(0, Command(("no",), refuse, ""))
+    dispatcher = Dispatcher(sessionmaker, settings, xien.dispatcher.clock, registry)
+    xien = Chat(dispatcher, chat_id=xien.chat_id)
+    await _at_confirm(xien)
+    no = InboundMessage(channel="console", chat_id="chat-mai", message_id="no", text="/no")
+    sent, refused = await _together(dispatcher, _send_tap(xien, "x-send"), no)
+    assert "Đã ghi nhận" in sent
+    assert "That is not a number." in refused
+    assert len(await stored_reports(sessionmaker)) == 1
+
+
+async def test_a_chats_messages_are_handled_in_order_one_at_a_time() -> None:
+    seen: list[Sequence[tuple[str, int]]] = []
+
+    async def process(batch: Sequence[tuple[str, int]]) -> list[int]:
+        seen.append(batch)
+        await asyncio.sleep(0)
+        return [number for _, number in batch]
+
+    batcher: ChatBatcher[tuple[str, int], int] = ChatBatcher(
+        process, lambda item: item[0], max_batch=3, workers=2
+    )
+    items = [(chat, number) for number in range(5) for chat in "abcd"]
+    results = await asyncio.gather(*(batcher.submit(item) for item in items))
+    assert results == [number for _, number in items]
+    for chat in "abcd":
+        order = [number for batch in seen for c, number in batch if c == chat]
+        assert order == list(range(5))
+    assert all(len({c for c, _ in batch}) == len(batch) <= 3 for batch in seen)
