@@ -8,10 +8,9 @@ from bot.services.identity import (
     cell_name,
     link_by_code,
     link_by_phone,
-    linked_channels,
     too_many_failed_links,
 )
-from bot.services.outbox import enqueue
+from bot.services.outbox import enqueue, preferred_address
 from bot.services.oversight import is_leader
 from handlers.base import PICK_ONE, Context
 from handlers.channels import MESSENGERS
@@ -74,23 +73,22 @@ async def start(ctx: Context, args: str) -> None:
 
 
 async def _tell_other_chats(ctx: Context, member: Member) -> None:
-    """A member already on another messenger hears of the new link there, so a chat linked by
-    somebody else with a stolen code does not go unnoticed."""
-    channel, chat_id = ctx.message.channel, ctx.message.chat_id
-    others = tuple(c for c in await linked_channels(ctx.session, member.id) if c != channel)
-    if not others:
-        return
+    """A member who already had a chat hears of the new link there, so a chat linked by
+    somebody else (a code seen over a shoulder) does not go unnoticed."""
+    here = (ctx.message.channel, ctx.message.chat_id)
+    if await preferred_address(ctx.session, member.id, besides=here) is None:
+        return  # the first chat: nobody else to tell
     await enqueue(
         ctx.session,
-        f"linked:{channel}:{chat_id}"[:64],
+        f"linked:{here[0]}:{here[1]}"[:64],
         member.id,
         ctx._(
-            "Your account was just linked to a chat on {messenger} as well. If this was not "
+            "Your account was just linked to another chat, on {messenger}. If this was not "
             "you, tell your cell secretary at once."
-        ).format(messenger=MESSENGERS.get(channel, channel)),
+        ).format(messenger=MESSENGERS.get(here[0], here[0])),
         (),
         ctx.now,
-        among=others,
+        besides=here,
     )
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatcher import Dispatcher
 from bot.services.identity import issue_invite
-from models import ChatAddress
+from models import ChatAddress, OutboxMessage
 from tests.dialog import Chat, verify_dialog
 from tests.factories import Cell, FakeClock
 
@@ -79,3 +79,44 @@ async def test_one_member_may_link_two_chats(
     second = Chat(dispatcher, chat_id="xien-zalo", channel="zalo")
     assert "Lò Văn Xiên" in await second.send(f"/start {code}")
     assert "5 hộ" in await second.send("/ho")
+
+
+async def test_the_first_chat_is_told_when_another_chat_links(
+    dispatcher: Dispatcher,
+    chat: Chat,
+    cell: Cell,
+    clock: FakeClock,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await chat.send("/start XEN234")
+    async with sessionmaker() as session, session.begin():
+        code = (await issue_invite(session, cell.members["xien"], clock.now())).code
+    await Chat(dispatcher, chat_id="another-phone").send(f"/start {code}")
+    async with sessionmaker() as session:
+        [notice] = list(await session.scalars(select(OutboxMessage)))
+    assert notice.chat_id == "chat-1"  # the chat he had, not the new one
+    assert "vừa được liên kết với một cuộc trò chuyện khác" in notice.text
+    assert "báo ngay cho bí thư chi bộ" in notice.text
+
+
+async def test_linking_spends_every_other_code_of_the_member(
+    dispatcher: Dispatcher,
+    chat: Chat,
+    cell: Cell,
+    clock: FakeClock,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        printed = (await issue_invite(session, cell.members["xien"], clock.now())).code
+    await chat.send("/start XEN234")  # he linked with the other code
+    guest = Chat(dispatcher, chat_id="guest")
+    assert "không dùng được" in await guest.send(f"/start {printed}")
+    async with sessionmaker() as session:
+        linked = list(
+            await session.scalars(
+                select(ChatAddress.external_id).where(
+                    ChatAddress.member_id == cell.members["xien"]
+                )
+            )
+        )
+    assert linked == ["chat-1"]

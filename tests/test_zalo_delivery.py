@@ -282,4 +282,4 @@ async def test_linking_zalo_from_telegram_tells_the_telegram_chat_and_spends_old
     assert "không dùng được" in await stranger.send(f"/start {code}")
     await both.drain()
     [warning] = fake.to(XIEN_TELEGRAM)
-    assert "vừa được liên kết với một cuộc trò chuyện trên Zalo" in warning.text
+    assert "vừa được liên kết với một cuộc trò chuyện khác, trên Zalo" in warning.text

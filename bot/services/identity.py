@@ -155,6 +155,8 @@ async def _link(
     via: str,
 ) -> None:
     await attach_address(session, member, channel, external_id, now)
+    # Linked now: codes printed or sent earlier must not link anybody else's chat to them.
+    await revoke_unused_invites(session, member.id, now)
     record_audit(
         session,
         at=now,

@@ -34,10 +34,14 @@ class Claimed:
 
 
 async def preferred_address(
-    session: AsyncSession, member_id: int, among: tuple[str, ...] | None = None
+    session: AsyncSession,
+    member_id: int,
+    among: tuple[str, ...] | None = None,
+    besides: tuple[str, str] | None = None,
 ) -> ChatAddress | None:
     """The chat a member is reached on: the messenger they chose, else the first they linked
-    (a console chat only when there is nothing else); only `among` these channels if given."""
+    (a console chat only when there is nothing else); only `among` these channels if given,
+    and never the chat `besides` (channel, external id)."""
     query = (
         select(ChatAddress)
         .join(Member, Member.id == ChatAddress.member_id)
@@ -52,6 +56,10 @@ async def preferred_address(
     )
     if among is not None:
         query = query.where(ChatAddress.channel.in_(among))
+    if besides is not None:
+        query = query.where(
+            ~and_(ChatAddress.channel == besides[0], ChatAddress.external_id == besides[1])
+        )
     return await session.scalar(query)
 
 
@@ -63,13 +71,13 @@ async def enqueue(
     choices: tuple[Choice, ...],
     now: datetime,
     photo: bytes | None = None,
-    among: tuple[str, ...] | None = None,
+    besides: tuple[str, str] | None = None,
 ) -> None:
     """Queue `text` (a `photo`'s caption, if given) for `member_id` in the caller's
-    transaction, to their preferred chat (among these channels, if given). A second call with
-    the same cause and member adds nothing; a member with no chat is recorded as not
-    reachable."""
-    address = await preferred_address(session, member_id, among)
+    transaction, to their preferred chat (other than the chat `besides`, if given). A second
+    call with the same cause and member adds nothing; a member with no chat is recorded as
+    not reachable."""
+    address = await preferred_address(session, member_id, besides=besides)
     values = {
         "cause": cause,
         "member_id": member_id,
