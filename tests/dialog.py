@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from bot.channels.console import render
 from bot.dispatcher import Dispatcher
 from bot.messages import Attachment, InboundMessage, OutboundMessage
+from handlers.base import Command, Context, Registry
+from handlers.registry import build_registry
+from models import Pledge
 
 _ids = itertools.count(1)
 
@@ -69,3 +72,25 @@ async def verify_dialog(chat: Chat, turns: list[tuple[str, str]]) -> None:
     for said, expected in turns:
         reply = await chat.send(said)
         assert expected in reply, f"after {said!r} expected {expected!r} in:\n{reply}"
+
+
+def crashing_registry() -> Registry:
+    """chibo's commands plus /boom, which writes a pledge and then crashes mid-way."""
+    registry = build_registry()
+
+    async def pledge_then_crash(ctx: Context, args: str) -> None:
+        assert ctx.member is not None
+        ctx.session.add(
+            Pledge(
+                member_id=ctx.member.id,
+                month=ctx.month,
+                text="half",
+                created_at=ctx.now,
+                updated_at=ctx.now,
+            )
+        )
+        await ctx.session.flush()
+        raise RuntimeError("disk on fire")
+
+    registry.commands.insert(0, Command(("boom",), pledge_then_crash, ""))
+    return registry

@@ -16,7 +16,7 @@ from bot.services.errors import InvalidInputError
 from handlers.base import Command, Context
 from handlers.registry import build_registry
 from models import Pledge
-from tests.dialog import Chat
+from tests.dialog import Chat, crashing_registry
 from tests.factories import Cell, FakeClock, stored_reports
 
 
@@ -65,23 +65,7 @@ async def test_a_crash_in_one_chat_loses_nothing_of_the_others(
     settings: Settings,
     clock: FakeClock,
 ) -> None:
-    registry = build_registry()
-
-    async def pledge_then_crash(ctx: Context, args: str) -> None:
-        assert ctx.member is not None
-        ctx.session.add(
-            Pledge(
-                member_id=ctx.member.id,
-                month=ctx.month,
-                text="half",
-                created_at=ctx.now,
-                updated_at=ctx.now,
-            )
-        )
-        await ctx.session.flush()
-        raise RuntimeError("disk on fire")
-
-    registry.commands.insert(0, Command(("boom",), pledge_then_crash, ""))
+    registry = crashing_registry()
     dispatcher = Dispatcher(sessionmaker, settings, clock, registry)
     xien = Chat(dispatcher, chat_id=xien.chat_id)
     await _at_confirm(xien)

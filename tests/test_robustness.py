@@ -7,10 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
-from handlers.base import Command, Context
-from handlers.registry import build_registry
 from models import Assignment, DeedReport, Pledge
-from tests.dialog import Chat
+from tests.dialog import Chat, crashing_registry
 from tests.factories import Cell, FakeClock
 
 
@@ -56,23 +54,7 @@ async def test_crash_in_a_handler_rolls_back_and_the_bot_goes_on(
     settings: Settings,
     clock: FakeClock,
 ) -> None:
-    registry = build_registry()
-
-    async def pledge_then_crash(ctx: Context, args: str) -> None:
-        assert ctx.member is not None
-        ctx.session.add(
-            Pledge(
-                member_id=ctx.member.id,
-                month=ctx.month,
-                text="half",
-                created_at=ctx.now,
-                updated_at=ctx.now,
-            )
-        )
-        await ctx.session.flush()
-        raise RuntimeError("disk on fire")
-
-    registry.commands.insert(0, Command(("boom",), pledge_then_crash, ""))
+    registry = crashing_registry()
     mai = Chat(Dispatcher(sessionmaker, settings, clock, registry), chat_id="chat-mai")
     reply = await mai.send("/boom", message_id="m-1")
     assert "hệ thống gặp sự cố" in reply
