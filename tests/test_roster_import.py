@@ -285,5 +285,39 @@ async def test_the_operator_adds_a_cell_with_its_members(
         assert person is not None and person.cell_id == new_cell.id
         home = await session.scalar(select(Household).where(Household.code == "TM-01"))
         assert home is not None and home.commune_id == cell.commune_id
-    scoped = await _import(sessionmaker, clock, ("xa.xlsx", data), scope={cell.cell_id})
-    assert "Tổ chức" not in str([p.sheet for p in scoped.problems])  # exists now: no change
+    again = await _import(sessionmaker, clock, ("xa.xlsx", data))
+    assert not again.problems and not again.changes
+    assert plan_text(VI, again, applied=True).startswith("Không có gì thay đổi")
+    assert await _count(sessionmaker, Organisation) == 4
+
+
+async def test_a_new_commune_with_its_new_cell_imports_as_the_dry_run_said_and_again(
+    cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    data = workbook(
+        organisations=[
+            ["Đảng bộ xã Mới", "đảng bộ cơ sở", "Đảng bộ huyện Test", ""],
+            ["Chi bộ bản Mới", "chi bộ", "Đảng bộ xã Mới", "nông thôn"],
+        ],
+        members=[[1, "Chi bộ bản Mới", "Đinh Văn Mới", "0905555555", "", ""]],
+        households=[["BM-01", "Đinh Thị Hộ", "Bản Mới", "Bản Mới", "", "0905555555"]],
+    )
+    file = ("xa-moi.xlsx", data)
+    preview = await _import(sessionmaker, clock, file, dry_run=True)
+    assert not preview.problems
+    assert "Tổ chức mới (2): Đảng bộ xã Mới, Chi bộ bản Mới" in plan_text(
+        VI, preview, applied=False
+    )
+    done = await _import(sessionmaker, clock, file)
+    assert not done.problems
+    assert "Tổ chức mới (2): Đảng bộ xã Mới, Chi bộ bản Mới" in plan_text(VI, done, applied=True)
+    again = await _import(sessionmaker, clock, file)
+    assert [p.render(VI) for p in again.problems] == []
+    assert plan_text(VI, again, applied=True).startswith("Không có gì thay đổi")
+    async with sessionmaker() as session:
+        commune = await session.scalar(
+            select(Organisation).where(Organisation.name == "Đảng bộ xã Mới")
+        )
+        home = await session.scalar(select(Household).where(Household.code == "BM-01"))
+        assert commune is not None and home is not None and home.commune_id == commune.id
+    assert await _count(sessionmaker, Organisation) == 5

@@ -116,7 +116,10 @@ def plan_orgs(
     plan: ImportPlan, rows: list[OrgRow], orgs: OrgIndex, scope: set[int] | None
 ) -> None:
     seen: dict[str, OrgRow] = {}
-    new = OrgIndex(orgs.existing, rows)
+    # Rows naming an organisation that exists already are checked against it, not added to
+    # the index a second time (after the first import, "X" would match both).
+    existing_names = {fold(o.name) for o in orgs.existing}
+    new = OrgIndex(orgs.existing, [row for row in rows if fold(row.name) not in existing_names])
     for row in rows:
         if not row.name:
             continue
