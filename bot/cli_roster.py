@@ -81,6 +81,13 @@ def add_parsers(
     )
     reassign.add_argument("code", help=_("household code, e.g. NL-012"))
     reassign.add_argument("--to", required=True, metavar="PHONE", help=_("the new member's phone"))
+    reassign.add_argument(
+        "--org",
+        help=_(
+            "the household's commune (or cell), name or id: only checked, as the household is "
+            "looked up in the new member's commune"
+        ),
+    )
 
 
 async def run(
@@ -185,7 +192,7 @@ async def _reassign(
 ) -> str:
     from bot.services.identity import member_by_phone
     from bot.services.roster import (
-        household_in_scope,
+        household_for_member,
         reassign,
         reassigned_text,
         tell_reassignment,
@@ -193,8 +200,9 @@ async def _reassign(
 
     clock = SystemClock()
     now = clock.now()
-    household, _ = await household_in_scope(session, None, args.code)
     member = await member_by_phone(session, args.to)
+    org = await find_org(session, args.org) if args.org else None
+    household = await household_for_member(session, args.code, member, org)
     done = await reassign(
         session, None, household, member.id, now, now.astimezone(settings.tz).date()
     )

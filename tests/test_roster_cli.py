@@ -127,3 +127,40 @@ def test_reassign_from_the_command_line_tells_both(demo: Path) -> None:
     assert "Từ hôm nay đồng chí phụ trách hộ" in str(told[0][0])
     refused = chibo(demo, "households", "reassign", "NL-001", "--to", "0999999999")
     assert refused.returncode == 2 and "0999999999" in refused.stderr
+
+
+def test_reassign_looks_the_code_up_in_the_new_members_commune(demo: Path) -> None:
+    other_commune = workbook(
+        organisations=[
+            ["Đảng bộ xã Khác", "đảng bộ cơ sở", "Đảng bộ huyện Vân Sơn", ""],
+            ["Chi bộ bản Khác", "chi bộ", "Đảng bộ xã Khác", "nông thôn"],
+        ],
+        members=[
+            [1, "Chi bộ bản Khác", "Lò Văn Một", "0988000001", "", ""],
+            [2, "Chi bộ bản Khác", "Lò Văn Hai", "0988000002", "", ""],
+        ],
+        households=[["NL-001", "Hộ cùng mã", "Chi bộ bản Khác", "", "", "0988000001"]],
+    )
+    (demo / "xa-khac.xlsx").write_bytes(other_commune)
+    assert chibo(demo, "import", "xa-khac.xlsx").returncode == 0
+    holders = (
+        "SELECT o.name, m.phone FROM households h JOIN organisations o ON o.id = h.commune_id "
+        "JOIN assignments a ON a.household_id = h.id AND a.ended_on IS NULL "
+        "JOIN members m ON m.id = a.member_id WHERE h.code = 'NL-001' ORDER BY o.name"
+    )
+    before = _query(demo, holders)
+    moved = chibo(demo, "households", "reassign", "NL-001", "--to", "0988000002")
+    assert moved.returncode == 0, moved.stderr
+    assert "Hộ cùng mã (NL-001) nay do Lò Văn Hai phụ trách" in moved.stdout
+    after = _query(demo, holders)
+    assert after == [("Đảng bộ xã Khác", "0988000002"), before[1]]  # Tân Lập's NL-001 stays
+    mismatch = chibo(
+        demo, "households", "reassign", "NL-001", "--to", "0912000004", "--org", "xã Khác"
+    )
+    assert mismatch.returncode == 2
+    assert "Đảng bộ xã Tân Lập, không thuộc Đảng bộ xã Khác" in mismatch.stderr
+    only_there = chibo(demo, "households", "reassign", "KP-001", "--to", "0988000002")
+    assert only_there.returncode == 2
+    assert "Đảng bộ xã Khác (xã của đồng chí Lò Văn Hai) không có hộ KP-001" in only_there.stderr
+    assert "Đảng bộ xã Tân Lập" in only_there.stderr
+    assert _query(demo, holders) == after
