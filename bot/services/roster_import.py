@@ -44,6 +44,7 @@ from models import (
     Organisation,
     OrgKind,
     Role,
+    RoleKind,
 )
 
 ANY = tuple(OrgKind)
@@ -169,8 +170,10 @@ async def import_roster(
             await change_member_status(
                 session, member.id, change.status, today, note, actor_member_id, now, today
             )
-        if row.role is not None and (change.member is None or "role" in change.fields):
-            session.add(Role(member_id=member.id, org_id=cell.id, kind=row.role, started_on=today))
+        if "role" in change.fields or (change.member is None and row.role is not None):
+            await _replace_roles(
+                session, member.id, cell.id, row.role, actor_member_id, now, today
+            )
         if change.fields:
             record_audit(
                 session,
@@ -197,6 +200,48 @@ async def import_roster(
         households=len([c for c in plan.households if c.fields or c.assign_to]),
     )
     return plan
+
+
+async def _replace_roles(
+    session: AsyncSession,
+    member_id: int,
+    cell_id: int,
+    role: RoleKind | None,
+    actor_member_id: int | None,
+    now: datetime,
+    today: date,
+) -> None:
+    """End the member's current roles in the cell and give them `role` (none: a plain member),
+    both in the audit log."""
+    for held in await session.scalars(
+        select(Role).where(
+            Role.member_id == member_id, Role.org_id == cell_id, Role.ended_on.is_(None)
+        )
+    ):
+        held.ended_on = today
+        record_audit(
+            session,
+            at=now,
+            actor_member_id=actor_member_id,
+            action="role_ended",
+            subject_type="member",
+            subject_id=member_id,
+            org_id=cell_id,
+            role=held.kind.value,
+        )
+    if role is not None:
+        session.add(Role(member_id=member_id, org_id=cell_id, kind=role, started_on=today))
+        record_audit(
+            session,
+            at=now,
+            actor_member_id=actor_member_id,
+            action="role_started",
+            subject_type="member",
+            subject_id=member_id,
+            org_id=cell_id,
+            role=role.value,
+        )
+    await session.flush()
 
 
 async def _create_orgs(session: AsyncSession, rows: list[OrgRow]) -> None:

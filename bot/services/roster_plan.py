@@ -281,9 +281,7 @@ def plan_member(
         fields.append(N_("cell"))
     if row.membership is not None and member.membership is not row.membership:
         fields.append(N_("membership"))
-    if row.role is not None and (
-        not isinstance(cell, Organisation) or (member.id, cell.id, row.role) not in roles
-    ):
+    if _role_changes(row, member, cell, roles):
         fields.append(N_("role"))
     status = row.status
     if status is None and member.status is MemberStatus.TRANSFERRED_OUT:
@@ -291,3 +289,15 @@ def plan_member(
     plan.members.append(
         MemberChange(row, cell, member, fields, status if status is not member.status else None)
     )
+
+
+def _role_changes(
+    row: MemberRow, member: Member, cell: Org, roles: set[tuple[int, int, RoleKind]]
+) -> bool:
+    """Whether the row's role differs from the roles the member holds in that cell (a filled
+    cell replaces them, "đảng viên" ends them, an empty one keeps them)."""
+    if not isinstance(cell, Organisation):
+        return row.role is not None
+    held = {kind for who, org, kind in roles if who == member.id and org == cell.id}
+    wanted = {row.role} if row.role is not None else set() if row.no_role else held
+    return held != wanted
