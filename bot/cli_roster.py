@@ -57,6 +57,11 @@ def add_parsers(
         ),
     )
     importing.add_argument(
+        "--force",
+        action="store_true",
+        help=_("with --mark-missing: mark them even when more than a third of a cell is missing"),
+    )
+    importing.add_argument(
         "--cell", help=_("the cell of rows that name none (name or part of it, or id)")
     )
     template = commands.add_parser(
@@ -119,6 +124,7 @@ async def _import(
         tuple(files),
         default_cell=cell.name if cell is not None else None,
         mark_missing=MARKS[args.mark_missing] if args.mark_missing else None,
+        force=args.force,
     )
     clock = SystemClock()
     now = clock.now()
@@ -129,7 +135,10 @@ async def _import(
         today = now.astimezone(settings.tz).date()
         plan = await import_roster(session, roster, None, now, today, note)
     if plan.problems:
-        raise CommandFailed(problems_text(t, plan.problems))
+        text = problems_text(t, plan.problems)
+        if plan.gaps and args.mark_missing and not args.force:
+            text += "\n" + t.gettext("To mark them all the same, add --force.")
+        raise CommandFailed(text)
     text = plan_text(t, plan, applied=not args.dry_run)
     if args.dry_run and plan.changes:
         text += "\n" + t.gettext("Nothing was written (--dry-run).")

@@ -66,7 +66,11 @@ def test_dry_run_then_import_then_again(demo: Path) -> None:
     again = chibo(demo, "import", "ds.xlsx")
     assert "Không có gì thay đổi" in again.stdout
     assert _query(demo, count) == [(before[0][0] + 1,)]
-    marked = chibo(demo, "import", "ds.xlsx", "--mark-missing", "exempt", "--dry-run")
+    refused = chibo(demo, "import", "ds.xlsx", "--mark-missing", "exempt", "--dry-run")
+    assert refused.returncode == 1
+    assert "11/12 đảng viên của Chi bộ bản Nà Lụng không có trong tệp" in refused.stderr
+    assert "Nếu vẫn muốn ghi nhận, thêm --force." in refused.stderr
+    marked = chibo(demo, "import", "ds.xlsx", "--mark-missing", "exempt", "--force", "--dry-run")
     # 11 are not in the file; one of them is exempt already.
     assert "Đổi tình trạng (10):" in marked.stdout and "→ miễn sinh hoạt" in marked.stdout
 

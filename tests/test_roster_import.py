@@ -46,8 +46,9 @@ async def _import(
     dry_run: bool = False,
     scope: set[int] | None = None,
     mark_missing: MemberStatus | None = None,
+    force: bool = False,
 ) -> ImportPlan:
-    roster = RosterFile(tuple(files), scope=scope, mark_missing=mark_missing)
+    roster = RosterFile(tuple(files), scope=scope, mark_missing=mark_missing, force=force)
     async with sessionmaker() as session, session.begin():
         if dry_run:
             return await check_roster(session, roster)
@@ -223,10 +224,19 @@ async def test_people_missing_from_the_list_are_reported_and_marked_only_when_as
     async with sessionmaker() as session:
         mai = await session.get(Member, cell.members["mai"])
         assert mai is not None and mai.status is MemberStatus.ACTIVE
-    marked = await _import(sessionmaker, clock, file, mark_missing=MemberStatus.TRANSFERRED_OUT)
+    gone = MemberStatus.TRANSFERRED_OUT
+    refused = await _import(sessionmaker, clock, file, mark_missing=gone)
+    assert [p.render(VI) for p in refused.problems] == [
+        "Trang “Đảng viên”: 1/2 đảng viên của Chi bộ bản Test không có trong tệp, hơn một phần "
+        "ba: tệp đã đủ chưa? Chưa ghi nhận ai."
+    ]
+    marked = await _import(sessionmaker, clock, file, mark_missing=gone, force=True)
     assert not marked.problems
-    assert "Đổi tình trạng (1): Hà Thị Mai → đã chuyển sinh hoạt đi" in plan_text(
-        VI, marked, applied=True
+    text = plan_text(VI, marked, applied=True)
+    assert "Đổi tình trạng (1): Hà Thị Mai → đã chuyển sinh hoạt đi" in text
+    assert (
+        "Hộ do các đồng chí được ghi là đã chuyển đi phụ trách (2), cần giao cho đảng viên khác "
+        "(/phancong): PK-06 (Hà Thị Mai), PK-07 (Hà Thị Mai)." in text
     )
     async with sessionmaker() as session:
         mai = await session.get(Member, cell.members["mai"])
@@ -239,7 +249,9 @@ async def test_marking_a_member_who_still_has_households_in_the_file_is_refused(
     cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
     file = ("chi-bo.xlsx", cell_workbook(members=MEMBERS[:1]))
-    plan = await _import(sessionmaker, clock, file, mark_missing=MemberStatus.TRANSFERRED_OUT)
+    plan = await _import(
+        sessionmaker, clock, file, mark_missing=MemberStatus.TRANSFERRED_OUT, force=True
+    )
     assert [p.render(VI) for p in plan.problems] == [
         f"Trang “Hộ gia đình”, dòng {row}, cột F (SĐT đảng viên phụ trách): Hà Thị Mai đã "
         "chuyển sinh hoạt đi, không phụ trách hộ được."

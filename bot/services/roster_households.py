@@ -101,6 +101,17 @@ async def plan_households(
     plan.missing_households = sorted(
         (h for k, h in known.items() if h.id in held_ids and k not in seen), key=lambda h: h.code
     )
+    marked = {
+        c.member.id
+        for c in plan.members
+        if not c.row.row and c.member is not None and c.status is MemberStatus.TRANSFERRED_OUT
+    }
+    given = {c.household.id for c in plan.households if c.assign_to and c.household is not None}
+    plan.orphaned = [
+        (household, member)
+        for household, member in await _held_by(session, marked)
+        if household.id not in given
+    ]
 
 
 def _fields(
@@ -239,6 +250,20 @@ async def _held_in(session: AsyncSession, cells: set[int]) -> list[Household]:
             .where(Assignment.ended_on.is_(None), Member.cell_id.in_(cells))
         )
     )
+
+
+async def _held_by(session: AsyncSession, member_ids: set[int]) -> list[tuple[Household, Member]]:
+    """The households these members look after now, by code."""
+    if not member_ids:
+        return []
+    rows = await session.execute(
+        select(Household, Member)
+        .join(Assignment, Assignment.household_id == Household.id)
+        .join(Member, Member.id == Assignment.member_id)
+        .where(Assignment.ended_on.is_(None), Member.id.in_(sorted(member_ids)))
+        .order_by(Household.code)
+    )
+    return [(household, member) for household, member in rows]
 
 
 async def _holders(session: AsyncSession, household_ids: list[int]) -> dict[int, Member]:

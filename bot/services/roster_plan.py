@@ -42,6 +42,15 @@ class HouseholdChange:
     new_holder_name: str | None
 
 
+@dataclass(frozen=True)
+class CellGap:
+    """A cell with more than a third of its members missing from the file."""
+
+    cell: str
+    missing: int
+    total: int
+
+
 @dataclass
 class ImportPlan:
     """Everything the file would change, what is wrong with it, and who is not in it."""
@@ -53,6 +62,8 @@ class ImportPlan:
     households: list[HouseholdChange] = field(default_factory=list)
     missing_members: list[Member] = field(default_factory=list)
     missing_households: list[Household] = field(default_factory=list)
+    gaps: list[CellGap] = field(default_factory=list)  # cells with over a third missing
+    orphaned: list[tuple[Household, Member]] = field(default_factory=list)  # held by the marked
 
     @property
     def changes(self) -> bool:
