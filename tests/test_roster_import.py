@@ -333,3 +333,25 @@ async def test_a_new_commune_with_its_new_cell_imports_as_the_dry_run_said_and_a
         home = await session.scalar(select(Household).where(Household.code == "BM-01"))
         assert commune is not None and home is not None and home.commune_id == commune.id
     assert await _count(sessionmaker, Organisation) == 5
+
+
+async def test_an_old_mobile_number_is_the_new_one_and_a_changed_phone_is_flagged(
+    cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        xien = await session.get(Member, cell.members["xien"])
+        assert xien is not None
+        xien.phone = "0378123456"  # the bot has the 2018 number
+    members: Rows = [
+        [1, "Chi bộ bản Test", "Lò Văn Xiên", "01678123456", "", ""],  # the old one
+        [2, "Chi bộ bản Test", "Hà Thị Mai", "0977000111", "", ""],  # a new phone
+    ]
+    plan = await _import(sessionmaker, clock, ("ds.xlsx", workbook(members=members)))
+    text = plan_text(VI, plan, applied=True)
+    assert "Đảng viên mới (1): Hà Thị Mai" in text  # Xiên is matched, not added
+    assert (
+        "• Trang “Đảng viên”, dòng 3, cột D (Số điện thoại): Hà Thị Mai (0977000111) sẽ được "
+        "thêm là đảng viên mới, nhưng Hà Thị Mai (0987654321) cùng chi bộ lại không có trong "
+        "tệp: có lẽ đồng chí này đã đổi số điện thoại." in text
+    )
+    assert await _count(sessionmaker, Member) == 3

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from bot.i18n import N_
 from bot.services.roster_plan import CellGap, ImportPlan, OrgIndex, missing_change
 from bot.services.roster_rows import ParsedFile, Problem
-from models import Member, MemberStatus
+from bot.text import fold
+from models import Member, MemberStatus, Organisation
 
 MISSING_SHARE = 3  # more than 1/3 of a cell missing: the file is probably incomplete
 
@@ -42,6 +43,7 @@ def plan_missing(
         ),
         key=lambda m: m.full_name,
     )
+    _phone_changes(plan)
     markable = [m for m in plan.missing_members if m.id != marking.importer_id]
     for cell_id in sorted(covered):
         total = sum(
@@ -73,3 +75,28 @@ def plan_missing(
     plan.members.extend(
         missing_change(m, orgs, marking.status) for m in markable if m.status is not marking.status
     )
+
+
+def _phone_changes(plan: ImportPlan) -> None:
+    """Warn of a new member named like a member of the same cell missing from the file: most
+    likely one person whose phone changed, whom the import would add a second time."""
+    missing = {(m.cell_id, fold(m.full_name)): m for m in plan.missing_members}
+    for change in plan.members:
+        cell = change.cell
+        if change.member is not None or not isinstance(cell, Organisation):
+            continue
+        same = missing.get((cell.id, fold(change.row.name)))
+        if same is not None:
+            plan.warnings.append(
+                change.row.problem(
+                    "phone",
+                    N_(
+                        "{name} ({phone}) would be a new member, but {name} ({old}) of the same "
+                        "cell is not in the file: probably a changed phone number. Importing "
+                        "would list this comrade twice."
+                    ),
+                    name=change.row.name,
+                    phone=change.row.phone,
+                    old=same.phone or "-",
+                )
+            )
