@@ -22,7 +22,9 @@ from models import (
     MemberStatus,
     MemberStatusChange,
     Organisation,
+    OrgKind,
 )
+from tests import factories
 from tests.factories import Cell, FakeClock
 from tests.roster_files import (
     HOUSEHOLDS,
@@ -276,6 +278,37 @@ async def test_a_secretary_cannot_touch_other_cells(
         "Trang “Đảng viên”, dòng 4, cột B (Chi bộ): Chi bộ bản Khác không phải chi bộ đồng chí "
         "phụ trách."
     ]
+
+
+async def test_a_secretary_is_not_told_who_in_other_cells_has_a_phone_or_a_household(
+    cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        commune = await session.get(Organisation, cell.commune_id)
+        assert commune is not None
+        other = await factories.org(session, "Chi bộ bản Khác", OrgKind.CELL, commune)
+        khac = await factories.member(session, other.id, "Lò Văn Khác", "0904444444", clock.now())
+        await factories.household(
+            session, cell.commune_id, "PK-09", "Hộ Bên Kia", clock.now(), khac.id
+        )
+    members = [*MEMBERS, [3, "Chi bộ bản Test", "Người Mới", "0904444444", "", ""]]
+    households: Rows = [
+        *HOUSEHOLDS,
+        ["PK-09", "Hộ Bên Kia", "Test", "", "", "0912345678"],
+        ["PK-10", "Hộ Mới", "Test", "", "", "0904444444"],
+    ]
+    file = ("chi-bo.xlsx", cell_workbook(members=members, households=households))
+    plan = await _import(sessionmaker, clock, file, scope={cell.cell_id})
+    rendered = [p.render(VI) for p in plan.problems]
+    assert rendered == [
+        "Trang “Đảng viên”, dòng 4, cột D (Số điện thoại): số 0904444444 là của một đảng viên "
+        "thuộc chi bộ khác (không do đồng chí phụ trách).",
+        "Trang “Hộ gia đình”, dòng 9, cột A (Mã hộ): hộ PK-09 đang do một đảng viên thuộc chi "
+        "bộ khác phụ trách; đồng chí không sửa được hộ này.",
+        "Trang “Hộ gia đình”, dòng 10, cột F (SĐT đảng viên phụ trách): số 0904444444 là của "
+        "một đảng viên thuộc chi bộ khác (không do đồng chí phụ trách).",
+    ]
+    assert "Khác" not in " ".join(rendered)
 
 
 async def test_the_operator_adds_a_cell_with_its_members(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import N_
 from bot.services.roster_plan import (
     CHUNK,
+    OTHER_CELLS_PHONE,
     HouseholdChange,
     ImportPlan,
     MemberChange,
@@ -56,6 +57,9 @@ async def plan_households(
     held_ids = {h.id for h in held}
     holders = await _holders(session, [h.id for h in known.values()])
     categories = await _categories(session, [h.id for h in known.values()])
+    # Members of cells the importer does not lead: neither named nor given households.
+    outside = {p for p, m in by_phone.items() if scope is not None and m.cell_id not in scope}
+    by_phone = {p: m for p, m in by_phone.items() if p not in outside}
     in_file: dict[str, MemberChange] = {}  # with those marked as missing; first row wins
     for listed in plan.members:
         in_file.setdefault(listed.row.phone, listed)
@@ -75,9 +79,11 @@ async def plan_households(
             plan.problems.append(
                 row.problem(
                     "code",
-                    N_("household {code} is looked after by {name}, of a cell you do not lead."),
+                    N_(
+                        "household {code} is looked after by a comrade of another cell, which "
+                        "you do not lead."
+                    ),
                     code=row.code,
-                    name=holder.full_name,
                 )
             )
             continue
@@ -90,7 +96,11 @@ async def plan_households(
             holder.full_name if holder is not None else None,
             None,
         )
-        if (
+        if row.member_phone in outside and row.member_phone not in in_file:
+            plan.problems.append(
+                row.problem("member_phone", OTHER_CELLS_PHONE, phone=row.member_phone)
+            )
+        elif (
             row.member_phone
             and _check_holder(plan, row, cell, in_file, by_phone, orgs)
             and (holder is None or holder.phone != row.member_phone)

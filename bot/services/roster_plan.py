@@ -16,6 +16,10 @@ from models import Household, Member, MemberStatus, Organisation, OrgKind, Role,
 
 Org = Organisation | OrgRow  # an organisation in the database, or one the file adds
 CHUNK = 500  # ids per IN (...) list
+# Who has the phone is not said to a secretary who does not lead their cell.
+OTHER_CELLS_PHONE = N_(
+    "the phone {phone} is that of a comrade of another cell, which you do not lead."
+)
 
 
 @dataclass
@@ -274,16 +278,7 @@ def plan_member(
         plan.members.append(MemberChange(row, cell, None, [N_("new")], None))
         return
     if scope is not None and member.cell_id not in scope:
-        other = orgs.by_id.get(member.cell_id)
-        plan.problems.append(
-            row.problem(
-                "phone",
-                N_("the phone {phone} belongs to {name} of {cell}, a cell you do not lead."),
-                phone=row.phone,
-                name=member.full_name,
-                cell=other.name if other else "?",
-            )
-        )
+        plan.problems.append(row.problem("phone", OTHER_CELLS_PHONE, phone=row.phone))
         return
     fields = []
     if member.full_name != row.name:
