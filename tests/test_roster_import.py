@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import translator
+from bot.services.errors import InvalidInputError
 from bot.services.roster_import import RosterFile, check_roster, import_roster
 from bot.services.roster_plan import ImportPlan
 from bot.services.roster_text import plan_text, problems_text
@@ -146,6 +148,42 @@ async def test_csv_in_every_encoding_secretaries_have(
     async with sessionmaker() as session:
         stored = await session.scalar(select(Member.full_name).where(Member.phone == "0901234567"))
     assert stored == name  # NFC, letter for letter
+
+
+@pytest.mark.parametrize(
+    ("file_name", "encode"),
+    [
+        ("mac.csv", lambda text: text.replace("\r\n", "\r").encode()),  # Excel for Mac
+        ("unicode.txt", lambda text: text.replace(";", "\t").encode("utf-16")),  # Unicode Text
+    ],
+    ids=["cr-only", "utf-16"],
+)
+async def test_mac_and_unicode_text_exports_are_read(
+    file_name: str,
+    encode: Callable[[str], bytes],
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    rows: Rows = [
+        ["Test", "Nguyễn Thị Hương", "0901 234 567"],
+        ["Test", "Lò Văn Hai", "0901234568"],
+    ]
+    data = encode(csv_text(MEMBER_HEADINGS[1:4], rows, delimiter=";"))
+    plan = await _import(sessionmaker, clock, (file_name, data))
+    assert "Đảng viên mới (2): Nguyễn Thị Hương, Lò Văn Hai" in plan_text(VI, plan, applied=True)
+
+
+async def test_an_unreadable_csv_is_refused_politely(
+    cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    data = ('Chi bộ;Họ và tên\nTest;"' + "x" * 200_000).encode()  # a quote never closed
+    with pytest.raises(InvalidInputError) as refused:
+        await _import(sessionmaker, clock, ("hong.csv", data))
+    assert refused.value.render(VI) == (
+        "Không đọc được tệp hong.csv dưới dạng CSV. Đồng chí vui lòng lưu lại từ Excel dưới dạng "
+        "“CSV UTF-8”, hoặc gửi tệp Excel (.xlsx)."
+    )
 
 
 async def test_a_csv_that_lost_its_letters_is_refused_with_advice(

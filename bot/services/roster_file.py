@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -37,7 +38,17 @@ def read_roster_file(file_name: str, content: bytes) -> list[Sheet]:
             raise InvalidInputError(
                 N_("{name} is not an Excel (.xlsx) or CSV file."), name=file_name
             )
-        return [Sheet(PurePath(file_name).name, _csv_rows(decode_csv(content)))]
+        try:
+            rows = _csv_rows(decode_csv(content))
+        except csv.Error as error:
+            raise InvalidInputError(
+                N_(
+                    "{name} cannot be read as a CSV file. Please save it again from Excel as "
+                    "“CSV UTF-8”, or send the Excel file (.xlsx)."
+                ),
+                name=file_name,
+            ) from error
+        return [Sheet(PurePath(file_name).name, rows)]
     return _xlsx_sheets(file_name, content)
 
 
@@ -83,7 +94,9 @@ def _csv_rows(text: str) -> list[list[str]]:
     except csv.Error:
         dialect = csv.excel
     rows = []
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect)):
+    # Lines end in CR (Excel for Mac), LF or CRLF; a quoted cell may hold line breaks.
+    lines = text.splitlines(keepends=True)
+    for number, row in enumerate(csv.reader(lines, dialect)):
         if number >= MAX_ROWS:
             break
         rows.append([cell.strip() for cell in row])
@@ -91,9 +104,17 @@ def _csv_rows(text: str) -> list[list[str]]:
 
 
 def decode_csv(content: bytes) -> str:
-    """CSV bytes as NFC text: UTF-8 (with or without BOM), else Windows-1258 or Windows-1252,
-    whichever reads as more plausible Vietnamese (CP1258 writes tone marks as combining
-    characters, which NFC folds back into single letters)."""
+    """CSV bytes as NFC text: UTF-16 with its BOM (Excel's "Unicode Text"), UTF-8 (with or
+    without BOM), else Windows-1258 or Windows-1252, whichever reads as more plausible
+    Vietnamese (CP1258 writes tone marks as combining characters, which NFC folds back into
+    single letters)."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return unicodedata.normalize("NFC", content.decode("utf-16"))
+        except UnicodeDecodeError as error:
+            raise InvalidInputError(
+                N_("The file's text encoding is not UTF-8, Windows-1258 or Windows-1252.")
+            ) from error
     try:
         return unicodedata.normalize("NFC", content.decode("utf-8-sig"))
     except UnicodeDecodeError:
