@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -184,6 +186,33 @@ async def test_an_unreadable_csv_is_refused_politely(
         "Không đọc được tệp hong.csv dưới dạng CSV. Đồng chí vui lòng lưu lại từ Excel dưới dạng "
         "“CSV UTF-8”, hoặc gửi tệp Excel (.xlsx)."
     )
+
+
+async def test_merged_cells_count_for_every_row_they_cover(
+    cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    book = Workbook()
+    members = book.active
+    assert members is not None
+    members.append(["DANH SÁCH ĐẢNG VIÊN CHI BỘ BẢN TEST"])
+    members.merge_cells("A1:C1")
+    members.append(["Chi bộ", "Họ tên đảng viên", "Số điện thoại"])
+    members.append(["Chi bộ bản Test", "Lò Văn Một", "0901000001"])
+    members.append([None, "Lò Văn Hai", "0901000002"])
+    members.merge_cells("A3:A4")  # the cell written once for its members
+    homes = book.create_sheet("Hộ")
+    homes.append(["Mã hộ", "Họ và tên chủ hộ", "Chi bộ", "SĐT đảng viên phụ trách"])
+    homes.append(["PK-11", "Cầm Văn Mười Một", "Test", "0901000001"])
+    homes.append(["PK-12", "Cầm Văn Mười Hai", None, "0901000001"])
+    homes.merge_cells("C2:C3")
+    homes.merge_cells("D2:D3")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    plan = await _import(sessionmaker, clock, ("gop-o.xlsx", buffer.getvalue()))
+    text = plan_text(VI, plan, applied=True)
+    assert "Đảng viên mới (2): Lò Văn Một, Lò Văn Hai" in text
+    assert "Hộ mới (2): PK-11, PK-12" in text
+    assert "PK-12 → Lò Văn Một" in text
 
 
 async def test_a_csv_that_lost_its_letters_is_refused_with_advice(

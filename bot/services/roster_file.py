@@ -11,9 +11,13 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from bot.i18n import N_
 from bot.services.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_ROWS = 20_000  # a district's households fit; a runaway sheet of a million blank rows not
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
@@ -56,7 +60,8 @@ def _xlsx_sheets(file_name: str, content: bytes) -> list[Sheet]:
     from openpyxl import load_workbook  # openpyxl only when a workbook is read
 
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # Not read_only: that mode reads every cell of a merged range but the first as empty.
+        book = load_workbook(io.BytesIO(content), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise InvalidInputError(
             N_("{name} cannot be opened as an Excel workbook (.xlsx)."), name=file_name
@@ -64,13 +69,33 @@ def _xlsx_sheets(file_name: str, content: bytes) -> list[Sheet]:
     try:
         sheets = []
         for worksheet in book.worksheets:
+            merged = _merged_values(worksheet)
             rows = []
-            for values in worksheet.iter_rows(values_only=True, max_row=MAX_ROWS):
-                rows.append([cell_text(value) for value in values])
+            for row, values in enumerate(
+                worksheet.iter_rows(values_only=True, max_row=MAX_ROWS), start=1
+            ):
+                rows.append(
+                    [
+                        cell_text(merged.get((row, column), value))
+                        for column, value in enumerate(values, start=1)
+                    ]
+                )
             sheets.append(Sheet(worksheet.title, rows))
         return sheets
     finally:
         book.close()
+
+
+def _merged_values(worksheet: Worksheet) -> dict[tuple[int, int], object]:
+    """(row, column) -> value for every cell of a merged range: the value of its first cell
+    (a cell "Chi bộ bản Nà Lụng" merged down the rows of its members is theirs)."""
+    values: dict[tuple[int, int], object] = {}
+    for merged in worksheet.merged_cells.ranges:
+        value = worksheet.cell(merged.min_row, merged.min_col).value
+        for row in range(merged.min_row, min(merged.max_row, MAX_ROWS) + 1):
+            for column in range(merged.min_col, min(merged.max_col, worksheet.max_column) + 1):
+                values[row, column] = value
+    return values
 
 
 def cell_text(value: object) -> str:
