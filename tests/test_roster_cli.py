@@ -85,6 +85,10 @@ def test_a_broken_csv_is_refused_with_its_places(demo: Path) -> None:
         "• Trang “ho.csv”, dòng 2, cột F (SĐT đảng viên phụ trách): “0912 000 9” không phải "
         "là số điện thoại.",
     ]
+    (demo / "hong.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    unreadable = chibo(demo, "import", "hong.xlsx")
+    assert unreadable.returncode == 2
+    assert unreadable.stderr.strip() == "Không mở được hong.xlsx như một tệp Excel (.xlsx)."
 
 
 def test_invites_sheet_for_the_unlinked_members(demo: Path) -> None:
