@@ -204,33 +204,27 @@ async def _replace_roles(
 ) -> None:
     """End the member's current roles in the cell and give them `role` (none: a plain member),
     both in the audit log."""
+    changes: list[tuple[str, RoleKind]] = []
     for held in await session.scalars(
         select(Role).where(
             Role.member_id == member_id, Role.org_id == cell_id, Role.ended_on.is_(None)
         )
     ):
         held.ended_on = today
-        record_audit(
-            session,
-            at=now,
-            actor_member_id=actor_member_id,
-            action="role_ended",
-            subject_type="member",
-            subject_id=member_id,
-            org_id=cell_id,
-            role=held.kind.value,
-        )
+        changes.append(("role_ended", held.kind))
     if role is not None:
         session.add(Role(member_id=member_id, org_id=cell_id, kind=role, started_on=today))
+        changes.append(("role_started", role))
+    for action, kind in changes:
         record_audit(
             session,
             at=now,
             actor_member_id=actor_member_id,
-            action="role_started",
+            action=action,
             subject_type="member",
             subject_id=member_id,
             org_id=cell_id,
-            role=role.value,
+            role=kind.value,
         )
     await session.flush()
 
