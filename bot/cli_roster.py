@@ -57,6 +57,11 @@ def add_parsers(
         ),
     )
     importing.add_argument(
+        "--force",
+        action="store_true",
+        help=_("with --mark-missing: mark them even when more than a third of a cell is missing"),
+    )
+    importing.add_argument(
         "--cell", help=_("the cell of rows that name none (name or part of it, or id)")
     )
     template = commands.add_parser(
@@ -81,6 +86,13 @@ def add_parsers(
     )
     reassign.add_argument("code", help=_("household code, e.g. NL-012"))
     reassign.add_argument("--to", required=True, metavar="PHONE", help=_("the new member's phone"))
+    reassign.add_argument(
+        "--org",
+        help=_(
+            "the household's commune (or cell), name or id: only checked, as the household is "
+            "looked up in the new member's commune"
+        ),
+    )
 
 
 async def run(
@@ -112,6 +124,7 @@ async def _import(
         tuple(files),
         default_cell=cell.name if cell is not None else None,
         mark_missing=MARKS[args.mark_missing] if args.mark_missing else None,
+        force=args.force,
     )
     clock = SystemClock()
     now = clock.now()
@@ -122,7 +135,10 @@ async def _import(
         today = now.astimezone(settings.tz).date()
         plan = await import_roster(session, roster, None, now, today, note)
     if plan.problems:
-        raise CommandFailed(problems_text(t, plan.problems))
+        text = problems_text(t, plan.problems)
+        if plan.gaps and args.mark_missing and not args.force:
+            text += "\n" + t.gettext("To mark them all the same, add --force.")
+        raise CommandFailed(text)
     text = plan_text(t, plan, applied=not args.dry_run)
     if args.dry_run and plan.changes:
         text += "\n" + t.gettext("Nothing was written (--dry-run).")
@@ -185,7 +201,7 @@ async def _reassign(
 ) -> str:
     from bot.services.identity import member_by_phone
     from bot.services.roster import (
-        household_in_scope,
+        household_for_member,
         reassign,
         reassigned_text,
         tell_reassignment,
@@ -193,8 +209,9 @@ async def _reassign(
 
     clock = SystemClock()
     now = clock.now()
-    household, _ = await household_in_scope(session, None, args.code)
     member = await member_by_phone(session, args.to)
+    org = await find_org(session, args.org) if args.org else None
+    household = await household_for_member(session, args.code, member, org)
     done = await reassign(
         session, None, household, member.id, now, now.astimezone(settings.tz).date()
     )

@@ -1,5 +1,5 @@
-"""/mamoi: secretaries see who has linked a chat and who has not, and give a member a new
-invite code (or the printable sheet of codes)."""
+"""/mamoi: a cell's secretary or deputy secretary sees who has linked a chat and who has not,
+and gives a member a new invite code (or the printable sheet of codes)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from bot.services.onboarding import (
     LinkState,
     deep_link,
     invite_to_hand_out,
+    is_linked,
     link_states,
     regenerate_invite,
 )
-from bot.services.oversight import LEADERS_ONLY, overseen_cells
-from handlers.base import CANCEL, Context, picked
+from bot.services.oversight import led_cells
+from handlers.base import CANCEL, PICK_ONE, Context, cancelled, picked
 from handlers.summary import XLSX
 from models import Member
 
@@ -24,18 +25,20 @@ TITLE = N_("invite codes")
 NAMES_SHOWN = 30
 CODE_CHOICES = 10
 NOT_YOURS = N_("You can only give codes to members of the cells you lead.")
+SECRETARIES_ONLY = N_("Invite codes are handled by the cell's secretary or deputy secretary.")
 
 
 async def show(ctx: Context, args: str) -> None:
     """/mamoi [PHONE]: who has linked, per cell; or at once a new code for that member."""
     assert ctx.member is not None
-    cells = await overseen_cells(ctx.session, ctx.member.id)
+    cells = await led_cells(ctx.session, ctx.member.id)
     if not cells:
-        raise AccessDeniedError(LEADERS_ONLY)
+        raise AccessDeniedError(SECRETARIES_ONLY)
     if args:
         member = await member_by_phone(ctx.session, args)
         if member.cell_id not in {cell.id for cell in cells}:
             raise AccessDeniedError(NOT_YOURS)
+        ctx.begin(FLOW)  # a draft, should a linked member's code need confirming
         await _new_code(ctx, member)
         return
     states = await link_states(ctx.session, cells, ctx.now)
@@ -92,15 +95,33 @@ async def _on_pick(ctx: Context) -> None:
     value = await picked(ctx, "m:")
     if value is None:
         return
-    member = await ctx.session.get(Member, int(value))
-    cells = {cell.id for cell in await overseen_cells(ctx.session, ctx.member.id)}
+    await _new_code(ctx, await _own_member(ctx, int(value)))
+
+
+async def _own_member(ctx: Context, member_id: int) -> Member:
+    """A member of a cell the sender leads as secretary or deputy."""
+    assert ctx.member is not None
+    member = await ctx.session.get(Member, member_id)
+    cells = {cell.id for cell in await led_cells(ctx.session, ctx.member.id)}
     if member is None or member.cell_id not in cells:
         raise AccessDeniedError(NOT_YOURS)
-    await _new_code(ctx, member)
+    return member
 
 
-async def _new_code(ctx: Context, member: Member) -> None:
+async def _new_code(ctx: Context, member: Member, confirmed: bool = False) -> None:
     assert ctx.member is not None
+    if not confirmed and await is_linked(ctx.session, member.id):
+        ctx.draft()["member_id"] = member.id
+        ctx.ask(
+            FLOW,
+            "relink",
+            ctx._(
+                "{name} has already linked a chat. A new code would let another chat be linked "
+                "to {name} as well. Give a new code all the same?"
+            ).format(name=member.full_name),
+            (Choice("yes", ctx._("Yes, a new code")), Choice(CANCEL, ctx._("Cancel"))),
+        )
+        return
     invite = await regenerate_invite(ctx.session, member.id, ctx.member.id, ctx.now)
     ctx.finish()
     lines = [
@@ -122,7 +143,9 @@ async def _sheet(ctx: Context) -> None:
     assert ctx.member is not None
     from bot.services.invites_sheet import InviteLine, invites_workbook  # openpyxl, segno
 
-    cells = await overseen_cells(ctx.session, ctx.member.id)
+    cells = await led_cells(ctx.session, ctx.member.id)
+    if not cells:
+        raise AccessDeniedError(SECRETARIES_ONLY)
     lines = []
     for state in await link_states(ctx.session, cells, ctx.now):
         if not state.linked:
@@ -151,4 +174,15 @@ async def _sheet(ctx: Context) -> None:
     )
 
 
-STEPS = {"pick": _on_pick}
+async def _on_relink(ctx: Context) -> None:
+    assert ctx.member is not None
+    if await cancelled(ctx):
+        return
+    if ctx.choice != "yes":
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    member = await _own_member(ctx, int(str(ctx.draft()["member_id"])))
+    await _new_code(ctx, member, confirmed=True)
+
+
+STEPS = {"pick": _on_pick, "relink": _on_relink}

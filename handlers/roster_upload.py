@@ -10,7 +10,7 @@ from bot.messages import Attachment, Choice, OutboundMessage
 from bot.services.errors import AccessDeniedError
 from bot.services.oversight import LEADERS_ONLY, overseen_cells
 from bot.services.roster_import import RosterFile, check_roster, import_roster
-from bot.services.roster_text import plan_text, problems_text
+from bot.services.roster_text import orphaned_text, plan_text, problems_text
 from handlers.base import CANCEL, PICK_ONE, Context, cancelled
 from handlers.summary import XLSX
 from models import MemberStatus
@@ -74,7 +74,15 @@ async def _roster(ctx: Context, name: str, content: bytes, mark: bool) -> Roster
         scope={cell.id for cell in cells},
         default_cell=cells[0].name if len(cells) == 1 else None,
         mark_missing=MemberStatus.TRANSFERRED_OUT if mark else None,
+        importer_id=ctx.member.id,
     )
+
+
+async def _drafted(ctx: Context, mark: bool) -> RosterFile:
+    """The file kept in the draft since it was checked."""
+    draft = ctx.draft()
+    content = base64.b64decode(str(draft["file"]))
+    return await _roster(ctx, str(draft["file_name"]), content, mark)
 
 
 async def _check(ctx: Context) -> None:
@@ -99,39 +107,92 @@ async def _check(ctx: Context) -> None:
             (Choice(CANCEL, ctx._("Cancel")),),
         )
         return
-    if not plan.changes:
+    assert ctx.member is not None
+    markable = [m for m in plan.missing_members if m.id != ctx.member.id]
+    lines = [plan_text(ctx.t, plan, applied=False)]
+    if markable:
+        lines.extend(
+            ctx._(
+                "{missing} of the {total} members of {cell} are not in the file: is it "
+                "complete? Recording them as transferred out is not offered."
+            ).format(missing=gap.missing, total=gap.total, cell=gap.cell)
+            for gap in plan.gaps
+        )
+    offer_mark = bool(markable) and not plan.gaps
+    if not plan.changes and not offer_mark:
         ctx.finish()
-        ctx.say(plan_text(ctx.t, plan, applied=False))
+        ctx.say("\n".join(lines))
         return
     draft = ctx.draft()
     draft["file_name"] = name
     draft["file"] = base64.b64encode(document.content).decode("ascii")
-    choices = [Choice("apply", ctx._("Apply"), ("ok", "co", "dong y", "ap dung"))]
-    if plan.missing_members:
+    choices = []
+    if plan.changes:
+        choices.append(Choice("apply", ctx._("Apply"), ("ok", "co", "dong y", "ap dung")))
+    if offer_mark:
         choices.append(
             Choice(
-                "apply_mark", ctx._("Apply, and record those not in the file as transferred out")
+                "apply_mark",
+                ctx._("Apply + record {count} as transferred out").format(count=len(markable)),
             )
         )
     choices.append(Choice(CANCEL, ctx._("Cancel")))
-    ctx.ask(
-        FLOW,
-        "confirm",
-        plan_text(ctx.t, plan, applied=False) + "\n\n" + ctx._("Shall I write these changes?"),
-        tuple(choices),
-    )
+    lines.append("\n" + ctx._("Shall I write these changes?"))
+    ctx.ask(FLOW, "confirm", "\n".join(lines), tuple(choices))
 
 
 async def _on_confirm(ctx: Context) -> None:
+    if ctx.message.document is not None:  # a corrected file: check it instead
+        await _check(ctx)
+        return
     if await cancelled(ctx):
         return
-    if ctx.choice not in ("apply", "apply_mark"):
+    if ctx.choice == "apply":
+        await _apply(ctx, mark=False)
+        return
+    if ctx.choice != "apply_mark":
         ctx.reprompt(ctx._(PICK_ONE))
         return
+    plan = await check_roster(ctx.session, await _drafted(ctx, mark=True))
+    if plan.problems:
+        ctx.finish()
+        ctx.say(problems_text(ctx.t, plan.problems, PROBLEMS_SHOWN))
+        return
+    marked = [c.row.name for c in plan.members if not c.row.row]
+    lines = [
+        ctx._("These {count} members will be recorded as transferred out: {names}.").format(
+            count=len(marked), names=", ".join(marked)
+        )
+    ]
+    if plan.orphaned:
+        lines.append(orphaned_text(ctx.t, plan))
+    lines.append(ctx._("Is that right?"))
+    ctx.ask(
+        FLOW,
+        "confirm_mark",
+        "\n".join(lines),
+        (
+            Choice("mark", ctx._("Yes, record them as transferred out")),
+            Choice(CANCEL, ctx._("Cancel")),
+        ),
+    )
+
+
+async def _on_confirm_mark(ctx: Context) -> None:
+    if ctx.message.document is not None:
+        await _check(ctx)
+        return
+    if await cancelled(ctx):
+        return
+    if ctx.choice != "mark":
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    await _apply(ctx, mark=True)
+
+
+async def _apply(ctx: Context, mark: bool) -> None:
     assert ctx.member is not None
-    draft = ctx.draft()
-    content = base64.b64decode(str(draft["file"]))
-    roster = await _roster(ctx, str(draft["file_name"]), content, ctx.choice == "apply_mark")
+    roster = await _drafted(ctx, mark)
     note = ctx._("Not in the list sent by {name}.").format(name=ctx.member.full_name)
     plan = await import_roster(ctx.session, roster, ctx.member.id, ctx.now, ctx.today, note)
     ctx.finish()
@@ -144,4 +205,4 @@ async def _on_confirm(ctx: Context) -> None:
     ctx.say("\n".join(lines))
 
 
-STEPS = {"file": _on_file, "confirm": _on_confirm}
+STEPS = {"file": _on_file, "confirm": _on_confirm, "confirm_mark": _on_confirm_mark}

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.roster_upload import PROBLEMS_SHOWN
-from models import Household, InviteCode, Member
+from models import Household, InviteCode, Member, Organisation, OrgKind
+from tests import factories
 from tests.dialog import Chat
 from tests.factories import Cell
 from tests.roster_files import HOUSEHOLDS, MEMBERS, Rows, cell_workbook
@@ -67,15 +68,25 @@ async def test_start_without_a_file_offers_the_template_and_waits_for_the_file(
 
 
 async def test_long_lists_of_problems_are_cut_and_other_cells_are_refused(
-    mai: Chat, cell: Cell
+    mai: Chat, cell: Cell, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
+    async with sessionmaker() as session, session.begin():
+        commune = await session.get(Organisation, cell.commune_id)
+        assert commune is not None
+        await factories.org(session, "Chi bộ bản Khác", OrgKind.CELL, commune)
     broken: Rows = [[n, "", f"Người {n}", "123", "", ""] for n in range(1, 15)]
     broken.append([15, "Chi bộ bản Khác", "Lò Văn Khác", "0904444444", "", ""])
     reply = await mai.send(document=("ds.xlsx", cell_workbook(members=broken)))
     assert "Tệp có 15 lỗi; chưa ghi gì:" in reply
     assert reply.count("không phải là số điện thoại") == PROBLEMS_SHOWN
     assert "…và 5 mục khác." in reply
-    assert await mai.send("/huy")
+    other: Rows = [*MEMBERS, [3, "Chi bộ bản Khác", "Lò Văn Khác", "0904444444", "", ""]]
+    reply = await mai.send(document=("ds.xlsx", cell_workbook(members=other)))
+    assert (
+        "Trang “Đảng viên”, dòng 4, cột B (Chi bộ): Chi bộ bản Khác không phải chi bộ đồng chí "
+        "phụ trách." in reply
+    )
+    assert "Đã hủy" in await mai.send("/huy")
 
 
 async def test_a_member_who_sends_a_file_is_not_asked_to_import_it(xien: Chat, cell: Cell) -> None:

@@ -66,7 +66,11 @@ def test_dry_run_then_import_then_again(demo: Path) -> None:
     again = chibo(demo, "import", "ds.xlsx")
     assert "Không có gì thay đổi" in again.stdout
     assert _query(demo, count) == [(before[0][0] + 1,)]
-    marked = chibo(demo, "import", "ds.xlsx", "--mark-missing", "exempt", "--dry-run")
+    refused = chibo(demo, "import", "ds.xlsx", "--mark-missing", "exempt", "--dry-run")
+    assert refused.returncode == 1
+    assert "11/12 đảng viên của Chi bộ bản Nà Lụng không có trong tệp" in refused.stderr
+    assert "Nếu vẫn muốn ghi nhận, thêm --force." in refused.stderr
+    marked = chibo(demo, "import", "ds.xlsx", "--mark-missing", "exempt", "--force", "--dry-run")
     # 11 are not in the file; one of them is exempt already.
     assert "Đổi tình trạng (10):" in marked.stdout and "→ miễn sinh hoạt" in marked.stdout
 
@@ -81,6 +85,10 @@ def test_a_broken_csv_is_refused_with_its_places(demo: Path) -> None:
         "• Trang “ho.csv”, dòng 2, cột F (SĐT đảng viên phụ trách): “0912 000 9” không phải "
         "là số điện thoại.",
     ]
+    (demo / "hong.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    unreadable = chibo(demo, "import", "hong.xlsx")
+    assert unreadable.returncode == 2
+    assert unreadable.stderr.strip() == "Không mở được hong.xlsx như một tệp Excel (.xlsx)."
 
 
 def test_invites_sheet_for_the_unlinked_members(demo: Path) -> None:
@@ -127,3 +135,40 @@ def test_reassign_from_the_command_line_tells_both(demo: Path) -> None:
     assert "Từ hôm nay đồng chí phụ trách hộ" in str(told[0][0])
     refused = chibo(demo, "households", "reassign", "NL-001", "--to", "0999999999")
     assert refused.returncode == 2 and "0999999999" in refused.stderr
+
+
+def test_reassign_looks_the_code_up_in_the_new_members_commune(demo: Path) -> None:
+    other_commune = workbook(
+        organisations=[
+            ["Đảng bộ xã Khác", "đảng bộ cơ sở", "Đảng bộ huyện Vân Sơn", ""],
+            ["Chi bộ bản Khác", "chi bộ", "Đảng bộ xã Khác", "nông thôn"],
+        ],
+        members=[
+            [1, "Chi bộ bản Khác", "Lò Văn Một", "0988000001", "", ""],
+            [2, "Chi bộ bản Khác", "Lò Văn Hai", "0988000002", "", ""],
+        ],
+        households=[["NL-001", "Hộ cùng mã", "Chi bộ bản Khác", "", "", "0988000001"]],
+    )
+    (demo / "xa-khac.xlsx").write_bytes(other_commune)
+    assert chibo(demo, "import", "xa-khac.xlsx").returncode == 0
+    holders = (
+        "SELECT o.name, m.phone FROM households h JOIN organisations o ON o.id = h.commune_id "
+        "JOIN assignments a ON a.household_id = h.id AND a.ended_on IS NULL "
+        "JOIN members m ON m.id = a.member_id WHERE h.code = 'NL-001' ORDER BY o.name"
+    )
+    before = _query(demo, holders)
+    moved = chibo(demo, "households", "reassign", "NL-001", "--to", "0988000002")
+    assert moved.returncode == 0, moved.stderr
+    assert "Hộ cùng mã (NL-001) nay do Lò Văn Hai phụ trách" in moved.stdout
+    after = _query(demo, holders)
+    assert after == [("Đảng bộ xã Khác", "0988000002"), before[1]]  # Tân Lập's NL-001 stays
+    mismatch = chibo(
+        demo, "households", "reassign", "NL-001", "--to", "0912000004", "--org", "xã Khác"
+    )
+    assert mismatch.returncode == 2
+    assert "Đảng bộ xã Tân Lập, không thuộc Đảng bộ xã Khác" in mismatch.stderr
+    only_there = chibo(demo, "households", "reassign", "KP-001", "--to", "0988000002")
+    assert only_there.returncode == 2
+    assert "Đảng bộ xã Khác (xã của đồng chí Lò Văn Hai) không có hộ KP-001" in only_there.stderr
+    assert "Đảng bộ xã Tân Lập" in only_there.stderr
+    assert _query(demo, holders) == after

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from datetime import date
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import translator
+from bot.services.errors import InvalidInputError
 from bot.services.roster_import import RosterFile, check_roster, import_roster
 from bot.services.roster_plan import ImportPlan
 from bot.services.roster_text import plan_text, problems_text
@@ -22,7 +26,9 @@ from models import (
     MemberStatus,
     MemberStatusChange,
     Organisation,
+    OrgKind,
 )
+from tests import factories
 from tests.factories import Cell, FakeClock
 from tests.roster_files import (
     HOUSEHOLDS,
@@ -46,8 +52,9 @@ async def _import(
     dry_run: bool = False,
     scope: set[int] | None = None,
     mark_missing: MemberStatus | None = None,
+    force: bool = False,
 ) -> ImportPlan:
-    roster = RosterFile(tuple(files), scope=scope, mark_missing=mark_missing)
+    roster = RosterFile(tuple(files), scope=scope, mark_missing=mark_missing, force=force)
     async with sessionmaker() as session, session.begin():
         if dry_run:
             return await check_roster(session, roster)
@@ -145,6 +152,69 @@ async def test_csv_in_every_encoding_secretaries_have(
     assert stored == name  # NFC, letter for letter
 
 
+@pytest.mark.parametrize(
+    ("file_name", "encode"),
+    [
+        ("mac.csv", lambda text: text.replace("\r\n", "\r").encode()),  # Excel for Mac
+        ("unicode.txt", lambda text: text.replace(";", "\t").encode("utf-16")),  # Unicode Text
+    ],
+    ids=["cr-only", "utf-16"],
+)
+async def test_mac_and_unicode_text_exports_are_read(
+    file_name: str,
+    encode: Callable[[str], bytes],
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    rows: Rows = [
+        ["Test", "Nguyễn Thị Hương", "0901 234 567"],
+        ["Test", "Lò Văn Hai", "0901234568"],
+    ]
+    data = encode(csv_text(MEMBER_HEADINGS[1:4], rows, delimiter=";"))
+    plan = await _import(sessionmaker, clock, (file_name, data))
+    assert "Đảng viên mới (2): Nguyễn Thị Hương, Lò Văn Hai" in plan_text(VI, plan, applied=True)
+
+
+async def test_an_unreadable_csv_is_refused_politely(
+    cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    data = ('Chi bộ;Họ và tên\nTest;"' + "x" * 200_000).encode()  # a quote never closed
+    with pytest.raises(InvalidInputError) as refused:
+        await _import(sessionmaker, clock, ("hong.csv", data))
+    assert refused.value.render(VI) == (
+        "Không đọc được tệp hong.csv dưới dạng CSV. Đồng chí vui lòng lưu lại từ Excel dưới dạng "
+        "“CSV UTF-8”, hoặc gửi tệp Excel (.xlsx)."
+    )
+
+
+async def test_merged_cells_count_for_every_row_they_cover(
+    cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    book = Workbook()
+    members = book.active
+    assert members is not None
+    members.append(["DANH SÁCH ĐẢNG VIÊN CHI BỘ BẢN TEST"])
+    members.merge_cells("A1:C1")
+    members.append(["Chi bộ", "Họ tên đảng viên", "Số điện thoại"])
+    members.append(["Chi bộ bản Test", "Lò Văn Một", "0901000001"])
+    members.append([None, "Lò Văn Hai", "0901000002"])
+    members.merge_cells("A3:A4")  # the cell written once for its members
+    homes = book.create_sheet("Hộ")
+    homes.append(["Mã hộ", "Họ và tên chủ hộ", "Chi bộ", "SĐT đảng viên phụ trách"])
+    homes.append(["PK-11", "Cầm Văn Mười Một", "Test", "0901000001"])
+    homes.append(["PK-12", "Cầm Văn Mười Hai", None, "0901000001"])
+    homes.merge_cells("C2:C3")
+    homes.merge_cells("D2:D3")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    plan = await _import(sessionmaker, clock, ("gop-o.xlsx", buffer.getvalue()))
+    text = plan_text(VI, plan, applied=True)
+    assert "Đảng viên mới (2): Lò Văn Một, Lò Văn Hai" in text
+    assert "Hộ mới (2): PK-11, PK-12" in text
+    assert "PK-12 → Lò Văn Một" in text
+
+
 async def test_a_csv_that_lost_its_letters_is_refused_with_advice(
     cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
@@ -223,10 +293,19 @@ async def test_people_missing_from_the_list_are_reported_and_marked_only_when_as
     async with sessionmaker() as session:
         mai = await session.get(Member, cell.members["mai"])
         assert mai is not None and mai.status is MemberStatus.ACTIVE
-    marked = await _import(sessionmaker, clock, file, mark_missing=MemberStatus.TRANSFERRED_OUT)
+    gone = MemberStatus.TRANSFERRED_OUT
+    refused = await _import(sessionmaker, clock, file, mark_missing=gone)
+    assert [p.render(VI) for p in refused.problems] == [
+        "Trang “Đảng viên”: 1/2 đảng viên của Chi bộ bản Test không có trong tệp, hơn một phần "
+        "ba: tệp đã đủ chưa? Chưa ghi nhận ai."
+    ]
+    marked = await _import(sessionmaker, clock, file, mark_missing=gone, force=True)
     assert not marked.problems
-    assert "Đổi tình trạng (1): Hà Thị Mai → đã chuyển sinh hoạt đi" in plan_text(
-        VI, marked, applied=True
+    text = plan_text(VI, marked, applied=True)
+    assert "Đổi tình trạng (1): Hà Thị Mai → đã chuyển sinh hoạt đi" in text
+    assert (
+        "Hộ do các đồng chí được ghi là đã chuyển đi phụ trách (2), cần giao cho đảng viên khác "
+        "(/phancong): PK-06 (Hà Thị Mai), PK-07 (Hà Thị Mai)." in text
     )
     async with sessionmaker() as session:
         mai = await session.get(Member, cell.members["mai"])
@@ -239,7 +318,9 @@ async def test_marking_a_member_who_still_has_households_in_the_file_is_refused(
     cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
     file = ("chi-bo.xlsx", cell_workbook(members=MEMBERS[:1]))
-    plan = await _import(sessionmaker, clock, file, mark_missing=MemberStatus.TRANSFERRED_OUT)
+    plan = await _import(
+        sessionmaker, clock, file, mark_missing=MemberStatus.TRANSFERRED_OUT, force=True
+    )
     assert [p.render(VI) for p in plan.problems] == [
         f"Trang “Hộ gia đình”, dòng {row}, cột F (SĐT đảng viên phụ trách): Hà Thị Mai đã "
         "chuyển sinh hoạt đi, không phụ trách hộ được."
@@ -266,6 +347,37 @@ async def test_a_secretary_cannot_touch_other_cells(
     ]
 
 
+async def test_a_secretary_is_not_told_who_in_other_cells_has_a_phone_or_a_household(
+    cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        commune = await session.get(Organisation, cell.commune_id)
+        assert commune is not None
+        other = await factories.org(session, "Chi bộ bản Khác", OrgKind.CELL, commune)
+        khac = await factories.member(session, other.id, "Lò Văn Khác", "0904444444", clock.now())
+        await factories.household(
+            session, cell.commune_id, "PK-09", "Hộ Bên Kia", clock.now(), khac.id
+        )
+    members = [*MEMBERS, [3, "Chi bộ bản Test", "Người Mới", "0904444444", "", ""]]
+    households: Rows = [
+        *HOUSEHOLDS,
+        ["PK-09", "Hộ Bên Kia", "Test", "", "", "0912345678"],
+        ["PK-10", "Hộ Mới", "Test", "", "", "0904444444"],
+    ]
+    file = ("chi-bo.xlsx", cell_workbook(members=members, households=households))
+    plan = await _import(sessionmaker, clock, file, scope={cell.cell_id})
+    rendered = [p.render(VI) for p in plan.problems]
+    assert rendered == [
+        "Trang “Đảng viên”, dòng 4, cột D (Số điện thoại): số 0904444444 là của một đảng viên "
+        "thuộc chi bộ khác (không do đồng chí phụ trách).",
+        "Trang “Hộ gia đình”, dòng 9, cột A (Mã hộ): hộ PK-09 đang do một đảng viên thuộc chi "
+        "bộ khác phụ trách; đồng chí không sửa được hộ này.",
+        "Trang “Hộ gia đình”, dòng 10, cột F (SĐT đảng viên phụ trách): số 0904444444 là của "
+        "một đảng viên thuộc chi bộ khác (không do đồng chí phụ trách).",
+    ]
+    assert "Khác" not in " ".join(rendered)
+
+
 async def test_the_operator_adds_a_cell_with_its_members(
     cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
@@ -285,5 +397,61 @@ async def test_the_operator_adds_a_cell_with_its_members(
         assert person is not None and person.cell_id == new_cell.id
         home = await session.scalar(select(Household).where(Household.code == "TM-01"))
         assert home is not None and home.commune_id == cell.commune_id
-    scoped = await _import(sessionmaker, clock, ("xa.xlsx", data), scope={cell.cell_id})
-    assert "Tổ chức" not in str([p.sheet for p in scoped.problems])  # exists now: no change
+    again = await _import(sessionmaker, clock, ("xa.xlsx", data))
+    assert not again.problems and not again.changes
+    assert plan_text(VI, again, applied=True).startswith("Không có gì thay đổi")
+    assert await _count(sessionmaker, Organisation) == 4
+
+
+async def test_a_new_commune_with_its_new_cell_imports_as_the_dry_run_said_and_again(
+    cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    data = workbook(
+        organisations=[
+            ["Đảng bộ xã Mới", "đảng bộ cơ sở", "Đảng bộ huyện Test", ""],
+            ["Chi bộ bản Mới", "chi bộ", "Đảng bộ xã Mới", "nông thôn"],
+        ],
+        members=[[1, "Chi bộ bản Mới", "Đinh Văn Mới", "0905555555", "", ""]],
+        households=[["BM-01", "Đinh Thị Hộ", "Bản Mới", "Bản Mới", "", "0905555555"]],
+    )
+    file = ("xa-moi.xlsx", data)
+    preview = await _import(sessionmaker, clock, file, dry_run=True)
+    assert not preview.problems
+    assert "Tổ chức mới (2): Đảng bộ xã Mới, Chi bộ bản Mới" in plan_text(
+        VI, preview, applied=False
+    )
+    done = await _import(sessionmaker, clock, file)
+    assert not done.problems
+    assert "Tổ chức mới (2): Đảng bộ xã Mới, Chi bộ bản Mới" in plan_text(VI, done, applied=True)
+    again = await _import(sessionmaker, clock, file)
+    assert [p.render(VI) for p in again.problems] == []
+    assert plan_text(VI, again, applied=True).startswith("Không có gì thay đổi")
+    async with sessionmaker() as session:
+        commune = await session.scalar(
+            select(Organisation).where(Organisation.name == "Đảng bộ xã Mới")
+        )
+        home = await session.scalar(select(Household).where(Household.code == "BM-01"))
+        assert commune is not None and home is not None and home.commune_id == commune.id
+    assert await _count(sessionmaker, Organisation) == 5
+
+
+async def test_an_old_mobile_number_is_the_new_one_and_a_changed_phone_is_flagged(
+    cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        xien = await session.get(Member, cell.members["xien"])
+        assert xien is not None
+        xien.phone = "0378123456"  # the bot has the 2018 number
+    members: Rows = [
+        [1, "Chi bộ bản Test", "Lò Văn Xiên", "01678123456", "", ""],  # the old one
+        [2, "Chi bộ bản Test", "Hà Thị Mai", "0977000111", "", ""],  # a new phone
+    ]
+    plan = await _import(sessionmaker, clock, ("ds.xlsx", workbook(members=members)))
+    text = plan_text(VI, plan, applied=True)
+    assert "Đảng viên mới (1): Hà Thị Mai" in text  # Xiên is matched, not added
+    assert (
+        "• Trang “Đảng viên”, dòng 3, cột D (Số điện thoại): Hà Thị Mai (0977000111) sẽ được "
+        "thêm là đảng viên mới, nhưng Hà Thị Mai (0987654321) cùng chi bộ lại không có trong "
+        "tệp: có lẽ đồng chí này đã đổi số điện thoại." in text
+    )
+    assert await _count(sessionmaker, Member) == 3

@@ -70,6 +70,24 @@ def test_every_mobile_survives_the_international_form(phone: str) -> None:
     assert normalise_phone(phone) == phone
 
 
+@pytest.mark.parametrize(
+    ("raw", "now"),
+    [
+        ("01678123456", "0378123456"),
+        ("0167 812 3456", "0378123456"),
+        ("+84 1678 123 456", "0378123456"),
+        ("01208123456", "0708123456"),
+        ("01218123456", "0798123456"),
+        ("01238123456", "0838123456"),
+        ("01868123456", "0568123456"),
+        ("01998123456", "0598123456"),
+        ("02438123456", "02438123456"),  # a Hanoi landline stays as it is
+    ],
+)
+def test_old_eleven_digit_mobiles_become_their_2018_numbers(raw: str, now: str) -> None:
+    assert normalise_phone(raw) == now
+
+
 CHOICES = (
     Choice("h:1", "Lò Văn Pành (PK-01)"),
     Choice("h:2", "Quàng Thị Ún (PK-02)"),

@@ -66,6 +66,11 @@ async def link_states(
     return sorted(states, key=lambda s: s.cell.name)  # stable: names stay in order
 
 
+async def is_linked(session: AsyncSession, member_id: int) -> bool:
+    """Whether a chat is linked to the member."""
+    return bool(await session.scalar(select(exists().where(ChatAddress.member_id == member_id))))
+
+
 async def _usable_codes(
     session: AsyncSession, member_ids: list[int], now: datetime
 ) -> dict[int, InviteCode]:

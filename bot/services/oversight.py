@@ -9,7 +9,16 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
-from models import ChatAddress, DeedReport, Member, MemberStatus, Organisation, OrgKind, Role
+from models import (
+    ChatAddress,
+    DeedReport,
+    Member,
+    MemberStatus,
+    Organisation,
+    OrgKind,
+    Role,
+    RoleKind,
+)
 
 LEADERS_ONLY = N_("This command is for cell secretaries and Party committee members.")
 
@@ -58,6 +67,24 @@ async def overseen_cells(session: AsyncSession, member_id: int) -> list[Organisa
                 or_(*(Organisation.path.startswith(root.path) for root in roots)),
             )
             .order_by(Organisation.name)
+        )
+    )
+
+
+async def led_cells(session: AsyncSession, member_id: int) -> list[Organisation]:
+    """The cells where the member is secretary or deputy secretary now, by name."""
+    return list(
+        await session.scalars(
+            select(Organisation)
+            .join(Role, Role.org_id == Organisation.id)
+            .where(
+                Organisation.kind == OrgKind.CELL,
+                Role.member_id == member_id,
+                Role.ended_on.is_(None),
+                Role.kind.in_((RoleKind.SECRETARY, RoleKind.DEPUTY_SECRETARY)),
+            )
+            .order_by(Organisation.name)
+            .distinct()
         )
     )
 

@@ -13,7 +13,15 @@ from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError, InvalidInputError, NotFoundError
 from bot.services.outbox import enqueue
 from bot.services.oversight import overseen_cells
-from models import Assignment, Household, Member, MemberStatus, MemberStatusChange
+from models import (
+    Assignment,
+    Household,
+    Member,
+    MemberStatus,
+    MemberStatusChange,
+    Organisation,
+    OrgKind,
+)
 
 RECOMMENDED_HOUSEHOLDS = 5
 
@@ -168,6 +176,59 @@ async def household_in_scope(
     raise NotFoundError(N_("No household {code} among those your cell looks after."), code=code)
 
 
+async def commune_of_cell(session: AsyncSession, cell_id: int) -> Organisation:
+    """Where a cell's households are numbered: its grassroots committee (a cell directly
+    under a district numbers its own)."""
+    cell = await session.get(Organisation, cell_id)
+    assert cell is not None  # a member's cell (foreign key)
+    parent = await session.get(Organisation, cell.parent_id) if cell.parent_id else None
+    return parent if parent is not None and parent.kind is OrgKind.GRASSROOTS_COMMITTEE else cell
+
+
+async def household_for_member(
+    session: AsyncSession, code: str, member: Member, org: Organisation | None = None
+) -> Household:
+    """The household with this code in `member`'s commune (codes are unique only within a
+    commune); `org`, when given, must be that commune or one of its cells."""
+    commune = await commune_of_cell(session, member.cell_id)
+    if org is not None and org.id != commune.id:
+        named_commune = await commune_of_cell(session, org.id) if org.kind is OrgKind.CELL else org
+        if named_commune.id != commune.id:
+            raise InvalidInputError(
+                N_(
+                    "{name} is a member of {commune}, not of {org}; a household can only be "
+                    "given to a member of its own commune."
+                ),
+                name=member.full_name,
+                commune=commune.name,
+                org=named_commune.name,
+            )
+    found = list(
+        await session.scalars(
+            select(Household)
+            .where(func.upper(Household.code) == code.strip().upper())
+            .order_by(Household.id)
+        )
+    )
+    for household in found:
+        if household.commune_id == commune.id:
+            return household
+    if found:
+        elsewhere = [await session.get(Organisation, h.commune_id) for h in found]
+        raise InvalidInputError(
+            N_(
+                "{commune}, the commune of {name}, has no household {code}; households with "
+                "that code are in: {communes}. A household can only be given to a member of "
+                "its own commune."
+            ),
+            commune=commune.name,
+            name=member.full_name,
+            code=code.strip().upper(),
+            communes=", ".join(o.name for o in elsewhere if o is not None),
+        )
+    raise NotFoundError(N_("No household {code}."), code=code.strip().upper())
+
+
 async def reassign(
     session: AsyncSession,
     actor: Member | None,
@@ -185,6 +246,15 @@ async def reassign(
         or (allowed is not None and new.cell_id not in allowed)
     ):
         raise AccessDeniedError(N_("You can only give households to members of your cell."))
+    if (await commune_of_cell(session, new.cell_id)).id != household.commune_id:
+        raise InvalidInputError(
+            N_(
+                "{name} is of another commune than household {code}; a household can only "
+                "be given to a member of its own commune."
+            ),
+            name=new.full_name,
+            code=household.code,
+        )
     result = await assign_household(
         session, household.id, new.id, today, actor.id if actor else None, now, today
     )

@@ -81,7 +81,15 @@ COLUMNS: dict[SheetKind, tuple[Column, ...]] = {
         Column(
             "name",
             "Họ và tên",
-            ("ho va ten", "ho ten", "ten dang vien", "full name", "name"),
+            (
+                "ho va ten",
+                "ho ten",
+                "ten dang vien",
+                "ho ten dang vien",
+                "ho va ten dang vien",
+                "full name",
+                "name",
+            ),
             "Lò Văn Xiên",
             required=True,
             label=N_("name"),
@@ -128,7 +136,14 @@ COLUMNS: dict[SheetKind, tuple[Column, ...]] = {
         Column(
             "head",
             "Chủ hộ",
-            ("chu ho", "ten chu ho", "ho ten chu ho", "head of household", "head"),
+            (
+                "chu ho",
+                "ten chu ho",
+                "ho ten chu ho",
+                "ho va ten chu ho",
+                "head of household",
+                "head",
+            ),
             "Đặng Xuân Lợi",
             required=True,
             label=N_("head of household"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -10,9 +11,13 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from bot.i18n import N_
 from bot.services.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_ROWS = 20_000  # a district's households fit; a runaway sheet of a million blank rows not
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
@@ -37,7 +42,17 @@ def read_roster_file(file_name: str, content: bytes) -> list[Sheet]:
             raise InvalidInputError(
                 N_("{name} is not an Excel (.xlsx) or CSV file."), name=file_name
             )
-        return [Sheet(PurePath(file_name).name, _csv_rows(decode_csv(content)))]
+        try:
+            rows = _csv_rows(decode_csv(content))
+        except csv.Error as error:
+            raise InvalidInputError(
+                N_(
+                    "{name} cannot be read as a CSV file. Please save it again from Excel as "
+                    "“CSV UTF-8”, or send the Excel file (.xlsx)."
+                ),
+                name=file_name,
+            ) from error
+        return [Sheet(PurePath(file_name).name, rows)]
     return _xlsx_sheets(file_name, content)
 
 
@@ -45,7 +60,8 @@ def _xlsx_sheets(file_name: str, content: bytes) -> list[Sheet]:
     from openpyxl import load_workbook  # openpyxl only when a workbook is read
 
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # Not read_only: that mode reads every cell of a merged range but the first as empty.
+        book = load_workbook(io.BytesIO(content), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise InvalidInputError(
             N_("{name} cannot be opened as an Excel workbook (.xlsx)."), name=file_name
@@ -53,13 +69,33 @@ def _xlsx_sheets(file_name: str, content: bytes) -> list[Sheet]:
     try:
         sheets = []
         for worksheet in book.worksheets:
+            merged = _merged_values(worksheet)
             rows = []
-            for values in worksheet.iter_rows(values_only=True, max_row=MAX_ROWS):
-                rows.append([cell_text(value) for value in values])
+            for row, values in enumerate(
+                worksheet.iter_rows(values_only=True, max_row=MAX_ROWS), start=1
+            ):
+                rows.append(
+                    [
+                        cell_text(merged.get((row, column), value))
+                        for column, value in enumerate(values, start=1)
+                    ]
+                )
             sheets.append(Sheet(worksheet.title, rows))
         return sheets
     finally:
         book.close()
+
+
+def _merged_values(worksheet: Worksheet) -> dict[tuple[int, int], object]:
+    """(row, column) -> value for every cell of a merged range: the value of its first cell
+    (a cell "Chi bộ bản Nà Lụng" merged down the rows of its members is theirs)."""
+    values: dict[tuple[int, int], object] = {}
+    for merged in worksheet.merged_cells.ranges:
+        value = worksheet.cell(merged.min_row, merged.min_col).value
+        for row in range(merged.min_row, min(merged.max_row, MAX_ROWS) + 1):
+            for column in range(merged.min_col, min(merged.max_col, worksheet.max_column) + 1):
+                values[row, column] = value
+    return values
 
 
 def cell_text(value: object) -> str:
@@ -83,7 +119,9 @@ def _csv_rows(text: str) -> list[list[str]]:
     except csv.Error:
         dialect = csv.excel
     rows = []
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect)):
+    # Lines end in CR (Excel for Mac), LF or CRLF; a quoted cell may hold line breaks.
+    lines = text.splitlines(keepends=True)
+    for number, row in enumerate(csv.reader(lines, dialect)):
         if number >= MAX_ROWS:
             break
         rows.append([cell.strip() for cell in row])
@@ -91,9 +129,17 @@ def _csv_rows(text: str) -> list[list[str]]:
 
 
 def decode_csv(content: bytes) -> str:
-    """CSV bytes as NFC text: UTF-8 (with or without BOM), else Windows-1258 or Windows-1252,
-    whichever reads as more plausible Vietnamese (CP1258 writes tone marks as combining
-    characters, which NFC folds back into single letters)."""
+    """CSV bytes as NFC text: UTF-16 with its BOM (Excel's "Unicode Text"), UTF-8 (with or
+    without BOM), else Windows-1258 or Windows-1252, whichever reads as more plausible
+    Vietnamese (CP1258 writes tone marks as combining characters, which NFC folds back into
+    single letters)."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return unicodedata.normalize("NFC", content.decode("utf-16"))
+        except UnicodeDecodeError as error:
+            raise InvalidInputError(
+                N_("The file's text encoding is not UTF-8, Windows-1258 or Windows-1252.")
+            ) from error
     try:
         return unicodedata.normalize("NFC", content.decode("utf-8-sig"))
     except UnicodeDecodeError:

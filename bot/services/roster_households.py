@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import N_
 from bot.services.roster_plan import (
     CHUNK,
+    OTHER_CELLS_PHONE,
     HouseholdChange,
     ImportPlan,
     MemberChange,
@@ -56,6 +57,9 @@ async def plan_households(
     held_ids = {h.id for h in held}
     holders = await _holders(session, [h.id for h in known.values()])
     categories = await _categories(session, [h.id for h in known.values()])
+    # Members of cells the importer does not lead: neither named nor given households.
+    outside = {p for p, m in by_phone.items() if scope is not None and m.cell_id not in scope}
+    by_phone = {p: m for p, m in by_phone.items() if p not in outside}
     in_file: dict[str, MemberChange] = {}  # with those marked as missing; first row wins
     for listed in plan.members:
         in_file.setdefault(listed.row.phone, listed)
@@ -75,9 +79,11 @@ async def plan_households(
             plan.problems.append(
                 row.problem(
                     "code",
-                    N_("household {code} is looked after by {name}, of a cell you do not lead."),
+                    N_(
+                        "household {code} is looked after by a comrade of another cell, which "
+                        "you do not lead."
+                    ),
                     code=row.code,
-                    name=holder.full_name,
                 )
             )
             continue
@@ -90,7 +96,11 @@ async def plan_households(
             holder.full_name if holder is not None else None,
             None,
         )
-        if (
+        if row.member_phone in outside and row.member_phone not in in_file:
+            plan.problems.append(
+                row.problem("member_phone", OTHER_CELLS_PHONE, phone=row.member_phone)
+            )
+        elif (
             row.member_phone
             and _check_holder(plan, row, cell, in_file, by_phone, orgs)
             and (holder is None or holder.phone != row.member_phone)
@@ -101,6 +111,17 @@ async def plan_households(
     plan.missing_households = sorted(
         (h for k, h in known.items() if h.id in held_ids and k not in seen), key=lambda h: h.code
     )
+    marked = {
+        c.member.id
+        for c in plan.members
+        if not c.row.row and c.member is not None and c.status is MemberStatus.TRANSFERRED_OUT
+    }
+    given = {c.household.id for c in plan.households if c.assign_to and c.household is not None}
+    plan.orphaned = [
+        (household, member)
+        for household, member in await _held_by(session, marked)
+        if household.id not in given
+    ]
 
 
 def _fields(
@@ -239,6 +260,20 @@ async def _held_in(session: AsyncSession, cells: set[int]) -> list[Household]:
             .where(Assignment.ended_on.is_(None), Member.cell_id.in_(cells))
         )
     )
+
+
+async def _held_by(session: AsyncSession, member_ids: set[int]) -> list[tuple[Household, Member]]:
+    """The households these members look after now, by code."""
+    if not member_ids:
+        return []
+    rows = await session.execute(
+        select(Household, Member)
+        .join(Assignment, Assignment.household_id == Household.id)
+        .join(Member, Member.id == Assignment.member_id)
+        .where(Assignment.ended_on.is_(None), Member.id.in_(sorted(member_ids)))
+        .order_by(Household.code)
+    )
+    return [(household, member) for household, member in rows]
 
 
 async def _holders(session: AsyncSession, household_ids: list[int]) -> dict[int, Member]:

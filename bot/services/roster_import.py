@@ -17,13 +17,13 @@ from bot.services.audit import record_audit
 from bot.services.roster import assign_household, change_member_status
 from bot.services.roster_file import read_roster_file
 from bot.services.roster_households import plan_households
+from bot.services.roster_missing import Marking, plan_missing
 from bot.services.roster_plan import (
     CHUNK,
     ImportPlan,
     OrgIndex,
     current_roles,
     load_members,
-    missing_change,
     plan_member,
     plan_orgs,
     resolve_cell,
@@ -44,6 +44,7 @@ from models import (
     Organisation,
     OrgKind,
     Role,
+    RoleKind,
 )
 
 ANY = tuple(OrgKind)
@@ -58,6 +59,8 @@ class RosterFile:
     scope: set[int] | None = None  # cells the importer leads; None: the operator
     default_cell: str | None = None  # for rows without a cell (a secretary's own)
     mark_missing: MemberStatus | None = None  # status for members the file leaves out
+    importer_id: int | None = None  # the member sending the file: never marked as missing
+    force: bool = False  # mark even when more than a third of a cell is not in the file
 
     @property
     def name(self) -> str:
@@ -75,14 +78,18 @@ async def _read_and_plan(
 ) -> tuple[ParsedFile, ImportPlan]:
     sheets = [sheet for name, data in roster.files for sheet in read_roster_file(name, data)]
     parsed = parse_sheets(sheets, roster.default_cell)
-    return parsed, await plan_import(session, parsed, roster.scope, roster.mark_missing)
+    return parsed, await plan_import(session, parsed, roster.scope, _marking(roster))
+
+
+def _marking(roster: RosterFile) -> Marking:
+    return Marking(roster.mark_missing, roster.importer_id, roster.force)
 
 
 async def plan_import(
     session: AsyncSession,
     parsed: ParsedFile,
     scope: set[int] | None,
-    mark_missing: MemberStatus | None = None,
+    marking: Marking | None = None,
 ) -> ImportPlan:
     """Check `parsed` against the database; `scope` limits it to those cells."""
     plan = ImportPlan(list(parsed.problems), list(parsed.warnings))
@@ -101,22 +108,7 @@ async def plan_import(
         cell = cells[id(row)]
         if cell is not None:
             plan_member(plan, row, cell, by_phone, orgs, scope, roles)
-    plan.missing_members = sorted(
-        (
-            m
-            for m in known
-            if m.cell_id in covered
-            and m.phone not in listed
-            and m.status is not MemberStatus.TRANSFERRED_OUT
-        ),
-        key=lambda m: m.full_name,
-    )
-    if mark_missing is not None:
-        plan.members.extend(
-            missing_change(m, orgs, mark_missing)
-            for m in plan.missing_members
-            if m.status is not mark_missing
-        )
+    plan_missing(plan, parsed, known, covered, listed, orgs, marking or Marking(None))
     await plan_households(session, plan, parsed.households, cells, orgs, by_phone, scope)
     order = {name: index for index, name in enumerate(parsed.sheets)}
     plan.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row))
@@ -139,7 +131,7 @@ async def import_roster(
     created = plan.orgs
     if created:
         await _create_orgs(session, created)
-        plan = await plan_import(session, parsed, roster.scope, roster.mark_missing)
+        plan = await plan_import(session, parsed, roster.scope, _marking(roster))
         plan.orgs = created
     for change in plan.members:
         row, cell = change.row, change.cell
@@ -169,8 +161,10 @@ async def import_roster(
             await change_member_status(
                 session, member.id, change.status, today, note, actor_member_id, now, today
             )
-        if row.role is not None and (change.member is None or "role" in change.fields):
-            session.add(Role(member_id=member.id, org_id=cell.id, kind=row.role, started_on=today))
+        if "role" in change.fields or (change.member is None and row.role is not None):
+            await _replace_roles(
+                session, member.id, cell.id, row.role, actor_member_id, now, today
+            )
         if change.fields:
             record_audit(
                 session,
@@ -197,6 +191,42 @@ async def import_roster(
         households=len([c for c in plan.households if c.fields or c.assign_to]),
     )
     return plan
+
+
+async def _replace_roles(
+    session: AsyncSession,
+    member_id: int,
+    cell_id: int,
+    role: RoleKind | None,
+    actor_member_id: int | None,
+    now: datetime,
+    today: date,
+) -> None:
+    """End the member's current roles in the cell and give them `role` (none: a plain member),
+    both in the audit log."""
+    changes: list[tuple[str, RoleKind]] = []
+    for held in await session.scalars(
+        select(Role).where(
+            Role.member_id == member_id, Role.org_id == cell_id, Role.ended_on.is_(None)
+        )
+    ):
+        held.ended_on = today
+        changes.append(("role_ended", held.kind))
+    if role is not None:
+        session.add(Role(member_id=member_id, org_id=cell_id, kind=role, started_on=today))
+        changes.append(("role_started", role))
+    for action, kind in changes:
+        record_audit(
+            session,
+            at=now,
+            actor_member_id=actor_member_id,
+            action=action,
+            subject_type="member",
+            subject_id=member_id,
+            org_id=cell_id,
+            role=kind.value,
+        )
+    await session.flush()
 
 
 async def _create_orgs(session: AsyncSession, rows: list[OrgRow]) -> None:

@@ -16,6 +16,10 @@ from models import Household, Member, MemberStatus, Organisation, OrgKind, Role,
 
 Org = Organisation | OrgRow  # an organisation in the database, or one the file adds
 CHUNK = 500  # ids per IN (...) list
+# Who has the phone is not said to a secretary who does not lead their cell.
+OTHER_CELLS_PHONE = N_(
+    "the phone {phone} is that of a comrade of another cell, which you do not lead."
+)
 
 
 @dataclass
@@ -42,6 +46,15 @@ class HouseholdChange:
     new_holder_name: str | None
 
 
+@dataclass(frozen=True)
+class CellGap:
+    """A cell with more than a third of its members missing from the file."""
+
+    cell: str
+    missing: int
+    total: int
+
+
 @dataclass
 class ImportPlan:
     """Everything the file would change, what is wrong with it, and who is not in it."""
@@ -53,6 +66,8 @@ class ImportPlan:
     households: list[HouseholdChange] = field(default_factory=list)
     missing_members: list[Member] = field(default_factory=list)
     missing_households: list[Household] = field(default_factory=list)
+    gaps: list[CellGap] = field(default_factory=list)  # cells with over a third missing
+    orphaned: list[tuple[Household, Member]] = field(default_factory=list)  # held by the marked
 
     @property
     def changes(self) -> bool:
@@ -116,7 +131,10 @@ def plan_orgs(
     plan: ImportPlan, rows: list[OrgRow], orgs: OrgIndex, scope: set[int] | None
 ) -> None:
     seen: dict[str, OrgRow] = {}
-    new = OrgIndex(orgs.existing, rows)
+    # Rows naming an organisation that exists already are checked against it, not added to
+    # the index a second time (after the first import, "X" would match both).
+    existing_names = {fold(o.name) for o in orgs.existing}
+    new = OrgIndex(orgs.existing, [row for row in rows if fold(row.name) not in existing_names])
     for row in rows:
         if not row.name:
             continue
@@ -260,16 +278,7 @@ def plan_member(
         plan.members.append(MemberChange(row, cell, None, [N_("new")], None))
         return
     if scope is not None and member.cell_id not in scope:
-        other = orgs.by_id.get(member.cell_id)
-        plan.problems.append(
-            row.problem(
-                "phone",
-                N_("the phone {phone} belongs to {name} of {cell}, a cell you do not lead."),
-                phone=row.phone,
-                name=member.full_name,
-                cell=other.name if other else "?",
-            )
-        )
+        plan.problems.append(row.problem("phone", OTHER_CELLS_PHONE, phone=row.phone))
         return
     fields = []
     if member.full_name != row.name:
@@ -278,9 +287,7 @@ def plan_member(
         fields.append(N_("cell"))
     if row.membership is not None and member.membership is not row.membership:
         fields.append(N_("membership"))
-    if row.role is not None and (
-        not isinstance(cell, Organisation) or (member.id, cell.id, row.role) not in roles
-    ):
+    if _role_changes(row, member, cell, roles):
         fields.append(N_("role"))
     status = row.status
     if status is None and member.status is MemberStatus.TRANSFERRED_OUT:
@@ -288,3 +295,15 @@ def plan_member(
     plan.members.append(
         MemberChange(row, cell, member, fields, status if status is not member.status else None)
     )
+
+
+def _role_changes(
+    row: MemberRow, member: Member, cell: Org, roles: set[tuple[int, int, RoleKind]]
+) -> bool:
+    """Whether the row's role differs from the roles the member holds in that cell (a filled
+    cell replaces them, "đảng viên" ends them, an empty one keeps them)."""
+    if not isinstance(cell, Organisation):
+        return row.role is not None
+    held = {kind for who, org, kind in roles if who == member.id and org == cell.id}
+    wanted = {row.role} if row.role is not None else set() if row.no_role else held
+    return held != wanted

@@ -88,6 +88,7 @@ class MemberRow(Located):
     membership: Membership | None = None
     status: MemberStatus | None = None
     role: RoleKind | None = None
+    no_role: bool = False  # "đảng viên" in the role column: a plain member, roles end
 
 
 @dataclass
@@ -286,8 +287,9 @@ def _member(parsed: ParsedFile, place: Located, values: dict[str, str]) -> None:
     phone = _phone(parsed, place, raw_phone, "phone") if raw_phone else ""
     if not raw_phone:
         parsed.problems.append(place.problem("phone", N_("this cell is empty.")))
+    role_text = fold(values.get("role", ""))
     role = None
-    if fold(values.get("role", "")) not in NO_ROLE_WORDS:
+    if role_text not in NO_ROLE_WORDS:
         role = _word(parsed, place, values, "role", ROLE_WORDS)
     parsed.members.append(
         MemberRow(
@@ -300,6 +302,7 @@ def _member(parsed: ParsedFile, place: Located, values: dict[str, str]) -> None:
             membership=_word(parsed, place, values, "membership", MEMBERSHIP_WORDS),
             status=_word(parsed, place, values, "status", STATUS_WORDS),
             role=role,
+            no_role=bool(role_text) and role_text in NO_ROLE_WORDS,
         )
     )
 

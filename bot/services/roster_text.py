@@ -134,7 +134,20 @@ def plan_text(t: Translator, plan: ImportPlan, applied: bool) -> str:
                 items=_names(t, [h.code for h in plan.missing_households]),
             )
         )
+    if plan.orphaned:
+        lines.append(orphaned_text(t, plan))
     if plan.warnings:
         lines.append(t.gettext("Notes:"))
         lines.extend(f"• {warning.render(t)}" for warning in plan.warnings[:5])
     return "\n".join(lines)
+
+
+def orphaned_text(t: Translator, plan: ImportPlan) -> str:
+    """The households whose member is being marked as transferred out: to reassign."""
+    return t.gettext(
+        "Households looked after by members marked as transferred out ({count}); give them to "
+        "another member (/phancong): {items}."
+    ).format(
+        count=len(plan.orphaned),
+        items=_names(t, [f"{h.code} ({m.full_name})" for h, m in plan.orphaned]),
+    )
