@@ -50,12 +50,13 @@ def invites_workbook(title: str, bot_username: str, lines: list[InviteLine]) -> 
         [
             "Đồng chí mở Telegram, quét mã QR bằng camera (hoặc bấm đường liên kết), rồi bấm "
             f"“Bắt đầu” (Start). Hoặc tìm @{bot_username.lstrip('@')} và gửi: /start MÃ. "
+            "Dùng Zalo: mở bot của chi bộ trong Zalo và gửi mã mời (ví dụ: /start MÃ). "
             "Mỗi mã dùng một lần."
         ]
     )
     sheet.merge_cells("A2:F2")
     sheet["A2"].alignment = WRAP
-    sheet.row_dimensions[2].height = 32
+    sheet.row_dimensions[2].height = 48
     sheet.append(list(HEADINGS))
     for cell in sheet[3]:
         cell.font = BOLD
