@@ -46,12 +46,15 @@ class ChatBatcher(Generic[Item, Result]):
         """Queue `item` and wait for its result."""
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         self._queue.append((item, future))
+        self._start_worker()
+        return await future
+
+    def _start_worker(self) -> None:
         if self._active < self.workers:
             self._active += 1
             task = asyncio.create_task(self._work())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        return await future
 
     def _take(self) -> list[tuple[Item, asyncio.Future[Result]]]:
         """The next batch: the oldest item of each chat not already under way."""
@@ -71,12 +74,19 @@ class ChatBatcher(Generic[Item, Result]):
         return batch
 
     async def _work(self) -> None:
+        drained = False
         try:
             while batch := self._take():
                 await self._run(batch)
+            drained = True
         finally:
-            # In the same step as the empty _take: a later submit starts a new worker.
+            # In the same step as the empty _take: a later submit starts a new worker. A worker
+            # that ended otherwise (an error) hands what is still queued to a new one, unless
+            # it was cancelled (shutting down).
             self._active -= 1
+            task = asyncio.current_task()
+            if not drained and self._queue and not (task is not None and task.cancelling()):
+                self._start_worker()
 
     async def _run(self, batch: list[tuple[Item, asyncio.Future[Result]]]) -> None:
         chats = {self._chat_of(item) for item, _ in batch}
@@ -88,6 +98,14 @@ class ChatBatcher(Generic[Item, Result]):
             for _, future in batch:
                 if not future.done():
                     future.set_exception(error)
+            return
+        except asyncio.CancelledError:
+            for _, future in batch:
+                future.cancel()
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # this worker is being stopped
+            log.error("a batch of %d was cancelled from inside; the next goes on", len(batch))
             return
         except BaseException:
             for _, future in batch:

@@ -23,7 +23,7 @@ from bot.services.identity import member_for_address, members_for_addresses
 from handlers.base import Context, Registry
 from handlers.registry import build_registry
 from handlers.router import route
-from models import Member, ProcessedMessage
+from models import Member, MemberStatus, ProcessedMessage
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,16 @@ class Dispatcher:
                     len(messages),
                     exc_info=True,
                 )
-        return [await self._handle_alone(message) for message in messages]
+        return [await self._handle_alone_safely(message) for message in messages]
+
+    async def _handle_alone_safely(self, message: InboundMessage) -> list[OutboundMessage]:
+        """One message alone; whatever fails (even the database while apologising) stays with
+        this message, so the others of its batch keep their committed answers."""
+        try:
+            return await self._handle_alone(message)
+        except Exception:
+            log.exception("could not handle %s even alone", message.source_key)
+            return [OutboundMessage(translator(self.settings.language).gettext(CRASH_TEXT))]
 
     async def _handle_alone(self, message: InboundMessage) -> list[OutboundMessage]:
         t = translator(self.settings.language)
@@ -150,6 +159,10 @@ class Dispatcher:
         state: FlowState | None,
         now: datetime,
     ) -> Context:
+        if member is not None and member.status is MemberStatus.TRANSFERRED_OUT:
+            # Read at the start of the batch; an earlier message of it (a roster import) may
+            # have transferred them out since: from now on they are a stranger here.
+            member = None
         language = (member.language if member else None) or self.settings.language
         return Context(
             session=session,

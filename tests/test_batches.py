@@ -13,9 +13,9 @@ from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.messages import InboundMessage
 from bot.services.errors import InvalidInputError
-from handlers.base import Command, Context
+from handlers.base import Command, Context, Registry
 from handlers.registry import build_registry
-from models import Pledge
+from models import Member, MemberStatus, Pledge
 from tests.dialog import Chat, crashing_registry
 from tests.factories import Cell, FakeClock, stored_reports
 
@@ -80,16 +80,21 @@ async def test_a_crash_in_one_chat_loses_nothing_of_the_others(
     assert "hệ thống gặp sự cố" in (await _together(dispatcher, boom))[0]
 
 
-async def test_a_refusal_in_one_chat_keeps_the_others_answers(
-    xien: Chat, cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
-) -> None:
+def _refusing_registry() -> Registry:
+    """chibo's commands plus /no, which always refuses."""
     registry = build_registry()
 
     async def refuse(ctx: Context, args: str) -> None:
         raise InvalidInputError("That is not a number.")
 
     registry.commands.insert(0, Command(("no",), refuse, ""))
-    dispatcher = Dispatcher(sessionmaker, settings, xien.dispatcher.clock, registry)
+    return registry
+
+
+async def test_a_refusal_in_one_chat_keeps_the_others_answers(
+    xien: Chat, cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    dispatcher = Dispatcher(sessionmaker, settings, xien.dispatcher.clock, _refusing_registry())
     xien = Chat(dispatcher, chat_id=xien.chat_id)
     await _at_confirm(xien)
     no = InboundMessage(channel="console", chat_id="chat-mai", message_id="no", text="/no")
@@ -117,3 +122,67 @@ async def test_a_chats_messages_are_handled_in_order_one_at_a_time() -> None:
         order = [number for batch in seen for c, number in batch if c == chat]
         assert order == list(range(5))
     assert all(len({c for c, _ in batch}) == len(batch) <= 3 for batch in seen)
+
+
+async def test_a_batch_cancelled_from_inside_does_not_strand_the_next() -> None:
+    calls = 0
+
+    async def process(batch: Sequence[str]) -> list[str]:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0)
+        if calls == 1:
+            raise asyncio.CancelledError  # e.g. a library call cancelled under us
+        return [f"ok {item}" for item in batch]
+
+    batcher: ChatBatcher[str, str] = ChatBatcher(process, lambda item: item)
+    first = asyncio.ensure_future(batcher.submit("a"))
+    await asyncio.sleep(0)  # "a" is under way; "b" waits for the next batch
+    second = asyncio.ensure_future(batcher.submit("b"))
+    assert await asyncio.wait_for(second, 5) == "ok b"
+    assert first.cancelled()
+
+
+async def test_a_failure_while_re_handling_alone_stays_with_its_message(
+    xien: Chat,
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    clock: FakeClock,
+) -> None:
+    dispatcher = Dispatcher(sessionmaker, settings, clock, _refusing_registry())
+
+    async def refusal_fails(message: InboundMessage, error: Exception) -> list[object]:
+        raise OSError("database went away while apologising")
+
+    dispatcher._refusal = refusal_fails  # type: ignore[assignment,method-assign]
+    xien = Chat(dispatcher, chat_id=xien.chat_id)
+    await _at_confirm(xien)
+    no = InboundMessage(channel="console", chat_id="chat-mai", message_id="no", text="/no")
+    sent, refused = await _together(dispatcher, _send_tap(xien, "x-send"), no)
+    assert "Đã ghi nhận" in sent  # committed alone, and its answer kept
+    assert "hệ thống gặp sự cố" in refused
+    assert len(await stored_reports(sessionmaker)) == 1
+
+
+async def test_a_member_transferred_out_earlier_in_the_batch_is_a_stranger_after(
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    clock: FakeClock,
+) -> None:
+    registry = build_registry()
+
+    async def transfer_mai(ctx: Context, args: str) -> None:
+        mai = await ctx.session.get(Member, cell.members["mai"])
+        assert mai is not None
+        mai.status = MemberStatus.TRANSFERRED_OUT
+        ctx.say("done")
+
+    registry.commands.insert(0, Command(("transfer",), transfer_mai, "", for_strangers=True))
+    dispatcher = Dispatcher(sessionmaker, settings, clock, registry)
+    transfer = InboundMessage(channel="console", chat_id="x", message_id="t", text="/transfer")
+    mine = InboundMessage(channel="console", chat_id="chat-mai", message_id="m", text="/toi")
+    done, answer = await _together(dispatcher, transfer, mine)  # one batch, in this order
+    assert done == "done"
+    assert "chưa được liên kết" in answer  # not Mai's month: she left the cell

@@ -68,7 +68,8 @@ async def stored_states(
     query = select(
         table.id, table.external_chat_id, table.flow, table.step, table.data, table.updated_at
     ).where(table.channel == channel, table.external_chat_id.in_(chat_ids))
-    rows = await session.execute(query.with_for_update() if lock else query)
+    # Locked in id order: two batches locking overlapping chats cannot deadlock on these rows.
+    rows = await session.execute(query.order_by(table.id).with_for_update() if lock else query)
     return {
         chat_id: (row_id, FlowState.from_stored(flow, step, data, at))
         for row_id, chat_id, flow, step, data, at in rows
