@@ -50,11 +50,9 @@ async def show(ctx: Context, args: str) -> None:
                 ctx._("Also link {messenger}").format(messenger=" / ".join(missing)),
             )
         )
-    if not choices:
-        ctx.say("\n".join(lines))
-        return
     ctx.say("\n".join(lines))
-    ctx.ask(FLOW, "pick", ctx._("What would you like to do?"), tuple(choices))
+    if choices:
+        ctx.ask(FLOW, "pick", ctx._("What would you like to do?"), tuple(choices))
 
 
 async def _picked(ctx: Context) -> None:

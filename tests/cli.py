@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -21,3 +26,45 @@ def chibo(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
         timeout=120,
         check=False,
     )
+
+
+@dataclass
+class Running:
+    """A `chibo run` process; `log` is what it wrote to stderr, once it has stopped."""
+
+    process: asyncio.subprocess.Process
+    log: str = ""
+
+
+@asynccontextmanager
+async def chibo_run(folder: Path, **settings: str) -> AsyncIterator[Running]:
+    """`chibo run` in `folder` (its database `folder/run.db`, Vietnamese, these settings),
+    started once it says it is running; at the end SIGTERM, and it must stop cleanly."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'run.db'}",
+        "LANGUAGE": "vi",
+        **settings,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=folder,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    running = Running(process)
+    try:
+        assert process.stdout is not None
+        line = await asyncio.wait_for(process.stdout.readline(), 60)
+        assert "chibo đang chạy" in line.decode()
+        yield running
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        running.log = stderr.decode()
+    assert process.returncode == 0, running.log
+    assert "Traceback" not in running.log, running.log

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import signal
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,7 @@ from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.text import split_text
 from bot.webserver import WebhookRoute, build_app
+from tests.cli import chibo_run
 from tests.factories import Cell
 from tests.fake_telegram import TOKEN, FakeTelegram
 
@@ -104,36 +102,12 @@ async def test_no_token_explains_what_to_do() -> None:
 async def test_chibo_run_serves_telegram_and_stops_cleanly_on_sigterm(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
-        "LANGUAGE": "vi",
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": fake.base_url,
-        "LOG_LEVEL": "WARNING",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        line = await asyncio.wait_for(process.stdout.readline(), 60)
-        assert "chibo đang chạy" in line.decode()
+    async with chibo_run(
+        tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=fake.base_url, LOG_LEVEL="WARNING"
+    ):
         await fake.says(4242, "xin chào")
         reply = await fake.wait_text(4242, "chưa được liên kết", within=20)
         assert reply.asks_for_contact
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 0, stderr.decode()
-    assert "Traceback" not in stderr.decode(), stderr.decode()
 
 
 @given(
