@@ -28,11 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.common import SCHEMA, fresh_database, poll
 from bot.channels.telegram.sender import TelegramSender, delivery_bot
-from bot.clock import SystemClock
-from bot.db import make_sessionmaker
-from bot.delivery import DeliveryWorker
-from bot.ratelimit import ChannelLimits
-from bot.services.outbox import enqueue
+from bot.core.clock import SystemClock
+from bot.core.db import make_sessionmaker
+from bot.delivery.outbox import enqueue
+from bot.delivery.pacer import ChannelLimits
+from bot.delivery.worker import DeliveryWorker
 from models import ChatAddress, DeliveryStatus, Member, Organisation, OrgKind, OutboxMessage
 from tests.fake_telegram import TOKEN, FakeTelegram, _error
 

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import async_database_url
-from bot.db import make_engine, migrate
+from bot.core.config import async_database_url
+from bot.core.db import make_engine, migrate
 from tests.fake_telegram import FakeTelegram, Sent
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"

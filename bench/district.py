@@ -9,9 +9,9 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import month_start
-from bot.db import make_sessionmaker
-from bot.services.calendar_rules import add_months, clamp_day
+from bot.core.clock import month_start
+from bot.core.db import make_sessionmaker
+from bot.services.meetings.rules import add_months, clamp_day
 from models import (
     Assignment,
     Attendance,

@@ -30,13 +30,13 @@ from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes,
 from telegram.ext import filters as tg_filters
 
 from bench.common import QueueingTelegram, fresh_database
-from bot.app import command_menu
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram.channel import CONNECTION_POOL_SIZE
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
-from bot.config import Settings
-from bot.db import make_sessionmaker
-from bot.dispatcher import Dispatcher
+from bot.cli.run import command_menu
+from bot.core.config import Settings
+from bot.core.db import make_sessionmaker
+from bot.dispatcher.dispatch import Dispatcher
 from models import (
     Assignment,
     Channel,

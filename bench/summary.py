@@ -17,11 +17,11 @@ from sqlalchemy import text
 
 from bench.common import fresh_database
 from bench.district import generate
-from bot.clock import month_start
-from bot.db import make_sessionmaker
-from bot.services.export import build_report, parse_period
+from bot.core.clock import month_start
+from bot.core.db import make_sessionmaker
+from bot.reports.export import build_report, parse_period
+from bot.reports.summary import summarise, week_start
 from bot.services.oversight import overseen_cells
-from bot.services.summary import summarise, week_start
 from models import Organisation
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from bot.i18n import LANGUAGES, N_, translator
-from bot.messages import Choice
+from bot.core.i18n import LANGUAGES, N_, translator
+from bot.core.messages import Choice
+from bot.delivery.outbox import enqueue, preferred_address
 from bot.services.identity import (
     cell_name,
     link_by_code,
     link_by_phone,
     too_many_failed_links,
 )
-from bot.services.outbox import enqueue, preferred_address
 from bot.services.oversight import is_leader
 from handlers.base import PICK_ONE, Context
 from handlers.channels import MESSENGERS

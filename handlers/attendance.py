@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.i18n import N_
-from bot.messages import Choice
-from bot.services.attendance import attendance_roll, record_attendance
-from bot.services.meetings import recent
-from bot.text import capitalised, fold
+from bot.core.i18n import N_
+from bot.core.messages import Choice
+from bot.core.text import capitalised, fold
+from bot.services.meetings.attendance import attendance_roll, record_attendance
+from bot.services.meetings.calendar import recent
 from handlers.base import PICK_ONE, Context, StepHandler
 from handlers.meeting_common import meeting_label
 

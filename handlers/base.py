@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import format_date, format_month, month_start
-from bot.i18n import N_, Translator
-from bot.messages import Choice, InboundMessage, OutboundMessage
-from bot.services.conversation import FlowState
+from bot.core.clock import format_date, format_month, month_start
+from bot.core.i18n import N_, Translator
+from bot.core.messages import Choice, InboundMessage, OutboundMessage
+from handlers.flow_state import FlowState
 from models import Member
 
 CommandHandler = Callable[["Context", str], Awaitable[None]]

@@ -6,8 +6,10 @@ Steps: org (only when there is a choice) -> audience -> text -> ack -> preview.
 
 from __future__ import annotations
 
-from bot.i18n import N_
-from bot.messages import Choice
+from bot.core.i18n import N_
+from bot.core.messages import Choice
+from bot.core.text import clean, shorten
+from bot.delivery.outbox import delivery_lines
 from bot.services.broadcasts import (
     broadcast_scope,
     create_broadcast,
@@ -16,8 +18,6 @@ from bot.services.broadcasts import (
     recent_broadcasts,
     recipients,
 )
-from bot.services.outbox import delivery_lines
-from bot.text import clean, shorten
 from handlers.base import PICK_ONE, Context, cancelled, picked
 from models import Audience, DeliveryStatus, Organisation
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.i18n import N_
-from bot.messages import Choice
+from bot.core.i18n import N_
+from bot.core.messages import Choice
 from bot.services.identity import linked_channels, set_preferred_channel
 from bot.services.onboarding import regenerate_invite
 from handlers.base import PICK_ONE, Context

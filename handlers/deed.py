@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.i18n import N_
-from bot.messages import Choice
+from bot.core.i18n import N_
+from bot.core.messages import Choice
+from bot.core.text import clean
 from bot.services.deeds import (
     DeedDraft,
     count_month_reports,
@@ -19,7 +20,6 @@ from bot.services.deeds import (
 )
 from bot.services.errors import AccessDeniedError
 from bot.services.households import current_households, own_household, require_own_household
-from bot.text import clean
 from handlers import deed_edit
 from handlers.base import CANCEL, PICK_ONE, Context, StepHandler, picked
 from handlers.deed_common import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import Choice
+from bot.core.messages import Choice
 from handlers.base import CANCEL, Context
 
 FLOW = "deed"

@@ -3,10 +3,10 @@ pick -> edit_text, or pick -> withdraw_confirm."""
 
 from __future__ import annotations
 
-from bot.messages import Choice
+from bot.core.messages import Choice
+from bot.core.text import clean, shorten
 from bot.services.deeds import DeedView, edit_deed, month_reports, withdraw_deed
 from bot.services.errors import NotFoundError
-from bot.text import clean, shorten
 from handlers.base import PICK_ONE, Context, picked
 from handlers.deed_common import (
     FLOW,

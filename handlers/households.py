@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.clock import previous_month
+from bot.core.clock import previous_month
+from bot.core.text import shorten
 from bot.services.households import my_households
-from bot.text import shorten
 from handlers.base import Context
 from handlers.labels import HOUSEHOLD_CATEGORY_LABELS
 

@@ -3,8 +3,8 @@ and gives a member a new invite code (or the printable sheet of codes)."""
 
 from __future__ import annotations
 
-from bot.i18n import N_
-from bot.messages import Attachment, Choice, OutboundMessage
+from bot.core.i18n import N_
+from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.services.errors import AccessDeniedError
 from bot.services.identity import member_by_phone
 from bot.services.onboarding import (
@@ -141,7 +141,7 @@ async def _new_code(ctx: Context, member: Member, confirmed: bool = False) -> No
 
 async def _sheet(ctx: Context) -> None:
     assert ctx.member is not None
-    from bot.services.invites_sheet import InviteLine, invites_workbook  # openpyxl, segno
+    from bot.reports.invite_sheet import InviteLine, invites_workbook  # openpyxl, segno
 
     cells = await led_cells(ctx.session, ctx.member.id)
     if not cells:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_
+from bot.core.i18n import N_
 from models import DeedCategory, HouseholdCategory
 
 DEED_CATEGORY_LABELS: dict[DeedCategory, str] = {

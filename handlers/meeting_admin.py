@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.i18n import N_
-from bot.messages import Choice
-from bot.services.attendance import opinions, rsvp_list
-from bot.services.calendar_rules import parse_local_datetime
-from bot.services.meetings import add_meeting, cancel_meeting, move_meeting, set_agenda
-from bot.services.reminders import announce_change, sync_cell
-from bot.text import capitalised, clean
+from bot.core.i18n import N_
+from bot.core.messages import Choice
+from bot.core.text import capitalised, clean
+from bot.services.meetings.attendance import opinions, rsvp_list
+from bot.services.meetings.calendar import add_meeting, cancel_meeting, move_meeting, set_agenda
+from bot.services.meetings.reminders import announce_change, sync_cell
+from bot.services.meetings.rules import parse_local_datetime
 from handlers.base import PICK_ONE, Context, picked
 from handlers.meeting_common import coming, meeting_label
 

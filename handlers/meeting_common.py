@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.services.meetings import upcoming
+from bot.services.meetings.calendar import upcoming
+from bot.services.meetings.reminders import sync_cell
+from bot.services.meetings.texts import KIND_LABELS, when_text
 from bot.services.oversight import overseen_cells
-from bot.services.reminder_texts import KIND_LABELS, when_text
-from bot.services.reminders import sync_cell
 from handlers.base import Context
 from models import Meeting
 

@@ -7,12 +7,12 @@ handlers/meeting_admin.py and handlers/attendance.py).
 
 from __future__ import annotations
 
-from bot.i18n import N_
-from bot.messages import Choice
-from bot.services.attendance import add_opinion, answer_rsvp, my_rsvp
+from bot.core.i18n import N_
+from bot.core.messages import Choice
+from bot.core.text import capitalised, clean
 from bot.services.errors import DomainError
-from bot.services.reminder_texts import RSVP_PREFIX
-from bot.text import capitalised, clean
+from bot.services.meetings.attendance import add_opinion, answer_rsvp, my_rsvp
+from bot.services.meetings.texts import RSVP_PREFIX
 from handlers import attendance, meeting_admin
 from handlers.base import PICK_ONE, Context
 from handlers.meeting_common import coming, is_cell_leader, meeting_label

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_
-from bot.messages import Choice
+from bot.core.i18n import N_
+from bot.core.messages import Choice
+from bot.delivery.outbox import enqueue
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError
-from bot.services.outbox import enqueue
+from bot.services.meetings.reminders import nudge_recipients
+from bot.services.meetings.texts import nudge_message
 from bot.services.oversight import LEADERS_ONLY, missing_reports, overseen_cells
-from bot.services.reminder_texts import nudge_message
-from bot.services.reminders import nudge_recipients
 from handlers.base import Context
 
 FLOW = "missing"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_
+from bot.core.i18n import N_
+from bot.core.text import clean
 from bot.services.deeds import get_pledge, set_pledge
-from bot.text import clean
 from handlers.base import Context
 
 FLOW = "pledge"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_
-from bot.messages import Choice
+from bot.core.i18n import N_
+from bot.core.messages import Choice
 from bot.services.errors import AccessDeniedError
 from bot.services.oversight import LEADERS_ONLY, is_leader
-from bot.services.roster import (
+from bot.services.roster.history import (
     assignable_members,
     household_in_scope,
     reassign,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_
+from bot.core.i18n import N_
 from handlers import (
     account,
     attendance,

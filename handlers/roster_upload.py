@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import base64
 
-from bot.i18n import N_
-from bot.messages import Attachment, Choice, OutboundMessage
+from bot.core.i18n import N_
+from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.services.errors import AccessDeniedError
 from bot.services.oversight import LEADERS_ONLY, overseen_cells
-from bot.services.roster_import import RosterFile, check_roster, import_roster
-from bot.services.roster_text import orphaned_text, plan_text, problems_text
+from bot.services.roster.importer import RosterFile, check_roster, import_roster
+from bot.services.roster.report import orphaned_text, plan_text, problems_text
 from handlers.base import CANCEL, PICK_ONE, Context, cancelled
 from handlers.summary import XLSX
 from models import MemberStatus
@@ -31,7 +31,7 @@ async def start(ctx: Context, args: str) -> None:
     if ctx.message.document is not None:
         await _check(ctx)
         return
-    from bot.services.roster_template import template_workbook  # openpyxl: load when asked
+    from bot.reports.roster_template import template_workbook  # openpyxl: load when asked
 
     ctx.replies.append(
         OutboundMessage(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.i18n import N_
-from bot.messages import Choice
+from bot.core.i18n import N_
+from bot.core.messages import Choice
+from bot.core.text import clean, fold
+from bot.delivery.outbox import latest_offer
 from bot.services.broadcasts import ACK_PREFIX, acknowledge_broadcast, acknowledge_latest
 from bot.services.identity import looks_like_code
-from bot.services.outbox import latest_offer
+from bot.services.meetings.texts import RSVP_PREFIX
 from bot.services.oversight import is_leader
-from bot.services.reminder_texts import RSVP_PREFIX
-from bot.text import clean, fold
 from handlers import meetings
 from handlers.base import Command, Context
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_
-from bot.messages import Attachment, Choice, OutboundMessage
+from bot.core.i18n import N_
+from bot.core.messages import Attachment, Choice, OutboundMessage
+from bot.reports.digest import chart_for
+from bot.reports.summary import summarise, week_start
+from bot.reports.summary_text import cell_text, scope_text
 from bot.services.audit import record_audit
-from bot.services.digest import chart_for
 from bot.services.errors import AccessDeniedError
 from bot.services.oversight import LEADERS_ONLY, overseen_cells, overseen_orgs
-from bot.services.summary import summarise, week_start
-from bot.services.summary_text import cell_text, scope_text
 from handlers.base import Context
 
 FLOW = "summary"
@@ -60,7 +60,7 @@ async def _on_menu(ctx: Context) -> None:
         ctx.reprompt()
         return
     period = ctx.choice.removeprefix("export:")
-    from bot.services.export import build_report, parse_period  # openpyxl: load when asked
+    from bot.reports.export import build_report, parse_period  # openpyxl: load when asked
 
     roots = await overseen_orgs(ctx.session, ctx.member.id)
     top = min(roots, key=lambda org: org.path.count("/"))  # the widest scope the member has

@@ -9,8 +9,8 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
-from bot.config import get_settings
-from bot.db import engine_for
+from bot.core.config import get_settings
+from bot.core.db import engine_for
 from models import Base
 from models.base import UTCDateTime
 

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import Settings, async_database_url
-from bot.db import make_engine, make_sessionmaker, migrate
-from bot.dispatcher import Dispatcher
+from bot.core.config import Settings, async_database_url
+from bot.core.db import make_engine, make_sessionmaker, migrate
+from bot.dispatcher.dispatch import Dispatcher
 from models import Base, HouseholdCategory, Role, RoleKind
 from tests import factories
 from tests.dialog import Chat

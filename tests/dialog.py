@@ -6,8 +6,8 @@ import itertools
 from dataclasses import dataclass, field
 
 from bot.channels.console import render
-from bot.dispatcher import Dispatcher
-from bot.messages import Attachment, InboundMessage, OutboundMessage
+from bot.core.messages import Attachment, InboundMessage, OutboundMessage
+from bot.dispatcher.dispatch import Dispatcher
 from handlers.base import Command, Context, Registry
 from handlers.registry import build_registry
 from models import Pledge

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatcher import Dispatcher
-from bot.i18n import translator
+from bot.core.i18n import translator
+from bot.dispatcher.dispatch import Dispatcher
 from bot.services.deeds import DeedDraft, edit_deed, record_deed, withdraw_deed
 from bot.services.errors import AccessDeniedError, NotFoundError
 from models import DeedCategory, DeedReport

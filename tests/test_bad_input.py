@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.messages import Attachment, InboundMessage
+from bot.core.messages import Attachment, InboundMessage
 from models import DeedReport
 from tests.dialog import Chat, verify_dialog
 from tests.factories import Cell

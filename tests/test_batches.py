@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.batches import ChatBatcher
-from bot.config import Settings
-from bot.dispatcher import Dispatcher
-from bot.messages import InboundMessage
+from bot.core.config import Settings
+from bot.core.messages import InboundMessage
+from bot.dispatcher.batches import ChatBatcher
+from bot.dispatcher.dispatch import Dispatcher
 from bot.services.errors import InvalidInputError
 from handlers.base import Command, Context, Registry
 from handlers.registry import build_registry

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import Delivered, DeliveryWorker, Outcome, Undeliverable
-from bot.dispatcher import Dispatcher
-from bot.messages import Choice
-from bot.ratelimit import ChannelLimits
+from bot.core.messages import Choice
+from bot.delivery.pacer import ChannelLimits
+from bot.delivery.worker import Delivered, DeliveryWorker, Outcome, Undeliverable
+from bot.dispatcher.dispatch import Dispatcher
 from models import (
     Broadcast,
     CellType,

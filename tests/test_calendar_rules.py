@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.calendar_rules import (
+from bot.services.meetings.rules import (
     ReminderPlan,
     add_months,
     clamp_day,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.core.config import Settings
 
 
 def _settings(**values: str) -> Settings:

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram.sender import TelegramSender, delivery_bot
-from bot.clock import SystemClock
-from bot.delivery import DeliverySettings, DeliveryWorker
-from bot.ratelimit import ChannelLimits
-from bot.services.outbox import claim_due, enqueue, mark_sent
+from bot.core.clock import SystemClock
+from bot.delivery.outbox import claim_due, enqueue, mark_sent
+from bot.delivery.pacer import ChannelLimits
+from bot.delivery.worker import DeliverySettings, DeliveryWorker
 from models import ChatAddress, DeliveryStatus, OutboxMessage
 from tests import factories
 from tests.factories import Cell, FakeClock

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.services.outbox import enqueue
+from bot.delivery.outbox import enqueue
 from models import ChatAddress, DeliveryStatus, OutboxMessage
 from tests import factories
 from tests.factories import Cell, FakeClock

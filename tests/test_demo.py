@@ -7,7 +7,7 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.demo import COMMITTEE_PHONE, SECRETARY_PHONE, seed_demo
+from bot.cli.demo import COMMITTEE_PHONE, SECRETARY_PHONE, seed_demo
 from models import Assignment, Household, Member, Organisation, OrgKind, Role, RoleKind
 from tests.factories import FakeClock
 

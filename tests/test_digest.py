@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
-from bot.dispatcher import Dispatcher
-from bot.scheduler import digest_tick
+from bot.cli.scheduler import digest_tick
+from bot.core.config import Settings
+from bot.dispatcher.dispatch import Dispatcher
 from models import DeedCategory, DeedReport, OutboxMessage, Role, RoleKind
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatcher import Dispatcher
-from bot.messages import InboundMessage
-from bot.services.roster import change_member_status
+from bot.core.messages import InboundMessage
+from bot.dispatcher.dispatch import Dispatcher
+from bot.services.roster.history import change_member_status
 from models import DeedPhoto, MemberStatus
 from tests.dialog import Chat, verify_dialog
 from tests.factories import Cell, FakeClock, stored_reports

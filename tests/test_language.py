@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dispatcher import Dispatcher
+from bot.dispatcher.dispatch import Dispatcher
 from tests.dialog import Chat, verify_dialog
 from tests.factories import Cell
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatcher import Dispatcher
+from bot.dispatcher.dispatch import Dispatcher
 from bot.services.identity import issue_invite
 from models import ChatAddress, OutboxMessage
 from tests.dialog import Chat, verify_dialog

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
-from bot.dispatcher import Dispatcher
-from bot.scheduler import planning_tick, reminders_tick
-from bot.services.meetings import ScheduleRules, set_schedule
+from bot.cli.scheduler import planning_tick, reminders_tick
+from bot.core.config import Settings
+from bot.dispatcher.dispatch import Dispatcher
+from bot.services.meetings.calendar import ScheduleRules, set_schedule
 from models import (
     Attendance,
     AttendanceStatus,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatcher import Dispatcher
+from bot.dispatcher.dispatch import Dispatcher
 from models import AuditEntry, CellType, MemberStatus, Organisation, OrgKind, Role, RoleKind
 from tests import factories
 from tests.dialog import Chat

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.ratelimit import ChannelLimits, Pacer
+from bot.delivery.pacer import ChannelLimits, Pacer
 
 
 class FakeTime:
@@ -28,7 +28,7 @@ def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
         clock.now += max(seconds, 0)
         await real_sleep(0)
 
-    monkeypatch.setattr("bot.ratelimit.asyncio.sleep", sleep)
+    monkeypatch.setattr("bot.delivery.pacer.asyncio.sleep", sleep)
     return clock
 
 

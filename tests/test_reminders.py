@@ -10,11 +10,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import Settings
-from bot.db import make_sessionmaker
-from bot.scheduler import planning_tick, reminders_tick
-from bot.services.meetings import ScheduleRules, cancel_meeting, move_meeting, set_schedule
-from bot.services.reminders import process_due, sync_cell
+from bot.cli.scheduler import planning_tick, reminders_tick
+from bot.core.config import Settings
+from bot.core.db import make_sessionmaker
+from bot.services.meetings.calendar import (
+    ScheduleRules,
+    cancel_meeting,
+    move_meeting,
+    set_schedule,
+)
+from bot.services.meetings.reminders import process_due, sync_cell
 from models import (
     CellSchedule,
     DeedCategory,

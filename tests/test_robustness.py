@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
-from bot.dispatcher import Dispatcher
+from bot.core.config import Settings
+from bot.dispatcher.dispatch import Dispatcher
 from models import Assignment, DeedReport, Pledge
 from tests.dialog import Chat, crashing_registry
 from tests.factories import Cell, FakeClock

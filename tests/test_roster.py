@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatcher import Dispatcher
+from bot.dispatcher.dispatch import Dispatcher
 from bot.services.errors import InvalidInputError
-from bot.services.roster import assign_household, change_member_status
+from bot.services.roster.history import assign_household, change_member_status
 from models import Assignment, AuditEntry, MemberStatus, MemberStatusChange
 from tests import factories
 from tests.dialog import Chat

@@ -11,11 +11,11 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import translator
+from bot.core.i18n import translator
 from bot.services.errors import InvalidInputError
-from bot.services.roster_import import RosterFile, check_roster, import_roster
-from bot.services.roster_plan import ImportPlan
-from bot.services.roster_text import plan_text, problems_text
+from bot.services.roster.importer import RosterFile, check_roster, import_roster
+from bot.services.roster.plan import ImportPlan
+from bot.services.roster.report import plan_text, problems_text
 from models import (
     Assignment,
     AuditEntry,

@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import translator
-from bot.services.roster_import import RosterFile, import_roster
-from bot.services.roster_plan import ImportPlan
-from bot.services.roster_text import plan_text
+from bot.core.i18n import translator
+from bot.services.roster.importer import RosterFile, import_roster
+from bot.services.roster.plan import ImportPlan
+from bot.services.roster.report import plan_text
 from models import AuditEntry, Role, RoleKind
 from tests.factories import Cell, FakeClock
 from tests.roster_files import csv_text

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatcher import Dispatcher
+from bot.dispatcher.dispatch import Dispatcher
+from bot.reports.export import build_report, parse_period
 from bot.services.errors import InvalidInputError
-from bot.services.export import build_report, parse_period
-from bot.services.roster import assign_household
+from bot.services.roster.history import assign_household
 from models import (
     Attendance,
     AttendanceStatus,

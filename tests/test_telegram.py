@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import DatabaseLeaderMenus, command_menu
 from bot.channels.telegram import LeaderMenus, TelegramChannel
-from bot.config import Settings
-from bot.dispatcher import Dispatcher
+from bot.cli.run import DatabaseLeaderMenus, command_menu
+from bot.core.config import Settings
+from bot.dispatcher.dispatch import Dispatcher
 from models import ChatAddress, DeedPhoto, DeedReport, Role, RoleKind
 from tests import factories
 from tests.factories import Cell, FakeClock

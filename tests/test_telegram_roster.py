@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatcher import Dispatcher
+from bot.dispatcher.dispatch import Dispatcher
 from models import ChatAddress, Household, Member
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock

@@ -13,12 +13,12 @@ from aiohttp.test_utils import TestServer
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.app import TELEGRAM_SECRET_HEADER, StartupError, run_bot
 from bot.channels.telegram import TelegramChannel, WebhookConfig
-from bot.config import Settings
-from bot.dispatcher import Dispatcher
-from bot.text import split_text
-from bot.webserver import WebhookRoute, build_app
+from bot.cli.run import TELEGRAM_SECRET_HEADER, StartupError, run_bot
+from bot.core.config import Settings
+from bot.core.text import split_text
+from bot.dispatcher.dispatch import Dispatcher
+from bot.web.server import WebhookRoute, build_app
 from tests.cli import chibo_run
 from tests.factories import Cell
 from tests.fake_telegram import TOKEN, FakeTelegram

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.messages import Choice
-from bot.phone import InvalidPhoneError, normalise_phone
-from bot.text import fold
+from bot.core.messages import Choice
+from bot.core.phone import InvalidPhoneError, normalise_phone
+from bot.core.text import fold
 from handlers.router import parse_command, resolve_choice
 
 

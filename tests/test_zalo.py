@@ -13,12 +13,12 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.media import MediaShelf
 from bot.channels.zalo import ZaloChannel, ZaloClient, ZaloOut, ZaloWebhook
 from bot.channels.zalo.channel import SECRET_HEADER
-from bot.dispatcher import Dispatcher
-from bot.messages import Attachment, Choice, OutboundMessage
-from bot.webserver import WebhookRoute, build_app
+from bot.core.messages import Attachment, Choice, OutboundMessage
+from bot.dispatcher.dispatch import Dispatcher
+from bot.web.media import MediaShelf
+from bot.web.server import WebhookRoute, build_app
 from models import ChatAddress, DeedPhoto, DeedReport, ProcessedMessage
 from tests.factories import Cell
 from tests.fake_zalo import OK, QUOTA, FakeZalo, ZaloFault, ZaloSent, user_id

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram.sender import TelegramSender, delivery_bot
 from bot.channels.zalo import ZaloClient, ZaloOut, ZaloSender
-from bot.delivery import DeliverySettings, DeliveryWorker
-from bot.dispatcher import Dispatcher
-from bot.ratelimit import ChannelLimits
-from bot.services.outbox import enqueue
+from bot.delivery.outbox import enqueue
+from bot.delivery.pacer import ChannelLimits
+from bot.delivery.worker import DeliverySettings, DeliveryWorker
+from bot.dispatcher.dispatch import Dispatcher
 from models import (
     Channel,
     ChatAddress,

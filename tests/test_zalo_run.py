@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from aiohttp import ClientSession
 
-from bot.app import StartupError, run_bot
-from bot.config import Settings
+from bot.cli.run import StartupError, run_bot
+from bot.core.config import Settings
 from tests.cli import chibo_run
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.fake_zalo import FakeZalo, user_id

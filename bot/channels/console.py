@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
-from bot.delivery import Delivered, Outcome
-from bot.messages import Attachment, Choice, InboundMessage, OutboundMessage
+from bot.core.messages import Attachment, Choice, InboundMessage, OutboundMessage
+from bot.delivery.worker import Delivered, Outcome
 
 CHANNEL = "console"
 Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]

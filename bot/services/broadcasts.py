@@ -8,11 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import Select, String, cast, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import N_, translator
-from bot.messages import Choice
+from bot.core.i18n import N_, translator
+from bot.core.messages import Choice
+from bot.delivery.outbox import enqueue
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError, NotFoundError
-from bot.services.outbox import enqueue
 from bot.services.oversight import EXPECTED_TO_REPORT, LEADERS_ONLY, overseen_orgs
 from models import (
     Attendance,

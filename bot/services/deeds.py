@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, tzinfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import N_
+from bot.core.i18n import N_
 from bot.services.audit import record_audit
 from bot.services.errors import InvalidInputError, NotFoundError
 from bot.services.households import require_own_household

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import N_
+from bot.core.i18n import N_
 from bot.services.errors import AccessDeniedError
 from models import (
     Assignment,

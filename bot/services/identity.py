@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import N_
-from bot.phone import InvalidPhoneError, normalise_phone
+from bot.core.i18n import N_
+from bot.core.phone import InvalidPhoneError, normalise_phone
 from bot.services.audit import record_audit
 from bot.services.errors import InvalidInputError, NotFoundError
 from models import (

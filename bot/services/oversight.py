@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import N_
+from bot.core.i18n import N_
 from models import (
     ChatAddress,
     DeedReport,

@@ -21,7 +21,7 @@ from bot.channels.telegram.convert import (
     to_inbound,
 )
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
-from bot.messages import InboundMessage, OutboundMessage
+from bot.core.messages import InboundMessage, OutboundMessage
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from telegram import (
 )
 from telegram.constants import ChatType, MessageLimit
 
-from bot.messages import Attachment, Choice, InboundMessage, SharedContact
-from bot.text import split_text
+from bot.core.messages import Attachment, Choice, InboundMessage, SharedContact
+from bot.core.text import split_text
 
 CHANNEL = "telegram"
 CALLBACK_DATA_LIMIT = 64  # bytes, UTF-8

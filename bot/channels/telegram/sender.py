@@ -10,8 +10,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from bot.channels.telegram.convert import choice_keyboard, telegram_chunks
-from bot.delivery import Delivered, Outcome, RetryLater, Undeliverable
-from bot.messages import Choice
+from bot.core.messages import Choice
+from bot.delivery.worker import Delivered, Outcome, RetryLater, Undeliverable
 from models import FailureReason
 
 

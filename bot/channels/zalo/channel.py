@@ -14,7 +14,7 @@ from bot.channels.locks import ChatLocks
 from bot.channels.zalo.client import INVALID_TOKEN, ZaloClient, ZaloError
 from bot.channels.zalo.convert import CHANNEL, to_inbound, unwrap
 from bot.channels.zalo.sender import ZaloOut
-from bot.messages import InboundMessage, OutboundMessage
+from bot.core.messages import InboundMessage, OutboundMessage
 
 log = logging.getLogger(__name__)
 

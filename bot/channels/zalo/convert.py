@@ -9,8 +9,8 @@ import hashlib
 import json
 from typing import Any
 
-from bot.messages import Attachment, Choice, InboundMessage
-from bot.text import split_text
+from bot.core.messages import Attachment, Choice, InboundMessage
+from bot.core.text import split_text
 
 CHANNEL = "zalo"
 TEXT_LIMIT = 2000

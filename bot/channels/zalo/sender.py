@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.channels.media import MediaShelf
 from bot.channels.zalo.client import QUOTA_EXCEEDED, ZaloClient, ZaloError
 from bot.channels.zalo.convert import numbered, zalo_chunks
-from bot.delivery import Delivered, Outcome, RetryLater, Undeliverable
-from bot.i18n import N_, translator
-from bot.messages import Attachment, Choice, OutboundMessage
+from bot.core.i18n import N_, translator
+from bot.core.messages import Attachment, Choice, OutboundMessage
+from bot.delivery.worker import Delivered, Outcome, RetryLater, Undeliverable
+from bot.web.media import MediaShelf
 from models import FailureReason
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,204 @@
+"""The scheduler (APScheduler 3, in-process): housekeeping today; reminders build on it."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.reports.digest import send_weekly_digest
+from bot.services.meetings.reminders import CLAIM_BATCH, ReminderRun, process_due, sync_all
+from models import FailedLink, ProcessedMessage
+
+log = logging.getLogger(__name__)
+
+# Platforms redeliver within minutes (Telegram) or hours (webhook retries); two weeks is ample.
+PROCESSED_MESSAGE_RETENTION = timedelta(days=14)
+FAILED_LINK_RETENTION = timedelta(days=1)
+
+
+async def housekeeping(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> int:
+    """Forget handled-message ids and failed link attempts nobody needs any more; returns
+    how many rows were removed."""
+    now = clock.now()
+    async with sessionmaker() as session, session.begin():
+        handled = await session.execute(
+            delete(ProcessedMessage).where(
+                ProcessedMessage.processed_at < now - PROCESSED_MESSAGE_RETENTION
+            )
+        )
+        failed = await session.execute(
+            delete(FailedLink).where(FailedLink.at < now - FAILED_LINK_RETENTION)
+        )
+    removed = sum(int(getattr(r, "rowcount", 0) or 0) for r in (handled, failed))
+    log.info("housekeeping: removed %d old rows", removed)
+    return removed
+
+
+async def reminders_tick(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    on_queued: Callable[[], None] | None = None,
+) -> ReminderRun:
+    """Send the reminders that are due (one transaction per batch, messages via the outbox)."""
+    total = ReminderRun()
+    while True:
+        async with sessionmaker() as session, session.begin():
+            run = await process_due(
+                session,
+                clock.now(),
+                timedelta(hours=settings.reminder_grace_hours),
+                settings.tz,
+                settings.language,
+            )
+        total = ReminderRun(
+            total.sent + run.sent, total.missed + run.missed, total.messages + run.messages
+        )
+        if run.sent + run.missed < CLAIM_BATCH:
+            break
+    if total.sent or total.missed:
+        log.info(
+            "reminders: %d sent (%d messages), %d missed", total.sent, total.messages, total.missed
+        )
+        if on_queued is not None and total.messages:
+            on_queued()
+    return total
+
+
+async def planning_tick(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, settings: Settings
+) -> int:
+    """Roll every cell's calendar forward and bring its reminders in step."""
+    async with sessionmaker() as session, session.begin():
+        return await sync_all(session, clock.now(), settings.tz)
+
+
+class RunningJobs:
+    """Keeps track of job runs in progress, so a shutdown can let them finish instead of
+    cancelling them halfway (a cancelled run is rolled back, but logged as a failure)."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def wrap(self, job: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        """`job`, counted while it runs."""
+
+        @functools.wraps(job)
+        async def run(*args: Any) -> Any:
+            task = asyncio.current_task()
+            assert task is not None
+            self._tasks.add(task)
+            try:
+                return await job(*args)
+            finally:
+                self._tasks.discard(task)
+
+        return run
+
+    async def wait(self, within: float = 30.0) -> None:
+        """Wait for the runs in progress to end."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=within)
+
+
+async def digest_tick(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    on_queued: Callable[[], None] | None = None,
+) -> int:
+    """Queue this week's digest for every secretary and committee member."""
+    async with sessionmaker() as session, session.begin():
+        leaders = await send_weekly_digest(session, clock.now(), settings.tz, settings.language)
+    log.info("digest: queued for %d leaders", leaders)
+    if on_queued is not None and leaders:
+        on_queued()
+    return leaders
+
+
+def build_scheduler(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    on_queued: Callable[[], None] | None = None,
+    running: RunningJobs | None = None,
+) -> AsyncIOScheduler:
+    """The scheduler with chibo's jobs; start it inside the running event loop.
+
+    The database holds the calendar; APScheduler only drives the clock: every 30 s it sends
+    what is due, every hour (and at start) it plans ahead. Changes made in chat are synced at
+    once by the handlers, so nothing waits for a restart. Runs missed while the process was
+    down are caught up at start (next_run_time=now); reminders overdue by more than
+    REMINDER_GRACE_HOURS are recorded as missed.
+    """
+    scheduler = AsyncIOScheduler(timezone=settings.timezone)
+    now = datetime.now(settings.tz)
+    track = running.wrap if running is not None else (lambda job: job)
+    scheduler.add_job(
+        track(planning_tick),
+        "interval",
+        hours=1,
+        args=(sessionmaker, clock, settings),
+        id="planning",
+        next_run_time=now,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
+    )
+    scheduler.add_job(
+        track(reminders_tick),
+        "interval",
+        seconds=30,
+        args=(sessionmaker, clock, settings, on_queued),
+        id="reminders",
+        next_run_time=now + timedelta(seconds=5),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=30,
+    )
+    hour, minute = (int(part) for part in settings.digest_time.split(":"))
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(settings.digest_weekday)
+    due = (now - timedelta(days=(now.weekday() - weekday) % 7)).replace(
+        hour=hour, minute=minute, second=0, microsecond=0
+    )
+    if due <= now:
+        # Down at digest time: this week's digest goes out on start (the outbox keeps it to
+        # once a week), and the cron trigger takes over from next week.
+        scheduler.add_job(
+            track(digest_tick),
+            "date",
+            run_date=now + timedelta(seconds=20),
+            args=(sessionmaker, clock, settings, on_queued),
+            id="digest-catch-up",
+        )
+    scheduler.add_job(
+        track(digest_tick),
+        "cron",
+        day_of_week=settings.digest_weekday,
+        hour=hour,
+        minute=minute,
+        args=(sessionmaker, clock, settings, on_queued),
+        id="digest",
+        misfire_grace_time=3600,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        track(housekeeping),
+        "cron",
+        hour=3,
+        args=(sessionmaker, clock),
+        id="housekeeping",
+        misfire_grace_time=6 * 3600,
+        coalesce=True,
+    )
+    return scheduler

@@ -1,0 +1,1 @@
+"""Inbound messages -> one transaction -> handlers; persisted conversation state beside it."""

@@ -1,0 +1,231 @@
+"""Handles inbound messages: one transaction for a batch of chats, refusals and crashes alone."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import Clock, SystemClock
+from bot.core.config import Settings
+from bot.core.i18n import N_, translator
+from bot.core.messages import InboundMessage, OutboundMessage
+from bot.dispatcher.batches import ChatBatcher
+from bot.dispatcher.state import StateChanges, load_state, stored_states
+from bot.services.errors import DomainError
+from bot.services.identity import member_for_address, members_for_addresses
+from handlers.base import Context, Registry
+from handlers.flow_state import FlowState
+from handlers.registry import build_registry
+from handlers.router import route
+from models import Member, MemberStatus, ProcessedMessage
+
+log = logging.getLogger(__name__)
+
+WRITE_RACE_ATTEMPTS = 2
+CRASH_TEXT = N_(
+    "Sorry, something went wrong on my side and your last message was not saved. "
+    "Please send it again in a moment."
+)
+
+
+MAX_BATCH = 64
+
+
+def _chat(message: InboundMessage) -> tuple[str, str]:
+    return message.channel, message.chat_id
+
+
+class Dispatcher:
+    """Turns an InboundMessage into replies; safe to call concurrently, for any chats.
+
+    Messages of different chats that arrive while others are being handled are handled
+    together, in one transaction (group commit: one commit for many messages); a chat's own
+    messages are handled one after another, in order. If anything in a batch fails, the whole
+    batch is rolled back and its messages are handled again one by one, each in its own
+    transaction, so a failing message never takes others down with it.
+
+    `workers` batches may be under way at once (each its own transaction). One is fastest: a
+    batch then holds every message that arrived while the previous one was handled. Its cost:
+    a slow message (a district export takes seconds) holds up the answers of every chat in
+    the meantime; SQLite runs one write transaction at a time anyway.
+    """
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        clock: Clock | None = None,
+        registry: Registry | None = None,
+        *,
+        workers: int = 1,
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.registry = registry or build_registry()
+        self._batches = ChatBatcher(
+            self._handle_batch, _chat, max_batch=max_batch, workers=workers
+        )
+
+    async def handle(self, message: InboundMessage) -> list[OutboundMessage]:
+        """Process `message` once and return what to send back (nothing for a redelivery)."""
+        return await self._batches.submit(message)
+
+    async def _handle_batch(
+        self, messages: Sequence[InboundMessage]
+    ) -> list[list[OutboundMessage]]:
+        if len(messages) > 1:
+            try:
+                return await self._in_one_transaction(messages)
+            except Exception:
+                log.info(
+                    "a batch of %d messages was rolled back; handling them one by one",
+                    len(messages),
+                    exc_info=True,
+                )
+        return [await self._handle_alone_safely(message) for message in messages]
+
+    async def _handle_alone_safely(self, message: InboundMessage) -> list[OutboundMessage]:
+        """One message alone; whatever fails (even the database while apologising) stays with
+        this message, so the others of its batch keep their committed answers."""
+        try:
+            return await self._handle_alone(message)
+        except Exception:
+            log.exception("could not handle %s even alone", message.source_key)
+            return [OutboundMessage(translator(self.settings.language).gettext(CRASH_TEXT))]
+
+    async def _handle_alone(self, message: InboundMessage) -> list[OutboundMessage]:
+        t = translator(self.settings.language)
+        for attempt in range(1, WRITE_RACE_ATTEMPTS + 1):
+            try:
+                return (await self._in_one_transaction([message]))[0]
+            except DomainError as error:
+                return await self._refusal(message, error)
+            except IntegrityError:
+                if await self._was_processed(message):
+                    log.info("duplicate delivery of %s ignored", message.source_key)
+                    return []
+                if attempt < WRITE_RACE_ATTEMPTS:
+                    # Another message of the same chat wrote first (e.g. both created the
+                    # chat's state): everything was rolled back, so handling again is safe.
+                    log.info("write race on %s; handling it again", message.source_key)
+                    continue
+                log.exception("integrity error while handling %s", message.source_key)
+            except Exception:
+                log.exception("handler failed for %s: %r", message.source_key, message)
+            break
+        return [OutboundMessage(t.gettext(CRASH_TEXT))]
+
+    async def _in_one_transaction(
+        self, messages: Sequence[InboundMessage]
+    ) -> list[list[OutboundMessage]]:
+        """Handle messages of different chats in one transaction; their replies in order."""
+        now = self.clock.now()
+        async with self.sessionmaker() as session, session.begin():
+            fresh = await self._record_new(session, messages, now)
+            members: dict[tuple[str, str], Member] = {}
+            states: dict[tuple[str, str], tuple[int, FlowState]] = {}
+            for channel in {message.channel for message in fresh}:
+                chat_ids = [message.chat_id for message in fresh if message.channel == channel]
+                found = await members_for_addresses(session, channel, chat_ids)
+                members.update(((channel, chat), member) for chat, member in found.items())
+                stored = await stored_states(session, channel, chat_ids, lock=True)
+                states.update(((channel, chat), state) for chat, state in stored.items())
+            handled: dict[tuple[str, str], Context] = {}
+            changes = StateChanges()
+            for message in fresh:
+                row_id, state = states.get(_chat(message), (None, None))
+                ctx = self._context(session, message, members.get(_chat(message)), state, now)
+                await route(ctx)
+                handled[_chat(message)] = ctx
+                changes.add(row_id, *_chat(message), ctx.state, now)
+            await changes.write(session)
+        return [
+            handled[_chat(message)].replies if message in fresh else [] for message in messages
+        ]
+
+    def _context(
+        self,
+        session: AsyncSession,
+        message: InboundMessage,
+        member: Member | None,
+        state: FlowState | None,
+        now: datetime,
+    ) -> Context:
+        if member is not None and member.status is MemberStatus.TRANSFERRED_OUT:
+            # Read at the start of the batch; an earlier message of it (a roster import) may
+            # have transferred them out since: from now on they are a stranger here.
+            member = None
+        language = (member.language if member else None) or self.settings.language
+        return Context(
+            session=session,
+            message=message,
+            member=member,
+            t=translator(language),
+            tz=self.settings.tz,
+            now=now,
+            max_text_length=self.settings.max_text_length,
+            registry=self.registry,
+            default_language=self.settings.language,
+            bot_username=self.settings.telegram_bot_username or "",
+            state=state,
+        )
+
+    async def _record_new(
+        self, session: AsyncSession, messages: Sequence[InboundMessage], now: datetime
+    ) -> list[InboundMessage]:
+        """Record the messages as handled (one statement); those not already handled before."""
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        recorded = await session.execute(
+            insert(ProcessedMessage)
+            .values(
+                [
+                    {
+                        "channel": message.channel,
+                        "external_chat_id": message.chat_id,
+                        "message_id": message.message_id,
+                        "processed_at": now,
+                    }
+                    for message in messages
+                ]
+            )
+            .on_conflict_do_nothing()
+            .returning(
+                ProcessedMessage.channel,
+                ProcessedMessage.external_chat_id,
+                ProcessedMessage.message_id,
+            )
+        )
+        new = {tuple(row) for row in recorded}
+        return [m for m in messages if (m.channel, m.chat_id, m.message_id) in new]
+
+    async def _was_processed(self, message: InboundMessage) -> bool:
+        async with self.sessionmaker() as session:
+            found = await session.scalar(
+                select(ProcessedMessage.id).where(
+                    ProcessedMessage.channel == message.channel,
+                    ProcessedMessage.external_chat_id == message.chat_id,
+                    ProcessedMessage.message_id == message.message_id,
+                )
+            )
+        return found is not None
+
+    async def _refusal(self, message: InboundMessage, error: DomainError) -> list[OutboundMessage]:
+        """The error in the reader's words, then the pending question again (nothing was lost:
+        the whole message was rolled back, so the chat is where it was before it)."""
+        async with self.sessionmaker() as session:
+            member = await member_for_address(session, message.channel, message.chat_id)
+            state = await load_state(session, message.channel, message.chat_id)
+        t = translator((member.language if member else None) or self.settings.language)
+        replies = [OutboundMessage(error.render(t))]
+        if state is not None and state.prompt:
+            replies.append(OutboundMessage(state.prompt, state.choices))
+        return replies

@@ -1,0 +1,1 @@
+"""Summaries, charts, digests, workbooks and printable sheets: query -> aggregate -> render."""

@@ -1,0 +1,91 @@
+"""The blank roster workbook (`chibo template`): each sheet's headings and an example row."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.reports.export_sheet import BOLD, widths
+from bot.services.roster.columns import (
+    CATEGORY_WORDS,
+    CELL_TYPE_WORDS,
+    COLUMNS,
+    GUIDE_SHEET,
+    LEVEL_WORDS,
+    MEMBERSHIP_WORDS,
+    ROLE_WORDS,
+    SHEET_TITLES,
+    STATUS_WORDS,
+    SheetKind,
+)
+
+EXAMPLE = Font(italic=True, color="808080")
+HEADING_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def _choices(spellings: Iterable[tuple[str, ...]]) -> str:
+    return ", ".join(spelled[0] for spelled in spellings)
+
+
+HELP = (
+    "CÁCH ĐIỀN DANH SÁCH",
+    "",
+    "Dòng 2 của mỗi trang là dòng ví dụ (chữ nghiêng): điền đè lên hoặc để nguyên, "
+    "khi nhập dòng ví dụ được bỏ qua.",
+    "Trang “Đảng viên”: mỗi đảng viên một dòng; số điện thoại là mã nhận diện "
+    "(nhập lại tệp thì cập nhật, không tạo trùng).",
+    "Trang “Hộ gia đình”: mỗi hộ một dòng; mã hộ không trùng trong xã; cột “SĐT đảng viên "
+    "phụ trách” là số điện thoại của đảng viên phụ trách hộ (cùng chi bộ).",
+    "Trang “Tổ chức” chỉ cần khi thêm chi bộ mới (người quản trị, lệnh chibo import); "
+    "bí thư chi bộ không cần điền.",
+    "",
+    "Loại đảng viên: " + _choices(MEMBERSHIP_WORDS.values()),
+    "Tình trạng: " + _choices(STATUS_WORDS.values()),
+    "Chức vụ: " + _choices(ROLE_WORDS.values()) + " (để trống nếu không có)",
+    "Diện hộ (nhiều diện cách nhau bằng dấu phẩy): " + _choices(CATEGORY_WORDS.values()),
+    "Cấp tổ chức: " + _choices(LEVEL_WORDS.values()),
+    "Loại chi bộ: " + _choices(CELL_TYPE_WORDS.values()),
+    "",
+    "Có thể lưu mỗi trang thành tệp CSV riêng (nên chọn “CSV UTF-8”). Không phân biệt chữ "
+    "hoa, chữ thường, có dấu hay không dấu.",
+)
+
+
+def _sheet(sheet: Worksheet, kind: SheetKind) -> None:
+    columns = COLUMNS[kind]
+    sheet.append([column.heading for column in columns])
+    sheet.append([column.example for column in columns])
+    for cell in sheet[1]:
+        cell.font = BOLD
+        cell.fill = HEADING_FILL
+    for cell in sheet[2]:
+        cell.font = EXAMPLE
+        cell.number_format = "@"  # phones keep their leading zero
+    for column in range(1, len(columns) + 1):
+        for row in range(3, 200):
+            sheet.cell(row, column).number_format = "@"
+    sheet.freeze_panes = "A2"
+    widths(sheet, [max(16, len(column.heading) + 4) for column in columns])
+
+
+def template_workbook() -> bytes:
+    """The workbook as bytes: members, households, organisations, then how to fill it in."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = SHEET_TITLES[SheetKind.MEMBERS]
+    _sheet(first, SheetKind.MEMBERS)
+    for kind in (SheetKind.HOUSEHOLDS, SheetKind.ORGANISATIONS):
+        _sheet(book.create_sheet(SHEET_TITLES[kind]), kind)
+    guide = book.create_sheet(GUIDE_SHEET)
+    for line in HELP:
+        guide.append([line])
+    guide["A1"].font = BOLD
+    widths(guide, [120])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

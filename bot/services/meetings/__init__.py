@@ -1,0 +1,1 @@
+"""The cell calendar: date rules, meetings, RSVPs and attendance, reminders."""

@@ -1,0 +1,300 @@
+"""The cell calendar: plan occurrences from a cell's schedule, and the secretary's changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.clock import month_start
+from bot.core.i18n import N_
+from bot.services.audit import record_audit
+from bot.services.errors import AccessDeniedError, InvalidInputError, NotFoundError
+from bot.services.meetings.rules import add_months, clamp_day, is_thematic_month
+from bot.services.oversight import overseen_cells
+from models import CellSchedule, Meeting, MeetingKind, MeetingStatus, Member
+
+PLAN_MONTHS = 3  # occurrences are planned this many months ahead, the current one included
+
+
+@dataclass(frozen=True)
+class ScheduleRules:
+    """What a secretary sets for the cell's regular meetings."""
+
+    monthly_day: int
+    monthly_time: time
+    thematic_month: int | None = None
+    thematic_day: int | None = None
+    thematic_time: time | None = None
+
+
+async def set_schedule(
+    session: AsyncSession, cell_id: int, rules: ScheduleRules, now: datetime
+) -> CellSchedule:
+    """Create or change a cell's rules; future occurrences follow them at the next planning."""
+    if not 1 <= rules.monthly_day <= 31:
+        raise InvalidInputError(N_("The day of the month must be between 1 and 31."))
+    if rules.thematic_month is not None and rules.thematic_month not in (1, 2, 3):
+        raise InvalidInputError(N_("The month of the quarter must be 1, 2 or 3."))
+    schedule = await session.get(CellSchedule, cell_id)
+    if schedule is None:
+        schedule = CellSchedule(cell_id=cell_id, updated_at=now)
+        session.add(schedule)
+    schedule.monthly_day = rules.monthly_day
+    schedule.monthly_time = rules.monthly_time
+    schedule.thematic_month = rules.thematic_month
+    schedule.thematic_day = rules.thematic_day
+    schedule.thematic_time = rules.thematic_time
+    schedule.updated_at = now
+    await session.flush()
+    return schedule
+
+
+@dataclass(frozen=True)
+class ReminderOptions:
+    """A cell's reminder settings; None leaves a setting as it is."""
+
+    notice_days: int | None = None
+    day_before: bool | None = None
+    morning_of: bool | None = None
+    reminder_time: time | None = None
+    morning_time: time | None = None
+    nudge_days: tuple[int, ...] | None = None
+    nudge_working_away: bool | None = None
+    nudge_exempt: bool | None = None
+
+
+async def configure_reminders(
+    session: AsyncSession, cell_id: int, options: ReminderOptions, now: datetime
+) -> CellSchedule:
+    """Change when a cell's reminders and nudges go out, and to whom."""
+    schedule = await session.get(CellSchedule, cell_id)
+    if schedule is None:
+        raise NotFoundError(N_("Set the cell's regular meetings first."))
+    if options.nudge_days is not None and any(
+        d == 0 or not -28 <= d <= 31 for d in options.nudge_days
+    ):
+        raise InvalidInputError(N_("Nudge days are 1 to 31, or -1 (last day) to -28."))
+    for column, value in (
+        ("notice_days", options.notice_days),
+        ("remind_day_before", options.day_before),
+        ("remind_morning", options.morning_of),
+        ("reminder_time", options.reminder_time),
+        ("morning_time", options.morning_time),
+        ("nudge_days", list(options.nudge_days) if options.nudge_days is not None else None),
+        ("nudge_working_away", options.nudge_working_away),
+        ("nudge_exempt", options.nudge_exempt),
+    ):
+        if value is not None:
+            setattr(schedule, column, value)
+    schedule.updated_at = now
+    await session.flush()
+    return schedule
+
+
+def _wanted(
+    schedule: CellSchedule, month: date, tz: ZoneInfo
+) -> list[tuple[MeetingKind, datetime]]:
+    wanted = [
+        (
+            MeetingKind.MONTHLY,
+            datetime.combine(
+                clamp_day(month.year, month.month, schedule.monthly_day), schedule.monthly_time, tz
+            ),
+        )
+    ]
+    if schedule.thematic_month and is_thematic_month(month, schedule.thematic_month):
+        day = clamp_day(month.year, month.month, schedule.thematic_day or schedule.monthly_day)
+        if day == wanted[0][1].date():
+            wanted.clear()  # on the regular day, the thematic meeting is that month's meeting
+        wanted.append(
+            (
+                MeetingKind.THEMATIC,
+                datetime.combine(day, schedule.thematic_time or schedule.monthly_time, tz),
+            )
+        )
+    return wanted
+
+
+async def plan_cell(
+    session: AsyncSession, cell_id: int, now: datetime, tz: ZoneInfo
+) -> list[Meeting]:
+    """Make sure the cell's regular meetings of the coming months exist and follow its rules.
+
+    Occurrences the secretary moved or cancelled are left as they are; unchanged future ones
+    move with the rules. Returns the cell's meetings still to come.
+    """
+    schedule = await session.get(CellSchedule, cell_id)
+    if schedule is not None:
+        this_month = month_start(now.astimezone(tz).date())
+        kept: set[tuple[MeetingKind, str]] = set()
+        for offset in range(PLAN_MONTHS):
+            month = add_months(this_month, offset)
+            period = month.strftime("%Y-%m")
+            for kind, starts_local in _wanted(schedule, month, tz):
+                starts = starts_local.astimezone(UTC)
+                meeting = await session.scalar(
+                    select(Meeting).where(
+                        Meeting.cell_id == cell_id, Meeting.kind == kind, Meeting.period == period
+                    )
+                )
+                if meeting is None:
+                    if starts > now:
+                        session.add(
+                            Meeting(
+                                cell_id=cell_id,
+                                kind=kind,
+                                period=period,
+                                starts_at=starts,
+                                status=MeetingStatus.PLANNED,
+                                created_at=now,
+                            )
+                        )
+                elif not meeting.moved and meeting.starts_at > now:
+                    meeting.starts_at = starts  # the rules changed
+                    meeting.status = MeetingStatus.PLANNED
+                kept.add((kind, period))
+        # Regular meetings the rules no longer produce (a thematic month changed, a thematic
+        # meeting now merged into the regular one) are cancelled, unless the secretary set
+        # them by hand.
+        for meeting in await session.scalars(
+            select(Meeting).where(
+                Meeting.cell_id == cell_id,
+                Meeting.starts_at > now,
+                Meeting.moved.is_(False),
+                Meeting.status == MeetingStatus.PLANNED,
+                Meeting.kind.in_((MeetingKind.MONTHLY, MeetingKind.THEMATIC)),
+            )
+        ):
+            if (meeting.kind, meeting.period) not in kept:
+                meeting.status = MeetingStatus.CANCELLED
+        await session.flush()
+    return await upcoming(session, cell_id, now)
+
+
+async def upcoming(
+    session: AsyncSession, cell_id: int, now: datetime, include_cancelled: bool = False
+) -> list[Meeting]:
+    """The cell's meetings from now on, soonest first."""
+    query = select(Meeting).where(Meeting.cell_id == cell_id, Meeting.starts_at > now)
+    if not include_cancelled:
+        query = query.where(Meeting.status == MeetingStatus.PLANNED)
+    return list(await session.scalars(query.order_by(Meeting.starts_at)))
+
+
+async def recent(
+    session: AsyncSession, cell_id: int, now: datetime, limit: int = 3
+) -> list[Meeting]:
+    """The cell's latest meetings that have begun, most recent first."""
+    return list(
+        await session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.cell_id == cell_id,
+                Meeting.starts_at <= now,
+                Meeting.status == MeetingStatus.PLANNED,
+            )
+            .order_by(Meeting.starts_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+async def managed_meeting(session: AsyncSession, actor: Member | None, meeting_id: int) -> Meeting:
+    """The meeting, if the actor leads its cell (secretary, deputy, or a committee above).
+    `actor` None is the operator at the command line, who may manage every cell."""
+    meeting = await session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFoundError(N_("That meeting does not exist."))
+    await _require_leader(session, actor, meeting.cell_id)
+    return meeting
+
+
+async def _require_leader(session: AsyncSession, actor: Member | None, cell_id: int) -> None:
+    if actor is not None and cell_id not in {
+        c.id for c in await overseen_cells(session, actor.id)
+    }:
+        raise AccessDeniedError(N_("Only the cell's secretary or committee can change it."))
+
+
+def _audit(
+    session: AsyncSession, actor: Member | None, action: str, meeting: Meeting, now: datetime
+) -> None:
+    record_audit(
+        session,
+        at=now,
+        actor_member_id=actor.id if actor else None,
+        action=action,
+        subject_type="meeting",
+        subject_id=meeting.id,
+    )
+
+
+async def set_agenda(
+    session: AsyncSession, actor: Member | None, meeting_id: int, agenda: str, now: datetime
+) -> Meeting:
+    """Set the expected content of a meeting (sent with its notice)."""
+    meeting = await managed_meeting(session, actor, meeting_id)
+    meeting.agenda = agenda
+    _audit(session, actor, "meeting_agenda_set", meeting, now)
+    return meeting
+
+
+async def move_meeting(
+    session: AsyncSession,
+    actor: Member | None,
+    meeting_id: int,
+    starts_at: datetime,
+    now: datetime,
+) -> Meeting:
+    """Move one occurrence (Tết, a funeral in the village...); the rules stay as they are."""
+    meeting = await managed_meeting(session, actor, meeting_id)
+    if starts_at <= now:
+        raise InvalidInputError(N_("The new time must be in the future."))
+    meeting.starts_at = starts_at.astimezone(UTC)
+    meeting.moved = True
+    meeting.status = MeetingStatus.PLANNED
+    _audit(session, actor, "meeting_moved", meeting, now)
+    return meeting
+
+
+async def cancel_meeting(
+    session: AsyncSession, actor: Member | None, meeting_id: int, now: datetime
+) -> Meeting:
+    """Cancel one occurrence; its pending reminders are dropped at the next sync."""
+    meeting = await managed_meeting(session, actor, meeting_id)
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.moved = True  # planning must not bring it back
+    _audit(session, actor, "meeting_cancelled", meeting, now)
+    return meeting
+
+
+async def add_meeting(
+    session: AsyncSession,
+    actor: Member | None,
+    cell_id: int,
+    starts_at: datetime,
+    agenda: str | None,
+    now: datetime,
+) -> Meeting:
+    """A one-off meeting of the actor's cell."""
+    await _require_leader(session, actor, cell_id)
+    if starts_at <= now:
+        raise InvalidInputError(N_("The new time must be in the future."))
+    meeting = Meeting(
+        cell_id=cell_id,
+        kind=MeetingKind.EXTRA,
+        period=f"extra-{starts_at.astimezone(UTC):%Y%m%d%H%M}",
+        starts_at=starts_at.astimezone(UTC),
+        status=MeetingStatus.PLANNED,
+        moved=False,
+        agenda=agenda,
+        created_at=now,
+    )
+    session.add(meeting)
+    await session.flush()
+    _audit(session, actor, "meeting_added", meeting, now)
+    return meeting

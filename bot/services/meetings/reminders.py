@@ -1,0 +1,262 @@
+"""Reminders: keep the planned ones in step with the calendar, and send those that are due.
+
+A reminder's cause names the meeting, the kind and the meeting's time ("meeting:12:notice:
+202611241230"): moving a meeting makes new reminders and cancels the old pending ones. The
+cause is also the outbox cause, so each reminder reaches each member at most once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.clock import format_month, month_start
+from bot.delivery.outbox import enqueue
+from bot.services.meetings.calendar import plan_cell
+from bot.services.meetings.rules import ReminderPlan, add_months, meeting_reminders, nudge_times
+from bot.services.meetings.texts import change_message, meeting_message, nudge_message
+from models import (
+    CellSchedule,
+    DeedReport,
+    Meeting,
+    MeetingStatus,
+    Member,
+    MemberStatus,
+    ReminderStatus,
+    ScheduledReminder,
+)
+
+CLAIM_BATCH = 200
+
+
+def _plan(schedule: CellSchedule) -> ReminderPlan:
+    return ReminderPlan(
+        notice_days=schedule.notice_days,
+        day_before=schedule.remind_day_before,
+        morning_of=schedule.remind_morning,
+        reminder_time=schedule.reminder_time,
+        morning_time=schedule.morning_time,
+    )
+
+
+async def _wanted_reminders(
+    session: AsyncSession,
+    cell_id: int,
+    schedule: CellSchedule | None,
+    now: datetime,
+    tz: ZoneInfo,
+) -> dict[str, tuple[int | None, str, datetime]]:
+    """cause -> (meeting id, kind, due at UTC) for every reminder the calendar calls for."""
+    plan = _plan(schedule) if schedule is not None else ReminderPlan()
+    wanted: dict[str, tuple[int | None, str, datetime]] = {}
+    meetings = await session.scalars(
+        select(Meeting).where(
+            Meeting.cell_id == cell_id,
+            Meeting.starts_at > now,
+            Meeting.status == MeetingStatus.PLANNED,
+        )
+    )
+    for meeting in meetings:
+        stamp = f"{meeting.starts_at.astimezone(UTC):%Y%m%d%H%M}"
+        for kind, local in meeting_reminders(meeting.starts_at.astimezone(tz), plan).items():
+            wanted[f"meeting:{meeting.id}:{kind}:{stamp}"] = (
+                meeting.id,
+                kind,
+                local.astimezone(UTC),
+            )
+    if schedule is not None:
+        this_month = month_start(now.astimezone(tz).date())
+        for month in (this_month, add_months(this_month, 1)):
+            for day, local in nudge_times(
+                month, list(schedule.nudge_days), schedule.reminder_time, tz
+            ).items():
+                cause = f"nudge:{cell_id}:{month:%Y-%m}:{day}"
+                wanted[cause] = (None, "nudge", local.astimezone(UTC))
+    return wanted
+
+
+async def sync_cell(session: AsyncSession, cell_id: int, now: datetime, tz: ZoneInfo) -> None:
+    """Plan the cell's meetings, then add missing reminders and cancel ones no longer wanted."""
+    await plan_cell(session, cell_id, now, tz)
+    schedule = await session.get(CellSchedule, cell_id)
+    wanted = await _wanted_reminders(session, cell_id, schedule, now, tz)
+    existing = {
+        r.cause: r
+        for r in await session.scalars(
+            select(ScheduledReminder).where(
+                ScheduledReminder.cell_id == cell_id,
+                ScheduledReminder.status == ReminderStatus.PENDING,
+            )
+        )
+    }
+    for cause, pending in existing.items():
+        if cause not in wanted:
+            pending.status = ReminderStatus.CANCELLED
+            pending.processed_at = now
+    known = {
+        r.cause: r
+        for r in await session.scalars(
+            select(ScheduledReminder).where(ScheduledReminder.cause.in_(list(wanted)))
+        )
+    }
+    for cause, (meeting_id, kind, due) in wanted.items():
+        reminder = known.get(cause)
+        if reminder is not None:
+            if reminder.status is ReminderStatus.CANCELLED:  # wanted again (moved back)
+                reminder.status, reminder.processed_at = ReminderStatus.PENDING, None
+            if reminder.status is ReminderStatus.PENDING and reminder.due_at != due > now:
+                reminder.due_at = due  # the cell's reminder times changed (and still ahead)
+            continue
+        if due < now:
+            if kind != "notice":
+                continue  # a "tomorrow" reminder first planned after its time would mislead
+            due = now  # a meeting added or moved at short notice: its notice goes now
+        session.add(
+            ScheduledReminder(
+                cause=cause,
+                cell_id=cell_id,
+                meeting_id=meeting_id,
+                kind=kind,
+                due_at=due,
+                status=ReminderStatus.PENDING,
+            )
+        )
+    await session.flush()
+
+
+async def sync_all(session: AsyncSession, now: datetime, tz: ZoneInfo) -> int:
+    """Sync every cell that has a schedule or meetings; returns how many."""
+    cells = set(await session.scalars(select(CellSchedule.cell_id)))
+    cells |= set(await session.scalars(select(Meeting.cell_id).where(Meeting.starts_at > now)))
+    for cell_id in sorted(cells):
+        await sync_cell(session, cell_id, now, tz)
+    return len(cells)
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    """What one pass over due reminders did."""
+
+    sent: int = 0
+    missed: int = 0
+    messages: int = 0
+
+
+async def process_due(
+    session: AsyncSession, now: datetime, grace: timedelta, tz: ZoneInfo, language: str
+) -> ReminderRun:
+    """Send the reminders that are due; those overdue by more than `grace` (the bot was down)
+    are recorded as missed rather than sent late and out of context."""
+    due = await session.scalars(
+        select(ScheduledReminder)
+        .where(ScheduledReminder.status == ReminderStatus.PENDING, ScheduledReminder.due_at <= now)
+        .order_by(ScheduledReminder.due_at)
+        .limit(CLAIM_BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    sent = missed = messages = 0
+    for reminder in list(due):
+        reminder.processed_at = now
+        if now - reminder.due_at > grace:
+            reminder.status = ReminderStatus.MISSED
+            missed += 1
+            continue
+        messages += await _send(session, reminder, now, tz, language)
+        reminder.status = ReminderStatus.SENT
+        sent += 1
+    await session.flush()
+    return ReminderRun(sent, missed, messages)
+
+
+async def _send(
+    session: AsyncSession,
+    reminder: ScheduledReminder,
+    now: datetime,
+    tz: ZoneInfo,
+    language: str,
+) -> int:
+    if reminder.kind == "nudge":
+        month = date.fromisoformat(reminder.cause.split(":")[2] + "-01")
+        people = await nudge_recipients(session, reminder.cell_id, month)
+        for person in people:
+            await enqueue(
+                session,
+                reminder.cause,
+                person.id,
+                nudge_message(person.language or language, person.full_name, format_month(month)),
+                (),
+                now,
+            )
+        return len(people)
+    meeting = await session.get(Meeting, reminder.meeting_id)
+    assert meeting is not None
+    people = await meeting_recipients(session, meeting.cell_id, reminder.kind)
+    for person in people:
+        text, choices = meeting_message(
+            person.language or language,
+            reminder.kind,
+            meeting,
+            tz,
+            ask_rsvp=person.status is MemberStatus.ACTIVE and reminder.kind != "morning",
+        )
+        await enqueue(session, reminder.cause, person.id, text, choices, now)
+    return len(people)
+
+
+async def meeting_recipients(session: AsyncSession, cell_id: int, kind: str) -> list[Member]:
+    """Active members get every reminder; members working away get the notice (agenda) for
+    their information; exempt and transferred members none."""
+    statuses = [MemberStatus.ACTIVE]
+    if kind == "notice":
+        statuses.append(MemberStatus.WORKING_AWAY)
+    return list(
+        await session.scalars(
+            select(Member)
+            .where(Member.cell_id == cell_id, Member.status.in_(statuses))
+            .order_by(Member.id)
+        )
+    )
+
+
+async def nudge_recipients(session: AsyncSession, cell_id: int, month: date) -> list[Member]:
+    """Members of the cell who owe `month`'s good-deed report, as the cell's rules say."""
+    schedule = await session.get(CellSchedule, cell_id)
+    statuses = [MemberStatus.ACTIVE]
+    if schedule is None or schedule.nudge_working_away:
+        statuses.append(MemberStatus.WORKING_AWAY)
+    if schedule is not None and schedule.nudge_exempt:
+        statuses.append(MemberStatus.EXEMPT)
+    reported = select(DeedReport.member_id).where(
+        DeedReport.month == month, DeedReport.withdrawn_at.is_(None)
+    )
+    return list(
+        await session.scalars(
+            select(Member)
+            .where(
+                Member.cell_id == cell_id, Member.status.in_(statuses), Member.id.not_in(reported)
+            )
+            .order_by(Member.id)
+        )
+    )
+
+
+async def announce_change(
+    session: AsyncSession,
+    meeting: Meeting,
+    change: str,
+    now: datetime,
+    tz: ZoneInfo,
+    language: str,
+) -> int:
+    """Tell the cell at once that a meeting was moved, cancelled or added."""
+    # The change's own time is in the cause: moving X -> Y -> X -> Y announces twice.
+    stamp = f"{meeting.starts_at.astimezone(UTC):%Y%m%d%H%M}@{now:%Y%m%d%H%M%S}"
+    people = await meeting_recipients(session, meeting.cell_id, "notice")
+    for person in people:
+        text = change_message(person.language or language, change, meeting, tz)
+        await enqueue(session, f"meeting:{meeting.id}:{change}:{stamp}", person.id, text, (), now)
+    return len(people)

@@ -1,0 +1,1 @@
+"""Roster: importing members and households from files, and changes that keep history."""

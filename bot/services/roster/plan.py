@@ -1,0 +1,309 @@
+"""What importing a roster file would change, checked against the database: unknown cells,
+members of other cells, households given to two members, people missing from the file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.i18n import N_
+from bot.core.text import fold, named
+from bot.services.roster.rows import HouseholdRow, MemberRow, OrgRow, Problem
+from models import Household, Member, MemberStatus, Organisation, OrgKind, Role, RoleKind
+
+Org = Organisation | OrgRow  # an organisation in the database, or one the file adds
+CHUNK = 500  # ids per IN (...) list
+# Who has the phone is not said to a secretary who does not lead their cell.
+OTHER_CELLS_PHONE = N_(
+    "the phone {phone} is that of a comrade of another cell, which you do not lead."
+)
+
+
+@dataclass
+class MemberChange:
+    """A member to add (`member` None) or to update, with the fields that change."""
+
+    row: MemberRow
+    cell: Org
+    member: Member | None
+    fields: list[str]
+    status: MemberStatus | None  # a new status (kept in the member's history)
+
+
+@dataclass
+class HouseholdChange:
+    """A household to add or update, and the member to put in charge (phone)."""
+
+    row: HouseholdRow
+    commune: Org
+    household: Household | None
+    fields: list[str]
+    assign_to: str | None  # a phone, when the person in charge changes
+    holder_name: str | None  # who is in charge now
+    new_holder_name: str | None
+
+
+@dataclass(frozen=True)
+class CellGap:
+    """A cell with more than a third of its members missing from the file."""
+
+    cell: str
+    missing: int
+    total: int
+
+
+@dataclass
+class ImportPlan:
+    """Everything the file would change, what is wrong with it, and who is not in it."""
+
+    problems: list[Problem]
+    warnings: list[Problem]
+    orgs: list[OrgRow] = field(default_factory=list)
+    members: list[MemberChange] = field(default_factory=list)
+    households: list[HouseholdChange] = field(default_factory=list)
+    missing_members: list[Member] = field(default_factory=list)
+    missing_households: list[Household] = field(default_factory=list)
+    gaps: list[CellGap] = field(default_factory=list)  # cells with over a third missing
+    orphaned: list[tuple[Household, Member]] = field(default_factory=list)  # held by the marked
+
+    @property
+    def changes(self) -> bool:
+        """Whether applying the plan writes anything."""
+        return bool(
+            self.orgs
+            or any(c.fields or c.status for c in self.members)
+            or any(c.fields or c.assign_to for c in self.households)
+        )
+
+
+def commune_of(cell: Org, orgs: OrgIndex) -> Org:
+    """Where a cell's households are numbered: its grassroots committee (a cell directly
+    under a district numbers its own)."""
+    parent = orgs.parent(cell)
+    return parent if parent is not None and _kind(parent) is OrgKind.GRASSROOTS_COMMITTEE else cell
+
+
+def _kind(org: Org) -> OrgKind:
+    return org.kind if isinstance(org, Organisation) else org.level
+
+
+def _name(org: Org) -> str:
+    return org.name
+
+
+class OrgIndex:
+    """The database's organisations and the file's new ones, found by name."""
+
+    def __init__(self, existing: Sequence[Organisation], new: Sequence[OrgRow]) -> None:
+        self.existing = list(existing)
+        self.by_id = {org.id: org for org in existing}
+        self.new = list(new)
+
+    def all(self) -> list[Org]:
+        """Every organisation known."""
+        return [*self.existing, *self.new]
+
+    def find(self, name: str, kinds: tuple[OrgKind, ...]) -> list[Org]:
+        """Organisations of those kinds the name designates (several: ambiguous)."""
+        return named([o for o in self.all() if _kind(o) in kinds], name, _name)
+
+    def parent(self, org: Org) -> Org | None:
+        """The organisation above `org`."""
+        if isinstance(org, Organisation):
+            return self.by_id.get(org.parent_id) if org.parent_id is not None else None
+        found = self.find(org.parent, tuple(OrgKind)) if org.parent else []
+        return found[0] if len(found) == 1 else None
+
+
+def missing_change(member: Member, orgs: OrgIndex, status: MemberStatus) -> MemberChange:
+    """Marking a member the file leaves out (only when asked)."""
+    return MemberChange(_row_of(member), orgs.by_id[member.cell_id], member, [], status)
+
+
+def _row_of(member: Member) -> MemberRow:
+    return MemberRow("", 0, {}, name=member.full_name, phone=member.phone or "")
+
+
+def plan_orgs(
+    plan: ImportPlan, rows: list[OrgRow], orgs: OrgIndex, scope: set[int] | None
+) -> None:
+    seen: dict[str, OrgRow] = {}
+    # Rows naming an organisation that exists already are checked against it, not added to
+    # the index a second time (after the first import, "X" would match both).
+    existing_names = {fold(o.name) for o in orgs.existing}
+    new = OrgIndex(orgs.existing, [row for row in rows if fold(row.name) not in existing_names])
+    for row in rows:
+        if not row.name:
+            continue
+        earlier = seen.setdefault(fold(row.name), row)
+        if earlier is not row:
+            plan.problems.append(
+                row.problem(
+                    "name", N_("{name} is already on row {row}."), name=row.name, row=earlier.row
+                )
+            )
+            continue
+        existing = [o for o in orgs.existing if fold(o.name) == fold(row.name)]
+        parent = new.parent(row) if row.parent else None
+        if row.parent and parent is None:
+            _unknown_org(plan, row, "parent", row.parent, new)
+            continue
+        if parent is not None and _kind(parent) is OrgKind.CELL:
+            plan.problems.append(
+                row.problem(
+                    "parent",
+                    N_("{name} is a cell; nothing can be under a cell."),
+                    name=parent.name,
+                )
+            )
+            continue
+        if existing:
+            same = existing[0]
+            if same.kind is not row.level or (
+                parent is not None and same.parent_id != getattr(parent, "id", None)
+            ):
+                plan.problems.append(
+                    row.problem(
+                        "name",
+                        N_(
+                            "{name} already exists with another level or parent; an import "
+                            "does not move organisations."
+                        ),
+                        name=row.name,
+                    )
+                )
+            continue
+        if scope is not None:
+            plan.problems.append(
+                row.problem("name", N_("only the operator (chibo import) can add organisations."))
+            )
+            continue
+        plan.orgs.append(row)
+
+
+def _unknown_org(
+    plan: ImportPlan,
+    row: MemberRow | HouseholdRow | OrgRow,
+    key: str,
+    name: str,
+    orgs: OrgIndex,
+    kinds: tuple[OrgKind, ...] = tuple(OrgKind),
+) -> None:
+    found = orgs.find(name, kinds)
+    if len(found) > 1:
+        plan.problems.append(
+            row.problem(
+                key,
+                N_("“{name}” matches several: {names}."),
+                name=name,
+                names=", ".join(o.name for o in found),
+            )
+        )
+    else:
+        plan.problems.append(
+            row.problem(key, N_("there is no cell or organisation named “{name}”."), name=name)
+        )
+
+
+def resolve_cell(
+    plan: ImportPlan,
+    row: MemberRow | HouseholdRow,
+    name: str,
+    orgs: OrgIndex,
+    scope: set[int] | None,
+) -> Org | None:
+    if not name:
+        return None
+    found = orgs.find(name, (OrgKind.CELL,))
+    if len(found) != 1:
+        _unknown_org(plan, row, "cell", name, orgs, (OrgKind.CELL,))
+        return None
+    cell = found[0]
+    if scope is not None and (not isinstance(cell, Organisation) or cell.id not in scope):
+        plan.problems.append(
+            row.problem("cell", N_("{name} is not a cell you lead."), name=cell.name)
+        )
+        return None
+    return cell
+
+
+async def current_roles(
+    session: AsyncSession, members: list[Member]
+) -> set[tuple[int, int, RoleKind]]:
+    """(member, organisation, kind) of the roles these members hold now."""
+    ids = [m.id for m in members]
+    held: set[tuple[int, int, RoleKind]] = set()
+    for start in range(0, len(ids), CHUNK):
+        for member_id, org_id, kind in await session.execute(
+            select(Role.member_id, Role.org_id, Role.kind).where(
+                Role.ended_on.is_(None), Role.member_id.in_(ids[start : start + CHUNK])
+            )
+        ):
+            held.add((member_id, org_id, kind))
+    return held
+
+
+async def load_members(session: AsyncSession, phones: set[str], cells: set[int]) -> list[Member]:
+    """Members with these phones, and every member of these cells."""
+    found: dict[int, Member] = {}
+    listed = sorted(phones)
+    for start in range(0, len(listed), CHUNK):
+        for member in await session.scalars(
+            select(Member).where(Member.phone.in_(listed[start : start + CHUNK]))
+        ):
+            found[member.id] = member
+    if cells:
+        for member in await session.scalars(select(Member).where(Member.cell_id.in_(cells))):
+            found[member.id] = member
+    return list(found.values())
+
+
+def plan_member(
+    plan: ImportPlan,
+    row: MemberRow,
+    cell: Org,
+    by_phone: dict[str, Member],
+    orgs: OrgIndex,
+    scope: set[int] | None,
+    roles: set[tuple[int, int, RoleKind]],
+) -> None:
+    """Add the change one member row makes (or its problem) to `plan`."""
+    if not row.phone or not row.name:
+        return
+    member = by_phone.get(row.phone)
+    if member is None:
+        plan.members.append(MemberChange(row, cell, None, [N_("new")], None))
+        return
+    if scope is not None and member.cell_id not in scope:
+        plan.problems.append(row.problem("phone", OTHER_CELLS_PHONE, phone=row.phone))
+        return
+    fields = []
+    if member.full_name != row.name:
+        fields.append(N_("name"))
+    if not isinstance(cell, Organisation) or member.cell_id != cell.id:
+        fields.append(N_("cell"))
+    if row.membership is not None and member.membership is not row.membership:
+        fields.append(N_("membership"))
+    if _role_changes(row, member, cell, roles):
+        fields.append(N_("role"))
+    status = row.status
+    if status is None and member.status is MemberStatus.TRANSFERRED_OUT:
+        status = MemberStatus.ACTIVE  # back on the roster
+    plan.members.append(
+        MemberChange(row, cell, member, fields, status if status is not member.status else None)
+    )
+
+
+def _role_changes(
+    row: MemberRow, member: Member, cell: Org, roles: set[tuple[int, int, RoleKind]]
+) -> bool:
+    """Whether the row's role differs from the roles the member holds in that cell (a filled
+    cell replaces them, "đảng viên" ends them, an empty one keeps them)."""
+    if not isinstance(cell, Organisation):
+        return row.role is not None
+    held = {kind for who, org, kind in roles if who == member.id and org == cell.id}
+    wanted = {row.role} if row.role is not None else set() if row.no_role else held
+    return held != wanted

@@ -1,0 +1,362 @@
+"""A roster file's rows read into typed records, with every problem that needs no database:
+missing columns, empty or unknown values, phones that are not phones, duplicate phones."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeVar
+
+from openpyxl.utils import get_column_letter
+
+from bot.core.i18n import N_, Translator
+from bot.core.phone import InvalidPhoneError, normalise_phone
+from bot.core.text import fold
+from bot.services.roster.columns import (
+    CATEGORY_WORDS,
+    CELL_TYPE_WORDS,
+    COLUMNS,
+    GUIDE_SHEET,
+    LEVEL_WORDS,
+    MEMBERSHIP_WORDS,
+    NO_ROLE_WORDS,
+    ROLE_WORDS,
+    STATUS_WORDS,
+    Headings,
+    SheetKind,
+    find_headings,
+    list_values,
+    word_value,
+)
+from bot.services.roster.reader import Sheet, looks_lossy
+from models import CellType, HouseholdCategory, Membership, MemberStatus, OrgKind, RoleKind
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in the file, where it is (row 0: the whole sheet), as a msgid."""
+
+    sheet: str
+    row: int
+    column: str
+    message: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, t: Translator) -> str:
+        """The problem in the reader's language, with its place."""
+        what = t.gettext(self.message).format(**self.params)
+        if self.row and self.column:
+            where = t.gettext("Sheet “{sheet}”, row {row}, column {column}")
+        elif self.row:
+            where = t.gettext("Sheet “{sheet}”, row {row}")
+        else:
+            where = t.gettext("Sheet “{sheet}”")
+        return where.format(sheet=self.sheet, row=self.row, column=self.column) + ": " + what
+
+
+@dataclass
+class Located:
+    """A record's place in the file: sheet, row (1-based) and its columns' names."""
+
+    sheet: str
+    row: int
+    columns: dict[str, str]  # key -> "C (Số điện thoại)"
+
+    def problem(self, key: str, message: str, **params: object) -> Problem:
+        """A problem with this record's `key` column ("" for the row)."""
+        return Problem(self.sheet, self.row, self.columns.get(key, ""), message, params)
+
+
+@dataclass
+class OrgRow(Located):
+    """An organisation to create or check."""
+
+    name: str = ""
+    level: OrgKind = OrgKind.CELL
+    parent: str = ""
+    cell_type: CellType | None = None
+
+
+@dataclass
+class MemberRow(Located):
+    """A member, keyed by phone. None: the column is absent or the cell empty (keep)."""
+
+    cell: str = ""
+    name: str = ""
+    phone: str = ""
+    membership: Membership | None = None
+    status: MemberStatus | None = None
+    role: RoleKind | None = None
+    no_role: bool = False  # "đảng viên" in the role column: a plain member, roles end
+
+
+@dataclass
+class HouseholdRow(Located):
+    """A household, keyed by code within its commune, and who is in charge of it."""
+
+    code: str = ""
+    head: str = ""
+    cell: str = ""
+    village: str | None = None
+    categories: list[HouseholdCategory] | None = None
+    member_phone: str | None = None
+    phone: str | None = None
+    notes: str | None = None
+
+
+@dataclass
+class ParsedFile:
+    """Every record of the file and the problems found on the way."""
+
+    orgs: list[OrgRow] = field(default_factory=list)
+    members: list[MemberRow] = field(default_factory=list)
+    households: list[HouseholdRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # names, in the file's order
+
+
+LOST_LETTERS = N_(
+    "“{value}” has “?” where letters were lost; save the file again as Excel or “CSV UTF-8”."
+)
+NOT_A_PHONE = N_("“{value}” is not a phone number.")
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_sheets(sheets: list[Sheet], default_cell: str | None) -> ParsedFile:
+    """Read every sheet whose headings are recognised; `default_cell` fills an absent or
+    empty cell column (a secretary's own cell)."""
+    parsed = ParsedFile()
+    for sheet in sheets:
+        parsed.sheets.append(sheet.name)
+        headings = find_headings(sheet.rows)
+        if headings is None:
+            if fold(sheet.name) != fold(GUIDE_SHEET) and any(any(row) for row in sheet.rows):
+                parsed.warnings.append(
+                    Problem(sheet.name, 0, "", N_("no column headings recognised; skipped."))
+                )
+            continue
+        _read_sheet(parsed, sheet, headings, default_cell)
+    if not (parsed.orgs or parsed.members or parsed.households or parsed.problems):
+        parsed.problems.append(
+            Problem(
+                sheets[0].name if sheets else "-",
+                0,
+                "",
+                N_(
+                    "no organisations, members or households found. The headings must be "
+                    "those of the template (chibo template)."
+                ),
+            )
+        )
+    _duplicate_phones(parsed)
+    return parsed
+
+
+def _read_sheet(
+    parsed: ParsedFile, sheet: Sheet, headings: Headings, default_cell: str | None
+) -> None:
+    row_number = headings.row + 1
+    names = {
+        key: f"{get_column_letter(index + 1)} ({sheet.rows[headings.row][index]})"
+        for key, index in headings.columns.items()
+    }
+    for index, heading in headings.unknown.items():
+        parsed.warnings.append(
+            Problem(
+                sheet.name,
+                row_number,
+                get_column_letter(index + 1),
+                N_("the column “{heading}” is not used; skipped."),
+                {"heading": heading},
+            )
+        )
+    missing = [
+        column
+        for column in COLUMNS[headings.kind]
+        if column.required
+        and column.key not in headings.columns
+        and not (column.key == "cell" and default_cell)
+    ]
+    for column in missing:
+        parsed.problems.append(
+            Problem(
+                sheet.name,
+                row_number,
+                "",
+                N_("the column “{heading}” is missing."),
+                {"heading": column.heading},
+            )
+        )
+    if missing:
+        return
+    examples = {c.key: c.example for c in COLUMNS[headings.kind]}
+    for offset, row in enumerate(sheet.rows[headings.row + 1 :], start=headings.row + 2):
+        values = {key: row[i] if i < len(row) else "" for key, i in headings.columns.items()}
+        if not any(values.values()):
+            continue
+        if all(values[key] == examples[key] for key in values):
+            continue  # the template's example row (its guide says it is skipped)
+        if default_cell and not values.get("cell"):
+            values["cell"] = default_cell
+        place = Located(sheet.name, offset, names)
+        reader = {
+            SheetKind.ORGANISATIONS: _org,
+            SheetKind.MEMBERS: _member,
+            SheetKind.HOUSEHOLDS: _household,
+        }[headings.kind]
+        reader(parsed, place, values)
+
+
+def _text(parsed: ParsedFile, place: Located, values: dict[str, str], key: str) -> str:
+    """A required text; a problem when empty or when letters were lost."""
+    value = " ".join(values.get(key, "").split())
+    if not value:
+        parsed.problems.append(place.problem(key, N_("this cell is empty.")))
+    elif looks_lossy(value):
+        parsed.problems.append(place.problem(key, LOST_LETTERS, value=value))
+    return value
+
+
+def _optional(values: dict[str, str], key: str) -> str | None:
+    value = " ".join(values.get(key, "").split())
+    return value or None
+
+
+def _word(
+    parsed: ParsedFile,
+    place: Located,
+    values: dict[str, str],
+    key: str,
+    words: Mapping[E, tuple[str, ...]],
+) -> E | None:
+    """A cell holding one of `words` (None when empty); a problem when it is no such word."""
+    raw = values.get(key, "")
+    if not raw.strip():
+        return None
+    value = word_value(words, raw)
+    if value is None:
+        parsed.problems.append(
+            place.problem(
+                key,
+                N_("“{value}” is not one of: {known}."),
+                value=raw,
+                known=", ".join(spelled[0] for spelled in words.values()),
+            )
+        )
+    return value
+
+
+def _phone(parsed: ParsedFile, place: Located, raw: str, key: str) -> str:
+    try:
+        return normalise_phone(raw)
+    except InvalidPhoneError:
+        parsed.problems.append(place.problem(key, NOT_A_PHONE, value=raw))
+        return ""
+
+
+def _org(parsed: ParsedFile, place: Located, values: dict[str, str]) -> None:
+    name = _text(parsed, place, values, "name")
+    level = _word(parsed, place, values, "level", LEVEL_WORDS)
+    if level is None and not values.get("level", "").strip():
+        parsed.problems.append(place.problem("level", N_("this cell is empty.")))
+    parent = _optional(values, "parent") or ""
+    if level is not None and level is not OrgKind.DISTRICT_COMMITTEE and not parent:
+        parsed.problems.append(
+            place.problem("parent", N_("say which organisation {name} is under."), name=name)
+        )
+    cell_type = _word(parsed, place, values, "cell_type", CELL_TYPE_WORDS)
+    parsed.orgs.append(
+        OrgRow(
+            place.sheet,
+            place.row,
+            place.columns,
+            name=name,
+            level=level or OrgKind.CELL,
+            parent=parent,
+            cell_type=cell_type,
+        )
+    )
+
+
+def _member(parsed: ParsedFile, place: Located, values: dict[str, str]) -> None:
+    cell = _text(parsed, place, values, "cell")
+    name = _text(parsed, place, values, "name")
+    raw_phone = values.get("phone", "").strip()
+    phone = _phone(parsed, place, raw_phone, "phone") if raw_phone else ""
+    if not raw_phone:
+        parsed.problems.append(place.problem("phone", N_("this cell is empty.")))
+    role_text = fold(values.get("role", ""))
+    role = None
+    if role_text not in NO_ROLE_WORDS:
+        role = _word(parsed, place, values, "role", ROLE_WORDS)
+    parsed.members.append(
+        MemberRow(
+            place.sheet,
+            place.row,
+            place.columns,
+            cell=cell,
+            name=name,
+            phone=phone,
+            membership=_word(parsed, place, values, "membership", MEMBERSHIP_WORDS),
+            status=_word(parsed, place, values, "status", STATUS_WORDS),
+            role=role,
+            no_role=bool(role_text) and role_text in NO_ROLE_WORDS,
+        )
+    )
+
+
+def _household(parsed: ParsedFile, place: Located, values: dict[str, str]) -> None:
+    code = _text(parsed, place, values, "code").upper()
+    head = _text(parsed, place, values, "head")
+    cell = _text(parsed, place, values, "cell")
+    categories = None
+    if "categories" in values:
+        categories, unknown = list_values(CATEGORY_WORDS, values["categories"])
+        for word in unknown:
+            parsed.problems.append(
+                place.problem(
+                    "categories",
+                    N_("“{value}” is not one of: {known}."),
+                    value=word,
+                    known=", ".join(spelled[0] for spelled in CATEGORY_WORDS.values()),
+                )
+            )
+    member_phone = _optional(values, "member_phone")
+    phone = _optional(values, "phone")
+    parsed.households.append(
+        HouseholdRow(
+            place.sheet,
+            place.row,
+            place.columns,
+            code=code,
+            head=head,
+            cell=cell,
+            village=_optional(values, "village"),
+            categories=categories,
+            member_phone=_phone(parsed, place, member_phone, "member_phone")
+            if member_phone
+            else None,
+            phone=_phone(parsed, place, phone, "phone") if phone else None,
+            notes=_optional(values, "notes"),
+        )
+    )
+
+
+def _duplicate_phones(parsed: ParsedFile) -> None:
+    first: dict[str, MemberRow] = {}
+    for row in parsed.members:
+        if not row.phone:
+            continue
+        earlier = first.setdefault(row.phone, row)
+        if earlier is not row:
+            parsed.problems.append(
+                row.problem(
+                    "phone",
+                    N_("the phone {phone} is already on row {row} ({name})."),
+                    phone=row.phone,
+                    row=earlier.row,
+                    name=earlier.name,
+                )
+            )

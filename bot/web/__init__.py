@@ -1,0 +1,1 @@
+"""chibo's own HTTP server: webhooks, health, media."""
