@@ -8,7 +8,6 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.clock import SystemClock
 from bot.core.config import Settings
 from bot.core.i18n import N_, Translator
 from bot.core.text import capitalised, named
@@ -153,10 +152,13 @@ def _options(args: argparse.Namespace) -> ReminderOptions:
 
 
 async def run(
-    args: argparse.Namespace, session: AsyncSession, settings: Settings, t: Translator
+    args: argparse.Namespace,
+    session: AsyncSession,
+    settings: Settings,
+    t: Translator,
+    now: datetime,
 ) -> str:
-    """Carry out one `chibo meetings` action; returns what to print."""
-    now = SystemClock().now()
+    """Carry out one `chibo meetings` action at `now`; returns what to print."""
     tz = settings.tz
     action = args.meetings_command
     if action in ("list", "schedule", "add"):
