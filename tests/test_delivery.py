@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram.sender import TelegramSender, delivery_bot
-from bot.core.clock import SystemClock
+from bot.core.clock import RunningClock
 from bot.delivery.outbox import claim_due, enqueue, mark_sent
 from bot.delivery.pacer import ChannelLimits
 from bot.delivery.worker import DeliverySettings, DeliveryWorker
@@ -206,7 +206,10 @@ async def test_a_lost_lease_is_claimed_again_and_the_old_outcome_ignored(
 
 
 async def test_a_pause_longer_than_the_lease_sends_nobody_twice(
-    fake: FakeTelegram, recipients: list[int], sessionmaker: async_sessionmaker[AsyncSession]
+    fake: FakeTelegram,
+    recipients: list[int],
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
 ) -> None:
     sender = TelegramSender(delivery_bot(TOKEN, fake.base_url, timeout=5))
     await sender.start()
@@ -214,7 +217,7 @@ async def test_a_pause_longer_than_the_lease_sends_nobody_twice(
         sessionmaker,
         {"telegram": sender},
         {"telegram": ChannelLimits(per_second=50)},
-        SystemClock(),
+        RunningClock(clock.now()),  # the lease must run out while the 429 pause is waited out
         DeliverySettings(lease=timedelta(seconds=1)),
     )
     fake.faults[USERS[0]] = [Fault(429, "Too Many Requests: retry after 2", retry_after=2)]
