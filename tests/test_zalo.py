@@ -147,6 +147,7 @@ async def test_a_chart_goes_as_a_link_zalo_fetches_or_as_a_note_without_one(
             async with http.get(str(server.make_url(url.removeprefix(shelf.base_url)))) as got:
                 assert got.status == 200 and await got.read() == b"PNG"
                 assert got.headers["Cache-Control"] == "no-store"
+                assert got.headers["Content-Type"] == "image/png"
             async with http.get(str(server.make_url("/media/guess/bieu-do.png"))) as got:
                 assert got.status == 404
     finally:
@@ -199,7 +200,7 @@ async def test_webhook_refuses_a_wrong_secret_and_handles_a_repeat_once(
                 assert await post(repeat) == 200
             assert len(zalo_fake.to(XIEN)) == before  # no second answer
             assert await post(said(_number_of(households, "Lò Văn Pành"))) == 200
-            assert "loại việc" in zalo_fake.to(XIEN)[-1].text
+            assert "Đó là loại việc gì?" in zalo_fake.to(XIEN)[-1].text
     finally:
         await server.close()
         await channel.stop()
@@ -277,3 +278,20 @@ def test_the_same_file_is_kept_once_and_expires() -> None:
     assert shelf.get(other.split("/")[-2]) is not None
     expired = MediaShelf("https://bot.example.vn", ttl=-1)
     assert expired.get(expired.put(b"x", "x.png").split("/")[-2]) is None
+
+
+def test_a_shelved_file_is_served_with_the_type_its_name_says() -> None:
+    """Whatever the host's mime.types says: the bot's own charts, workbooks and documents."""
+    office = "application/vnd.openxmlformats-officedocument"
+    shelf = MediaShelf("https://bot.example.vn")
+    types = {
+        name: shelf.get(shelf.put(name.encode(), name).split("/")[-2])
+        for name in ("bieu-do.PNG", "anh.jpeg", "Bao-cao-11-2026.xlsx", "ghi-chu", "x.docx")
+    }
+    assert {name: kept.mime_type for name, kept in types.items() if kept} == {
+        "bieu-do.PNG": "image/png",
+        "anh.jpeg": "image/jpeg",
+        "Bao-cao-11-2026.xlsx": f"{office}.spreadsheetml.sheet",
+        "ghi-chu": "application/octet-stream",
+        "x.docx": f"{office}.wordprocessingml.document",
+    }
