@@ -129,7 +129,12 @@ async def _on_when(ctx: Context) -> None:
     )
     await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
     told = await announce_change(
-        ctx.session, meeting, "moved", ctx.now, ctx.tz, ctx.default_language
+        ctx.session,
+        meeting=meeting,
+        change="moved",
+        now=ctx.now,
+        tz=ctx.tz,
+        language=ctx.default_language,
     )
     ctx.finish()
     ctx.say(
@@ -142,10 +147,22 @@ async def _on_when(ctx: Context) -> None:
 async def _create(ctx: Context, agenda: str) -> None:
     assert ctx.member is not None
     when = datetime.fromisoformat(str(ctx.draft()["when"]))
-    meeting = await add_meeting(ctx.session, ctx.member, ctx.member.cell_id, when, agenda, ctx.now)
+    meeting = await add_meeting(
+        ctx.session,
+        actor=ctx.member,
+        cell_id=ctx.member.cell_id,
+        starts_at=when,
+        agenda=agenda,
+        now=ctx.now,
+    )
     await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
     told = await announce_change(
-        ctx.session, meeting, "added", ctx.now, ctx.tz, ctx.default_language
+        ctx.session,
+        meeting=meeting,
+        change="added",
+        now=ctx.now,
+        tz=ctx.tz,
+        language=ctx.default_language,
     )
     ctx.finish()
     ctx.say(
@@ -169,7 +186,12 @@ async def _on_confirm_cancel(ctx: Context) -> None:
     )
     await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
     told = await announce_change(
-        ctx.session, meeting, "cancelled", ctx.now, ctx.tz, ctx.default_language
+        ctx.session,
+        meeting=meeting,
+        change="cancelled",
+        now=ctx.now,
+        tz=ctx.tz,
+        language=ctx.default_language,
     )
     ctx.finish()
     ctx.say(ctx._("Cancelled. {count} members are being told.").format(count=told))

@@ -139,7 +139,9 @@ async def _import(
     else:
         note = t.gettext("Not in the imported list {file}.").format(file=roster.name)
         today = now.astimezone(settings.tz).date()
-        plan = await import_roster(session, roster, None, now, today, note)
+        plan = await import_roster(
+            session, roster=roster, actor_member_id=None, now=now, today=today, note=note
+        )
     if plan.problems:
         text = problems_text(t, plan.problems)
         if plan.gaps and args.mark_missing and not args.force:
@@ -224,7 +226,12 @@ async def _reassign(
     org = await find_org(session, args.org) if args.org else None
     household = await household_for_member(session, args.code, member, org)
     done = await reassign(
-        session, None, household, member.id, now, now.astimezone(settings.tz).date()
+        session,
+        actor=None,
+        household=household,
+        new_member_id=member.id,
+        now=now,
+        today=now.astimezone(settings.tz).date(),
     )
     await tell_reassignment(session, done, None, now, settings.language)
     return reassigned_text(t, done)

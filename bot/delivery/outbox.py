@@ -65,6 +65,7 @@ async def preferred_address(
 
 async def enqueue(
     session: AsyncSession,
+    *,
     cause: str,
     member_id: int,
     text: str,
