@@ -9,7 +9,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.core.config import Settings, async_database_url
 from bot.core.db import make_engine, make_sessionmaker, migrate
 from bot.dispatcher.dispatch import Dispatcher
-from models import Base, HouseholdCategory, Role, RoleKind
+from models import Base, HouseholdCategory
 from tests import factories
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock
@@ -202,12 +202,5 @@ async def mai(
 ) -> Chat:
     """Mai's chat ("chat-mai"), Mai being the secretary of the cell."""
     async with sessionmaker() as session, session.begin():
-        session.add(
-            Role(
-                member_id=cell.members["mai"],
-                org_id=cell.cell_id,
-                kind=RoleKind.SECRETARY,
-                started_on=date(2025, 1, 1),
-            )
-        )
+        await factories.role(session, cell.members["mai"], cell.cell_id)
     return Chat(dispatcher, chat_id="chat-mai")

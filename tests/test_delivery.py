@@ -52,7 +52,14 @@ async def recipients(
                 )
             )
             await session.flush()
-            await enqueue(session, "test:1", person.id, f"Tin {number}", (), clock.now())
+            await enqueue(
+                session,
+                cause="test:1",
+                member_id=person.id,
+                text=f"Tin {number}",
+                choices=(),
+                now=clock.now(),
+            )
             ids.append(person.id)
     return ids
 
@@ -182,7 +189,14 @@ async def test_enqueuing_the_same_cause_twice_adds_nothing(
     recipients: list[int], sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
     async with sessionmaker() as session, session.begin():
-        await enqueue(session, "test:1", recipients[0], "again", (), clock.now())
+        await enqueue(
+            session,
+            cause="test:1",
+            member_id=recipients[0],
+            text="again",
+            choices=(),
+            now=clock.now(),
+        )
     assert len(await _rows(sessionmaker)) == len(USERS)
 
 
@@ -249,11 +263,11 @@ async def test_a_queued_chart_goes_out_as_a_photo_with_its_caption(
         await session.flush()
         await enqueue(
             session,
-            "digest-chart:2026-W47",
-            person.id,
-            "Tỷ lệ báo cáo",
-            (),
-            clock.now(),
+            cause="digest-chart:2026-W47",
+            member_id=person.id,
+            text="Tỷ lệ báo cáo",
+            choices=(),
+            now=clock.now(),
             photo=b"\x89PNG\r\n\x1a\nfake",
         )
     await worker.drain()

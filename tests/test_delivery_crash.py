@@ -49,7 +49,12 @@ async def _queue(
             )
             await session.flush()
             await enqueue(
-                session, "broadcast:1", person.id, f"Thông báo {number}", (), clock.now()
+                session,
+                cause="broadcast:1",
+                member_id=person.id,
+                text=f"Thông báo {number}",
+                choices=(),
+                now=clock.now(),
             )
 
 

@@ -12,7 +12,7 @@ from bot.channels.telegram import LeaderMenus, TelegramChannel
 from bot.cli.run import DatabaseLeaderMenus, command_menu
 from bot.core.config import Settings
 from bot.dispatcher.dispatch import Dispatcher
-from models import ChatAddress, DeedPhoto, DeedReport, Role, RoleKind
+from models import ChatAddress, DeedPhoto, DeedReport
 from tests import factories
 from tests.factories import Cell, FakeClock
 from tests.fake_telegram import TOKEN, FakeTelegram, Sent
@@ -162,8 +162,8 @@ async def test_updates_of_one_chat_are_handled_in_order(
         await fake.says(XIEN, text)  # all at once, without waiting for answers
     replies = [s.text for s in (await fake.wait_sent(XIEN, sent_before + 5))[sent_before:]]
     assert "Chọn một hộ" in replies[0]
-    assert "loại việc" in replies[1]
-    assert "mô tả" in replies[2]
+    assert "Đó là loại việc gì?" in replies[1]
+    assert "Đồng chí mô tả ngắn gọn việc tốt đã làm" in replies[2]
     assert "có ảnh không" in replies[3]
     assert "kiểm tra lại báo cáo" in replies[4]
 
@@ -199,14 +199,7 @@ async def test_leaders_get_their_own_menu_members_do_not(
     clock: FakeClock,
 ) -> None:
     async with sessionmaker() as session, session.begin():
-        session.add(
-            Role(
-                member_id=cell.members["mai"],
-                org_id=cell.cell_id,
-                kind=RoleKind.SECRETARY,
-                started_on=clock.now().date(),
-            )
-        )
+        await factories.role(session, cell.members["mai"], cell.cell_id, since=clock.now().date())
         session.add(
             ChatAddress(
                 member_id=cell.members["mai"],
