@@ -163,25 +163,15 @@ async def import_roster(
             member.full_name = row.name
             member.cell_id = cell.id
             member.membership = row.membership or member.membership
-            if change.status is not None:
-                await change_member_status(
-                    session,
-                    member_id=member.id,
-                    status=change.status,
-                    effective_on=today,
-                    note=None,
-                    actor_member_id=actor_member_id,
-                    now=now,
-                    today=today,
-                )
-        else:
+        else:  # a member missing from the file, being marked
             assert change.status is not None
+        if change.member is not None and change.status is not None:
             await change_member_status(
                 session,
                 member_id=member.id,
                 status=change.status,
                 effective_on=today,
-                note=note,
+                note=None if row.row else note,
                 actor_member_id=actor_member_id,
                 now=now,
                 today=today,
