@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram.sender import TelegramSender, delivery_bot
 from bot.core.clock import RunningClock
+from bot.core.messages import Choice
 from bot.delivery.outbox import claim_due, enqueue, mark_sent
 from bot.delivery.pacer import ChannelLimits
-from bot.delivery.worker import DeliverySettings, DeliveryWorker
+from bot.delivery.worker import Delivered, DeliverySettings, DeliveryWorker, Outcome
 from models import ChatAddress, DeliveryStatus, OutboxMessage
 from tests import factories
 from tests.factories import Cell, FakeClock
@@ -208,7 +209,13 @@ async def test_a_lost_lease_is_claimed_again_and_the_old_outcome_ignored(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessionmaker() as session, session.begin():
-        stale = await claim_due(session, clock.now(), 10, timedelta(seconds=30), ("telegram",))
+        stale = await claim_due(
+            session,
+            now=clock.now(),
+            limit=10,
+            lease=timedelta(seconds=30),
+            channels=("telegram",),
+        )
     assert len(stale) == len(USERS)  # a worker took them all and died
     await worker.drain()
     assert fake.sent == []  # still leased to the dead worker
@@ -273,3 +280,31 @@ async def test_a_queued_chart_goes_out_as_a_photo_with_its_caption(
     await worker.drain()
     [sent] = fake.to(7099)
     assert (sent.method, sent.text) == ("sendPhoto", "Tỷ lệ báo cáo")
+
+
+async def test_a_send_that_outlives_its_lease_is_not_claimed_again_by_the_same_worker(
+    recipients: list[int], sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    """On a starved machine a send can take longer than the lease; the worker that holds the
+    message must not take it a second time (only another process may, if this one died)."""
+    sent: list[str] = []
+
+    class SlowSender:
+        async def send(
+            self, chat_id: str, text: str, choices: tuple[Choice, ...], photo: bytes | None = None
+        ) -> Outcome:
+            sent.append(chat_id)
+            if len(sent) == 1:
+                clock.advance(seconds=5)  # this send outlived the 1 s lease...
+                await holder.pump()  # ...while the worker looked for due messages
+            return Delivered(message_id=str(len(sent)))
+
+    holder = DeliveryWorker(
+        sessionmaker,
+        {"telegram": SlowSender()},
+        {"telegram": ChannelLimits(per_second=1000)},
+        clock,
+        DeliverySettings(lease=timedelta(seconds=1)),
+    )
+    await holder.drain()
+    assert Counter(sent) == dict.fromkeys((str(user) for user in USERS), 1)
