@@ -255,7 +255,8 @@ def _settings_or_explain() -> Settings | None:
         t = translator(os.environ.get("LANGUAGE", "vi"))
         print(t.gettext("The settings (environment or .env) have a problem:"), file=sys.stderr)
         for problem in error.errors():
-            where = ".".join(str(part) for part in problem["loc"]).upper() or "-"
+            # ("telegram", "bot_token") is TELEGRAM_BOT_TOKEN, the name in .env
+            where = "_".join(str(part) for part in problem["loc"]).upper() or "-"
             # Our own validators raise ValueError(msgid): show those in the reader's language.
             cause = problem.get("ctx", {}).get("error")
             message = t.gettext(str(cause)) if isinstance(cause, ValueError) else problem["msg"]

@@ -85,9 +85,9 @@ class DatabaseLeaderMenus:
 def telegram_limits(settings: Settings) -> ChannelLimits:
     """Telegram's limits as configured."""
     return ChannelLimits(
-        per_second=settings.telegram_rate_per_second,
-        chat_interval=settings.telegram_chat_interval,
-        group_per_minute=settings.telegram_group_per_minute,
+        per_second=settings.telegram.rate_per_second,
+        chat_interval=settings.telegram.chat_interval,
+        group_per_minute=settings.telegram.group_per_minute,
     )
 
 
@@ -97,8 +97,8 @@ async def _start_telegram(
     """Start receiving on Telegram, and a sender for the delivery queue."""
     t = translator(settings.language)
     telegram = _telegram(settings, dispatcher)
-    assert settings.telegram_bot_token is not None
-    token = settings.telegram_bot_token.get_secret_value()
+    assert settings.telegram.bot_token is not None
+    token = settings.telegram.bot_token.get_secret_value()
     try:
         await telegram.start()
     except InvalidToken as error:
@@ -112,7 +112,7 @@ async def _start_telegram(
             )
         ) from error
     stack.push_async_callback(telegram.stop)
-    sender = TelegramSender(delivery_bot(token, settings.telegram_api_url))
+    sender = TelegramSender(delivery_bot(token, settings.telegram.api_url))
     await sender.start()
     stack.push_async_callback(sender.stop)
     route = None
@@ -127,17 +127,17 @@ async def _start_telegram(
 
 
 def _telegram(settings: Settings, dispatcher: Dispatcher) -> TelegramChannel:
-    assert settings.telegram_bot_token is not None
+    assert settings.telegram.bot_token is not None
     webhook = None
-    if settings.telegram_webhook_url and settings.telegram_webhook_secret:
+    if settings.telegram.webhook_url and settings.telegram.webhook_secret:
         webhook = WebhookConfig(
-            url=settings.telegram_webhook_url,
-            secret=settings.telegram_webhook_secret.get_secret_value(),
+            url=settings.telegram.webhook_url,
+            secret=settings.telegram.webhook_secret.get_secret_value(),
         )
     return TelegramChannel(
-        settings.telegram_bot_token.get_secret_value(),
+        settings.telegram.bot_token.get_secret_value(),
         dispatcher.handle,
-        api_url=settings.telegram_api_url,
+        api_url=settings.telegram.api_url,
         webhook=webhook,
         menu=command_menu(dispatcher.registry),
         leader_menus=DatabaseLeaderMenus(
@@ -149,7 +149,7 @@ def _telegram(settings: Settings, dispatcher: Dispatcher) -> TelegramChannel:
 async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Serve every configured channel until `stop` is set (or SIGINT/SIGTERM arrives)."""
     t = translator(settings.language)
-    if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
+    if settings.telegram.bot_token is None and settings.zalo.bot_token is None:
         raise StartupError(
             t.gettext(
                 "No messenger is configured. Put TELEGRAM_BOT_TOKEN=<token from @BotFather> "
@@ -170,9 +170,9 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
         dispatcher = Dispatcher(sessionmaker, settings, clock)
         media = MediaShelf(settings.media_url) if settings.media_url else None
         wired: list[Wired] = []
-        if settings.telegram_bot_token is not None:
+        if settings.telegram.bot_token is not None:
             wired.append(await _start_telegram(settings, dispatcher, stack))
-        if settings.zalo_bot_token is not None:
+        if settings.zalo.bot_token is not None:
             wired.append(await start_zalo(settings, dispatcher, media, stack))
         worker = DeliveryWorker(
             sessionmaker,

@@ -37,9 +37,9 @@ class Wired:
 def zalo_limits(settings: Settings) -> ChannelLimits:
     """Zalo's limits as configured (Zalo publishes none: conservative defaults)."""
     return ChannelLimits(
-        per_second=settings.zalo_rate_per_second,
-        chat_interval=settings.zalo_chat_interval,
-        group_per_minute=settings.zalo_rate_per_second * 60,
+        per_second=settings.zalo.rate_per_second,
+        chat_interval=settings.zalo.chat_interval,
+        group_per_minute=settings.zalo.rate_per_second * 60,
     )
 
 
@@ -48,21 +48,21 @@ async def start_zalo(
 ) -> Wired:
     """Start receiving on Zalo (webhook if ZALO_WEBHOOK_URL is set, else polling), and a
     sender with its own connection pool for the delivery queue."""
-    assert settings.zalo_bot_token is not None
+    assert settings.zalo.bot_token is not None
     t = translator(settings.language)
-    token = settings.zalo_bot_token.get_secret_value()
+    token = settings.zalo.bot_token.get_secret_value()
     webhook = None
-    if settings.zalo_webhook_url and settings.zalo_webhook_secret:
+    if settings.zalo.webhook_url and settings.zalo.webhook_secret:
         webhook = ZaloWebhook(
-            settings.zalo_webhook_url, settings.zalo_webhook_secret.get_secret_value()
+            settings.zalo.webhook_url, settings.zalo.webhook_secret.get_secret_value()
         )
-    client = ZaloClient(token, settings.zalo_api_url)
+    client = ZaloClient(token, settings.zalo.api_url)
     channel = ZaloChannel(
         client,
         dispatcher.handle,
-        ZaloOut(client, settings.language, media, settings.zalo_quota_pause),
+        ZaloOut(client, settings.language, media, settings.zalo.quota_pause),
         webhook=webhook,
-        retry_pause=settings.zalo_quota_pause,
+        retry_pause=settings.zalo.quota_pause,
     )
     try:
         await channel.start()
@@ -83,9 +83,9 @@ async def start_zalo(
             t.gettext("Zalo refused to start the bot: {error}").format(error=error)
         ) from error
     stack.push_async_callback(channel.stop)
-    sending = ZaloClient(token, settings.zalo_api_url)
+    sending = ZaloClient(token, settings.zalo.api_url)
     stack.push_async_callback(sending.close)
-    sender = ZaloSender(ZaloOut(sending, settings.language, media, settings.zalo_quota_pause))
+    sender = ZaloSender(ZaloOut(sending, settings.language, media, settings.zalo.quota_pause))
     route = None
     if webhook is not None:
         route = WebhookRoute(
