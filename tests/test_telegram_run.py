@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.channels.telegram import TelegramChannel, WebhookConfig
-from bot.cli.run import TELEGRAM_SECRET_HEADER, StartupError, run_bot
+from bot.channels.telegram.channel import SECRET_HEADER as TELEGRAM_SECRET_HEADER
+from bot.cli.run import StartupError, run_bot
 from bot.core.channel_settings import TelegramSettings, ZaloSettings
 from bot.core.config import Settings
 from bot.core.text import split_text
