@@ -21,6 +21,7 @@ from bot.channels.telegram.convert import (
     choice_keyboard,
     contact_keyboard,
     telegram_chunks,
+    utf16_length,
 )
 from bot.core.messages import Attachment, OutboundMessage
 from bot.delivery.worker import Outcome, RetryLater, Undeliverable
@@ -124,7 +125,7 @@ def plan(message: OutboundMessage, hide_contact_keyboard: bool = False) -> list[
         if attachment is not None
     ]
     text = message.text
-    caption = text if files and len(text) <= CAPTION_LIMIT else ""
+    caption = text if files and utf16_length(text) <= CAPTION_LIMIT else ""
     pieces = [_Piece(method, "", attachment) for method, attachment in files]
     if caption:
         pieces[-1] = replace(pieces[-1], text=caption)
