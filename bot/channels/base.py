@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlparse
 
 from bot.core.config import Settings
 from bot.core.messages import InboundMessage, OutboundMessage
@@ -18,7 +19,7 @@ from bot.delivery.pacer import ChannelLimits
 from bot.delivery.worker import Outcome
 from bot.dispatcher.dispatch import Dispatcher
 from bot.web.media import MediaShelf
-from bot.web.server import WebhookRoute
+from bot.web.server import Feed, WebhookRoute
 
 # What a channel calls with each message a person sent: the replies to send, in order.
 Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
@@ -68,6 +69,12 @@ class Channel(Protocol):
     async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
         """Send `message` to `chat_id` and say what happened."""
         ...
+
+
+def webhook_route(url: str, secret_header: str, secret: str, feed: Feed) -> WebhookRoute:
+    """The route on chibo's HTTP server for a webhook the platform posts to at `url` (behind
+    a reverse proxy that keeps the path)."""
+    return WebhookRoute(urlparse(url).path or "/", secret_header, secret, feed)
 
 
 @dataclass(frozen=True)

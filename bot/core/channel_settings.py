@@ -23,6 +23,18 @@ def _stripped(value: SecretStr | None) -> SecretStr | None:
     return SecretStr(value.get_secret_value().strip())
 
 
+def _check_webhook(
+    url: str | None, secret: SecretStr | None, shape: re.Pattern[str], weak: str, plain: str
+) -> None:
+    """Webhook mode needs a secret of `shape` (else `weak`) and an https URL (else `plain`)."""
+    if not url:
+        return
+    if secret is None or not shape.fullmatch(secret.get_secret_value()):
+        raise ValueError(weak)
+    if not url.startswith("https://"):
+        raise ValueError(plain)
+
+
 class TelegramSettings(BaseModel):
     """TELEGRAM_*: the bot token, webhook mode and the Bot API's rate limits."""
 
@@ -62,17 +74,16 @@ class TelegramSettings(BaseModel):
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> TelegramSettings:
-        if self.webhook_url:
-            secret = self.webhook_secret
-            if secret is None or not _WEBHOOK_SECRET.fullmatch(secret.get_secret_value()):
-                raise ValueError(
-                    N_(
-                        "TELEGRAM_WEBHOOK_URL is set, so TELEGRAM_WEBHOOK_SECRET must be 16-256 "
-                        "characters of A-Z, a-z, 0-9, _ and -"
-                    )
-                )
-            if not self.webhook_url.startswith("https://"):
-                raise ValueError(N_("TELEGRAM_WEBHOOK_URL must start with https://"))
+        _check_webhook(
+            self.webhook_url,
+            self.webhook_secret,
+            _WEBHOOK_SECRET,
+            N_(
+                "TELEGRAM_WEBHOOK_URL is set, so TELEGRAM_WEBHOOK_SECRET must be 16-256 "
+                "characters of A-Z, a-z, 0-9, _ and -"
+            ),
+            N_("TELEGRAM_WEBHOOK_URL must start with https://"),
+        )
         return self
 
 
@@ -107,15 +118,14 @@ class ZaloSettings(BaseModel):
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> ZaloSettings:
-        if self.webhook_url:
-            secret = self.webhook_secret
-            if secret is None or not _ZALO_SECRET.fullmatch(secret.get_secret_value()):
-                raise ValueError(
-                    N_(
-                        "ZALO_WEBHOOK_URL is set, so ZALO_WEBHOOK_SECRET must be 8-256 "
-                        "characters of A-Z, a-z, 0-9, _ and -"
-                    )
-                )
-            if not self.webhook_url.startswith("https://"):
-                raise ValueError(N_("ZALO_WEBHOOK_URL must start with https://"))
+        _check_webhook(
+            self.webhook_url,
+            self.webhook_secret,
+            _ZALO_SECRET,
+            N_(
+                "ZALO_WEBHOOK_URL is set, so ZALO_WEBHOOK_SECRET must be 8-256 "
+                "characters of A-Z, a-z, 0-9, _ and -"
+            ),
+            N_("ZALO_WEBHOOK_URL must start with https://"),
+        )
         return self

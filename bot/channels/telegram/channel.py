@@ -7,13 +7,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urlparse
 
 from telegram import BotCommand, BotCommandScopeChat, Document, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.base import Capabilities, Handle, StartupError
+from bot.channels.base import Capabilities, Handle, StartupError, webhook_route
 from bot.channels.telegram.convert import CHANNEL, TEXT_LIMIT, to_inbound
 from bot.channels.telegram.menus import CommandMenu, Commands, LeaderMenus
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
@@ -101,8 +100,7 @@ class TelegramChannel:
         """The webhook route, in webhook mode."""
         if self.webhook is None:
             return ()
-        path = urlparse(self.webhook.url).path or "/"
-        return (WebhookRoute(path, SECRET_HEADER, self.webhook.secret, self.feed),)
+        return (webhook_route(self.webhook.url, SECRET_HEADER, self.webhook.secret, self.feed),)
 
     async def start(self) -> None:
         """Check the token (getMe), publish the menu, and start receiving updates; a refused

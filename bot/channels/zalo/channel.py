@@ -9,9 +9,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
 
-from bot.channels.base import Capabilities, Handle, StartupError
+from bot.channels.base import Capabilities, Handle, StartupError, webhook_route
 from bot.channels.locks import ChatLocks
 from bot.channels.zalo.client import INVALID_TOKEN, ZaloClient, ZaloError, ZaloNetworkError
 from bot.channels.zalo.convert import CHANNEL, TEXT_LIMIT, to_inbound, unwrap
@@ -81,8 +80,7 @@ class ZaloChannel:
         """The webhook route, in webhook mode."""
         if self.webhook is None:
             return ()
-        path = urlparse(self.webhook.url).path or "/"
-        return (WebhookRoute(path, SECRET_HEADER, self.webhook.secret, self.feed),)
+        return (webhook_route(self.webhook.url, SECRET_HEADER, self.webhook.secret, self.feed),)
 
     async def start(self) -> None:
         """Check the token (getMe), then take updates by webhook or by polling; a refused
