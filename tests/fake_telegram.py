@@ -14,8 +14,10 @@ from typing import Any
 from aiohttp import web
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
-# The Bot API's limits, counted as Telegram counts them: UTF-16 code units (after entity
-# parsing; chibo sends plain text). Longer texts and captions are refused with 400.
+# The Bot API's limits: "1-4096 characters after entities parsing" for a text, 0-1024 for a
+# caption; longer ones are refused with 400. What a "character" is the docs do not say: the
+# fake takes the stricter reading, UTF-16 code units (what entity offsets count), so an emoji
+# counts two; chibo's parts fit both readings.
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 

@@ -27,7 +27,8 @@ def utf16_length(text: str) -> int:
 
 def telegram_chunks(text: str) -> list[str]:
     """`text` in messages Telegram accepts (at most 4096 UTF-16 units, never blank)."""
-    # No character is more than two units: halve the limit for texts that have such.
+    # The docs say "4096 characters" without saying whether an emoji is one or two (UTF-16);
+    # no character is more than two units, so halving the limit for such texts fits both.
     limit = TEXT_LIMIT if utf16_length(text) == len(text) else TEXT_LIMIT // 2
     return split_text(text, limit) or ["…"]
 
