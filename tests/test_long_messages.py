@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.parts import PartPolicy, send_parts
 from bot.channels.telegram.sender import POLICY, TelegramOut, delivery_bot
 from bot.channels.zalo import ZaloClient, ZaloOut
-from bot.core.messages import Choice
+from bot.core.messages import Choice, OutboundMessage
 from bot.delivery.outbox import enqueue
 from bot.delivery.pacer import ChannelLimits
 from bot.delivery.worker import (
@@ -237,3 +237,15 @@ async def test_send_parts_reads_a_failure_by_where_it_happens() -> None:
     # Not the platform's error (a bug): it is not turned into an outcome.
     with pytest.raises(ValueError):
         await send_parts([lambda: _fails(ValueError("bug"))], POLICY_FOR_TESTS)
+
+
+async def test_a_text_of_emoji_fits_telegram_however_it_counts(fake: FakeTelegram) -> None:
+    out = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=2))
+    await out.start()
+    text = "Chúc mừng 🎉🌟 " * 400  # 5,600 characters, 6,400 UTF-16 units
+    try:
+        outcome = await out.deliver(str(TELEGRAM_CHAT), OutboundMessage(text))
+    finally:
+        await out.stop()
+    assert isinstance(outcome, Delivered) and outcome.complete
+    assert "".join(s.text for s in fake.to(TELEGRAM_CHAT)) == text
