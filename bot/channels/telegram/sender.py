@@ -129,7 +129,7 @@ def plan(message: OutboundMessage, hide_contact_keyboard: bool = False) -> list[
     pieces = [_Piece(method, "", attachment) for method, attachment in files]
     if caption:
         pieces[-1] = replace(pieces[-1], text=caption)
-    elif text or not files:
+    elif text.strip() or not files:
         pieces += [_Piece("text", chunk) for chunk in telegram_chunks(text)]
     if message.choices:
         pieces[-1] = replace(pieces[-1], markup=choice_keyboard(message.choices))

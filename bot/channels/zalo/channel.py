@@ -35,7 +35,8 @@ class ZaloWebhook:
 
 
 class ZaloChannel:
-    """Receives Zalo updates, hands neutral messages to `handle`, sends the replies."""
+    """Receives Zalo updates, hands neutral messages to `handle`, sends replies and queued
+    messages."""
 
     name = CHANNEL
 
