@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.telegram.sender import TelegramSender, delivery_bot
+from bot.channels.telegram.sender import TelegramOut, delivery_bot
 from bot.core.clock import RunningClock
-from bot.core.messages import Choice
+from bot.core.messages import OutboundMessage
 from bot.delivery.outbox import claim_due, enqueue, mark_sent
 from bot.delivery.pacer import ChannelLimits
 from bot.delivery.worker import Delivered, DeliverySettings, DeliveryWorker, Outcome
@@ -70,7 +70,7 @@ async def worker(
     fake: FakeTelegram, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> AsyncIterator[DeliveryWorker]:
     """A worker sending through the real PTB client to the fake server."""
-    sender = TelegramSender(delivery_bot(TOKEN, fake.base_url, timeout=0.5))
+    sender = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=0.5))
     await sender.start()
     yield DeliveryWorker(
         sessionmaker,
@@ -232,7 +232,7 @@ async def test_a_pause_longer_than_the_lease_sends_nobody_twice(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
 ) -> None:
-    sender = TelegramSender(delivery_bot(TOKEN, fake.base_url, timeout=5))
+    sender = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=5))
     await sender.start()
     worker = DeliveryWorker(
         sessionmaker,
@@ -290,9 +290,7 @@ async def test_a_send_that_outlives_its_lease_is_not_claimed_again_by_the_same_w
     sent: list[str] = []
 
     class SlowSender:
-        async def send(
-            self, chat_id: str, text: str, choices: tuple[Choice, ...], photo: bytes | None = None
-        ) -> Outcome:
+        async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
             sent.append(chat_id)
             if len(sent) == 1:
                 clock.advance(seconds=5)  # this send outlived the 1 s lease...
