@@ -108,7 +108,7 @@ async def test_report_with_inline_buttons_and_a_photo(
     cell: Cell,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await _say(fake, "/start XEN234", "Các lệnh")
+    await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     await _say(fake, "/viectot", "Chọn một hộ")
     await _tap(fake, "Quàng Thị Ún", "loại việc")
     await _tap(fake, "Nhà ở", "mô tả")
@@ -135,7 +135,7 @@ async def test_restart_mid_report_and_finish(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     first = await _start(fake, dispatcher)
-    await _say(fake, "/start XEN234", "Các lệnh")
+    await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     await _say(fake, "/viectot", "Chọn một hộ")
     await _tap(fake, "Lò Văn Pành", "loại việc")
     await first.stop()  # the process goes away mid-report
@@ -155,7 +155,7 @@ async def test_restart_mid_report_and_finish(
 async def test_updates_of_one_chat_are_handled_in_order(
     fake: FakeTelegram, telegram: TelegramChannel, cell: Cell
 ) -> None:
-    await _say(fake, "/start XEN234", "Các lệnh")
+    await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     sent_before = len(fake.to(XIEN))
     for text in ("/viectot", "1", "1", "Giúp sửa nhà", "1"):
         await fake.says(XIEN, text)  # all at once, without waiting for answers
@@ -170,7 +170,7 @@ async def test_updates_of_one_chat_are_handled_in_order(
 async def test_sticker_gets_a_polite_answer(
     fake: FakeTelegram, telegram: TelegramChannel, cell: Cell
 ) -> None:
-    await _say(fake, "/start XEN234", "Các lệnh")
+    await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     before = len(fake.to(XIEN))
     await fake.push(
         fake.message(
@@ -212,7 +212,9 @@ async def test_leaders_get_their_own_menu_members_do_not(
         fake, dispatcher, DatabaseLeaderMenus(sessionmaker, dispatcher.registry, "vi")
     )
     try:
-        await _say(fake, "/start XEN234", "Các lệnh")  # a member: no menu of his own
+        await _say(
+            fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:"
+        )  # a member: no menu of his own
         await _say(fake, "/start MAI234", "Các lệnh", user=6002)  # the secretary's 2nd chat
     finally:
         await channel.stop()

@@ -68,12 +68,14 @@ async def test_link_by_code_then_report_a_deed_by_numbers_with_a_photo(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     await _say(zalo_fake, "/start XEN234", "Chào mừng đồng chí Lò Văn Xiên")
-    households = await _say(zalo_fake, "bao cao", "Chọn một hộ")
+    households = await _say(zalo_fake, "bao cao", "Việc tốt này giúp ai?")
     assert "(Trả lời bằng số thứ tự của lựa chọn.)" in households.text
-    kinds = await _say(zalo_fake, _number_of(households, "Quàng Thị Ún"), "loại việc")
-    assert "1. " in kinds.text
-    await _say(zalo_fake, "nha o", "mô tả")  # the label typed without tone marks
-    await _say(zalo_fake, "Giúp dựng nhà tiêu", "có ảnh không")
+    kinds = await _say(zalo_fake, _number_of(households, "Quàng Thị Ún"), "Đó là loại việc gì?")
+    assert "1. Nhà ở, nhà tiêu, nhà tắm" in kinds.text
+    await _say(
+        zalo_fake, "nha o", "Đồng chí mô tả ngắn gọn việc tốt đã làm"
+    )  # the label typed without tone marks
+    await _say(zalo_fake, "Giúp dựng nhà tiêu", "Đồng chí có ảnh không?")
     before = len(zalo_fake.to(XIEN))
     await zalo_fake.sends_image(XIEN, "https://photo.zdn.vn/abc/nha-tieu.jpg")
     confirm = await zalo_fake.wait_text(XIEN, "kiểm tra lại", after=before)
@@ -100,7 +102,7 @@ async def test_a_stranger_typing_the_code_alone_is_linked(
 async def test_a_sticker_gets_a_polite_answer_and_the_chat_goes_on(
     zalo_fake: FakeZalo, zalo: ZaloChannel, cell: Cell
 ) -> None:
-    await _say(zalo_fake, "/start XEN234", "Chào mừng")
+    await _say(zalo_fake, "/start XEN234", "Chào mừng đồng chí Lò Văn Xiên!")
     before = len(zalo_fake.to(XIEN))
     await zalo_fake.sends_sticker(XIEN)
     await zalo_fake.wait_text(XIEN, "chưa đọc được loại tin nhắn này", after=before)
@@ -240,7 +242,7 @@ async def test_polling_goes_on_after_zalo_errors(
     else:
         raise AssertionError("the channel stopped polling after an error")
     zalo_fake.webhook = {}
-    await _say(zalo_fake, "/start XEN234", "Chào mừng")
+    await _say(zalo_fake, "/start XEN234", "Chào mừng đồng chí Lò Văn Xiên!")
 
 
 async def test_a_429_after_the_first_part_retries_that_part_only(zalo_fake: FakeZalo) -> None:
