@@ -28,6 +28,11 @@ from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
 
 BACKENDS = ["sqlite", "postgresql"]
+RESTART_SEQUENCES = text(
+    "SELECT setval(s.oid::regclass, 1, false) FROM pg_class s "
+    "JOIN pg_namespace n ON n.oid = s.relnamespace "
+    "WHERE s.relkind = 'S' AND n.nspname = current_schema()"
+)
 
 
 def _run_sync(coro: Coroutine[Any, Any, None]) -> None:
@@ -95,9 +100,12 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     else:
         url, schema = request.getfixturevalue("postgres_schema")
         engine = _postgres_engine(url, schema)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         async with engine.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            # DELETE, children first, then every id sequence back to 1: on these few rows it
+            # takes milliseconds where TRUNCATE took 0.7-1 s a test on the busy machine.
+            for table in reversed(Base.metadata.sorted_tables):
+                await conn.execute(table.delete())
+            await conn.execute(RESTART_SEQUENCES)
     yield engine
     await engine.dispose()
 
