@@ -117,7 +117,14 @@ async def seed(engine: AsyncEngine, recipients: int) -> None:
         )
         await session.flush()
         for person in people:
-            await enqueue(session, "broadcast:1", person.id, "Họp chi bộ ngày 24", (), now)
+            await enqueue(
+                session,
+                cause="broadcast:1",
+                member_id=person.id,
+                text="Họp chi bộ ngày 24",
+                choices=(),
+                now=now,
+            )
 
 
 async def open_rows(engine: AsyncEngine) -> int:

@@ -109,7 +109,7 @@ async def generate(engine: AsyncEngine, now: datetime, seed: int = 6600) -> Dist
         ids = [(cell.id, cell.parent_id) for cell in cells]  # each cell and its commune
         district_id, commune_id = district.id, communes[0].id
         first_commune_cells = [cell.id for cell in cells if cell.parent_id == commune_id]
-    member_rows = []
+    member_rows: list[dict[str, object]] = []
     for cell_id, _ in ids:
         for _ in range(24):
             member_rows.append(
@@ -125,7 +125,7 @@ async def generate(engine: AsyncEngine, now: datetime, seed: int = 6600) -> Dist
     await _bulk(engine, Member.__table__, member_rows)
     async with make_sessionmaker(engine)() as session:
         members = list(await session.execute(select(Member.id, Member.cell_id)))
-    household_rows = []
+    household_rows: list[dict[str, object]] = []
     assignment_rows: list[dict[str, object]] = []
     commune_of_cell = dict(ids)
     for member_id, cell_id in members:
@@ -156,7 +156,8 @@ async def generate(engine: AsyncEngine, now: datetime, seed: int = 6600) -> Dist
     for row in assignment_rows:
         by_member.setdefault(int(str(row["member_id"])), []).append(int(str(row["household_id"])))
     this_month = month_start(today)
-    deed_rows, meeting_rows = [], []
+    deed_rows: list[dict[str, object]] = []
+    meeting_rows: list[dict[str, object]] = []
     for offset in range(-11, 1):
         month = add_months(this_month, offset)
         for member_id, _ in members:

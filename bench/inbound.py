@@ -215,7 +215,7 @@ async def run_chibo(users: Users, backend: str, members: int, workers: int = 1) 
     """updates/s through chibo's Telegram channel on `backend`."""
     async with fresh_database(backend) as engine:
         await seed(engine, members)
-        settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://")  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://")
         dispatcher = Dispatcher(make_sessionmaker(engine), settings, workers=workers)
         channel = TelegramChannel(
             TOKEN,

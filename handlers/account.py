@@ -80,14 +80,14 @@ async def _tell_other_chats(ctx: Context, member: Member) -> None:
         return  # the first chat: nobody else to tell
     await enqueue(
         ctx.session,
-        f"linked:{here[0]}:{here[1]}"[:64],
-        member.id,
-        ctx._(
+        cause=f"linked:{here[0]}:{here[1]}"[:64],
+        member_id=member.id,
+        text=ctx._(
             "Your account was just linked to another chat, on {messenger}. If this was not "
             "you, tell your cell secretary at once."
         ).format(messenger=MESSENGERS.get(here[0], here[0])),
-        (),
-        ctx.now,
+        choices=(),
+        now=ctx.now,
         besides=here,
     )
 

@@ -131,7 +131,12 @@ async def _save(ctx: Context) -> None:
     absent = {int(p): int(p) in excused for p in _list(ctx, "absent")}
     spoke = {int(p) for p in _list(ctx, "spoke")}
     present, away, speakers = await record_attendance(
-        ctx.session, ctx.member, int(str(draft["meeting_id"])), absent, spoke, ctx.now
+        ctx.session,
+        actor=ctx.member,
+        meeting_id=int(str(draft["meeting_id"])),
+        absent=absent,
+        spoke=spoke,
+        now=ctx.now,
     )
     ctx.finish()
     total = present + away

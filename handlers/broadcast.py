@@ -174,14 +174,14 @@ async def _on_confirm(ctx: Context) -> None:
     draft = ctx.draft()
     _, people = await create_broadcast(
         ctx.session,
-        ctx.member,
-        int(str(draft["org_id"])),
-        Audience(str(draft["audience"])),
-        str(draft["text"]),
-        bool(draft.get("ask_ack")),
-        ctx.month,
-        ctx.now,
-        ctx.default_language,
+        sender=ctx.member,
+        org_id=int(str(draft["org_id"])),
+        audience=Audience(str(draft["audience"])),
+        text=str(draft["text"]),
+        ask_ack=bool(draft.get("ask_ack")),
+        month=ctx.month,
+        now=ctx.now,
+        default_language=ctx.default_language,
     )
     ctx.finish()
     reachable = sum(p.reachable for p in people)

@@ -268,11 +268,11 @@ async def _send(ctx: Context) -> None:
     try:
         await record_deed(
             ctx.session,
-            member_id(ctx),
-            deed,
-            ctx.message.source_key,
-            ctx.now,
-            ctx.max_text_length,
+            member_id=member_id(ctx),
+            draft=deed,
+            source_key=ctx.message.source_key,
+            now=ctx.now,
+            max_length=ctx.max_text_length,
         )
     except AccessDeniedError:  # reassigned while the member was confirming
         await _household_taken_away(ctx)

@@ -66,12 +66,12 @@ async def on_edit_text(ctx: Context) -> None:
     try:
         await edit_deed(
             ctx.session,
-            member_id(ctx),
-            int(str(ctx.draft()["report_id"])),
-            text,
-            ctx.month,
-            ctx.now,
-            ctx.max_text_length,
+            member_id=member_id(ctx),
+            report_id=int(str(ctx.draft()["report_id"])),
+            text=text,
+            month=ctx.month,
+            now=ctx.now,
+            max_length=ctx.max_text_length,
         )
     except NotFoundError as error:  # e.g. the month ended while the member was typing
         ctx.finish()

@@ -13,6 +13,7 @@ from bot.services.meetings.reminders import announce_change, sync_cell
 from bot.services.meetings.rules import parse_local_datetime
 from handlers.base import PICK_ONE, Context, picked
 from handlers.meeting_common import coming, meeting_label
+from models import Meeting
 
 FLOW = "meeting_admin"
 TITLE = N_("a change to the meeting calendar")
@@ -127,10 +128,7 @@ async def _on_when(ctx: Context) -> None:
     meeting = await move_meeting(
         ctx.session, ctx.member, int(str(ctx.draft()["meeting_id"])), when, ctx.now
     )
-    await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
-    told = await announce_change(
-        ctx.session, meeting, "moved", ctx.now, ctx.tz, ctx.default_language
-    )
+    told = await _tell_cell(ctx, meeting, "moved")
     ctx.finish()
     ctx.say(
         ctx._("Moved to {when}. {count} members are being told.").format(
@@ -142,11 +140,15 @@ async def _on_when(ctx: Context) -> None:
 async def _create(ctx: Context, agenda: str) -> None:
     assert ctx.member is not None
     when = datetime.fromisoformat(str(ctx.draft()["when"]))
-    meeting = await add_meeting(ctx.session, ctx.member, ctx.member.cell_id, when, agenda, ctx.now)
-    await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
-    told = await announce_change(
-        ctx.session, meeting, "added", ctx.now, ctx.tz, ctx.default_language
+    meeting = await add_meeting(
+        ctx.session,
+        actor=ctx.member,
+        cell_id=ctx.member.cell_id,
+        starts_at=when,
+        agenda=agenda,
+        now=ctx.now,
     )
+    told = await _tell_cell(ctx, meeting, "added")
     ctx.finish()
     ctx.say(
         ctx._("Added: {meeting}. {count} members are being told.").format(
@@ -167,12 +169,22 @@ async def _on_confirm_cancel(ctx: Context) -> None:
     meeting = await cancel_meeting(
         ctx.session, ctx.member, int(str(ctx.draft()["meeting_id"])), ctx.now
     )
-    await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
-    told = await announce_change(
-        ctx.session, meeting, "cancelled", ctx.now, ctx.tz, ctx.default_language
-    )
+    told = await _tell_cell(ctx, meeting, "cancelled")
     ctx.finish()
     ctx.say(ctx._("Cancelled. {count} members are being told.").format(count=told))
+
+
+async def _tell_cell(ctx: Context, meeting: Meeting, change: str) -> int:
+    """Plan the cell's reminders again and tell its members; how many are being told."""
+    await sync_cell(ctx.session, meeting.cell_id, ctx.now, ctx.tz)
+    return await announce_change(
+        ctx.session,
+        meeting=meeting,
+        change=change,
+        now=ctx.now,
+        tz=ctx.tz,
+        language=ctx.default_language,
+    )
 
 
 STEPS = {

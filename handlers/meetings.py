@@ -101,7 +101,12 @@ async def rsvp_choice(ctx: Context, key: str) -> None:
         return
     try:
         meeting = await answer_rsvp(
-            ctx.session, ctx.member, int(meeting_id), answer == "y", None, ctx.now
+            ctx.session,
+            member=ctx.member,
+            meeting_id=int(meeting_id),
+            attending=answer == "y",
+            reason=None,
+            now=ctx.now,
         )
     except DomainError as error:
         ctx.say(error.render(ctx.t))
@@ -138,7 +143,12 @@ async def _on_reason(ctx: Context) -> None:
         ctx.reprompt(ctx._("Please write the reason in a few words."))
         return
     await answer_rsvp(
-        ctx.session, ctx.member, int(str(ctx.draft()["meeting_id"])), False, reason, ctx.now
+        ctx.session,
+        member=ctx.member,
+        meeting_id=int(str(ctx.draft()["meeting_id"])),
+        attending=False,
+        reason=reason,
+        now=ctx.now,
     )
     ctx.finish()
     ctx.say(ctx._("Thank you, the secretary will see your reason."))

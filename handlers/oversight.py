@@ -80,13 +80,13 @@ async def _on_nudge(ctx: Context) -> None:
     for person in people:
         await enqueue(
             ctx.session,
-            cause,
-            person.id,
-            nudge_message(
+            cause=cause,
+            member_id=person.id,
+            text=nudge_message(
                 person.language or ctx.default_language, person.full_name, ctx.month_text()
             ),
-            (),
-            ctx.now,
+            choices=(),
+            now=ctx.now,
         )
     ctx.finish()
     ctx.say(ctx._("A reminder is on its way to {count} members.").format(count=len(people)))

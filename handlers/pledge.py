@@ -39,7 +39,12 @@ async def _on_text(ctx: Context) -> None:
 async def _save(ctx: Context, text: str) -> None:
     assert ctx.member is not None
     pledge = await set_pledge(
-        ctx.session, ctx.member.id, ctx.month, clean(text), ctx.now, ctx.max_text_length
+        ctx.session,
+        member_id=ctx.member.id,
+        month=ctx.month,
+        text=clean(text),
+        now=ctx.now,
+        max_length=ctx.max_text_length,
     )
     ctx.finish()
     ctx.say(

@@ -66,7 +66,12 @@ async def _on_member(ctx: Context) -> None:
     household = await ctx.session.get(Household, int(str(ctx.draft()["household_id"])))
     assert household is not None
     done = await reassign(
-        ctx.session, ctx.member, household, int(ctx.choice.removeprefix("m:")), ctx.now, ctx.today
+        ctx.session,
+        actor=ctx.member,
+        household=household,
+        new_member_id=int(ctx.choice.removeprefix("m:")),
+        now=ctx.now,
+        today=ctx.today,
     )
     await tell_reassignment(
         ctx.session, done, ctx.member.id if ctx.member else None, ctx.now, ctx.default_language

@@ -194,7 +194,14 @@ async def _apply(ctx: Context, mark: bool) -> None:
     assert ctx.member is not None
     roster = await _drafted(ctx, mark)
     note = ctx._("Not in the list sent by {name}.").format(name=ctx.member.full_name)
-    plan = await import_roster(ctx.session, roster, ctx.member.id, ctx.now, ctx.today, note)
+    plan = await import_roster(
+        ctx.session,
+        roster=roster,
+        actor_member_id=ctx.member.id,
+        now=ctx.now,
+        today=ctx.today,
+        note=note,
+    )
     ctx.finish()
     if plan.problems:  # the database changed since the check
         ctx.say(problems_text(ctx.t, plan.problems, PROBLEMS_SHOWN))

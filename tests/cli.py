@@ -1,8 +1,13 @@
-"""Running the `chibo` command as a newcomer does, against a SQLite file in a folder."""
+"""Running the `chibo` command as a newcomer does, against a SQLite file in a folder: in this
+process through `bot.cli.main` (fast, on a clock the test gives), or as a real process where
+only a process will do (the console script itself, `chibo run` stopped by a signal)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
+import logging
 import os
 import signal
 import subprocess
@@ -10,14 +15,70 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from unittest import mock
+
+from bot.cli import main
+from bot.core.clock import Clock
+from bot.core.config import get_settings
+from tests.factories import FakeClock
+
+# 10:00 on Sunday 15/11/2026 in Hà Nội: the time every in-process command sees unless a test
+# gives another clock (the same as the `clock` fixture's).
+NOW = datetime(2026, 11, 15, 3, 0, tzinfo=UTC)
 
 
-def chibo(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS` in `folder`, its database `folder/demo.db`, Vietnamese."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}", "LANGUAGE": "vi"}
+@dataclass(frozen=True)
+class Ran:
+    """What one `chibo` command did: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def chibo(folder: Path, *args: str, stdin: str = "", clock: Clock | None = None) -> Ran:
+    """`chibo ARGS` in this process, in `folder` (its database `folder/demo.db`, Vietnamese),
+    `stdin` typed in, on `clock` (standing at NOW by default)."""
+    env = {"DATABASE_URL": f"sqlite:///{folder / 'demo.db'}", "LANGUAGE": "vi"}
+    out, err = io.StringIO(), io.StringIO()
+    logged = logging.StreamHandler(err)  # what `chibo` would log on stderr, tracebacks too
+    logging.getLogger().addHandler(logged)
+    get_settings.cache_clear()  # read this folder's settings, and leave none behind
+    try:
+        with (
+            mock.patch.dict(os.environ, env),
+            contextlib.chdir(folder),
+            mock.patch.object(sys, "stdin", io.StringIO(stdin)),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
+            try:
+                code = main(list(args), clock=clock or FakeClock(NOW))
+            except SystemExit as exit:  # argparse: --help, or arguments it refuses
+                code = exit.code if isinstance(exit.code, int) else 2
+    finally:
+        logging.getLogger().removeHandler(logged)
+        get_settings.cache_clear()
+    return Ran(code, out.getvalue(), err.getvalue())
+
+
+def chibo_process(
+    folder: Path, *args: str, stdin: str = "", **settings: str
+) -> subprocess.CompletedProcess[str]:
+    """The installed `chibo` console script with ARGS in `folder` (its database
+    `folder/demo.db`, Vietnamese, these environment variables), as a newcomer runs it."""
+    script = Path(sys.executable).with_name("chibo")
+    assert script.exists(), f"{script}: the console script is not installed (uv sync)"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}",
+        "LANGUAGE": "vi",
+        **settings,
+    }
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [str(script), *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -22,6 +22,8 @@ from models import (
     MemberStatus,
     Organisation,
     OrgKind,
+    Role,
+    RoleKind,
 )
 
 
@@ -120,6 +122,21 @@ async def household(
         )
     await session.flush()
     return home
+
+
+async def role(
+    session: AsyncSession,
+    member_id: int,
+    org_id: int,
+    kind: RoleKind = RoleKind.SECRETARY,
+    since: date = date(2025, 1, 1),
+) -> Role:
+    """`member_id` holds `kind` in `org_id` from `since` on: a cell's secretary since
+    01/01/2025 unless told otherwise."""
+    held = Role(member_id=member_id, org_id=org_id, kind=kind, started_on=since)
+    session.add(held)
+    await session.flush()
+    return held
 
 
 async def link(session: AsyncSession, member_id: int, chat_id: str, now: datetime) -> None:

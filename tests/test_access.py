@@ -52,7 +52,14 @@ async def test_service_refuses_a_household_that_is_not_mine(
     )
     async with sessionmaker() as session:
         with pytest.raises(AccessDeniedError) as refused:
-            await record_deed(session, cell.members["xien"], draft, "k1", clock.now(), 2000)
+            await record_deed(
+                session,
+                member_id=cell.members["xien"],
+                draft=draft,
+                source_key="k1",
+                now=clock.now(),
+                max_length=2000,
+            )
     assert "không do đồng chí phụ trách" in refused.value.render(translator("vi"))
 
 
@@ -62,11 +69,24 @@ async def test_cannot_edit_or_withdraw_someone_elses_report(
     month = clock.now().date().replace(day=1)
     draft = DeedDraft(month=month, household_id=None, category=DeedCategory.OTHER, text="Mai's")
     async with sessionmaker() as session, session.begin():
-        report = await record_deed(session, cell.members["mai"], draft, "k2", clock.now(), 2000)
+        report = await record_deed(
+            session,
+            member_id=cell.members["mai"],
+            draft=draft,
+            source_key="k2",
+            now=clock.now(),
+            max_length=2000,
+        )
     async with sessionmaker() as session:
         with pytest.raises(NotFoundError):
             await edit_deed(
-                session, cell.members["xien"], report.id, "hacked", month, clock.now(), 99
+                session,
+                member_id=cell.members["xien"],
+                report_id=report.id,
+                text="hacked",
+                month=month,
+                now=clock.now(),
+                max_length=99,
             )
         with pytest.raises(NotFoundError):
             await withdraw_deed(session, cell.members["xien"], report.id, month, clock.now())

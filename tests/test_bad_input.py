@@ -17,7 +17,14 @@ async def _count_reports(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
 
 
 async def test_empty_description_is_asked_again(xien: Chat) -> None:
-    await verify_dialog(xien, [("/viectot", "Chọn"), ("1", "loại việc"), ("1", "mô tả")])
+    await verify_dialog(
+        xien,
+        [
+            ("/viectot", "Việc tốt này giúp ai? Chọn một hộ đồng chí phụ trách"),
+            ("1", "Đó là loại việc gì?"),
+            ("1", "Đồng chí mô tả ngắn gọn việc tốt đã làm"),
+        ],
+    )
     reply = await xien.send("   ")
     assert "viết vài dòng" in reply
     assert "ảnh" not in reply  # still on the description step
@@ -27,7 +34,14 @@ async def test_empty_description_is_asked_again(xien: Chat) -> None:
 async def test_ten_thousand_characters_are_refused_and_the_draft_kept(
     xien: Chat, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    await verify_dialog(xien, [("/viectot", "Chọn"), ("1", "loại việc"), ("1", "mô tả")])
+    await verify_dialog(
+        xien,
+        [
+            ("/viectot", "Việc tốt này giúp ai? Chọn một hộ đồng chí phụ trách"),
+            ("1", "Đó là loại việc gì?"),
+            ("1", "Đồng chí mô tả ngắn gọn việc tốt đã làm"),
+        ],
+    )
     reply = await xien.send("x" * 10_000)
     assert "10000 ký tự" in reply
     assert "tối đa 2000" in reply
@@ -40,23 +54,41 @@ async def test_ten_thousand_characters_are_refused_and_the_draft_kept(
 
 
 async def test_unknown_command_mid_report_keeps_the_report(xien: Chat) -> None:
-    await verify_dialog(xien, [("/viectot", "Chọn"), ("2", "loại việc")])
+    await verify_dialog(
+        xien,
+        [
+            ("/viectot", "Việc tốt này giúp ai? Chọn một hộ đồng chí phụ trách"),
+            ("2", "Đó là loại việc gì?"),
+        ],
+    )
     reply = await xien.send("/abcxyz")
     assert "Tôi không biết lệnh /abcxyz" in reply
     assert "Đó là loại việc gì?" in reply
 
 
 async def test_help_mid_report_answers_then_resumes(xien: Chat) -> None:
-    await verify_dialog(xien, [("/viectot", "Chọn"), ("2", "loại việc")])
+    await verify_dialog(
+        xien,
+        [
+            ("/viectot", "Việc tốt này giúp ai? Chọn một hộ đồng chí phụ trách"),
+            ("2", "Đó là loại việc gì?"),
+        ],
+    )
     reply = await xien.send("/trogiup")
     assert "/viectot" in reply
     assert "Mời đồng chí tiếp tục" in reply
     assert "Đó là loại việc gì?" in reply
-    assert "mô tả" in await xien.send("1")
+    assert "Đồng chí mô tả ngắn gọn việc tốt đã làm" in await xien.send("1")
 
 
 async def test_starting_another_flow_mid_report_is_refused_politely(xien: Chat) -> None:
-    await verify_dialog(xien, [("/viectot", "Chọn"), ("2", "loại việc")])
+    await verify_dialog(
+        xien,
+        [
+            ("/viectot", "Việc tốt này giúp ai? Chọn một hộ đồng chí phụ trách"),
+            ("2", "Đó là loại việc gì?"),
+        ],
+    )
     reply = await xien.send("/dangky")
     assert "Đồng chí đang làm dở báo cáo việc tốt" in reply
     assert "/huy" in reply
@@ -82,9 +114,9 @@ async def test_old_button_is_recognised_as_old(xien: Chat) -> None:
 
 async def test_gibberish_outside_a_flow_offers_the_menu(xien: Chat) -> None:
     reply = await xien.send("asdfgh")
-    assert "chưa hiểu" in reply
+    assert "Xin lỗi, tôi chưa hiểu ý đồng chí." in reply
     assert "Báo cáo việc tốt" in reply
-    assert "Chọn một hộ" in await xien.send("1")
+    assert "Việc tốt này giúp ai? Chọn một hộ đồng chí phụ trách" in await xien.send("1")
 
 
 async def test_control_characters_and_decomposed_accents_are_cleaned(

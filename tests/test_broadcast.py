@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,7 +18,6 @@ from models import (
     Organisation,
     OrgKind,
     OutboxMessage,
-    Role,
     RoleKind,
 )
 from tests import factories
@@ -52,14 +49,7 @@ async def secretary(
     """Mai, the cell's secretary; Xiên is linked on "chat-1"; a third member, Ún, never
     linked a chat."""
     async with sessionmaker() as session, session.begin():
-        session.add(
-            Role(
-                member_id=cell.members["mai"],
-                org_id=cell.cell_id,
-                kind=RoleKind.SECRETARY,
-                started_on=date(2025, 1, 1),
-            )
-        )
+        await factories.role(session, cell.members["mai"], cell.cell_id)
         await factories.link(session, cell.members["xien"], "chat-1", clock.now())
         await factories.member(session, cell.cell_id, "Quàng Văn Ún", "0966000001", clock.now())
     return Chat(dispatcher, chat_id="chat-mai")
@@ -154,14 +144,7 @@ async def test_committee_member_chooses_an_organisation_under_them(
             session, "Chi bộ thôn Hai", OrgKind.CELL, commune, CellType.RURAL
         )
         uy = await factories.member(session, other.id, "Trần Văn Ủy", "0900000001", clock.now())
-        session.add(
-            Role(
-                member_id=uy.id,
-                org_id=commune.id,
-                kind=RoleKind.COMMITTEE_MEMBER,
-                started_on=date(2025, 1, 1),
-            )
-        )
+        await factories.role(session, uy.id, commune.id, RoleKind.COMMITTEE_MEMBER)
         await factories.link(session, uy.id, "chat-uy", clock.now())
     uy_chat = Chat(dispatcher, chat_id="chat-uy")
     reply = await uy_chat.send("/thongbao")

@@ -92,7 +92,9 @@ async def _seed(url: str) -> None:
         xien = await factories.member(session, tree.cell_id, "Lò Văn Xiên", "0912345678", now)
         await factories.link(session, xien.id, "loop-xien", now)
         lines = "\n".join(f"Dòng {n}: họp chi bộ tối thứ Năm" for n in range(1, 9))
-        await enqueue(session, "test:loop", xien.id, lines, (), now)
+        await enqueue(
+            session, cause="test:loop", member_id=xien.id, text=lines, choices=(), now=now
+        )
     await engine.dispose()
 
 

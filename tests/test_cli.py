@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
-from tests.cli import chibo
+from bot.cli import main
+from tests.cli import chibo, chibo_process
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +61,31 @@ def test_help_is_in_vietnamese(tmp_path: Path) -> None:
     result = chibo(tmp_path, "--help")
     assert result.returncode == 0
     assert "tạo xã demo" in result.stdout and "cập nhật cấu trúc cơ sở dữ liệu" in result.stdout
+
+
+def test_the_installed_chibo_command_runs_the_readme_session(tmp_path: Path) -> None:
+    """The one test of the real console script: the README's scripted demo, from nothing."""
+    script = "bao cao\n1\nnha o\nGiup ba sua mai nha\nkhong co anh\ngui bao cao\n"
+    # 23:59:30 on the last day of a month in Hà Nội: the report still counts for November.
+    result = chibo_process(
+        tmp_path, "demo", stdin=script, CHIBO_TEST_NOW="2026-11-30T23:59:30+07:00"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Đã tạo xã demo: 9 chi bộ, 118 đảng viên" in result.stdout
+    assert "Đã ghi nhận việc tốt tháng 11/2026" in result.stdout
+    assert "CHIBO_TEST_NOW" in result.stderr  # a test clock never goes unannounced
+    assert "Traceback" not in result.stderr
+
+
+def test_the_test_clock_is_refused_by_chibo_run_and_must_be_readable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "LANGUAGE": "vi"}
+    with mock.patch.dict(os.environ, {**env, "CHIBO_TEST_NOW": "2026-11-15T10:00:00+07:00"}):
+        assert main(["run"]) == 2
+    assert "CHIBO_TEST_NOW" in capsys.readouterr().err
+    for unreadable in ("tomorrow", "2026-11-15T10:00:00"):  # no offset: whose 10:00?
+        with mock.patch.dict(os.environ, {**env, "CHIBO_TEST_NOW": unreadable}):
+            assert main(["migrate"]) == 2
+        assert "2026-11-15T10:00:00+07:00" in capsys.readouterr().err
+    assert not (tmp_path / "x.db").exists()  # refused before touching anything

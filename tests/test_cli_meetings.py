@@ -33,8 +33,10 @@ def test_schedule_list_move_and_cancel_from_the_command_line(demo: Path) -> None
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.splitlines()
     assert lines[0] == "Chi bộ thôn Khuổi Phầy:"
-    assert "19:00 30/11/2026" in lines[1] or "19:00 31/12/2026" in lines[1]  # last day rule
-    meeting_id = lines[1].split()[0].lstrip("#")
+    regular = [line for line in lines[1:] if "Họp chi bộ thường kỳ" in line]
+    # "The 31st" is each month's last day (the clock stands at 15/11/2026).
+    assert "19:00 30/11/2026" in regular[0] and "19:00 31/12/2026" in regular[1]
+    meeting_id = regular[0].split()[0].lstrip("#")
     moved = chibo(tmp_path, "meetings", "move", meeting_id, "--to", "5/1/2027 8:00")
     assert moved.returncode == 0 and "08:00 05/01/2027: đã dời" in moved.stdout
     cancelled = chibo(tmp_path, "meetings", "cancel", meeting_id)

@@ -18,7 +18,7 @@ async def test_report_for_a_household_typed_without_tone_marks(
         [
             ("bao cao viec tot", "Chọn một hộ đồng chí phụ trách"),
             ("2", "Đó là loại việc gì?"),
-            ("nha o", "mô tả ngắn gọn"),
+            ("nha o", "Đồng chí mô tả ngắn gọn việc tốt đã làm"),
             ("Giúp hộ chị Ún dựng lại nhà tiêu", "Đồng chí có ảnh không?"),
             ("khong co anh", "kiểm tra lại báo cáo việc tốt tháng 11/2026"),
             ("gui bao cao", "Cảm ơn đồng chí Lò Văn Xiên! Đã ghi nhận việc tốt tháng 11/2026"),
@@ -57,11 +57,11 @@ async def test_community_deed_has_no_household(
         xien,
         [
             ("/viectot", "Việc chung cho cộng đồng"),
-            ("cộng đồng", "loại việc"),
-            ("4", "mô tả"),
-            ("Phát quang đường vào bản", "ảnh"),
+            ("cộng đồng", "Đó là loại việc gì?"),
+            ("4", "Đồng chí mô tả ngắn gọn việc tốt đã làm"),
+            ("Phát quang đường vào bản", "Đồng chí có ảnh không?"),
             ("1", "Giúp: cộng đồng"),
-            ("1", "Đã ghi nhận"),
+            ("1", "Đã ghi nhận việc tốt tháng 11/2026"),
         ],
     )
     [report] = await stored_reports(sessionmaker)
@@ -88,7 +88,7 @@ async def test_description_can_be_rewritten_before_sending(
 ) -> None:
     for said in ("/viectot", "1", "1", "Giup sua nha", "1"):
         await xien.send(said)
-    assert "mô tả" in await xien.tap("Viết lại")
+    assert "Đồng chí mô tả ngắn gọn việc tốt đã làm" in await xien.tap("Viết lại")
     confirm = await xien.send("Giúp sửa mái nhà bị dột")
     assert "Nội dung: Giúp sửa mái nhà bị dột" in confirm
     await xien.tap("Gửi báo cáo")
@@ -142,7 +142,12 @@ async def test_cancel_saves_nothing(
     xien: Chat, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     await verify_dialog(
-        xien, [("/viectot", "Chọn"), ("1", "loại việc"), ("hủy", "Đã hủy việc đang làm dở")]
+        xien,
+        [
+            ("/viectot", "Việc tốt này giúp ai? Chọn một hộ đồng chí phụ trách"),
+            ("1", "Đó là loại việc gì?"),
+            ("hủy", "Đã hủy việc đang làm dở"),
+        ],
     )
     assert await stored_reports(sessionmaker) == []
     assert "Không có việc gì" in await xien.send("/huy")

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram.sender import TelegramOut, delivery_bot
-from bot.core.clock import SystemClock
+from bot.core.clock import RunningClock
+from bot.core.messages import OutboundMessage
 from bot.delivery.outbox import claim_due, enqueue, mark_sent
 from bot.delivery.pacer import ChannelLimits
-from bot.delivery.worker import DeliverySettings, DeliveryWorker
+from bot.delivery.worker import Delivered, DeliverySettings, DeliveryWorker, Outcome
 from models import ChatAddress, DeliveryStatus, OutboxMessage
 from tests import factories
 from tests.factories import Cell, FakeClock
@@ -52,7 +53,14 @@ async def recipients(
                 )
             )
             await session.flush()
-            await enqueue(session, "test:1", person.id, f"Tin {number}", (), clock.now())
+            await enqueue(
+                session,
+                cause="test:1",
+                member_id=person.id,
+                text=f"Tin {number}",
+                choices=(),
+                now=clock.now(),
+            )
             ids.append(person.id)
     return ids
 
@@ -182,7 +190,14 @@ async def test_enqueuing_the_same_cause_twice_adds_nothing(
     recipients: list[int], sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
     async with sessionmaker() as session, session.begin():
-        await enqueue(session, "test:1", recipients[0], "again", (), clock.now())
+        await enqueue(
+            session,
+            cause="test:1",
+            member_id=recipients[0],
+            text="again",
+            choices=(),
+            now=clock.now(),
+        )
     assert len(await _rows(sessionmaker)) == len(USERS)
 
 
@@ -194,7 +209,13 @@ async def test_a_lost_lease_is_claimed_again_and_the_old_outcome_ignored(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessionmaker() as session, session.begin():
-        stale = await claim_due(session, clock.now(), 10, timedelta(seconds=30), ("telegram",))
+        stale = await claim_due(
+            session,
+            now=clock.now(),
+            limit=10,
+            lease=timedelta(seconds=30),
+            channels=("telegram",),
+        )
     assert len(stale) == len(USERS)  # a worker took them all and died
     await worker.drain()
     assert fake.sent == []  # still leased to the dead worker
@@ -206,7 +227,10 @@ async def test_a_lost_lease_is_claimed_again_and_the_old_outcome_ignored(
 
 
 async def test_a_pause_longer_than_the_lease_sends_nobody_twice(
-    fake: FakeTelegram, recipients: list[int], sessionmaker: async_sessionmaker[AsyncSession]
+    fake: FakeTelegram,
+    recipients: list[int],
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
 ) -> None:
     sender = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=5))
     await sender.start()
@@ -214,7 +238,7 @@ async def test_a_pause_longer_than_the_lease_sends_nobody_twice(
         sessionmaker,
         {"telegram": sender},
         {"telegram": ChannelLimits(per_second=50)},
-        SystemClock(),
+        RunningClock(clock.now()),  # the lease must run out while the 429 pause is waited out
         DeliverySettings(lease=timedelta(seconds=1)),
     )
     fake.faults[USERS[0]] = [Fault(429, "Too Many Requests: retry after 2", retry_after=2)]
@@ -246,13 +270,39 @@ async def test_a_queued_chart_goes_out_as_a_photo_with_its_caption(
         await session.flush()
         await enqueue(
             session,
-            "digest-chart:2026-W47",
-            person.id,
-            "Tỷ lệ báo cáo",
-            (),
-            clock.now(),
+            cause="digest-chart:2026-W47",
+            member_id=person.id,
+            text="Tỷ lệ báo cáo",
+            choices=(),
+            now=clock.now(),
             photo=b"\x89PNG\r\n\x1a\nfake",
         )
     await worker.drain()
     [sent] = fake.to(7099)
     assert (sent.method, sent.text) == ("sendPhoto", "Tỷ lệ báo cáo")
+
+
+async def test_a_send_that_outlives_its_lease_is_not_claimed_again_by_the_same_worker(
+    recipients: list[int], sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    """On a starved machine a send can take longer than the lease; the worker that holds the
+    message must not take it a second time (only another process may, if this one died)."""
+    sent: list[str] = []
+
+    class SlowSender:
+        async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
+            sent.append(chat_id)
+            if len(sent) == 1:
+                clock.advance(seconds=5)  # this send outlived the 1 s lease...
+                await holder.pump()  # ...while the worker looked for due messages
+            return Delivered(message_id=str(len(sent)))
+
+    holder = DeliveryWorker(
+        sessionmaker,
+        {"telegram": SlowSender()},
+        {"telegram": ChannelLimits(per_second=1000)},
+        clock,
+        DeliverySettings(lease=timedelta(seconds=1)),
+    )
+    await holder.drain()
+    assert Counter(sent) == dict.fromkeys((str(user) for user in USERS), 1)

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.core.clock import SystemClock
 from bot.delivery.outbox import enqueue
 from models import ChatAddress, DeliveryStatus, OutboxMessage
 from tests import factories
-from tests.factories import Cell, FakeClock
+from tests.factories import Cell
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 FIRST_USER = 800_000
@@ -31,9 +32,10 @@ def database_env(engine: AsyncEngine, request: pytest.FixtureRequest) -> dict[st
     return {"DATABASE_URL": url, "DATABASE_SCHEMA": schema}
 
 
-async def _queue(
-    sessionmaker: async_sessionmaker[AsyncSession], cell: Cell, clock: FakeClock, count: int
-) -> None:
+async def _queue(sessionmaker: async_sessionmaker[AsyncSession], cell: Cell, count: int) -> None:
+    """`count` members on Telegram, a message queued for each. Queued at the wall clock's time,
+    whatever the date: `chibo run` serves on the wall clock (and refuses CHIBO_TEST_NOW)."""
+    clock = SystemClock()
     async with sessionmaker() as session, session.begin():
         for number in range(count):
             person = await factories.member(
@@ -49,7 +51,12 @@ async def _queue(
             )
             await session.flush()
             await enqueue(
-                session, "broadcast:1", person.id, f"Thông báo {number}", (), clock.now()
+                session,
+                cause="broadcast:1",
+                member_id=person.id,
+                text=f"Thông báo {number}",
+                choices=(),
+                now=clock.now(),
             )
 
 
@@ -99,13 +106,12 @@ def _env(fake: FakeTelegram, database_env: dict[str, str], rate: int) -> dict[st
 async def test_kill_9_mid_broadcast_loses_nothing(
     fake: FakeTelegram,
     cell: Cell,
-    clock: FakeClock,
     tmp_path: Path,
     sessionmaker: async_sessionmaker[AsyncSession],
     database_env: dict[str, str],
 ) -> None:
     total = 150
-    await _queue(sessionmaker, cell, clock, total)
+    await _queue(sessionmaker, cell, total)
     env = _env(fake, database_env, rate=60)
     first = await _start(env, tmp_path)
 
@@ -143,7 +149,6 @@ async def test_kill_9_mid_broadcast_loses_nothing(
 async def test_two_processes_never_send_the_same_message(
     fake: FakeTelegram,
     cell: Cell,
-    clock: FakeClock,
     tmp_path: Path,
     engine: AsyncEngine,
     sessionmaker: async_sessionmaker[AsyncSession],
@@ -152,7 +157,7 @@ async def test_two_processes_never_send_the_same_message(
     if engine.dialect.name != "postgresql":
         pytest.skip("two processes share a PostgreSQL database; SQLite runs one process")
     total = 300
-    await _queue(sessionmaker, cell, clock, total)
+    await _queue(sessionmaker, cell, total)
     env = {**_env(fake, database_env, rate=200), "DELIVERY_LEASE_SECONDS": "60"}
     first, second = await asyncio.gather(_start(env, tmp_path), _start(env, tmp_path))
 

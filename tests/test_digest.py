@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.cli.scheduler import digest_tick
 from bot.core.config import Settings
 from bot.dispatcher.dispatch import Dispatcher
-from models import DeedCategory, DeedReport, OutboxMessage, Role, RoleKind
+from models import DeedCategory, DeedReport, OutboxMessage
+from tests import factories
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock
 
@@ -23,14 +24,7 @@ async def secretary(
     cell: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> Cell:
     async with sessionmaker() as session, session.begin():
-        session.add(
-            Role(
-                member_id=cell.members["mai"],
-                org_id=cell.cell_id,
-                kind=RoleKind.SECRETARY,
-                started_on=date(2025, 1, 1),
-            )
-        )
+        await factories.role(session, cell.members["mai"], cell.cell_id)
     return cell
 
 

@@ -92,14 +92,14 @@ async def test_typed_yes_words_confirm(
 ) -> None:
     for said in ("/viectot", "1", "1", "Giúp", "1"):
         await xien.send(said)
-    assert "Đã ghi nhận" in await xien.send("Có")
+    assert "Đã ghi nhận việc tốt tháng 11/2026" in await xien.send("Có")
     await verify_dialog(
         xien,
         [
-            ("/viectot", "Rút"),
+            ("/viectot", "Rút một báo cáo tháng này"),
             ("3", "rút báo cáo nào"),
             ("1", "Rút báo cáo này?"),
-            ("không", "giữ nguyên"),
+            ("không", "Vâng, báo cáo được giữ nguyên."),
         ],
     )
 
@@ -112,13 +112,13 @@ async def test_member_transferred_out_mid_report_is_a_stranger_and_stuck_nowhere
     async with sessionmaker() as session, session.begin():
         await change_member_status(
             session,
-            cell.members["xien"],
-            MemberStatus.TRANSFERRED_OUT,
-            clock.now().date(),
-            None,
-            None,
-            clock.now(),
-            clock.now().date(),
+            member_id=cell.members["xien"],
+            status=MemberStatus.TRANSFERRED_OUT,
+            effective_on=clock.now().date(),
+            note=None,
+            actor_member_id=None,
+            now=clock.now(),
+            today=clock.now().date(),
         )
     for said in ("Giúp", "1", "/huy"):
         reply = await xien.send(said)

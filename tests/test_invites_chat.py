@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import InviteCode, Role, RoleKind
+from models import InviteCode, RoleKind
+from tests import factories
 from tests.dialog import Chat
 from tests.factories import Cell
 
@@ -19,9 +20,7 @@ async def _role(
     sessionmaker: async_sessionmaker[AsyncSession], member_id: int, org_id: int, kind: RoleKind
 ) -> None:
     async with sessionmaker() as session, session.begin():
-        session.add(
-            Role(member_id=member_id, org_id=org_id, kind=kind, started_on=date(2026, 1, 1))
-        )
+        await factories.role(session, member_id, org_id, kind, since=date(2026, 1, 1))
 
 
 async def test_only_the_cells_secretary_or_deputy_handles_invite_codes(
@@ -52,6 +51,6 @@ async def test_a_new_code_for_a_linked_member_asks_first(
     async with sessionmaker() as session:
         assert len(list(await session.scalars(select(InviteCode)))) == before + 1
     await mai.send("/mamoi 0987654321")
-    assert "Đã hủy" in await mai.tap("Hủy")
+    assert "Đã hủy việc đang làm dở" in await mai.tap("Hủy")
     async with sessionmaker() as session:
         assert len(list(await session.scalars(select(InviteCode)))) == before + 1

@@ -78,7 +78,7 @@ async def test_one_member_may_link_two_chats(
         code = (await issue_invite(session, cell.members["xien"], clock.now())).code
     second = Chat(dispatcher, chat_id="xien-zalo", channel="zalo")
     assert "Lò Văn Xiên" in await second.send(f"/start {code}")
-    assert "5 hộ" in await second.send("/ho")
+    assert "Đồng chí Lò Văn Xiên đang phụ trách 5 hộ:" in await second.send("/ho")
 
 
 async def test_the_first_chat_is_told_when_another_chat_links(

@@ -62,7 +62,14 @@ async def worker(
                 )
             )
             await session.flush()
-            await enqueue(session, "digest:2026-W47", person.id, DIGEST, (RECEIVED,), clock.now())
+            await enqueue(
+                session,
+                cause="digest:2026-W47",
+                member_id=person.id,
+                text=DIGEST,
+                choices=(RECEIVED,),
+                now=clock.now(),
+            )
     telegram = TelegramOut(
         delivery_bot(TOKEN, fake.base_url, timeout=2), replace(POLICY, pause=0.01)
     )
@@ -182,11 +189,11 @@ async def test_a_chart_with_more_text_than_a_caption_holds_sends_all_of_it(
         await session.flush()
         await enqueue(
             session,
-            "digest-chart:1",
-            person.id,
-            "\n".join(LINES[:30]),
-            (),
-            clock.now(),
+            cause="digest-chart:1",
+            member_id=person.id,
+            text="\n".join(LINES[:30]),
+            choices=(),
+            now=clock.now(),
             photo=b"\x89PNG\r\n\x1a\nfake",
         )
     await worker.drain()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,10 +18,9 @@ from models import (
     AttendanceStatus,
     DeliveryStatus,
     OutboxMessage,
-    Role,
-    RoleKind,
     Rsvp,
 )
+from tests import factories
 from tests.dialog import Chat, verify_dialog
 from tests.factories import Cell, FakeClock
 
@@ -38,14 +37,7 @@ async def calendar(
             session, cell.cell_id, ScheduleRules(24, time(19, 30)), clock.now()
         )
         schedule.nudge_days = []
-        session.add(
-            Role(
-                member_id=cell.members["mai"],
-                org_id=cell.cell_id,
-                kind=RoleKind.SECRETARY,
-                started_on=date(2025, 1, 1),
-            )
-        )
+        await factories.role(session, cell.members["mai"], cell.cell_id)
     return cell
 
 
@@ -198,7 +190,7 @@ async def test_secretary_cancels_and_adds_meetings(mai: Chat, calendar: Cell) ->
             ("/lich", "Hủy một buổi họp"),
             ("Hủy một buổi họp", "Buổi họp nào?"),
             ("1", "Hủy buổi họp này"),
-            ("co", "Đã hủy"),
+            ("co", "Đã hủy. Đang báo cho"),
             ("/lich", "Thêm buổi họp"),
             ("Thêm buổi họp", "Buổi họp mới vào lúc nào?"),
             ("28/11 8:00", "Viết nội dung dự kiến"),

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatcher.dispatch import Dispatcher
-from models import AuditEntry, CellType, MemberStatus, Organisation, OrgKind, Role, RoleKind
+from models import AuditEntry, CellType, MemberStatus, Organisation, OrgKind, RoleKind
 from tests import factories
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock
@@ -34,22 +32,8 @@ async def leaders(
         await factories.member(
             session, cell.cell_id, "Cụ Lò Văn Già", "0900000009", now, status=MemberStatus.EXEMPT
         )
-        session.add_all(
-            [
-                Role(
-                    member_id=cell.members["mai"],
-                    org_id=cell.cell_id,
-                    kind=RoleKind.SECRETARY,
-                    started_on=date(2025, 1, 1),
-                ),
-                Role(
-                    member_id=uy.id,
-                    org_id=commune.id,
-                    kind=RoleKind.COMMITTEE_MEMBER,
-                    started_on=date(2025, 1, 1),
-                ),
-            ]
-        )
+        await factories.role(session, cell.members["mai"], cell.cell_id)
+        await factories.role(session, uy.id, commune.id, RoleKind.COMMITTEE_MEMBER)
         await factories.link(session, uy.id, "chat-uy", now)
     return cell
 

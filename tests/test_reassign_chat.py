@@ -18,7 +18,7 @@ async def test_secretary_reassigns_a_household_and_both_are_told(
     await verify_dialog(
         mai,
         [
-            ("phan cong", "Hộ nào?"),
+            ("phan cong", "Hộ nào? Đồng chí viết mã hộ, ví dụ NL-012."),
             ("pk-01", "Hộ Lò Văn Pành (PK-01) đang do Lò Văn Xiên phụ trách. Giao cho:"),
             ("Hà Thị Mai", "nay do Hà Thị Mai phụ trách; đang báo cho cả hai người"),
         ],

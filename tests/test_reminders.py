@@ -30,8 +30,6 @@ from models import (
     MemberStatus,
     OutboxMessage,
     ReminderStatus,
-    Role,
-    RoleKind,
     ScheduledReminder,
 )
 from tests import factories
@@ -159,13 +157,8 @@ async def test_moved_meeting_gets_new_reminders_and_the_old_ones_are_dropped(
     scheduled: Cell, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
     async with sessionmaker() as session, session.begin():
-        session.add(
-            Role(
-                member_id=scheduled.members["mai"],
-                org_id=scheduled.cell_id,
-                kind=RoleKind.SECRETARY,
-                started_on=clock.now().date(),
-            )
+        await factories.role(
+            session, scheduled.members["mai"], scheduled.cell_id, since=clock.now().date()
         )
         mai = await session.get(Member, scheduled.members["mai"])
         assert mai is not None

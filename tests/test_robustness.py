@@ -57,8 +57,8 @@ async def test_crash_in_a_handler_rolls_back_and_the_bot_goes_on(
     registry = crashing_registry()
     mai = Chat(Dispatcher(sessionmaker, settings, clock, registry), chat_id="chat-mai")
     reply = await mai.send("/boom", message_id="m-1")
-    assert "hệ thống gặp sự cố" in reply
-    assert "gửi lại" in reply
+    assert "Xin lỗi, hệ thống gặp sự cố nên tin nhắn vừa rồi chưa được lưu." in reply
+    assert "Đồng chí vui lòng gửi lại sau ít phút." in reply
     assert await _count(sessionmaker, Pledge) == 0  # the half-done work was rolled back
     assert "đang phụ trách 2 hộ" in await mai.send("/ho")
     # The crashed message was not marked as handled, so the platform's retry is processed.

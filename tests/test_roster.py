@@ -32,7 +32,13 @@ async def test_reassignment_keeps_history_and_reports_stay_with_their_author(
     pank = cell.households["Lò Văn Pành"]
     async with sessionmaker() as session, session.begin():
         result = await assign_household(
-            session, pank, cell.members["mai"], date(2026, 11, 15), None, clock.now(), TODAY
+            session,
+            household_id=pank,
+            member_id=cell.members["mai"],
+            on=date(2026, 11, 15),
+            actor_member_id=None,
+            now=clock.now(),
+            today=TODAY,
         )
     assert result.previous_member_id == cell.members["xien"]
     assert result.households_now == 3 and not result.overloaded
@@ -63,7 +69,13 @@ async def test_more_than_five_households_is_a_warning_not_a_refusal(
             session, cell.commune_id, "PK-99", "Hà Văn Mới", clock.now()
         )
         result = await assign_household(
-            session, extra.id, cell.members["xien"], date(2026, 11, 15), None, clock.now(), TODAY
+            session,
+            household_id=extra.id,
+            member_id=cell.members["xien"],
+            on=date(2026, 11, 15),
+            actor_member_id=None,
+            now=clock.now(),
+            today=TODAY,
         )
     assert result.households_now == 6 and result.overloaded
 
@@ -89,23 +101,23 @@ async def test_status_change_is_kept_as_history_and_transferred_members_lose_the
     async with sessionmaker() as session, session.begin():
         await change_member_status(
             session,
-            cell.members["xien"],
-            MemberStatus.WORKING_AWAY,
-            date(2026, 6, 1),
-            "Làm ở Bắc Ninh",
-            None,
-            clock.now(),
-            TODAY,
+            member_id=cell.members["xien"],
+            status=MemberStatus.WORKING_AWAY,
+            effective_on=date(2026, 6, 1),
+            note="Làm ở Bắc Ninh",
+            actor_member_id=None,
+            now=clock.now(),
+            today=TODAY,
         )
         await change_member_status(
             session,
-            cell.members["xien"],
-            MemberStatus.TRANSFERRED_OUT,
-            date(2026, 11, 1),
-            None,
-            None,
-            clock.now(),
-            TODAY,
+            member_id=cell.members["xien"],
+            status=MemberStatus.TRANSFERRED_OUT,
+            effective_on=date(2026, 11, 1),
+            note=None,
+            actor_member_id=None,
+            now=clock.now(),
+            today=TODAY,
         )
     async with sessionmaker() as session:
         changes = list(
@@ -124,21 +136,21 @@ async def test_future_dates_are_refused(
         with pytest.raises(InvalidInputError):
             await assign_household(
                 session,
-                cell.households["Lò Văn Pành"],
-                cell.members["mai"],
-                date(2026, 12, 1),
-                None,
-                clock.now(),
-                TODAY,
+                household_id=cell.households["Lò Văn Pành"],
+                member_id=cell.members["mai"],
+                on=date(2026, 12, 1),
+                actor_member_id=None,
+                now=clock.now(),
+                today=TODAY,
             )
         with pytest.raises(InvalidInputError):
             await change_member_status(
                 session,
-                cell.members["mai"],
-                MemberStatus.EXEMPT,
-                date(2026, 12, 1),
-                None,
-                None,
-                clock.now(),
-                TODAY,
+                member_id=cell.members["mai"],
+                status=MemberStatus.EXEMPT,
+                effective_on=date(2026, 12, 1),
+                note=None,
+                actor_member_id=None,
+                now=clock.now(),
+                today=TODAY,
             )

@@ -86,7 +86,7 @@ async def test_long_lists_of_problems_are_cut_and_other_cells_are_refused(
         "Trang “Đảng viên”, dòng 4, cột B (Chi bộ): Chi bộ bản Khác không phải chi bộ đồng chí "
         "phụ trách." in reply
     )
-    assert "Đã hủy" in await mai.send("/huy")
+    assert "Đã hủy việc đang làm dở" in await mai.send("/huy")
 
 
 async def test_a_member_who_sends_a_file_is_not_asked_to_import_it(xien: Chat, cell: Cell) -> None:

@@ -58,7 +58,14 @@ async def _import(
     async with sessionmaker() as session, session.begin():
         if dry_run:
             return await check_roster(session, roster)
-        return await import_roster(session, roster, None, clock.now(), TODAY, "không có trong tệp")
+        return await import_roster(
+            session,
+            roster=roster,
+            actor_member_id=None,
+            now=clock.now(),
+            today=TODAY,
+            note="không có trong tệp",
+        )
 
 
 async def _count(sessionmaker: async_sessionmaker[AsyncSession], model: type[object]) -> int:

@@ -30,7 +30,9 @@ async def _import(
     ]
     roster = RosterFile((("dv.csv", csv_text(HEADINGS, rows).encode()),))
     async with sessionmaker() as session, session.begin():
-        plan = await import_roster(session, roster, None, clock.now(), TODAY, "")
+        plan = await import_roster(
+            session, roster=roster, actor_member_id=None, now=clock.now(), today=TODAY, note=""
+        )
     assert not plan.problems
     return plan
 

@@ -28,7 +28,6 @@ from models import (
     Organisation,
     OrgKind,
     OutboxMessage,
-    Role,
     RoleKind,
 )
 from tests import factories
@@ -59,22 +58,8 @@ async def leaders(
         uy = await factories.member(session, other.id, "Trần Văn Ủy", "0900000001", now)
         await factories.member(session, other.id, "Nông Thị Ba", "0900000002", now)
         await factories.link(session, uy.id, "chat-uy", now)
-        session.add_all(
-            [
-                Role(
-                    member_id=cell.members["mai"],
-                    org_id=cell.cell_id,
-                    kind=RoleKind.SECRETARY,
-                    started_on=date(2025, 1, 1),
-                ),
-                Role(
-                    member_id=uy.id,
-                    org_id=commune.id,
-                    kind=RoleKind.COMMITTEE_MEMBER,
-                    started_on=date(2025, 1, 1),
-                ),
-            ]
-        )
+        await factories.role(session, cell.members["mai"], cell.cell_id)
+        await factories.role(session, uy.id, commune.id, RoleKind.COMMITTEE_MEMBER)
         meeting = Meeting(
             cell_id=cell.cell_id,
             kind=MeetingKind.MONTHLY,
@@ -244,12 +229,12 @@ async def test_export_leaves_out_cancelled_and_future_meetings_and_follows_moved
         assert other is not None
         await assign_household(
             session,
-            leaders.households["Lò Văn Pành"],
-            other.id,
-            date(2026, 11, 10),
-            None,
-            clock.now(),
-            date(2026, 11, 15),
+            household_id=leaders.households["Lò Văn Pành"],
+            member_id=other.id,
+            on=date(2026, 11, 10),
+            actor_member_id=None,
+            now=clock.now(),
+            today=date(2026, 11, 15),
         )
         cell = await session.get(Organisation, leaders.cell_id)
         assert cell is not None

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.telegram import DatabaseLeaderMenus, LeaderMenus, TelegramChannel, command_menu
 from bot.core.config import Settings
 from bot.dispatcher.dispatch import Dispatcher
-from models import ChatAddress, DeedPhoto, DeedReport, Role, RoleKind
+from models import ChatAddress, DeedPhoto, DeedReport
 from tests import factories
 from tests.factories import Cell, FakeClock
 from tests.fake_telegram import TOKEN, FakeTelegram, Sent
@@ -108,7 +108,7 @@ async def test_report_with_inline_buttons_and_a_photo(
     cell: Cell,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await _say(fake, "/start XEN234", "Các lệnh")
+    await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     await _say(fake, "/viectot", "Chọn một hộ")
     await _tap(fake, "Quàng Thị Ún", "loại việc")
     await _tap(fake, "Nhà ở", "mô tả")
@@ -135,7 +135,7 @@ async def test_restart_mid_report_and_finish(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     first = await _start(fake, dispatcher)
-    await _say(fake, "/start XEN234", "Các lệnh")
+    await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     await _say(fake, "/viectot", "Chọn một hộ")
     await _tap(fake, "Lò Văn Pành", "loại việc")
     await first.stop()  # the process goes away mid-report
@@ -155,14 +155,14 @@ async def test_restart_mid_report_and_finish(
 async def test_updates_of_one_chat_are_handled_in_order(
     fake: FakeTelegram, telegram: TelegramChannel, cell: Cell
 ) -> None:
-    await _say(fake, "/start XEN234", "Các lệnh")
+    await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     sent_before = len(fake.to(XIEN))
     for text in ("/viectot", "1", "1", "Giúp sửa nhà", "1"):
         await fake.says(XIEN, text)  # all at once, without waiting for answers
     replies = [s.text for s in (await fake.wait_sent(XIEN, sent_before + 5))[sent_before:]]
     assert "Chọn một hộ" in replies[0]
-    assert "loại việc" in replies[1]
-    assert "mô tả" in replies[2]
+    assert "Đó là loại việc gì?" in replies[1]
+    assert "Đồng chí mô tả ngắn gọn việc tốt đã làm" in replies[2]
     assert "có ảnh không" in replies[3]
     assert "kiểm tra lại báo cáo" in replies[4]
 
@@ -170,7 +170,7 @@ async def test_updates_of_one_chat_are_handled_in_order(
 async def test_sticker_gets_a_polite_answer(
     fake: FakeTelegram, telegram: TelegramChannel, cell: Cell
 ) -> None:
-    await _say(fake, "/start XEN234", "Các lệnh")
+    await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     before = len(fake.to(XIEN))
     await fake.push(
         fake.message(
@@ -198,14 +198,7 @@ async def test_leaders_get_their_own_menu_members_do_not(
     clock: FakeClock,
 ) -> None:
     async with sessionmaker() as session, session.begin():
-        session.add(
-            Role(
-                member_id=cell.members["mai"],
-                org_id=cell.cell_id,
-                kind=RoleKind.SECRETARY,
-                started_on=clock.now().date(),
-            )
-        )
+        await factories.role(session, cell.members["mai"], cell.cell_id, since=clock.now().date())
         session.add(
             ChatAddress(
                 member_id=cell.members["mai"],
@@ -219,7 +212,9 @@ async def test_leaders_get_their_own_menu_members_do_not(
         fake, dispatcher, DatabaseLeaderMenus(sessionmaker, dispatcher.registry, "vi")
     )
     try:
-        await _say(fake, "/start XEN234", "Các lệnh")  # a member: no menu of his own
+        await _say(
+            fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:"
+        )  # a member: no menu of his own
         await _say(fake, "/start MAI234", "Các lệnh", user=6002)  # the secretary's 2nd chat
     finally:
         await channel.stop()

@@ -68,12 +68,14 @@ async def test_link_by_code_then_report_a_deed_by_numbers_with_a_photo(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     await _say(zalo_fake, "/start XEN234", "Chào mừng đồng chí Lò Văn Xiên")
-    households = await _say(zalo_fake, "bao cao", "Chọn một hộ")
+    households = await _say(zalo_fake, "bao cao", "Việc tốt này giúp ai?")
     assert "(Trả lời bằng số thứ tự của lựa chọn.)" in households.text
-    kinds = await _say(zalo_fake, _number_of(households, "Quàng Thị Ún"), "loại việc")
-    assert "1. " in kinds.text
-    await _say(zalo_fake, "nha o", "mô tả")  # the label typed without tone marks
-    await _say(zalo_fake, "Giúp dựng nhà tiêu", "có ảnh không")
+    kinds = await _say(zalo_fake, _number_of(households, "Quàng Thị Ún"), "Đó là loại việc gì?")
+    assert "1. Nhà ở, nhà tiêu, nhà tắm" in kinds.text
+    await _say(
+        zalo_fake, "nha o", "Đồng chí mô tả ngắn gọn việc tốt đã làm"
+    )  # the label typed without tone marks
+    await _say(zalo_fake, "Giúp dựng nhà tiêu", "Đồng chí có ảnh không?")
     before = len(zalo_fake.to(XIEN))
     await zalo_fake.sends_image(XIEN, "https://photo.zdn.vn/abc/nha-tieu.jpg")
     confirm = await zalo_fake.wait_text(XIEN, "kiểm tra lại", after=before)
@@ -100,7 +102,7 @@ async def test_a_stranger_typing_the_code_alone_is_linked(
 async def test_a_sticker_gets_a_polite_answer_and_the_chat_goes_on(
     zalo_fake: FakeZalo, zalo: ZaloChannel, cell: Cell
 ) -> None:
-    await _say(zalo_fake, "/start XEN234", "Chào mừng")
+    await _say(zalo_fake, "/start XEN234", "Chào mừng đồng chí Lò Văn Xiên!")
     before = len(zalo_fake.to(XIEN))
     await zalo_fake.sends_sticker(XIEN)
     await zalo_fake.wait_text(XIEN, "chưa đọc được loại tin nhắn này", after=before)
@@ -147,6 +149,7 @@ async def test_a_chart_goes_as_a_link_zalo_fetches_or_as_a_note_without_one(
             async with http.get(str(server.make_url(url.removeprefix(shelf.base_url)))) as got:
                 assert got.status == 200 and await got.read() == b"PNG"
                 assert got.headers["Cache-Control"] == "no-store"
+                assert got.headers["Content-Type"] == "image/png"
             async with http.get(str(server.make_url("/media/guess/bieu-do.png"))) as got:
                 assert got.status == 404
     finally:
@@ -199,7 +202,7 @@ async def test_webhook_refuses_a_wrong_secret_and_handles_a_repeat_once(
                 assert await post(repeat) == 200
             assert len(zalo_fake.to(XIEN)) == before  # no second answer
             assert await post(said(_number_of(households, "Lò Văn Pành"))) == 200
-            assert "loại việc" in zalo_fake.to(XIEN)[-1].text
+            assert "Đó là loại việc gì?" in zalo_fake.to(XIEN)[-1].text
     finally:
         await server.close()
         await channel.stop()
@@ -239,7 +242,7 @@ async def test_polling_goes_on_after_zalo_errors(
     else:
         raise AssertionError("the channel stopped polling after an error")
     zalo_fake.webhook = {}
-    await _say(zalo_fake, "/start XEN234", "Chào mừng")
+    await _say(zalo_fake, "/start XEN234", "Chào mừng đồng chí Lò Văn Xiên!")
 
 
 async def test_a_429_after_the_first_part_retries_that_part_only(zalo_fake: FakeZalo) -> None:
@@ -277,3 +280,20 @@ def test_the_same_file_is_kept_once_and_expires() -> None:
     assert shelf.get(other.split("/")[-2]) is not None
     expired = MediaShelf("https://bot.example.vn", ttl=-1)
     assert expired.get(expired.put(b"x", "x.png").split("/")[-2]) is None
+
+
+def test_a_shelved_file_is_served_with_the_type_its_name_says() -> None:
+    """Whatever the host's mime.types says: the bot's own charts, workbooks and documents."""
+    office = "application/vnd.openxmlformats-officedocument"
+    shelf = MediaShelf("https://bot.example.vn")
+    types = {
+        name: shelf.get(shelf.put(name.encode(), name).split("/")[-2])
+        for name in ("bieu-do.PNG", "anh.jpeg", "Bao-cao-11-2026.xlsx", "ghi-chu", "x.docx")
+    }
+    assert {name: kept.mime_type for name, kept in types.items() if kept} == {
+        "bieu-do.PNG": "image/png",
+        "anh.jpeg": "image/jpeg",
+        "Bao-cao-11-2026.xlsx": f"{office}.spreadsheetml.sheet",
+        "ghi-chu": "application/octet-stream",
+        "x.docx": f"{office}.wordprocessingml.document",
+    }

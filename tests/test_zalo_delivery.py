@@ -150,7 +150,14 @@ async def _queue(
     sessionmaker: async_sessionmaker[AsyncSession], cell: Cell, clock: FakeClock, cause: str
 ) -> None:
     async with sessionmaker() as session, session.begin():
-        await enqueue(session, cause, cell.members["xien"], f"Tin {cause}", (), clock.now())
+        await enqueue(
+            session,
+            cause=cause,
+            member_id=cell.members["xien"],
+            text=f"Tin {cause}",
+            choices=(),
+            now=clock.now(),
+        )
 
 
 async def test_delivery_falls_back_to_the_other_messenger_when_one_fails_for_good(

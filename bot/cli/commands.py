@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.console import CHANNEL, ConsoleChannel, render, run_shell
 from bot.cli import meetings as cli_meetings
 from bot.cli import roster as cli_roster
+from bot.cli.clock import ClockRefused, command_clock
 from bot.cli.demo import MEMBER_PHONE, seed_demo
 from bot.cli.scheduler import planning_tick, reminders_tick
-from bot.core.clock import SystemClock, local_today
+from bot.core.clock import Clock, local_today
 from bot.core.config import Settings, get_settings
 from bot.core.db import engine_for, make_sessionmaker, migrate
 from bot.core.i18n import Translator, translator
@@ -88,13 +89,14 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     return parser
 
 
-async def _shell(settings: Settings, phone: str | None, seed: bool, open_shell: bool) -> int:
+async def _shell(
+    settings: Settings, clock: Clock, phone: str | None, seed: bool, open_shell: bool
+) -> int:
     t = translator(settings.language)
     engine = engine_for(settings.database_url, settings.database_schema)
     try:
         await migrate(engine)
         sessionmaker = make_sessionmaker(engine)
-        clock = SystemClock()
         if seed:
             async with sessionmaker() as session, session.begin():
                 people = await seed_demo(session, clock.now(), local_today(clock, settings.tz))
@@ -137,14 +139,17 @@ async def _shell(settings: Settings, phone: str | None, seed: bool, open_shell: 
                     for m in recent
                 )
         dispatcher = Dispatcher(sessionmaker, settings, clock)
-        console = ConsoleChannel(chat_id)
+        console = ConsoleChannel(chat_id, sys.stdout)
         worker = DeliveryWorker(
             sessionmaker, {CHANNEL: console}, {CHANNEL: console.capabilities.limits}, clock
         )
         stop = asyncio.Event()
         delivery = asyncio.create_task(worker.run(stop))
         try:
-            await run_shell(dispatcher.handle, console, greeting=greeting, after_each=worker.wake)
+            # stdin and stdout read when called: an in-process test swaps them.
+            await run_shell(
+                dispatcher.handle, console, sys.stdin, greeting=greeting, after_each=worker.wake
+            )
             await worker.drain()  # a notice just confirmed still goes out before we leave
         finally:
             stop.set()
@@ -195,27 +200,27 @@ async def _with_database(
     return 0
 
 
-async def _roster(settings: Settings, args: argparse.Namespace) -> int:
+async def _roster(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     async def work(session: AsyncSession, t: Translator) -> str:
-        return await cli_roster.run(args, session, settings, t)
+        return await cli_roster.run(args, session, settings, t, clock.now())
 
     return await _with_database(settings, work)
 
 
-async def _meetings(settings: Settings, args: argparse.Namespace) -> int:
+async def _meetings(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     async def work(session: AsyncSession, t: Translator) -> str:
-        return await cli_meetings.run(args, session, settings, t)
+        return await cli_meetings.run(args, session, settings, t, clock.now())
 
     return await _with_database(settings, work)
 
 
-async def _export(settings: Settings, args: argparse.Namespace) -> int:
+async def _export(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     from bot.reports.export import build_report, parse_period  # openpyxl only to export
 
     async def work(session: AsyncSession, t: Translator) -> str:
         org = await cli_meetings.find_org(session, args.org)
         name, content = await build_report(
-            session, org, parse_period(args.period), settings.tz, None, SystemClock().now()
+            session, org, parse_period(args.period), settings.tz, None, clock.now()
         )
         path = Path(args.out or name)
         await asyncio.to_thread(path.write_bytes, content)
@@ -263,14 +268,22 @@ def _settings_or_explain() -> Settings | None:
         return None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `chibo` console script."""
+def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
+    """Entry point of the `chibo` console script. `clock` is what the commands read as now
+    (tests pass their own); `chibo run` always serves on the system clock."""
     settings = _settings_or_explain()
     if settings is None:
         return 2
-    args = build_parser(translator(settings.language)).parse_args(argv)
+    t = translator(settings.language)
+    args = build_parser(t).parse_args(argv)
     if args.database_url:
         settings = Settings(**{**settings.model_dump(), "database_url": args.database_url})
+    if clock is None:
+        try:
+            clock = command_clock(args.command, os.environ, t)
+        except ClockRefused as refused:
+            print(refused, file=sys.stderr)
+            return 2
     logging.basicConfig(
         level=settings.log_level,
         stream=sys.stderr,
@@ -284,13 +297,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run":
         return asyncio.run(_run(settings))
     if args.command == "meetings":
-        return asyncio.run(_meetings(settings, args))
+        return asyncio.run(_meetings(settings, args, clock))
     if args.command == "export":
-        return asyncio.run(_export(settings, args))
+        return asyncio.run(_export(settings, args, clock))
     if args.command == "template":
-        print(cli_roster.write_template(args.out, translator(settings.language)))
+        print(cli_roster.write_template(args.out, t))
         return 0
     if args.command in ("import", "invites", "households"):
-        return asyncio.run(_roster(settings, args))
+        return asyncio.run(_roster(settings, args, clock))
     seed = args.command == "demo"
-    return asyncio.run(_shell(settings, args.phone, seed, not getattr(args, "no_shell", False)))
+    return asyncio.run(
+        _shell(settings, clock, args.phone, seed, not getattr(args, "no_shell", False))
+    )

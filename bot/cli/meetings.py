@@ -8,7 +8,6 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.clock import SystemClock
 from bot.core.config import Settings
 from bot.core.i18n import N_, Translator
 from bot.core.text import capitalised, named
@@ -153,10 +152,13 @@ def _options(args: argparse.Namespace) -> ReminderOptions:
 
 
 async def run(
-    args: argparse.Namespace, session: AsyncSession, settings: Settings, t: Translator
+    args: argparse.Namespace,
+    session: AsyncSession,
+    settings: Settings,
+    t: Translator,
+    now: datetime,
 ) -> str:
-    """Carry out one `chibo meetings` action; returns what to print."""
-    now = SystemClock().now()
+    """Carry out one `chibo meetings` action at `now`; returns what to print."""
     tz = settings.tz
     action = args.meetings_command
     if action in ("list", "schedule", "add"):
@@ -202,7 +204,9 @@ async def run(
             raise InvalidInputError(N_("I could not read that date and time."))
     if action == "add":
         assert when is not None
-        meeting = await add_meeting(session, None, cell.id, when, args.agenda, now)
+        meeting = await add_meeting(
+            session, actor=None, cell_id=cell.id, starts_at=when, agenda=args.agenda, now=now
+        )
         change = "added"
     elif action == "move":
         assert when is not None
@@ -217,7 +221,9 @@ async def run(
             meeting=f"#{meeting.id}"
         )
     await sync_cell(session, meeting.cell_id, now, tz)
-    told = await announce_change(session, meeting, change, now, tz, settings.language)
+    told = await announce_change(
+        session, meeting=meeting, change=change, now=now, tz=tz, language=settings.language
+    )
     done = {"added": N_("added"), "moved": N_("moved"), "cancelled": N_("cancelled")}[change]
     return t.gettext("#{id} {when}: {change}, {count} members are being told.").format(
         id=meeting.id, when=when_text(meeting, tz), change=t.gettext(done), count=told

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.meetings import find_cell, find_org
-from bot.core.clock import SystemClock
 from bot.core.config import Settings
 from bot.core.i18n import N_, Translator
 from bot.services.errors import InvalidInputError, NotFoundError
@@ -96,18 +96,26 @@ def add_parsers(
 
 
 async def run(
-    args: argparse.Namespace, session: AsyncSession, settings: Settings, t: Translator
+    args: argparse.Namespace,
+    session: AsyncSession,
+    settings: Settings,
+    t: Translator,
+    now: datetime,
 ) -> str:
-    """Carry out one roster command; returns what to print."""
+    """Carry out one roster command at `now`; returns what to print."""
     if args.command == "import":
-        return await _import(args, session, settings, t)
+        return await _import(args, session, settings, t, now)
     if args.command == "invites":
-        return await _invites(args, session, settings, t)
-    return await _reassign(args, session, settings, t)
+        return await _invites(args, session, settings, t, now)
+    return await _reassign(args, session, settings, t, now)
 
 
 async def _import(
-    args: argparse.Namespace, session: AsyncSession, settings: Settings, t: Translator
+    args: argparse.Namespace,
+    session: AsyncSession,
+    settings: Settings,
+    t: Translator,
+    now: datetime,
 ) -> str:
     from bot.services.roster.importer import RosterFile, check_roster, import_roster
     from bot.services.roster.report import plan_text, problems_text
@@ -126,14 +134,14 @@ async def _import(
         mark_missing=MARKS[args.mark_missing] if args.mark_missing else None,
         force=args.force,
     )
-    clock = SystemClock()
-    now = clock.now()
     if args.dry_run:
         plan = await check_roster(session, roster)
     else:
         note = t.gettext("Not in the imported list {file}.").format(file=roster.name)
         today = now.astimezone(settings.tz).date()
-        plan = await import_roster(session, roster, None, now, today, note)
+        plan = await import_roster(
+            session, roster=roster, actor_member_id=None, now=now, today=today, note=note
+        )
     if plan.problems:
         text = problems_text(t, plan.problems)
         if plan.gaps and args.mark_missing and not args.force:
@@ -148,7 +156,11 @@ async def _import(
 
 
 async def _invites(
-    args: argparse.Namespace, session: AsyncSession, settings: Settings, t: Translator
+    args: argparse.Namespace,
+    session: AsyncSession,
+    settings: Settings,
+    t: Translator,
+    now: datetime,
 ) -> str:
     from bot.reports.invite_sheet import InviteLine, invites_workbook
     from bot.services.onboarding import (
@@ -167,7 +179,6 @@ async def _invites(
             )
         )
     org = await find_org(session, args.org)
-    now = SystemClock().now()
     lines = []
     for state in await link_states(session, await cells_under(session, org), now):
         if state.linked:
@@ -197,7 +208,11 @@ async def _invites(
 
 
 async def _reassign(
-    args: argparse.Namespace, session: AsyncSession, settings: Settings, t: Translator
+    args: argparse.Namespace,
+    session: AsyncSession,
+    settings: Settings,
+    t: Translator,
+    now: datetime,
 ) -> str:
     from bot.services.identity import member_by_phone
     from bot.services.roster.history import (
@@ -207,13 +222,16 @@ async def _reassign(
         tell_reassignment,
     )
 
-    clock = SystemClock()
-    now = clock.now()
     member = await member_by_phone(session, args.to)
     org = await find_org(session, args.org) if args.org else None
     household = await household_for_member(session, args.code, member, org)
     done = await reassign(
-        session, None, household, member.id, now, now.astimezone(settings.tz).date()
+        session,
+        actor=None,
+        household=household,
+        new_member_id=member.id,
+        now=now,
+        today=now.astimezone(settings.tz).date(),
     )
     await tell_reassignment(session, done, None, now, settings.language)
     return reassigned_text(t, done)

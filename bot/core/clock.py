@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -18,6 +19,20 @@ class SystemClock:
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class RunningClock:
+    """A clock that starts at `start` and then runs at the real pace: for a whole process
+    under test (`CHIBO_TEST_NOW`), where leases and retries still need time to pass."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("RunningClock needs an aware datetime")
+        self.start = start.astimezone(UTC)
+        self._origin = time.monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self._origin)
 
 
 def local_today(clock: Clock, tz: ZoneInfo) -> date:

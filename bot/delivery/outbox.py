@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -65,6 +66,7 @@ async def preferred_address(
 
 async def enqueue(
     session: AsyncSession,
+    *,
     cause: str,
     member_id: int,
     text: str,
@@ -98,12 +100,15 @@ async def enqueue(
 
 async def claim_due(
     session: AsyncSession,
+    *,
     now: datetime,
     limit: int,
     lease: timedelta,
     channels: tuple[str, ...],
+    holding: Collection[int] = (),
 ) -> list[Claimed]:
-    """Take up to `limit` messages that are due (or whose sender died holding them).
+    """Take up to `limit` messages that are due (or whose sender died holding them), except
+    those the caller is `holding`: a send that outlives its lease is not claimed again.
 
     On PostgreSQL the rows are locked with SKIP LOCKED, so two processes claiming at once
     get different rows; SQLite's write lock gives one process at a time.
@@ -124,6 +129,8 @@ async def claim_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    if holding:
+        query = query.where(OutboxMessage.id.not_in(holding))
     claimed: list[Claimed] = []
     for row in await session.scalars(query):
         row.status = DeliveryStatus.SENDING

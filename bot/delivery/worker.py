@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -125,6 +126,7 @@ class DeliveryWorker:
         self.clock = clock
         self.settings = settings or DeliverySettings()
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._holding: set[int] = set()  # outbox ids of the messages in flight
         self._wake = asyncio.Event()
         self._next_adoption = 0.0
 
@@ -178,13 +180,23 @@ class DeliveryWorker:
             return 1
         async with self.sessionmaker() as session, session.begin():
             claimed = await claim_due(
-                session, self.clock.now(), room, self.settings.lease, tuple(self.senders)
+                session,
+                now=self.clock.now(),
+                limit=room,
+                lease=self.settings.lease,
+                channels=tuple(self.senders),
+                holding=frozenset(self._holding),
             )
         for claim in claimed:
+            self._holding.add(claim.id)
             task = asyncio.create_task(self._deliver(claim))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
+            task.add_done_callback(partial(self._release, claim.id))
         return len(claimed)
+
+    def _release(self, outbox_id: int, _: asyncio.Task[None]) -> None:
+        self._holding.discard(outbox_id)
 
     async def _deliver(self, claim: Claimed) -> None:
         pacer = self.pacers[claim.channel]

@@ -79,14 +79,21 @@ async def send_weekly_digest(
         heading = t.gettext("Weekly digest, week of {date}:").format(
             date=last_week.strftime("%d/%m/%Y")
         )
-        await enqueue(session, f"digest:{week}", leader.id, f"{heading}\n{body}", (), now)
         await enqueue(
             session,
-            f"digest-chart:{week}",
-            leader.id,
-            t.gettext("Reporting rate, month {month}.").format(month=format_month(month)),
-            (),
-            now,
+            cause=f"digest:{week}",
+            member_id=leader.id,
+            text=f"{heading}\n{body}",
+            choices=(),
+            now=now,
+        )
+        await enqueue(
+            session,
+            cause=f"digest-chart:{week}",
+            member_id=leader.id,
+            text=t.gettext("Reporting rate, month {month}.").format(month=format_month(month)),
+            choices=(),
+            now=now,
             photo=await chart_for(session, cells, month, now, tz),
         )
     return len(leaders)

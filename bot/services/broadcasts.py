@@ -113,6 +113,7 @@ def notice_text(language: str, org_name: str, sender_name: str, text: str) -> st
 
 async def create_broadcast(
     session: AsyncSession,
+    *,
     sender: Member,
     org_id: int,
     audience: Audience,
@@ -144,11 +145,11 @@ async def create_broadcast(
         )
         await enqueue(
             session,
-            f"broadcast:{broadcast.id}",
-            person.member_id,
-            notice_text(language, org.name, sender.full_name, text),
-            choices,
-            now,
+            cause=f"broadcast:{broadcast.id}",
+            member_id=person.member_id,
+            text=notice_text(language, org.name, sender.full_name, text),
+            choices=choices,
+            now=now,
         )
     record_audit(
         session,

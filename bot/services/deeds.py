@@ -69,6 +69,7 @@ def _require_text(text: str, limit: int, empty_message: str = _EMPTY_DEED) -> st
 
 async def record_deed(
     session: AsyncSession,
+    *,
     member_id: int,
     draft: DeedDraft,
     source_key: str,
@@ -123,6 +124,7 @@ async def _own_open_report(
 
 async def edit_deed(
     session: AsyncSession,
+    *,
     member_id: int,
     report_id: int,
     text: str,
@@ -224,7 +226,13 @@ async def get_pledge(session: AsyncSession, member_id: int, month: date) -> Pled
 
 
 async def set_pledge(
-    session: AsyncSession, member_id: int, month: date, text: str, now: datetime, max_length: int
+    session: AsyncSession,
+    *,
+    member_id: int,
+    month: date,
+    text: str,
+    now: datetime,
+    max_length: int,
 ) -> Pledge:
     """Create or replace the member's pledge for `month`."""
     text = _require_text(text, max_length, _EMPTY_PLEDGE)

@@ -122,7 +122,14 @@ async def link_by_code(
         session.add(FailedLink(channel=channel, external_chat_id=external_id, at=now))
         return None
     invite.used_at = now
-    await _link(session, member, channel, external_id, now, via="invite_code")
+    await _link(
+        session,
+        member=member,
+        channel=channel,
+        external_id=external_id,
+        now=now,
+        via="invite_code",
+    )
     return member
 
 
@@ -142,12 +149,20 @@ async def link_by_phone(
                 "for an invite code, then send /start CODE."
             )
         )
-    await _link(session, member, channel, external_id, now, via="shared_phone")
+    await _link(
+        session,
+        member=member,
+        channel=channel,
+        external_id=external_id,
+        now=now,
+        via="shared_phone",
+    )
     return member
 
 
 async def _link(
     session: AsyncSession,
+    *,
     member: Member,
     channel: str,
     external_id: str,

@@ -95,7 +95,13 @@ async def invite_to_hand_out(
     twice does not spoil codes already handed out)."""
     if state.code is not None and state.code.expires_at - now >= REUSE_IF_VALID_FOR:
         return state.code
-    return await _issue(session, state.member.id, actor_member_id, now, "invite_issued")
+    return await _issue(
+        session,
+        member_id=state.member.id,
+        actor_member_id=actor_member_id,
+        now=now,
+        action="invite_issued",
+    )
 
 
 async def regenerate_invite(
@@ -107,11 +113,19 @@ async def regenerate_invite(
 ) -> InviteCode:
     """A new code for the member; their earlier unused codes stop working."""
     await revoke_unused_invites(session, member_id, now)
-    return await _issue(session, member_id, actor_member_id, now, "invite_regenerated", validity)
+    return await _issue(
+        session,
+        member_id=member_id,
+        actor_member_id=actor_member_id,
+        now=now,
+        action="invite_regenerated",
+        validity=validity,
+    )
 
 
 async def _issue(
     session: AsyncSession,
+    *,
     member_id: int,
     actor_member_id: int | None,
     now: datetime,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import mimetypes
 import secrets
 import time
 from collections import OrderedDict
@@ -13,6 +14,12 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 ROUTE = "/media/{token}/{name}"
+
+# Python's own table only, not the host's /etc/mime.types, so every server answers the same;
+# plus the Office formats the bot writes, which that table lacks.
+_TYPES = mimetypes.MimeTypes(filenames=())
+_TYPES.add_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
+_TYPES.add_type("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
 
 
 @dataclass(frozen=True)
@@ -63,11 +70,4 @@ class MediaShelf:
 
 
 def _guess(name: str) -> str:
-    lowered = name.lower()
-    if lowered.endswith(".png"):
-        return "image/png"
-    if lowered.endswith((".jpg", ".jpeg")):
-        return "image/jpeg"
-    if lowered.endswith(".xlsx"):
-        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return "application/octet-stream"
+    return _TYPES.guess_type(name)[0] or "application/octet-stream"

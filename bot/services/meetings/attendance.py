@@ -37,6 +37,7 @@ async def _own_upcoming(
 
 async def answer_rsvp(
     session: AsyncSession,
+    *,
     member: Member,
     meeting_id: int,
     attending: bool,
@@ -140,6 +141,7 @@ async def attendance_roll(session: AsyncSession, actor: Member, meeting_id: int)
 
 async def record_attendance(
     session: AsyncSession,
+    *,
     actor: Member,
     meeting_id: int,
     absent: dict[int, bool],

@@ -274,6 +274,7 @@ async def cancel_meeting(
 
 async def add_meeting(
     session: AsyncSession,
+    *,
     actor: Member | None,
     cell_id: int,
     starts_at: datetime,

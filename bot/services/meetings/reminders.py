@@ -185,11 +185,13 @@ async def _send(
         for person in people:
             await enqueue(
                 session,
-                reminder.cause,
-                person.id,
-                nudge_message(person.language or language, person.full_name, format_month(month)),
-                (),
-                now,
+                cause=reminder.cause,
+                member_id=person.id,
+                text=nudge_message(
+                    person.language or language, person.full_name, format_month(month)
+                ),
+                choices=(),
+                now=now,
             )
         return len(people)
     meeting = await session.get(Meeting, reminder.meeting_id)
@@ -203,7 +205,9 @@ async def _send(
             tz,
             ask_rsvp=person.status is MemberStatus.ACTIVE and reminder.kind != "morning",
         )
-        await enqueue(session, reminder.cause, person.id, text, choices, now)
+        await enqueue(
+            session, cause=reminder.cause, member_id=person.id, text=text, choices=choices, now=now
+        )
     return len(people)
 
 
@@ -246,6 +250,7 @@ async def nudge_recipients(session: AsyncSession, cell_id: int, month: date) -> 
 
 async def announce_change(
     session: AsyncSession,
+    *,
     meeting: Meeting,
     change: str,
     now: datetime,
@@ -258,5 +263,12 @@ async def announce_change(
     people = await meeting_recipients(session, meeting.cell_id, "notice")
     for person in people:
         text = change_message(person.language or language, change, meeting, tz)
-        await enqueue(session, f"meeting:{meeting.id}:{change}:{stamp}", person.id, text, (), now)
+        await enqueue(
+            session,
+            cause=f"meeting:{meeting.id}:{change}:{stamp}",
+            member_id=person.id,
+            text=text,
+            choices=(),
+            now=now,
+        )
     return len(people)

@@ -41,6 +41,7 @@ class AssignmentResult:
 
 async def assign_household(
     session: AsyncSession,
+    *,
     household_id: int,
     member_id: int,
     on: date,
@@ -106,6 +107,7 @@ async def _load(session: AsyncSession, member_id: int) -> int:
 
 async def change_member_status(
     session: AsyncSession,
+    *,
     member_id: int,
     status: MemberStatus,
     effective_on: date,
@@ -231,6 +233,7 @@ async def household_for_member(
 
 async def reassign(
     session: AsyncSession,
+    *,
     actor: Member | None,
     household: Household,
     new_member_id: int,
@@ -256,7 +259,13 @@ async def reassign(
             code=household.code,
         )
     result = await assign_household(
-        session, household.id, new.id, today, actor.id if actor else None, now, today
+        session,
+        household_id=household.id,
+        member_id=new.id,
+        on=today,
+        actor_member_id=actor.id if actor else None,
+        now=now,
+        today=today,
     )
     previous = (
         None
@@ -306,11 +315,11 @@ async def tell_reassignment(
             t = translator(person.language or default_language)
             await enqueue(
                 session,
-                cause,
-                person.id,
-                t.gettext(words).format(household=label, new=done.new.full_name),
-                (),
-                now,
+                cause=cause,
+                member_id=person.id,
+                text=t.gettext(words).format(household=label, new=done.new.full_name),
+                choices=(),
+                now=now,
             )
 
 

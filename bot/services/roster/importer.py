@@ -107,8 +107,18 @@ async def plan_import(
     for row in parsed.members:
         cell = cells[id(row)]
         if cell is not None:
-            plan_member(plan, row, cell, by_phone, orgs, scope, roles)
-    plan_missing(plan, parsed, known, covered, listed, orgs, marking or Marking(None))
+            plan_member(
+                plan, row=row, cell=cell, by_phone=by_phone, orgs=orgs, scope=scope, roles=roles
+            )
+    plan_missing(
+        plan,
+        parsed=parsed,
+        known=known,
+        covered=covered,
+        listed=listed,
+        orgs=orgs,
+        marking=marking or Marking(None),
+    )
     await plan_households(session, plan, parsed.households, cells, orgs, by_phone, scope)
     order = {name: index for index, name in enumerate(parsed.sheets)}
     plan.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row))
@@ -117,6 +127,7 @@ async def plan_import(
 
 async def import_roster(
     session: AsyncSession,
+    *,
     roster: RosterFile,
     actor_member_id: int | None,
     now: datetime,
@@ -152,18 +163,28 @@ async def import_roster(
             member.full_name = row.name
             member.cell_id = cell.id
             member.membership = row.membership or member.membership
-            if change.status is not None:
-                await change_member_status(
-                    session, member.id, change.status, today, None, actor_member_id, now, today
-                )
-        else:
+        else:  # a member missing from the file, being marked
             assert change.status is not None
+        if change.member is not None and change.status is not None:
             await change_member_status(
-                session, member.id, change.status, today, note, actor_member_id, now, today
+                session,
+                member_id=member.id,
+                status=change.status,
+                effective_on=today,
+                note=None if row.row else note,
+                actor_member_id=actor_member_id,
+                now=now,
+                today=today,
             )
         if "role" in change.fields or (change.member is None and row.role is not None):
             await _replace_roles(
-                session, member.id, cell.id, row.role, actor_member_id, now, today
+                session,
+                member_id=member.id,
+                cell_id=cell.id,
+                role=row.role,
+                actor_member_id=actor_member_id,
+                now=now,
+                today=today,
             )
         if change.fields:
             record_audit(
@@ -177,7 +198,14 @@ async def import_roster(
                 file=roster.name,
             )
     await session.flush()
-    await _apply_households(session, plan, actor_member_id, now, today, roster.name)
+    await _apply_households(
+        session,
+        plan=plan,
+        actor_member_id=actor_member_id,
+        now=now,
+        today=today,
+        file_name=roster.name,
+    )
     record_audit(
         session,
         at=now,
@@ -195,6 +223,7 @@ async def import_roster(
 
 async def _replace_roles(
     session: AsyncSession,
+    *,
     member_id: int,
     cell_id: int,
     role: RoleKind | None,
@@ -255,6 +284,7 @@ async def _create_orgs(session: AsyncSession, rows: list[OrgRow]) -> None:
 
 async def _apply_households(
     session: AsyncSession,
+    *,
     plan: ImportPlan,
     actor_member_id: int | None,
     now: datetime,
@@ -313,11 +343,11 @@ async def _apply_households(
         if change.assign_to:
             await assign_household(
                 session,
-                household.id,
-                members[change.assign_to].id,
-                today,
-                actor_member_id,
-                now,
-                today,
+                household_id=household.id,
+                member_id=members[change.assign_to].id,
+                on=today,
+                actor_member_id=actor_member_id,
+                now=now,
+                today=today,
             )
     await session.flush()

@@ -25,6 +25,7 @@ class Marking:
 
 def plan_missing(
     plan: ImportPlan,
+    *,
     parsed: ParsedFile,
     known: list[Member],
     covered: set[int],

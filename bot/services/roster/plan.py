@@ -149,7 +149,7 @@ def plan_orgs(
         existing = [o for o in orgs.existing if fold(o.name) == fold(row.name)]
         parent = new.parent(row) if row.parent else None
         if row.parent and parent is None:
-            _unknown_org(plan, row, "parent", row.parent, new)
+            _unknown_org(plan, row=row, key="parent", name=row.parent, orgs=new)
             continue
         if parent is not None and _kind(parent) is OrgKind.CELL:
             plan.problems.append(
@@ -186,6 +186,7 @@ def plan_orgs(
 
 def _unknown_org(
     plan: ImportPlan,
+    *,
     row: MemberRow | HouseholdRow | OrgRow,
     key: str,
     name: str,
@@ -219,7 +220,7 @@ def resolve_cell(
         return None
     found = orgs.find(name, (OrgKind.CELL,))
     if len(found) != 1:
-        _unknown_org(plan, row, "cell", name, orgs, (OrgKind.CELL,))
+        _unknown_org(plan, row=row, key="cell", name=name, orgs=orgs, kinds=(OrgKind.CELL,))
         return None
     cell = found[0]
     if scope is not None and (not isinstance(cell, Organisation) or cell.id not in scope):
@@ -263,6 +264,7 @@ async def load_members(session: AsyncSession, phones: set[str], cells: set[int])
 
 def plan_member(
     plan: ImportPlan,
+    *,
     row: MemberRow,
     cell: Org,
     by_phone: dict[str, Member],

@@ -72,7 +72,9 @@ def _xlsx_sheets(file_name: str, content: bytes) -> list[Sheet]:
             merged = _merged_values(worksheet)
             rows = []
             for row, values in enumerate(
-                worksheet.iter_rows(values_only=True, max_row=MAX_ROWS), start=1
+                # max_row is where iteration stops, blank rows included: never past the sheet.
+                worksheet.iter_rows(values_only=True, max_row=min(worksheet.max_row, MAX_ROWS)),
+                start=1,
             ):
                 rows.append(
                     [

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
-from openpyxl.utils import get_column_letter
-
 from bot.core.i18n import N_, Translator
 from bot.core.phone import InvalidPhoneError, normalise_phone
 from bot.core.text import fold
@@ -157,6 +155,10 @@ def parse_sheets(sheets: list[Sheet], default_cell: str | None) -> ParsedFile:
 def _read_sheet(
     parsed: ParsedFile, sheet: Sheet, headings: Headings, default_cell: str | None
 ) -> None:
+    # openpyxl (with numpy and Pillow) only when a file is checked: every `chibo` start
+    # imports this module, and the import costs as much as the rest of chibo.
+    from openpyxl.utils import get_column_letter
+
     row_number = headings.row + 1
     names = {
         key: f"{get_column_letter(index + 1)} ({sheet.rows[headings.row][index]})"
