@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import clean, shorten
-from bot.delivery.outbox import delivery_lines
+from bot.delivery.history import delivery_lines
 from bot.services.broadcasts import (
     broadcast_scope,
     create_broadcast,

@@ -34,6 +34,7 @@ class Sent:
     chat_id: int
     text: str
     params: dict[str, Any]
+    message_id: int = 0  # the id the fake gave it
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -283,11 +284,12 @@ class FakeTelegram:
 
     async def _record(self, method: str, params: dict[str, Any], text: str) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        message_id = next(self._ids)
         async with self._changed:
-            self.sent.append(Sent(method, chat_id, text, params))
+            self.sent.append(Sent(method, chat_id, text, params, message_id))
             self._changed.notify_all()
         return {
-            "message_id": next(self._ids),
+            "message_id": message_id,
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private"},
             "text": text,

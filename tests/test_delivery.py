@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.telegram.sender import TelegramOut, delivery_bot
 from bot.core.clock import SystemClock
 from bot.delivery.outbox import claim_due, enqueue, mark_sent
-from bot.delivery.pacer import ChannelLimits
+from bot.delivery.pacer import ChannelLimits, Pacer
 from bot.delivery.worker import DeliverySettings, DeliveryWorker
 from models import ChatAddress, DeliveryStatus, OutboxMessage
 from tests import factories
@@ -62,12 +62,14 @@ async def worker(
     fake: FakeTelegram, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> AsyncIterator[DeliveryWorker]:
     """A worker sending through the real PTB client to the fake server."""
-    sender = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=0.5))
+    sender = TelegramOut(
+        delivery_bot(TOKEN, fake.base_url, timeout=0.5),
+        budget=Pacer(ChannelLimits(per_second=50)),
+    )
     await sender.start()
     yield DeliveryWorker(
         sessionmaker,
         {"telegram": sender},
-        {"telegram": ChannelLimits(per_second=50)},
         clock,
         DeliverySettings(max_attempts=3, lease=timedelta(seconds=30)),
     )
@@ -208,12 +210,13 @@ async def test_a_lost_lease_is_claimed_again_and_the_old_outcome_ignored(
 async def test_a_pause_longer_than_the_lease_sends_nobody_twice(
     fake: FakeTelegram, recipients: list[int], sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    sender = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=5))
+    sender = TelegramOut(
+        delivery_bot(TOKEN, fake.base_url, timeout=5), budget=Pacer(ChannelLimits(per_second=50))
+    )
     await sender.start()
     worker = DeliveryWorker(
         sessionmaker,
         {"telegram": sender},
-        {"telegram": ChannelLimits(per_second=50)},
         SystemClock(),
         DeliverySettings(lease=timedelta(seconds=1)),
     )

@@ -23,7 +23,7 @@ from bot.core.config import Settings, get_settings
 from bot.core.db import engine_for, make_sessionmaker, migrate
 from bot.core.i18n import Translator, translator
 from bot.core.messages import OutboundMessage
-from bot.delivery.outbox import recent_messages
+from bot.delivery.history import recent_messages
 from bot.delivery.worker import DeliveryWorker
 from bot.dispatcher.dispatch import Dispatcher
 from bot.services.errors import DomainError
@@ -138,9 +138,7 @@ async def _shell(settings: Settings, phone: str | None, seed: bool, open_shell: 
                 )
         dispatcher = Dispatcher(sessionmaker, settings, clock)
         console = ConsoleChannel(chat_id)
-        worker = DeliveryWorker(
-            sessionmaker, {CHANNEL: console}, {CHANNEL: console.capabilities.limits}, clock
-        )
+        worker = DeliveryWorker(sessionmaker, {CHANNEL: console}, clock)
         stop = asyncio.Event()
         delivery = asyncio.create_task(worker.run(stop))
         try:

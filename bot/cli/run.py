@@ -65,7 +65,6 @@ async def run_bot(
         worker = DeliveryWorker(
             sessionmaker,
             {channel.name: channel for channel in channels},
-            {channel.name: channel.capabilities.limits for channel in channels},
             clock,
             DeliverySettings(
                 lease=timedelta(seconds=settings.delivery_lease_seconds),

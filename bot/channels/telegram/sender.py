@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -15,7 +16,7 @@ from telegram import Bot, InputFile, ReplyKeyboardRemove
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.channels.parts import Part, PartPolicy, send_parts
+from bot.channels.parts import Pacing, Part, PartPolicy, send_parts
 from bot.channels.telegram.convert import (
     REMOVE_KEYBOARD,
     choice_keyboard,
@@ -24,7 +25,8 @@ from bot.channels.telegram.convert import (
     utf16_length,
 )
 from bot.core.messages import Attachment, OutboundMessage
-from bot.delivery.worker import Outcome, RetryLater, Undeliverable
+from bot.delivery.outcome import Outcome, Progress, RetryLater, Undeliverable
+from bot.delivery.pacer import Budget, ChannelLimits, Pacer
 from models import FailureReason
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -73,11 +75,15 @@ class _Piece:
 
 
 class TelegramOut:
-    """Sends OutboundMessages through one Bot (its own connection pool)."""
+    """Sends OutboundMessages through one Bot (its own connection pool), every part paced on
+    `budget`, the bot token's budget (by default one of its own at Telegram's limits)."""
 
-    def __init__(self, bot: Bot, policy: PartPolicy = POLICY) -> None:
+    def __init__(
+        self, bot: Bot, policy: PartPolicy = POLICY, budget: Budget | None = None
+    ) -> None:
         self.bot = bot
         self.policy = policy
+        self.budget: Budget = budget or Pacer(ChannelLimits())
 
     async def start(self) -> None:
         """Open the connection pool (and check the token once more)."""
@@ -88,13 +94,28 @@ class TelegramOut:
         await self.bot.shutdown()
 
     async def deliver(
-        self, chat_id: str, message: OutboundMessage, *, hide_contact_keyboard: bool = False
+        self,
+        chat_id: str,
+        message: OutboundMessage,
+        *,
+        sent_before: Sequence[str] = (),
+        progress: Progress | None = None,
+        urgent: bool = False,
+        hide_contact_keyboard: bool = False,
     ) -> Outcome:
-        """Send every part of `message` in order; `hide_contact_keyboard` removes the "share
-        my phone" keyboard with the first part that carries no other keyboard."""
-        pieces = plan(message, hide_contact_keyboard)
+        """Send every part of `message` in order, after the `sent_before` ones that already
+        went out; `urgent` for a reply to a person (ahead of queued messages on the budget);
+        `hide_contact_keyboard` removes the "share my phone" keyboard with the first part that
+        carries no other keyboard."""
+        pieces = plan(message, hide_contact_keyboard)[len(sent_before) :]
         parts: list[Part] = [partial(self._send, int(chat_id), piece) for piece in pieces]
-        return await send_parts(parts, self.policy)
+        return await send_parts(
+            parts,
+            self.policy,
+            sent_before=sent_before,
+            pacing=Pacing(self.budget, chat_id, urgent),
+            progress=progress,
+        )
 
     async def _send(self, chat_id: int, piece: _Piece) -> str:
         caption = piece.text or None
