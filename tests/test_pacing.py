@@ -69,3 +69,47 @@ async def test_retry_after_pauses_everyone(fake_time: FakeTime) -> None:
     pacer.pause(5)
     await pacer.wait_turn("b")
     assert fake_time.now == pytest.approx(5.0)
+
+
+async def test_replies_go_before_queued_messages_waiting_on_the_same_budget(
+    fake_time: FakeTime,
+) -> None:
+    pacer = Pacer(ChannelLimits(per_second=10, chat_interval=0), now=fake_time)
+    order: list[str] = []
+
+    async def send(name: str, urgent: bool) -> None:
+        await pacer.wait_turn(name, urgent=urgent)
+        order.append(name)
+
+    queued = [asyncio.create_task(send(f"broadcast-{n}", False)) for n in range(5)]
+    await asyncio.sleep(0)  # the broadcast is waiting its turns
+    replies = [asyncio.create_task(send(f"reply-{n}", True)) for n in range(2)]
+    await asyncio.gather(*queued, *replies)
+    # The broadcasts already at the gate go first; then both replies, then the rest in order.
+    assert order == [
+        "broadcast-0",
+        "broadcast-1",
+        "broadcast-2",
+        "reply-0",
+        "reply-1",
+        "broadcast-3",
+        "broadcast-4",
+    ]
+    assert pacer.released == {True: 2, False: 5}
+
+
+async def test_replies_share_the_rate_and_the_429_pause_of_the_queue(
+    fake_time: FakeTime,
+) -> None:
+    pacer = Pacer(ChannelLimits(per_second=10, chat_interval=1.0), now=fake_time)
+    times = []
+    for urgent in (False, True, True):  # a queued message, then two replies to the same chat
+        await pacer.wait_turn("same", urgent=urgent)
+        times.append(fake_time.now)
+    # Replies answer the person's own message: not held to the chat's gap, but to the rate.
+    assert times == pytest.approx([0.0, 1 / 9.7, 2 / 9.7])
+    pacer.pause(3)
+    await pacer.wait_turn("other", urgent=True)
+    assert fake_time.now == pytest.approx(2 / 9.7 + 3)
+    await pacer.wait_turn("same")  # a queued message waits for the gap after the replies
+    assert fake_time.now >= 2 / 9.7 + 1.0
