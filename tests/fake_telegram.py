@@ -20,6 +20,10 @@ TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
 # counts two; chibo's parts fit both readings.
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
+# getUpdates/setWebhook `allowed_updates`: "Specify an empty list to receive all update types
+# except chat_member, message_reaction, and message_reaction_count (default). If not
+# specified, the previous setting will be used." Updates of other types are not delivered.
+NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
 def _utf16_length(text: str) -> int:
@@ -85,6 +89,8 @@ class FakeTelegram:
     faults: dict[int, list[Fault]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content users sent
     attempts: dict[int, list[float]] = field(default_factory=dict)  # send times per chat
+    allowed_updates: list[str] = field(default_factory=list)  # [] = Telegram's default
+    blocked_by: set[int] = field(default_factory=set)  # users who blocked the bot
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -138,6 +144,36 @@ class FakeTelegram:
                 {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
             ]
         return {"message": message}
+
+    async def blocks(self, user_id: int, blocked: bool = True) -> None:
+        """The user blocks (or unblocks) the bot: sends to them are refused with 403 from
+        now on, and a my_chat_member update says so (if the bot asked for those)."""
+        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        if blocked:
+            self.blocked_by.add(user_id)
+        else:
+            self.blocked_by.discard(user_id)
+        bot = {"id": 999, "is_bot": True, "first_name": "Chibo", "username": "chibo_test_bot"}
+
+        def member(status: str) -> dict[str, Any]:
+            # A "kicked" member always carries until_date (0: for ever).
+            return {
+                "user": bot,
+                "status": status,
+                **({"until_date": 0} if status == "kicked" else {}),
+            }
+
+        await self.push(
+            {
+                "my_chat_member": {
+                    "chat": {"id": user_id, "type": "private", "first_name": f"U{user_id}"},
+                    "from": {"id": user_id, "is_bot": False, "first_name": f"U{user_id}"},
+                    "date": int(time.time()),
+                    "old_chat_member": member(old),
+                    "new_chat_member": member(new),
+                }
+            }
+        )
 
     async def says(self, user_id: int, text: str) -> None:
         """The user types `text`."""
@@ -236,6 +272,8 @@ class FakeTelegram:
             self.attempts.setdefault(chat_id, []).append(time.monotonic())
             pending = self.faults.get(chat_id)
             fault = pending.pop(0) if pending else PASS
+            if fault == PASS and chat_id in self.blocked_by:
+                fault = BLOCKED
             if fault != PASS:
                 if fault.delay:  # the client gives up first; the message was never taken
                     await asyncio.sleep(fault.delay)
@@ -272,14 +310,28 @@ class FakeTelegram:
             "supports_inline_queries": False,
         }
 
+    def _allow(self, params: dict[str, Any]) -> None:
+        if "allowed_updates" in params:
+            self.allowed_updates = list(params["allowed_updates"] or [])
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        kind = next(key for key in update if key != "update_id")
+        if self.allowed_updates:
+            return kind in self.allowed_updates
+        return kind not in NOT_BY_DEFAULT
+
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
+        self._allow(params)
         async with self._changed:
-            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            self.updates = [
+                u for u in self.updates if u["update_id"] >= offset and self._wanted(u)
+            ]
             if not self.updates and timeout:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), timeout)
+            self.updates = [u for u in self.updates if self._wanted(u)]
             return list(self.updates[: int(params.get("limit") or 100)])
 
     async def _record(self, method: str, params: dict[str, Any], text: str) -> dict[str, Any]:
@@ -325,6 +377,7 @@ class FakeTelegram:
         return True
 
     async def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        self._allow(params)
         return True
 
 

@@ -53,14 +53,17 @@ async def preferred_address(
     among: tuple[str, ...] | None = None,
     besides: tuple[str, str] | None = None,
 ) -> ChatAddress | None:
-    """The chat a member is reached on: the messenger they chose, else the first they linked
-    (a console chat only when there is nothing else); only `among` these channels if given,
-    and never the chat `besides` (channel, external id)."""
+    """The chat a member is reached on: one where they have not blocked the bot, on the
+    messenger they chose, else the first they linked (a console chat only when there is
+    nothing else); only `among` these channels if given, and never the chat `besides`
+    (channel, external id). A chat where they blocked the bot only when there is no other:
+    check its `blocked_at`."""
     query = (
         select(ChatAddress)
         .join(Member, Member.id == ChatAddress.member_id)
         .where(ChatAddress.member_id == member_id)
         .order_by(
+            ChatAddress.blocked_at.is_not(None),
             ChatAddress.channel == "console",
             ChatAddress.channel != func.coalesce(Member.preferred_channel, ""),
             ChatAddress.linked_at,
@@ -89,9 +92,16 @@ async def enqueue(
 ) -> None:
     """Queue `text` (a `photo`'s caption, if given) for `member_id` in the caller's
     transaction, to their preferred chat (other than the chat `besides`, if given). A second
-    call with the same cause and member adds nothing; a member with no chat is recorded as
-    not reachable."""
+    call with the same cause and member adds nothing; a member with no chat, or who blocked
+    the bot wherever they are linked, is recorded as not reachable (and why) at once."""
     address = await preferred_address(session, member_id, besides=besides)
+    reason = (
+        FailureReason.NOT_LINKED
+        if address is None
+        else FailureReason.BLOCKED
+        if address.blocked_at is not None
+        else None
+    )
     values = {
         "cause": cause,
         "member_id": member_id,
@@ -102,8 +112,8 @@ async def enqueue(
         "photo": photo,
         "avoid_chat": chat_key(besides),
         "part_ids": [],
-        "status": DeliveryStatus.QUEUED if address else DeliveryStatus.FAILED,
-        "last_error": None if address else FailureReason.NOT_LINKED.value,
+        "status": DeliveryStatus.FAILED if reason else DeliveryStatus.QUEUED,
+        "last_error": reason.value if reason else None,
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,
@@ -281,7 +291,7 @@ async def fall_back(
         if first is None and others
         else None
     )
-    if address is None:
+    if address is None or address.blocked_at is not None:
         return Settled(await mark_failed(session, claim, reason))
     moved = await _settle(
         session,

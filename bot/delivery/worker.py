@@ -42,6 +42,7 @@ from bot.delivery.outcome import (
     Undeliverable,
     first_id,
 )
+from bot.delivery.reach import set_blocked
 from models import FailureReason
 
 __all__ = [
@@ -202,6 +203,9 @@ class DeliveryWorker:
                     session, claim, outcome.message_id, now, outcome.error, outcome.parts
                 )
             elif isinstance(outcome, Undeliverable):
+                if outcome.reason is FailureReason.BLOCKED:
+                    # Known from now on: the next notice's preview counts them unreachable.
+                    await set_blocked(session, claim.channel, claim.chat_id, True, now)
                 # Failed for good here: the member's other messenger, if any, gets it.
                 settled = await fall_back(session, claim, outcome.reason, now, tuple(self.senders))
                 kept, moved = settled.kept, settled.moved_to

@@ -14,7 +14,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.channels.base import Capabilities, Handle, StartupError, webhook_route
 from bot.channels.replies import REPLIES, ReplyPatience, send_reply
-from bot.channels.telegram.convert import CHANNEL, TEXT_LIMIT, to_inbound
+from bot.channels.telegram.convert import ALLOWED_UPDATES, CHANNEL, TEXT_LIMIT, to_inbound
 from bot.channels.telegram.menus import CommandMenu, Commands, LeaderMenus
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
 from bot.channels.telegram.sender import (
@@ -134,13 +134,13 @@ class TelegramChannel:
             await self.application.bot.set_webhook(
                 url=self.webhook.url,
                 secret_token=self.webhook.secret,
-                allowed_updates=["message", "callback_query"],
+                allowed_updates=ALLOWED_UPDATES,
             )
         else:
             assert self.application.updater is not None
             await self.application.updater.start_polling(
                 timeout=self.poll_timeout,
-                allowed_updates=["message", "callback_query"],
+                allowed_updates=ALLOWED_UPDATES,
             )
         await self.queue.start()
         log.info("telegram: started as @%s", self.application.bot.username)
