@@ -104,3 +104,15 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     acked_at: Mapped[datetime | None]
+
+
+class SendBudget(Base):
+    """The sending budget of one bot token shared by every chibo process on one PostgreSQL
+    database (bot.delivery.budget): `next_at`, in the database's clock (epoch seconds), is
+    when the next message slot starts; a process takes a few slots at a time by moving it on,
+    and a 429 moves it past the platform's wait."""
+
+    __tablename__ = "send_budgets"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # channel:hash of the token
+    next_at: Mapped[float]

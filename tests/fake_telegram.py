@@ -39,6 +39,7 @@ class Sent:
     text: str
     params: dict[str, Any]
     message_id: int = 0  # the id the fake gave it
+    at: float = 0.0  # when the fake took it (time.monotonic)
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -338,7 +339,7 @@ class FakeTelegram:
         chat_id = int(params["chat_id"])
         message_id = next(self._ids)
         async with self._changed:
-            self.sent.append(Sent(method, chat_id, text, params, message_id))
+            self.sent.append(Sent(method, chat_id, text, params, message_id, time.monotonic()))
             self._changed.notify_all()
         return {
             "message_id": message_id,

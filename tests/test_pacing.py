@@ -1,11 +1,15 @@
-"""The pacer keeps to the platform's limits (measured on a fake monotonic clock)."""
+"""The pacer keeps to the platform's limits (measured on a fake monotonic clock), and on
+PostgreSQL every process keeps to one budget per bot."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.delivery.budget import SharedPacer
 from bot.delivery.pacer import ChannelLimits, Pacer
 
 
@@ -113,3 +117,19 @@ async def test_replies_share_the_rate_and_the_429_pause_of_the_queue(
     assert fake_time.now == pytest.approx(2 / 9.7 + 3)
     await pacer.wait_turn("same")  # a queued message waits for the gap after the replies
     assert fake_time.now >= 2 / 9.7 + 1.0
+
+
+async def test_a_429_in_one_process_pauses_the_others_on_postgresql(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the budget is shared through PostgreSQL; SQLite runs one process")
+    limits = ChannelLimits(per_second=20, chat_interval=0)
+    here, there = (
+        SharedPacer(engine, "telegram:x", limits),
+        SharedPacer(engine, "telegram:x", limits),
+    )
+    await here.wait_turn("a")
+    here.pause(1.0)  # Telegram answered this process 429, retry after 1 s
+    await asyncio.gather(*here._tasks)
+    started = time.monotonic()
+    await there.wait_turn("b")  # the other process's first send waits out the same pause
+    assert time.monotonic() - started >= 0.9
