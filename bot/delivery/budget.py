@@ -152,7 +152,6 @@ class SharedPacer(Pacer):
         self._slots.extend(first + number * gap for number in range(self._batch))
         return True
 
-
     def _learn_offset(self, before: float, after: float, db_now: float) -> None:
         """The database read its clock between `before` and `after` on ours: keep the
         estimate with the smallest doubt (a busy event loop reads answers late), letting an
