@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,3 +61,26 @@ def test_help_is_in_vietnamese(tmp_path: Path) -> None:
     result = chibo(tmp_path, "--help")
     assert result.returncode == 0
     assert "tạo xã demo" in result.stdout and "cập nhật cấu trúc cơ sở dữ liệu" in result.stdout
+
+
+def test_help_answers_without_loading_the_database_or_the_messengers(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('sqlalchemy', 'telegram', 'httpx', 'openpyxl', 'alembic', 'matplotlib')\n"
+        "print('LOADED', sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        check=True,
+    )
+    assert "usage: chibo" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "LOADED []"  # `chibo --help` stays quick
