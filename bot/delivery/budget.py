@@ -103,7 +103,7 @@ class SharedPacer(Pacer):
         except Exception:  # the pause still holds here; the others learn it by their 429
             log.warning("budget %s: could not share a pause", self.key, exc_info=True)
 
-    async def _wait(self, now: float) -> float:
+    async def _wait(self, now: float, urgent: bool = False) -> float:
         paused = self._paused_until - now
         if paused > 0:
             return paused
@@ -113,7 +113,7 @@ class SharedPacer(Pacer):
         while self._slots and self._slots[0] < now - late:
             self._slots.popleft()
         if not self._slots and not await self._take():
-            return await super()._wait(now)  # the database is away: keep our own pace
+            return await super()._wait(now, urgent)  # the database is away: our own pace
         # Our own sends stay a gap apart too: slots a stall made late go out one by one, not
         # in a burst on top of another process's.
         return max(self._slots[0], self._released + self._gap) - now

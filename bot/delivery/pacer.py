@@ -84,10 +84,11 @@ class PriorityGate:
 
 class Pacer:
     """One process's budget: releases sends one at a time, replies first, then in arrival
-    order; at most `pace` a second, evenly spaced, never more than that many in any rolling
-    second; a queued message to a chat no sooner than its own gap after the chat's last
-    message (a reply to a person is not held to that gap: it answers their own message); and
-    nobody while the platform has asked us to wait (429 retry_after).
+    order; never more than `pace` in any rolling second, queued messages evenly spaced at
+    that pace; a queued message to a chat no sooner than its own gap after the chat's last
+    message; and nobody while the platform has asked us to wait (429 retry_after). A reply to
+    a person is held neither to the even spacing nor to the chat's gap (it answers their own
+    message, and the replies of one batch go out together), only to the rolling second.
 
     Each release is spaced from the previous *release*, not from a schedule made in advance,
     so after a pause or a stall of the event loop the queue does not rush out at once.
@@ -130,7 +131,7 @@ class Pacer:
                 continue
             async with self._gate.hold(urgent):
                 # The deadlines can move while we sleep (a 429 arrives), hence the loop.
-                while (wait := await self._wait(self._now())) > 0:  # noqa: ASYNC110
+                while (wait := await self._wait(self._now(), urgent)) > 0:  # noqa: ASYNC110
                     await asyncio.sleep(wait)
                 now = self._now()
                 if not urgent and self._chat_next.get(chat_id, 0.0) > now:
@@ -152,11 +153,12 @@ class Pacer:
         due = self._released + self._gap
         self._released = due if now - due < self._gap else now
 
-    async def _wait(self, now: float) -> float:
+    async def _wait(self, now: float, urgent: bool = False) -> float:
         """Seconds until the next send may go (0 or less: now)."""
         while self._sent and now - self._sent[0] >= 1.0:
             self._sent.popleft()
         window = (
             self._sent[0] + 1.0 - now if len(self._sent) >= max(1, int(self.limits.pace)) else 0
         )
-        return max(self._released + self._gap - now, self._paused_until - now, window)
+        spaced = 0.0 if urgent else self._released + self._gap - now
+        return max(spaced, self._paused_until - now, window)
