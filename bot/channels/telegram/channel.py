@@ -96,7 +96,9 @@ class TelegramChannel:
         # One budget for the token: replies (first) and the delivery queue share it.
         self.budget: Budget = budget or Pacer(self.capabilities.limits)
         self.patience = patience or ReplyPatience()
-        self.replies = TelegramOut(self.application.bot, budget=self.budget)
+        self.replies = TelegramOut(
+            self.application.bot, budget=self.budget, lanes=CONNECTION_POOL_SIZE
+        )
         # The delivery queue has a connection pool of its own, so broadcasts never queue
         # behind chat replies; both send through the same code.
         self.queue = TelegramOut(delivery_bot(token, api_url), budget=self.budget)
@@ -192,7 +194,8 @@ class TelegramChannel:
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
             try:
-                await update.callback_query.answer()  # stop the button's spinner at once
+                async with self.replies.lanes:  # stop the button's spinner at once
+                    await update.callback_query.answer()
             except TelegramError:
                 log.warning("telegram: could not answer callback %s", update.callback_query.id)
         inbound = to_inbound(update)

@@ -5,6 +5,7 @@ delivered / retry / never."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 from collections.abc import Sequence
@@ -79,11 +80,19 @@ class TelegramOut:
     `budget`, the bot token's budget (by default one of its own at Telegram's limits)."""
 
     def __init__(
-        self, bot: Bot, policy: PartPolicy = POLICY, budget: Budget | None = None
+        self,
+        bot: Bot,
+        policy: PartPolicy = POLICY,
+        budget: Budget | None = None,
+        lanes: int = 32,
     ) -> None:
         self.bot = bot
         self.policy = policy
         self.budget: Budget = budget or Pacer(ChannelLimits())
+        # At most as many requests under way as the connection pool has connections: httpcore
+        # looks through every queued request and every connection each time one starts or
+        # ends, so a queue of a hundred replies costs more than the replies themselves.
+        self.lanes = asyncio.Semaphore(lanes)
 
     async def start(self) -> None:
         """Open the connection pool (and check the token once more)."""
@@ -118,6 +127,10 @@ class TelegramOut:
         )
 
     async def _send(self, chat_id: int, piece: _Piece) -> str:
+        async with self.lanes:
+            return await self._request(chat_id, piece)
+
+    async def _request(self, chat_id: int, piece: _Piece) -> str:
         caption = piece.text or None
         if piece.method == "text":
             sent = await self.bot.send_message(chat_id, piece.text, reply_markup=piece.markup)
