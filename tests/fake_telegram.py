@@ -149,32 +149,19 @@ class FakeTelegram:
     async def blocks(self, user_id: int, blocked: bool = True) -> None:
         """The user blocks (or unblocks) the bot: sends to them are refused with 403 from
         now on, and a my_chat_member update says so (if the bot asked for those)."""
-        old, new = ("member", "kicked") if blocked else ("kicked", "member")
-        if blocked:
-            self.blocked_by.add(user_id)
-        else:
-            self.blocked_by.discard(user_id)
+        (self.blocked_by.add if blocked else self.blocked_by.discard)(user_id)
+        user = {"id": user_id, "is_bot": False, "first_name": f"U{user_id}"}
         bot = {"id": 999, "is_bot": True, "first_name": "Chibo", "username": "chibo_test_bot"}
-
-        def member(status: str) -> dict[str, Any]:
-            # A "kicked" member always carries until_date (0: for ever).
-            return {
-                "user": bot,
-                "status": status,
-                **({"until_date": 0} if status == "kicked" else {}),
-            }
-
-        await self.push(
-            {
-                "my_chat_member": {
-                    "chat": {"id": user_id, "type": "private", "first_name": f"U{user_id}"},
-                    "from": {"id": user_id, "is_bot": False, "first_name": f"U{user_id}"},
-                    "date": int(time.time()),
-                    "old_chat_member": member(old),
-                    "new_chat_member": member(new),
-                }
-            }
-        )
+        kicked = {"user": bot, "status": "kicked", "until_date": 0}  # until_date: always there
+        member = {"user": bot, "status": "member"}
+        change = {
+            "chat": {"id": user_id, "type": "private", "first_name": f"U{user_id}"},
+            "from": user,
+            "date": int(time.time()),
+            "old_chat_member": member if blocked else kicked,
+            "new_chat_member": kicked if blocked else member,
+        }
+        await self.push({"my_chat_member": change})
 
     async def says(self, user_id: int, text: str) -> None:
         """The user types `text`."""
