@@ -4,8 +4,11 @@ answering 429 when they are broken — and injects a few 429s of its own. Prints
 rate / configured limit, messages lost and duplicated.
 
 Telegram's 30 messages/s and 1/s per chat are multiplied by --scale to keep the run short.
+`--processes N` sends with N `chibo run` processes on one database instead (PostgreSQL: they
+share one budget per bot token) and prints their combined rate as the fake saw it.
 
     uv run python -m bench.broadcast --recipients 3000 --scale 5
+    uv run python -m bench.broadcast --backend postgresql --processes 2 --inject 0
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from bot.channels.telegram.sender import TelegramOut, delivery_bot
 from bot.core.clock import SystemClock
 from bot.core.db import make_sessionmaker
 from bot.delivery.outbox import enqueue
-from bot.delivery.pacer import ChannelLimits
+from bot.delivery.pacer import ChannelLimits, Pacer
 from bot.delivery.worker import DeliveryWorker
 from models import ChatAddress, DeliveryStatus, Member, Organisation, OrgKind, OutboxMessage
 from tests.fake_telegram import TOKEN, FakeTelegram, _error
@@ -49,6 +52,7 @@ class EnforcingTelegram(FakeTelegram):
         self.window: deque[float] = deque()
         self.last_by_chat: dict[int, float] = {}
         self.received: Counter[int] = Counter()
+        self.accepted_at: list[float] = []
         self.refused: Counter[str] = Counter()
         self.inject_at = set(random.Random(7).sample(range(total), injected))
         self.requests = 0
@@ -71,6 +75,7 @@ class EnforcingTelegram(FakeTelegram):
         self.window.append(now)
         self.last_by_chat[chat_id] = now
         self.received[chat_id] += 1
+        self.accepted_at.append(now)
         result = {
             "message_id": self.requests,
             "date": int(time.time()),
@@ -91,7 +96,7 @@ def serve(
         conn.send(fake.port)
         await asyncio.get_running_loop().run_in_executor(None, conn.recv)
         await fake.stop()
-        conn.send((dict(fake.received), dict(fake.refused)))
+        conn.send((dict(fake.received), dict(fake.refused), fake.accepted_at))
 
     asyncio.run(main())
 
@@ -154,11 +159,8 @@ async def chibo_run(env: dict[str, str]) -> asyncio.subprocess.Process:
     return process
 
 
-async def deliver_with_crash(
-    engine: AsyncEngine, port: int, limits: ChannelLimits, recipients: int, crash_at: float
-) -> float:
-    """Send through `chibo run`, SIGKILL it when `crash_at` of the rows are sent, start a new
-    one, wait for the rest. Returns the seconds the delivery took, the restart included."""
+def run_env(engine: AsyncEngine, port: int, limits: ChannelLimits) -> dict[str, str]:
+    """The environment of a `chibo run` sending to the fake on `port` from `engine`."""
     url = engine.url.render_as_string(hide_password=False)
     env = {
         "DATABASE_URL": url,
@@ -172,6 +174,15 @@ async def deliver_with_crash(
     schema = (engine.dialect.name == "postgresql" and SCHEMA.get(id(engine))) or ""
     if schema:
         env["DATABASE_SCHEMA"] = schema
+    return env
+
+
+async def deliver_with_crash(
+    engine: AsyncEngine, port: int, limits: ChannelLimits, recipients: int, crash_at: float
+) -> float:
+    """Send through `chibo run`, SIGKILL it when `crash_at` of the rows are sent, start a new
+    one, wait for the rest. Returns the seconds the delivery took, the restart included."""
+    env = run_env(engine, port, limits)
     started = time.perf_counter()
     first = await chibo_run(env)
 
@@ -192,8 +203,40 @@ async def deliver_with_crash(
     return elapsed
 
 
+async def deliver_with_processes(
+    engine: AsyncEngine, port: int, limits: ChannelLimits, processes: int
+) -> None:
+    """Send through `processes` `chibo run` at once, until every row is sent."""
+    env = {**run_env(engine, port, limits), "DELIVERY_LEASE_SECONDS": "60"}
+    running = await asyncio.gather(*(chibo_run(env) for _ in range(processes)))
+
+    async def all_sent() -> bool:
+        return await open_rows(engine) == 0
+
+    await poll(all_sent)
+    for process in running:
+        process.terminate()
+        await process.wait()
+
+
+def busiest_second(times: list[float]) -> int:
+    """The most messages accepted in any rolling second."""
+    times = sorted(times)
+    most, start = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
 async def run(
-    backend: str, recipients: int, scale: float, injected: int, crash_at: float | None
+    backend: str,
+    recipients: int,
+    scale: float,
+    injected: int,
+    crash_at: float | None,
+    processes: int = 0,
 ) -> None:
     """One broadcast on `backend`; prints one line of figures."""
     limits = ChannelLimits(per_second=30 * scale, chat_interval=1 / scale)
@@ -206,10 +249,26 @@ async def run(
     port = parent.recv()
     async with fresh_database(backend) as engine:
         await seed(engine, recipients)
+        if processes:
+            await deliver_with_processes(engine, port, limits, processes)
+            parent.send("stop")
+            received, refused, accepted_at = parent.recv()
+            server.join()
+            span = max(accepted_at) - min(accepted_at)
+            rate = (len(accepted_at) - 1) / span
+            print(
+                f"{backend:10s} processes={processes} recipients={recipients} "
+                f"limit={limits.per_second:g}/s combined={rate:.1f}/s "
+                f"ratio={rate / limits.per_second:.3f} "
+                f"busiest_second={busiest_second(accepted_at)} 429s={refused} "
+                f"lost={recipients - len(received)} "
+                f"duplicated={sum(n - 1 for n in received.values())}"
+            )
+            return
         if crash_at is not None:
             elapsed = await deliver_with_crash(engine, port, limits, recipients, crash_at)
             parent.send("stop")
-            received, refused = parent.recv()
+            received, refused, _ = parent.recv()
             server.join()
             print(
                 f"{backend:10s} crash at {crash_at:.0%}: recipients={recipients} "
@@ -218,11 +277,11 @@ async def run(
                 f"duplicated={sum(n - 1 for n in received.values())}"
             )
             return
-        sender = TelegramOut(delivery_bot(TOKEN, f"http://127.0.0.1:{port}/bot"))
-        await sender.start()
-        worker = DeliveryWorker(
-            make_sessionmaker(engine), {"telegram": sender}, {"telegram": limits}, SystemClock()
+        sender = TelegramOut(
+            delivery_bot(TOKEN, f"http://127.0.0.1:{port}/bot"), budget=Pacer(limits)
         )
+        await sender.start()
+        worker = DeliveryWorker(make_sessionmaker(engine), {"telegram": sender}, SystemClock())
         started = time.perf_counter()
         stop = asyncio.Event()
         task = asyncio.create_task(worker.run(stop))
@@ -237,11 +296,11 @@ async def run(
         await task
         await sender.stop()
     parent.send("stop")
-    received, refused = parent.recv()
+    received, refused, _ = parent.recv()
     server.join()
     duplicated = sum(n - 1 for n in received.values())
     rate = recipients / elapsed
-    paused = worker.pacers["telegram"].paused_seconds
+    paused = sender.budget.paused_seconds
     allowed = recipients / max(elapsed - paused, 1e-9) / limits.per_second
     print(
         f"{backend:10s} recipients={recipients} limit={limits.per_second:g}/s "
@@ -261,10 +320,13 @@ async def main() -> None:
     parser.add_argument(
         "--crash-at", type=float, help="send with chibo run and SIGKILL it at this fraction"
     )
+    parser.add_argument(
+        "--processes", type=int, default=0, help="send with this many chibo run at once"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     for backend in args.backend or ["sqlite", "postgresql"]:
-        await run(backend, args.recipients, args.scale, args.inject, args.crash_at)
+        await run(backend, args.recipients, args.scale, args.inject, args.crash_at, args.processes)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.config import async_database_url
 from bot.core.db import make_engine, migrate
-from tests.fake_telegram import FakeTelegram, Sent
+from tests.fake_telegram import FakeTelegram, Sent, _error
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 SCHEMA: dict[int, str] = {}  # id(engine) -> its PostgreSQL schema, for child processes
@@ -77,11 +78,23 @@ async def poll(
 
 
 class QueueingTelegram(FakeTelegram):
-    """The fake Bot API with a queue per chat, so thousands of waiting users stay cheap."""
+    """The fake Bot API with a queue per chat, so thousands of waiting users stay cheap;
+    `inject_429` > 0 answers every so many sends with 429 (retry after 1 s) instead."""
 
-    def __init__(self) -> None:
+    def __init__(self, inject_429: int = 0) -> None:
         super().__init__()
         self.inbox: dict[int, asyncio.Queue[Sent]] = defaultdict(asyncio.Queue)
+        self.inject_429 = inject_429
+        self.sends = 0
+        self.refused = 0
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if self.inject_429 and request.match_info["method"].startswith("send"):
+            self.sends += 1
+            if self.sends % self.inject_429 == 0:
+                self.refused += 1
+                return _error(429, "Too Many Requests: retry after 1", retry_after=1)
+        return await super()._handle(request)
 
     async def _record(self, method: str, params: dict[str, Any], text: str) -> dict[str, Any]:
         chat_id = int(params["chat_id"])

@@ -10,7 +10,14 @@ By default the fake Bot API and the members run in a process of their own (as Te
 elsewhere), so the bot's process does only the bot's work; `--layout shared` puts them on
 the bot's event loop instead.
 
+chibo's budget is raised to 1,000 messages/s here (the fake enforces no limit, and the echo
+bot keeps none): the bench compares the work per update, not Telegram's 30/s. With
+`--inject-429 N` the fake answers every Nth send with 429 (retry after 1 s); the echo bot is
+not run (python-telegram-bot drops such a reply) and the bench prints the replies chibo lost,
+which must be 0.
+
     uv run python -m bench.inbound --members 100 --rounds 3
+    uv run python -m bench.inbound --members 100 --rounds 1 --inject-429 50
 """
 
 from __future__ import annotations
@@ -30,11 +37,13 @@ from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes,
 from telegram.ext import filters as tg_filters
 
 from bench.common import QueueingTelegram, fresh_database
+from bot.channels.replies import REPLIES
 from bot.channels.telegram import TelegramChannel, command_menu
 from bot.channels.telegram.channel import CONNECTION_POOL_SIZE
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
 from bot.core.config import Settings
 from bot.core.db import make_sessionmaker
+from bot.delivery.pacer import ChannelLimits
 from bot.dispatcher.dispatch import Dispatcher
 from models import (
     Assignment,
@@ -131,22 +140,26 @@ async def echo_member(fake: QueueingTelegram, user: int) -> None:
 WORKLOADS = {"echo": echo_member, "chibo": member_reports}
 
 
-async def timed(fake: QueueingTelegram, members: int, kind: str) -> float:
-    """Updates per second for all members running the `kind` workload at once."""
+async def timed(fake: QueueingTelegram, members: int, kind: str) -> tuple[float, int]:
+    """Updates per second for all members running the `kind` workload at once, and how many
+    members did not get to the end (an answer lost on the way)."""
     one = WORKLOADS[kind]
     started = time.perf_counter()
-    await asyncio.gather(*(one(fake, FIRST_USER + i) for i in range(members)))
-    return members * STEPS / (time.perf_counter() - started)
+    done = await asyncio.gather(
+        *(one(fake, FIRST_USER + i) for i in range(members)), return_exceptions=True
+    )
+    stuck = sum(1 for result in done if isinstance(result, BaseException))
+    return members * STEPS / (time.perf_counter() - started), stuck
 
 
 class Users(Protocol):
     """The Telegram side: a fake Bot API and the members typing into it."""
 
-    async def start(self) -> str:
-        """A fresh fake server; its base URL."""
+    async def start(self, inject_429: int = 0) -> str:
+        """A fresh fake server (answering every `inject_429`th send 429); its base URL."""
 
-    async def run(self, kind: str) -> float:
-        """All members through the `kind` workload; updates/s."""
+    async def run(self, kind: str) -> tuple[float, int]:
+        """All members through the `kind` workload; updates/s and members stuck."""
 
     async def stop(self) -> None:
         """Stop the fake server."""
@@ -159,12 +172,12 @@ class SharedUsers:
         self.members = members
         self.fake = QueueingTelegram()
 
-    async def start(self) -> str:
-        self.fake = QueueingTelegram()
+    async def start(self, inject_429: int = 0) -> str:
+        self.fake = QueueingTelegram(inject_429)
         await self.fake.start()
         return self.fake.base_url
 
-    async def run(self, kind: str) -> float:
+    async def run(self, kind: str) -> tuple[float, int]:
         return await timed(self.fake, self.members, kind)
 
     async def stop(self) -> None:
@@ -197,11 +210,12 @@ class SplitUsers:
         self.conn.send(command)
         return await asyncio.get_running_loop().run_in_executor(None, self.conn.recv)
 
-    async def start(self) -> str:
-        return str(await self._call("start"))
+    async def start(self, inject_429: int = 0) -> str:
+        return str(await self._call("start", inject_429))
 
-    async def run(self, kind: str) -> float:
-        return float(await self._call("run", kind))
+    async def run(self, kind: str) -> tuple[float, int]:
+        rate, stuck = await self._call("run", kind)
+        return float(rate), int(stuck)
 
     async def stop(self) -> None:
         await self._call("stop")
@@ -211,8 +225,10 @@ class SplitUsers:
         self.process.join()
 
 
-async def run_chibo(users: Users, backend: str, members: int, workers: int = 1) -> float:
-    """updates/s through chibo's Telegram channel on `backend`."""
+async def run_chibo(
+    users: Users, backend: str, members: int, workers: int = 1, inject_429: int = 0
+) -> tuple[float, int, int]:
+    """updates/s through chibo's Telegram channel on `backend`, members stuck, replies lost."""
     async with fresh_database(backend) as engine:
         await seed(engine, members)
         settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://")
@@ -220,13 +236,16 @@ async def run_chibo(users: Users, backend: str, members: int, workers: int = 1) 
         channel = TelegramChannel(
             TOKEN,
             dispatcher.handle,
-            api_url=await users.start(),
+            api_url=await users.start(inject_429),
             poll_timeout=1,
             menu=command_menu(dispatcher.registry),
+            limits=ChannelLimits(per_second=1000, chat_interval=0),
         )
+        lost = REPLIES.lost
         await channel.start()
         try:
-            return await users.run("chibo")
+            rate, stuck = await users.run("chibo")
+            return rate, stuck, REPLIES.lost - lost
         finally:
             await channel.stop()
             await users.stop()
@@ -263,7 +282,7 @@ async def run_echo(users: Users) -> float:
     assert application.updater is not None
     await application.updater.start_polling(timeout=1)
     try:
-        return await users.run("echo")
+        return (await users.run("echo"))[0]
     finally:
         await application.updater.stop()
         await application.stop()
@@ -285,6 +304,9 @@ async def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="batches under way at once (chibo's default: 1)"
     )
+    parser.add_argument(
+        "--inject-429", type=int, default=0, help="answer every Nth send 429 (chibo only)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     backends = args.backend or ["sqlite", "postgresql"]
@@ -295,16 +317,29 @@ async def main() -> None:
     print(f"members={args.members} updates={args.members * STEPS} layout={args.layout}")
     try:
         for number in range(1, args.rounds + 1):
+            if args.inject_429:
+                line = f"round {number}, a 429 every {args.inject_429} sends:"
+                for backend in backends:
+                    rate, stuck, lost = await run_chibo(
+                        users, backend, args.members, args.workers, args.inject_429
+                    )
+                    line += f"  {backend} {rate:6.1f}/s replies lost {lost}, members stuck {stuck}"
+                print(line, flush=True)
+                continue
             echo = await run_echo(users)
             line = f"round {number}: echo {echo:6.1f}/s"
             for backend in backends:
-                rate = await run_chibo(users, backend, args.members, args.workers)
+                rate, stuck, lost = await run_chibo(users, backend, args.members, args.workers)
                 ratios[backend].append(rate / echo)
                 line += f"  {backend} {rate:6.1f}/s ({rate / echo:.2f})"
+                if stuck or lost:
+                    line += f" [replies lost {lost}, members stuck {stuck}]"
             print(line, flush=True)
     finally:
         if isinstance(users, SplitUsers):
             users.close()
+    if args.inject_429:
+        return
     for backend, found in ratios.items():
         print(
             f"chibo on {backend:10s}: ratio to echo best {max(found):.2f}, "

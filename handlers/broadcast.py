@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import clean, shorten
-from bot.delivery.outbox import delivery_lines
+from bot.delivery.history import delivery_lines
 from bot.services.broadcasts import (
     broadcast_scope,
     create_broadcast,
@@ -128,7 +128,8 @@ async def _preview(ctx: Context) -> None:
         if o.id == int(str(draft["org_id"]))
     )
     people = await recipients(ctx.session, org, Audience(str(draft["audience"])), ctx.month)
-    unreachable = [p.name for p in people if not p.reachable]
+    not_linked = [p.name for p in people if not p.reachable and not p.blocked]
+    blocked = [p.name for p in people if p.blocked]
     lines = [
         ctx._("This is how members will read it:"),
         "",
@@ -138,11 +139,17 @@ async def _preview(ctx: Context) -> None:
             count=len(people), audience=ctx._(AUDIENCE_LABELS[Audience(str(draft["audience"]))])
         ),
     ]
-    if unreachable:
+    if not_linked:
         lines.append(
             ctx._(
                 "{count} cannot be reached because they have not linked a chat: {names}."
-            ).format(count=len(unreachable), names=", ".join(unreachable))
+            ).format(count=len(not_linked), names=", ".join(not_linked))
+        )
+    if blocked:
+        lines.append(
+            ctx._("{count} cannot be reached because they blocked the bot: {names}.").format(
+                count=len(blocked), names=", ".join(blocked)
+            )
         )
     if not people:
         ctx.finish()

@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import clean, fold
-from bot.delivery.outbox import latest_offer
+from bot.delivery.history import latest_offer
 from bot.services.broadcasts import ACK_PREFIX, acknowledge_broadcast, acknowledge_latest
 from bot.services.identity import looks_like_code
 from bot.services.meetings.texts import RSVP_PREFIX

@@ -35,7 +35,14 @@ from models.member import (
     RoleKind,
 )
 from models.org import CellType, Organisation, OrgKind
-from models.outbox import Audience, Broadcast, DeliveryStatus, FailureReason, OutboxMessage
+from models.outbox import (
+    Audience,
+    Broadcast,
+    DeliveryStatus,
+    FailureReason,
+    OutboxMessage,
+    SendBudget,
+)
 
 __all__ = [
     "AgendaOpinion",
@@ -48,6 +55,7 @@ __all__ = [
     "MeetingStatus",
     "ReminderStatus",
     "Rsvp",
+    "SendBudget",
     "ScheduledReminder",
     "Audience",
     "Broadcast",

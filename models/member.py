@@ -94,6 +94,8 @@ class ChatAddress(Base):
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, 16))
     external_id: Mapped[str] = mapped_column(String(128))
     linked_at: Mapped[datetime]
+    # When the person blocked the bot in this chat (or removed it); None while reachable.
+    blocked_at: Mapped[datetime | None]
 
 
 class Role(Base):

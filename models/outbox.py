@@ -84,6 +84,9 @@ class OutboxMessage(Base):
     chat_id: Mapped[str | None] = mapped_column(String(128))
     # Set when the first channel failed for good and the message moved to the member's other one.
     first_channel: Mapped[str | None] = mapped_column(String(16))
+    # "channel:external id" of a chat this message must never go to (a warning about that chat),
+    # whichever messenger it is moved to.
+    avoid_chat: Mapped[str | None] = mapped_column(String(150))
     text: Mapped[str] = mapped_column(Text)
     choices: Mapped[list[Any]] = mapped_column(default=list)  # [[key, label], ...]
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a picture the bot made (chart)
@@ -94,6 +97,22 @@ class OutboxMessage(Base):
     claim_token: Mapped[str | None] = mapped_column(String(36))
     last_error: Mapped[str | None] = mapped_column(String(300))
     platform_message_id: Mapped[str | None] = mapped_column(String(64))
+    # The platform ids of the parts already out (a long text goes out in several messages);
+    # a retry resumes after them, so no part is lost and none is sent twice.
+    part_ids: Mapped[list[Any]] = mapped_column(default=list)
+    parts: Mapped[int | None]  # how many platform messages it makes, once known
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     acked_at: Mapped[datetime | None]
+
+
+class SendBudget(Base):
+    """The sending budget of one bot token shared by every chibo process on one PostgreSQL
+    database (bot.delivery.budget): `next_at`, in the database's clock (epoch seconds), is
+    when the next message slot starts; a process takes a few slots at a time by moving it on,
+    and a 429 moves it past the platform's wait."""
+
+    __tablename__ = "send_budgets"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # channel:hash of the token
+    next_at: Mapped[float]

@@ -20,6 +20,10 @@ TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
 # counts two; chibo's parts fit both readings.
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
+# getUpdates/setWebhook `allowed_updates`: "Specify an empty list to receive all update types
+# except chat_member, message_reaction, and message_reaction_count (default). If not
+# specified, the previous setting will be used." Updates of other types are not delivered.
+NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
 def _utf16_length(text: str) -> int:
@@ -34,6 +38,8 @@ class Sent:
     chat_id: int
     text: str
     params: dict[str, Any]
+    message_id: int = 0  # the id the fake gave it
+    at: float = 0.0  # when the fake took it (time.monotonic)
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -84,6 +90,8 @@ class FakeTelegram:
     faults: dict[int, list[Fault]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content users sent
     attempts: dict[int, list[float]] = field(default_factory=dict)  # send times per chat
+    allowed_updates: list[str] = field(default_factory=list)  # [] = Telegram's default
+    blocked_by: set[int] = field(default_factory=set)  # users who blocked the bot
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -137,6 +145,23 @@ class FakeTelegram:
                 {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
             ]
         return {"message": message}
+
+    async def blocks(self, user_id: int, blocked: bool = True) -> None:
+        """The user blocks (or unblocks) the bot: sends to them are refused with 403 from
+        now on, and a my_chat_member update says so (if the bot asked for those)."""
+        (self.blocked_by.add if blocked else self.blocked_by.discard)(user_id)
+        user = {"id": user_id, "is_bot": False, "first_name": f"U{user_id}"}
+        bot = {"id": 999, "is_bot": True, "first_name": "Chibo", "username": "chibo_test_bot"}
+        kicked = {"user": bot, "status": "kicked", "until_date": 0}  # until_date: always there
+        member = {"user": bot, "status": "member"}
+        change = {
+            "chat": {"id": user_id, "type": "private", "first_name": f"U{user_id}"},
+            "from": user,
+            "date": int(time.time()),
+            "old_chat_member": member if blocked else kicked,
+            "new_chat_member": kicked if blocked else member,
+        }
+        await self.push({"my_chat_member": change})
 
     async def says(self, user_id: int, text: str) -> None:
         """The user types `text`."""
@@ -235,6 +260,8 @@ class FakeTelegram:
             self.attempts.setdefault(chat_id, []).append(time.monotonic())
             pending = self.faults.get(chat_id)
             fault = pending.pop(0) if pending else PASS
+            if fault == PASS and chat_id in self.blocked_by:
+                fault = BLOCKED
             if fault != PASS:
                 if fault.delay:  # the client gives up first; the message was never taken
                     await asyncio.sleep(fault.delay)
@@ -271,23 +298,38 @@ class FakeTelegram:
             "supports_inline_queries": False,
         }
 
+    def _allow(self, params: dict[str, Any]) -> None:
+        if "allowed_updates" in params:
+            self.allowed_updates = list(params["allowed_updates"] or [])
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        kind = next(key for key in update if key != "update_id")
+        if self.allowed_updates:
+            return kind in self.allowed_updates
+        return kind not in NOT_BY_DEFAULT
+
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
+        self._allow(params)
         async with self._changed:
-            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            self.updates = [
+                u for u in self.updates if u["update_id"] >= offset and self._wanted(u)
+            ]
             if not self.updates and timeout:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), timeout)
+            self.updates = [u for u in self.updates if self._wanted(u)]
             return list(self.updates[: int(params.get("limit") or 100)])
 
     async def _record(self, method: str, params: dict[str, Any], text: str) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        message_id = next(self._ids)
         async with self._changed:
-            self.sent.append(Sent(method, chat_id, text, params))
+            self.sent.append(Sent(method, chat_id, text, params, message_id, time.monotonic()))
             self._changed.notify_all()
         return {
-            "message_id": next(self._ids),
+            "message_id": message_id,
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private"},
             "text": text,
@@ -323,6 +365,7 @@ class FakeTelegram:
         return True
 
     async def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        self._allow(params)
         return True
 
 

@@ -10,11 +10,11 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from bot.channels.base import Capabilities, Handle, Wiring
-from bot.channels.parts import PartPolicy, send_parts
+from bot.channels.parts import Pacing, PartPolicy, send_parts
 from bot.core.messages import InboundMessage, OutboundMessage
 from bot.core.text import split_text
-from bot.delivery.pacer import ChannelLimits
-from bot.delivery.worker import Outcome, RetryLater
+from bot.delivery.outcome import Outcome, Progress, RetryLater
+from bot.delivery.pacer import ChannelLimits, Pacer
 from bot.web.server import WebhookRoute
 
 SECRET_HEADER = "X-Loopback-Secret"
@@ -37,6 +37,7 @@ class Loopback:
         self.handle = handle
         self.secret = secret
         self.state = "built"
+        self.budget = Pacer(self.capabilities.limits)
         self.inbox: list[tuple[str, str]] = []  # (chat id, text of one part), in order
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -61,11 +62,25 @@ class Loopback:
         for reply in await self.handle(inbound):
             await self.deliver(inbound.chat_id, reply)
 
-    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
+    async def deliver(
+        self,
+        chat_id: str,
+        message: OutboundMessage,
+        *,
+        sent_before: Sequence[str] = (),
+        progress: Progress | None = None,
+    ) -> Outcome:
         lines = [message.text, *(f"{n}. {c.label}" for n, c in enumerate(message.choices, 1))]
         chunks = split_text("\n".join(lines), self.capabilities.text_length)
         policy = PartPolicy(errors=(), judge=lambda error: RetryLater(str(error)))
-        return await send_parts([partial(self._put, chat_id, c) for c in chunks], policy)
+        parts = [partial(self._put, chat_id, c) for c in chunks[len(sent_before) :]]
+        return await send_parts(
+            parts,
+            policy,
+            sent_before=sent_before,
+            pacing=Pacing(self.budget, chat_id),
+            progress=progress,
+        )
 
     async def _put(self, chat_id: str, text: str) -> str:
         async with self._changed:

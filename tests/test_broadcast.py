@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.messages import Choice, OutboundMessage
-from bot.delivery.pacer import ChannelLimits
-from bot.delivery.worker import Delivered, DeliveryWorker, Outcome, Undeliverable
+from bot.delivery.worker import Delivered, DeliveryWorker, Outcome, Progress, Undeliverable
 from bot.dispatcher.dispatch import Dispatcher
 from models import (
     Broadcast,
@@ -32,7 +33,14 @@ class RecordingSender:
         self.inbox: list[tuple[str, str, tuple[Choice, ...]]] = []
         self.blocked = blocked
 
-    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
+    async def deliver(
+        self,
+        chat_id: str,
+        message: OutboundMessage,
+        *,
+        sent_before: Sequence[str] = (),
+        progress: Progress | None = None,
+    ) -> Outcome:
         if chat_id in self.blocked:
             return Undeliverable(FailureReason.BLOCKED, "403")
         self.inbox.append((chat_id, message.text, message.choices))
@@ -58,12 +66,7 @@ async def secretary(
 def _worker(
     sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock, sender: RecordingSender
 ) -> DeliveryWorker:
-    return DeliveryWorker(
-        sessionmaker,
-        {"console": sender},
-        {"console": ChannelLimits(per_second=1000, chat_interval=0)},
-        clock,
-    )
+    return DeliveryWorker(sessionmaker, {"console": sender}, clock)
 
 
 async def test_secretary_broadcasts_with_preview_and_sees_delivery(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from unittest import mock
 
@@ -89,3 +91,26 @@ def test_the_test_clock_is_refused_by_chibo_run_and_must_be_readable(
             assert main(["migrate"]) == 2
         assert "2026-11-15T10:00:00+07:00" in capsys.readouterr().err
     assert not (tmp_path / "x.db").exists()  # refused before touching anything
+
+
+def test_help_answers_without_loading_the_database_or_the_messengers(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('sqlalchemy', 'telegram', 'httpx', 'openpyxl', 'alembic', 'matplotlib')\n"
+        "print('LOADED', sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        check=True,
+    )
+    assert "usage: chibo" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "LOADED []"  # `chibo --help` stays quick

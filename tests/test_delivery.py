@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 
 import pytest
@@ -15,8 +15,9 @@ from bot.channels.telegram.sender import TelegramOut, delivery_bot
 from bot.core.clock import RunningClock
 from bot.core.messages import OutboundMessage
 from bot.delivery.outbox import claim_due, enqueue, mark_sent
-from bot.delivery.pacer import ChannelLimits
-from bot.delivery.worker import Delivered, DeliverySettings, DeliveryWorker, Outcome
+from bot.delivery.outcome import Delivered, Outcome, Progress
+from bot.delivery.pacer import ChannelLimits, Pacer
+from bot.delivery.worker import DeliverySettings, DeliveryWorker
 from models import ChatAddress, DeliveryStatus, OutboxMessage
 from tests import factories
 from tests.factories import Cell, FakeClock
@@ -70,12 +71,14 @@ async def worker(
     fake: FakeTelegram, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> AsyncIterator[DeliveryWorker]:
     """A worker sending through the real PTB client to the fake server."""
-    sender = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=0.5))
+    sender = TelegramOut(
+        delivery_bot(TOKEN, fake.base_url, timeout=0.5),
+        budget=Pacer(ChannelLimits(per_second=50)),
+    )
     await sender.start()
     yield DeliveryWorker(
         sessionmaker,
         {"telegram": sender},
-        {"telegram": ChannelLimits(per_second=50)},
         clock,
         DeliverySettings(max_attempts=3, lease=timedelta(seconds=30)),
     )
@@ -232,12 +235,13 @@ async def test_a_pause_longer_than_the_lease_sends_nobody_twice(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
 ) -> None:
-    sender = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=5))
+    sender = TelegramOut(
+        delivery_bot(TOKEN, fake.base_url, timeout=5), budget=Pacer(ChannelLimits(per_second=50))
+    )
     await sender.start()
     worker = DeliveryWorker(
         sessionmaker,
         {"telegram": sender},
-        {"telegram": ChannelLimits(per_second=50)},
         RunningClock(clock.now()),  # the lease must run out while the 429 pause is waited out
         DeliverySettings(lease=timedelta(seconds=1)),
     )
@@ -290,7 +294,14 @@ async def test_a_send_that_outlives_its_lease_is_not_claimed_again_by_the_same_w
     sent: list[str] = []
 
     class SlowSender:
-        async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
+        async def deliver(
+            self,
+            chat_id: str,
+            message: OutboundMessage,
+            *,
+            sent_before: Sequence[str] = (),
+            progress: Progress | None = None,
+        ) -> Outcome:
             sent.append(chat_id)
             if len(sent) == 1:
                 clock.advance(seconds=5)  # this send outlived the 1 s lease...
@@ -300,7 +311,6 @@ async def test_a_send_that_outlives_its_lease_is_not_claimed_again_by_the_same_w
     holder = DeliveryWorker(
         sessionmaker,
         {"telegram": SlowSender()},
-        {"telegram": ChannelLimits(per_second=1000)},
         clock,
         DeliverySettings(lease=timedelta(seconds=1)),
     )

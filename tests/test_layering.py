@@ -4,13 +4,30 @@ The contracts name packages, not modules, so a new module is covered the day it 
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _loggers_stay_enabled() -> Iterator[None]:
+    """import-linter's command configures logging with dictConfig, which disables every
+    logger that exists already — chibo's too — for the rest of the test process: a later test
+    of what chibo logs would then see nothing. Put them back as they were."""
+    loggers = logging.root.manager.loggerDict
+    before = {
+        name: log.disabled for name, log in loggers.items() if isinstance(log, logging.Logger)
+    }
+    yield
+    for name, log in list(loggers.items()):
+        if isinstance(log, logging.Logger):
+            log.disabled = before.get(name, False)
 
 
 def test_package_contracts_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:

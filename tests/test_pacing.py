@@ -1,11 +1,15 @@
-"""The pacer keeps to the platform's limits (measured on a fake monotonic clock)."""
+"""The pacer keeps to the platform's limits (measured on a fake monotonic clock), and on
+PostgreSQL every process keeps to one budget per bot."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.delivery.budget import SharedPacer
 from bot.delivery.pacer import ChannelLimits, Pacer
 
 
@@ -69,3 +73,65 @@ async def test_retry_after_pauses_everyone(fake_time: FakeTime) -> None:
     pacer.pause(5)
     await pacer.wait_turn("b")
     assert fake_time.now == pytest.approx(5.0)
+
+
+async def test_replies_go_before_queued_messages_waiting_on_the_same_budget(
+    fake_time: FakeTime,
+) -> None:
+    pacer = Pacer(ChannelLimits(per_second=10, chat_interval=0), now=fake_time)
+    order: list[str] = []
+
+    async def send(name: str, urgent: bool) -> None:
+        await pacer.wait_turn(name, urgent=urgent)
+        order.append(name)
+
+    queued = [asyncio.create_task(send(f"broadcast-{n}", False)) for n in range(5)]
+    await asyncio.sleep(0)  # the broadcast is waiting its turns
+    replies = [asyncio.create_task(send(f"reply-{n}", True)) for n in range(2)]
+    await asyncio.gather(*queued, *replies)
+    # The broadcasts already at the gate go first; then both replies, then the rest in order.
+    assert order == [
+        "broadcast-0",
+        "broadcast-1",
+        "broadcast-2",
+        "reply-0",
+        "reply-1",
+        "broadcast-3",
+        "broadcast-4",
+    ]
+    assert pacer.released == {True: 2, False: 5}
+
+
+async def test_replies_share_the_rate_and_the_429_pause_of_the_queue(
+    fake_time: FakeTime,
+) -> None:
+    pacer = Pacer(ChannelLimits(per_second=10, chat_interval=1.0), now=fake_time)
+    await pacer.wait_turn("same")  # a queued message
+    times = []
+    for _ in range(10):  # then the replies of a batch, to the same chat and others
+        await pacer.wait_turn("same", urgent=True)
+        times.append(fake_time.now)
+    # Replies go out together, not held to the chat's gap nor spaced, but never more than
+    # the limit (9.7 a second: 9 in any rolling second) with the queued one counted.
+    assert times == pytest.approx([0.0] * 8 + [1.0, 1.0])
+    pacer.pause(3)
+    await pacer.wait_turn("other", urgent=True)
+    assert fake_time.now == pytest.approx(4.0)
+    await pacer.wait_turn("same")  # a queued message is spaced from the last release
+    assert fake_time.now == pytest.approx(4.0 + 1 / 9.7)
+
+
+async def test_a_429_in_one_process_pauses_the_others_on_postgresql(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the budget is shared through PostgreSQL; SQLite runs one process")
+    limits = ChannelLimits(per_second=20, chat_interval=0)
+    here, there = (
+        SharedPacer(engine, "telegram:x", limits),
+        SharedPacer(engine, "telegram:x", limits),
+    )
+    await here.wait_turn("a")
+    here.pause(1.0)  # Telegram answered this process 429, retry after 1 s
+    await asyncio.gather(*here._tasks)
+    started = time.monotonic()
+    await there.wait_turn("b")  # the other process's first send waits out the same pause
+    assert time.monotonic() - started >= 0.9

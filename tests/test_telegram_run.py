@@ -78,7 +78,7 @@ async def test_webhook_refuses_a_wrong_secret_and_serves_the_right_one(
         {
             "url": "https://bot.example.vn/telegram",
             "secret_token": SECRET,
-            "allowed_updates": ["message", "callback_query"],
+            "allowed_updates": ["message", "callback_query", "my_chat_member"],
         },
     ) in fake.calls
 

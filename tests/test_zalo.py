@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
 from aiohttp import ClientSession
@@ -13,9 +13,11 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.replies import send_reply
 from bot.channels.zalo import ZaloChannel, ZaloClient, ZaloOut, ZaloWebhook
 from bot.channels.zalo.channel import SECRET_HEADER
 from bot.core.messages import Attachment, Choice, OutboundMessage
+from bot.delivery.outcome import Delivered, Outcome
 from bot.dispatcher.dispatch import Dispatcher
 from bot.web.media import MediaShelf
 from bot.web.server import WebhookRoute, build_app
@@ -249,12 +251,19 @@ async def test_a_429_after_the_first_part_retries_that_part_only(zalo_fake: Fake
     client = ZaloClient(zalo_fake.token, zalo_fake.base_url)
     zalo_fake.faults[XIEN] = [OK, QUOTA]  # the second part meets "quota exceeded" once
     lines = [f"Dòng {n}: nội dung thông báo dài" for n in range(120)]
+    out = ZaloOut(client, quota_pause=0.05)
+
+    async def attempt(sent: Sequence[str]) -> Outcome:
+        return await out.deliver(XIEN, OutboundMessage("\n".join(lines)), sent_before=sent)
+
     try:
-        await ZaloOut(client, quota_pause=0.05).deliver(XIEN, OutboundMessage("\n".join(lines)))
+        outcome = await send_reply(attempt, channel="zalo", chat_id=XIEN)
     finally:
         await client.close()
+    assert isinstance(outcome, Delivered) and outcome.complete
     received = "\n".join(s.text for s in zalo_fake.to(XIEN)).splitlines()
     assert received == lines  # every line once: the first part was not sent again
+    assert out.budget.paused_seconds == pytest.approx(0.05, abs=0.01)  # Zalo's quota pause
 
 
 async def test_a_refused_picture_still_delivers_the_text(zalo_fake: FakeZalo) -> None:

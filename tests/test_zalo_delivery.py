@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.telegram.sender import TelegramOut, delivery_bot
 from bot.channels.zalo import ZaloClient, ZaloOut
 from bot.delivery.outbox import enqueue
-from bot.delivery.pacer import ChannelLimits
+from bot.delivery.pacer import ChannelLimits, Pacer
 from bot.delivery.worker import DeliverySettings, DeliveryWorker
 from bot.dispatcher.dispatch import Dispatcher
 from models import (
@@ -42,16 +42,13 @@ async def both(
     clock: FakeClock,
 ) -> AsyncIterator[DeliveryWorker]:
     """The delivery worker with the real Telegram and Zalo senders."""
-    telegram = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=2))
+    fast = ChannelLimits(per_second=100, chat_interval=0)
+    telegram = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=2), budget=Pacer(fast))
     await telegram.start()
     zalo = ZaloClient(zalo_fake.token, zalo_fake.base_url)
     yield DeliveryWorker(
         sessionmaker,
-        {"telegram": telegram, "zalo": ZaloOut(zalo, quota_pause=0.2)},
-        {
-            "telegram": ChannelLimits(per_second=100, chat_interval=0),
-            "zalo": ChannelLimits(per_second=100, chat_interval=0),
-        },
+        {"telegram": telegram, "zalo": ZaloOut(zalo, quota_pause=0.2, budget=Pacer(fast))},
         clock,
         DeliverySettings(max_attempts=3, lease=timedelta(seconds=30)),
     )
@@ -250,13 +247,15 @@ async def test_messages_for_a_messenger_not_running_go_to_the_one_that_is(
         assert xien is not None
         xien.preferred_channel = Channel.ZALO  # chosen; then the operator removed Zalo's token
     await _queue(sessionmaker, cell, clock, "test:unserved")
-    telegram = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=2))
+    telegram = TelegramOut(
+        delivery_bot(TOKEN, fake.base_url, timeout=2),
+        budget=Pacer(ChannelLimits(per_second=100, chat_interval=0)),
+    )
     await telegram.start()
     try:
         only_telegram = DeliveryWorker(
             sessionmaker,
             {"telegram": telegram},
-            {"telegram": ChannelLimits(per_second=100, chat_interval=0)},
             clock,
             DeliverySettings(adopt_unserved=True),
         )
@@ -290,3 +289,60 @@ async def test_linking_zalo_from_telegram_tells_the_telegram_chat_and_spends_old
     await both.drain()
     [warning] = fake.to(XIEN_TELEGRAM)
     assert "vừa được liên kết với một cuộc trò chuyện khác, trên Zalo" in warning.text
+
+
+async def _link_zalo_from_telegram(
+    cell: Cell,
+    dispatcher: Dispatcher,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    """Xiên, on Telegram, links a Zalo chat: the warning is queued for his Telegram chat."""
+    await _link(sessionmaker, cell.members["xien"], "telegram", str(XIEN_TELEGRAM), clock)
+    xien = Chat(dispatcher, chat_id=str(XIEN_TELEGRAM), channel="telegram")
+    await xien.send("/kenh")
+    code = (await xien.send("1")).split("/start ")[1].split()[0]
+    on_zalo = Chat(dispatcher, chat_id=XIEN_ZALO, channel="zalo")
+    assert "Chào mừng đồng chí Lò Văn Xiên" in await on_zalo.send(f"/start {code}")
+
+
+async def test_the_link_warning_never_falls_back_to_the_chat_it_warns_about(
+    cell: Cell,
+    both: DeliveryWorker,
+    fake: FakeTelegram,
+    zalo_fake: FakeZalo,
+    dispatcher: Dispatcher,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    await _link_zalo_from_telegram(cell, dispatcher, sessionmaker, clock)
+    fake.faults[XIEN_TELEGRAM] = [BLOCKED]  # the Telegram chat cannot be reached for good
+    await both.drain()
+    assert zalo_fake.to(XIEN_ZALO) == []  # not to the newly linked chat, of all chats
+    [warning] = [m for m in await _outbox(sessionmaker) if m.cause.startswith("linked:")]
+    assert (warning.status, warning.channel) == (DeliveryStatus.FAILED, "telegram")
+
+
+async def test_the_link_warning_is_not_moved_to_that_chat_when_telegram_is_not_served(
+    cell: Cell,
+    fake: FakeTelegram,
+    zalo_fake: FakeZalo,
+    dispatcher: Dispatcher,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    await _link_zalo_from_telegram(cell, dispatcher, sessionmaker, clock)
+    zalo = ZaloClient(zalo_fake.token, zalo_fake.base_url)
+    try:
+        only_zalo = DeliveryWorker(
+            sessionmaker,
+            {"zalo": ZaloOut(zalo, budget=Pacer(ChannelLimits(per_second=100)))},
+            clock,
+            DeliverySettings(adopt_unserved=True),
+        )
+        await only_zalo.drain()
+    finally:
+        await zalo.close()
+    assert zalo_fake.to(XIEN_ZALO) == []
+    [warning] = [m for m in await _outbox(sessionmaker) if m.cause.startswith("linked:")]
+    assert (warning.status, warning.channel) == (DeliveryStatus.QUEUED, "telegram")

@@ -8,6 +8,7 @@ chibo's HTTP server, hand the delivery worker its `deliver`, stop them in revers
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -15,8 +16,8 @@ from urllib.parse import urlparse
 
 from bot.core.config import Settings
 from bot.core.messages import InboundMessage, OutboundMessage
-from bot.delivery.pacer import ChannelLimits
-from bot.delivery.worker import Outcome
+from bot.delivery.outcome import Outcome, Progress
+from bot.delivery.pacer import Budget, ChannelLimits, Pacer
 from bot.dispatcher.dispatch import Dispatcher
 from bot.web.media import MediaShelf
 from bot.web.server import Feed, WebhookRoute
@@ -46,9 +47,11 @@ class Channel(Protocol):
     Inbound: `start` begins taking updates, either by its own polling loop or through
     `routes`, the webhook routes it wants mounted on chibo's HTTP server (empty when polling);
     each update becomes an InboundMessage for the `Handle` it was built with, and the replies go
-    out through `deliver`. Outbound: `deliver` is the one way a message reaches a chat, for
-    replies and for the delivery queue alike: every part of a long text, in order, and an
-    `Outcome` that never raises for the platform's errors.
+    out through the same send path as `deliver`, with patience (bot.channels.replies).
+    Outbound: `deliver` is the delivery queue's way to a chat: every part of a long text, in
+    order, resumed after `sent_before`, reported to `progress`, and an `Outcome` that never
+    raises for the platform's errors. Replies and queued messages wait on one `Budget` per
+    bot token (`Wiring.budget`), replies first.
     """
 
     name: str  # "telegram", "zalo": the channel of ChatAddress and OutboxMessage rows
@@ -66,8 +69,16 @@ class Channel(Protocol):
         """Stop taking updates, finish the ones in hand, close connections (also after a
         failed or missing start)."""
 
-    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
-        """Send `message` to `chat_id` and say what happened."""
+    async def deliver(
+        self,
+        chat_id: str,
+        message: OutboundMessage,
+        *,
+        sent_before: Sequence[str] = (),
+        progress: Progress | None = None,
+    ) -> Outcome:
+        """Send queued `message` to `chat_id` (its parts after the `sent_before` ones, each
+        paced on the bot's budget behind replies) and say what happened."""
         ...
 
 
@@ -77,6 +88,15 @@ def webhook_route(url: str, secret_header: str, secret: str, feed: Feed) -> Webh
     return WebhookRoute(urlparse(url).path or "/", secret_header, secret, feed)
 
 
+# The budget of one bot token: `key` names the token (not the token itself), `limits` its rates.
+BudgetFactory = Callable[[str, ChannelLimits], Budget]
+
+
+def local_budget(key: str, limits: ChannelLimits) -> Budget:
+    """A budget of this process alone (SQLite, the tests, one process per token)."""
+    return Pacer(limits)
+
+
 @dataclass(frozen=True)
 class Wiring:
     """What the composition root hands every channel factory."""
@@ -84,6 +104,12 @@ class Wiring:
     settings: Settings
     dispatcher: Dispatcher
     media: MediaShelf | None = None  # where pictures and files sent by link are kept
+    budgets: BudgetFactory = local_budget  # shared by every process on PostgreSQL
+
+    def budget(self, channel: str, token: str, limits: ChannelLimits) -> Budget:
+        """The sending budget of `channel`'s bot `token`."""
+        digest = hashlib.sha256(token.encode()).hexdigest()[:16]
+        return self.budgets(f"{channel}:{digest}", limits)
 
     @property
     def handle(self) -> Handle:

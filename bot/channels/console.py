@@ -16,8 +16,8 @@ from typing import TextIO
 
 from bot.channels.base import Capabilities, Handle
 from bot.core.messages import Attachment, InboundMessage, OutboundMessage
+from bot.delivery.outcome import Delivered, Outcome, Progress
 from bot.delivery.pacer import ChannelLimits
-from bot.delivery.worker import Delivered, Outcome
 from bot.web.server import WebhookRoute
 
 CHANNEL = "console"
@@ -104,8 +104,16 @@ class ConsoleChannel:
     async def stop(self) -> None:
         """Nothing to close."""
 
-    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
-        """Print `message` if it is for this shell's chat."""
+    async def deliver(
+        self,
+        chat_id: str,
+        message: OutboundMessage,
+        *,
+        sent_before: Sequence[str] = (),
+        progress: Progress | None = None,
+    ) -> Outcome:
+        """Print `message` if it is for this shell's chat (in one piece: a terminal has no
+        length limit, so there is nothing to resume)."""
         if chat_id == self.active_chat:
             photo = message.photo
             if photo is not None and photo.content is not None and not photo.file_ref:

@@ -1,4 +1,5 @@
-"""The `chibo` command: demo, shell, run, migrate, and the operator's commands."""
+"""The `chibo` commands at work: demo, shell, run, migrate, and the operator's commands (the
+command line itself is bot/cli/arguments.py)."""
 
 from __future__ import annotations
 
@@ -7,86 +8,29 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.console import CHANNEL, ConsoleChannel, render, run_shell
 from bot.cli import meetings as cli_meetings
 from bot.cli import roster as cli_roster
 from bot.cli.clock import ClockRefused, command_clock
-from bot.cli.demo import MEMBER_PHONE, seed_demo
+from bot.cli.demo import seed_demo
 from bot.cli.scheduler import planning_tick, reminders_tick
 from bot.core.clock import Clock, local_today
-from bot.core.config import Settings, get_settings
+from bot.core.config import Settings
 from bot.core.db import engine_for, make_sessionmaker, migrate
 from bot.core.i18n import Translator, translator
 from bot.core.messages import OutboundMessage
-from bot.delivery.outbox import recent_messages
+from bot.delivery.history import recent_messages
 from bot.delivery.worker import DeliveryWorker
 from bot.dispatcher.dispatch import Dispatcher
 from bot.services.errors import DomainError
 from bot.services.identity import attach_address, member_by_phone
 
 GUEST_CHAT = "guest"
-
-
-def build_parser(t: Translator) -> argparse.ArgumentParser:
-    """The argument parser, its help in the configured language."""
-    _ = t.gettext
-    parser = argparse.ArgumentParser(
-        prog="chibo",
-        description=_(
-            "chibo: the chatbot for Party cells. Settings come from .env / environment."
-        ),
-    )
-    parser.add_argument("--database-url", help=_("database URL (default: DATABASE_URL)"))
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    demo = commands.add_parser(
-        "demo", help=_("create the demo commune (once) and open the chat shell")
-    )
-    demo.add_argument(
-        "--as",
-        dest="phone",
-        default=MEMBER_PHONE,
-        metavar="PHONE",
-        help=_("act as the member with this phone (default: %(default)s)"),
-    )
-    demo.add_argument(
-        "--no-shell",
-        action="store_true",
-        help=_("only create the demo data, do not open the shell"),
-    )
-    shell = commands.add_parser("shell", help=_("chat with the bot in this terminal"))
-    shell.add_argument(
-        "--as",
-        dest="phone",
-        metavar="PHONE",
-        help=_("act as the member with this phone (default: a stranger)"),
-    )
-    commands.add_parser("migrate", help=_("bring the database schema up to date"))
-    commands.add_parser(
-        "run",
-        help=_(
-            "run the bot on the configured messengers (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN) "
-            "until Ctrl-C"
-        ),
-    )
-    cli_meetings.add_parser(commands, t)
-    export = commands.add_parser(
-        "export", help=_("write an organisation's report for a period as an Excel workbook")
-    )
-    export.add_argument("--org", required=True, help=_("organisation name (or part of it) or id"))
-    export.add_argument(
-        "--period",
-        required=True,
-        help=_("2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year)"),
-    )
-    export.add_argument("--out", help=_("file to write (default: a name made from both)"))
-    cli_roster.add_parsers(commands, t)
-    return parser
 
 
 async def _shell(
@@ -140,9 +84,7 @@ async def _shell(
                 )
         dispatcher = Dispatcher(sessionmaker, settings, clock)
         console = ConsoleChannel(chat_id, sys.stdout)
-        worker = DeliveryWorker(
-            sessionmaker, {CHANNEL: console}, {CHANNEL: console.capabilities.limits}, clock
-        )
+        worker = DeliveryWorker(sessionmaker, {CHANNEL: console}, clock)
         stop = asyncio.Event()
         delivery = asyncio.create_task(worker.run(stop))
         try:
@@ -252,30 +194,11 @@ async def _run(settings: Settings) -> int:
     return 0
 
 
-def _settings_or_explain() -> Settings | None:
-    try:
-        return get_settings()
-    except ValidationError as error:
-        t = translator(os.environ.get("LANGUAGE", "vi"))
-        print(t.gettext("The settings (environment or .env) have a problem:"), file=sys.stderr)
-        for problem in error.errors():
-            # ("telegram", "bot_token") is TELEGRAM_BOT_TOKEN, the name in .env
-            where = "_".join(str(part) for part in problem["loc"]).upper() or "-"
-            # Our own validators raise ValueError(msgid): show those in the reader's language.
-            cause = problem.get("ctx", {}).get("error")
-            message = t.gettext(str(cause)) if isinstance(cause, ValueError) else problem["msg"]
-            print(f"  {where}: {message}", file=sys.stderr)
-        return None
-
-
-def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
-    """Entry point of the `chibo` console script. `clock` is what the commands read as now
-    (tests pass their own); `chibo run` always serves on the system clock."""
-    settings = _settings_or_explain()
-    if settings is None:
-        return 2
+def execute(settings: Settings, args: argparse.Namespace, clock: Clock | None = None) -> int:
+    """Run the parsed command `args` with `settings` (see bot.cli.main). `clock` is what the
+    commands read as now (tests pass their own); `chibo run` always serves on the system
+    clock."""
     t = translator(settings.language)
-    args = build_parser(t).parse_args(argv)
     if args.database_url:
         settings = Settings(**{**settings.model_dump(), "database_url": args.database_url})
     if clock is None:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli import arguments
 from bot.cli import demo_data as data
 from bot.core.clock import month_start, previous_month
 from models import (
@@ -39,7 +40,7 @@ from models import (
 )
 
 SECRETARY_PHONE = "0912000001"
-MEMBER_PHONE = "0912000002"
+MEMBER_PHONE = arguments.MEMBER_PHONE
 DEPUTY_PHONE = "0912000003"
 COMMITTEE_PHONE = "0912000100"
 UNLINKED_PHONES = ("0912000009", "0912000010")

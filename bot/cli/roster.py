@@ -23,76 +23,9 @@ MARKS = {
 }
 
 
-TEMPLATE_NAME = "mau-danh-sach-chi-bo.xlsx"
-
-
 class CommandFailed(Exception):
     """The command could not do its work; the message (already in the reader's language)
     goes to stderr and the exit code is 1. Nothing was written."""
-
-
-def add_parsers(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], t: Translator
-) -> None:
-    """Register the roster commands."""
-    _ = t.gettext
-    importing = commands.add_parser(
-        "import",
-        help=_("import organisations, members, households and assignments from XLSX or CSV"),
-    )
-    importing.add_argument(
-        "files", nargs="+", metavar="FILE", help=_("an .xlsx workbook, or .csv files")
-    )
-    importing.add_argument(
-        "--dry-run", action="store_true", help=_("only check the file and show what would change")
-    )
-    importing.add_argument(
-        "--mark-missing",
-        nargs="?",
-        const="transferred_out",
-        choices=sorted(MARKS),
-        help=_(
-            "give members of the file's cells who are not in it this status "
-            "(default: transferred_out); without it they are only listed"
-        ),
-    )
-    importing.add_argument(
-        "--force",
-        action="store_true",
-        help=_("with --mark-missing: mark them even when more than a third of a cell is missing"),
-    )
-    importing.add_argument(
-        "--cell", help=_("the cell of rows that name none (name or part of it, or id)")
-    )
-    template = commands.add_parser(
-        "template", help=_("write a blank roster workbook with the headings and an example row")
-    )
-    template.add_argument(
-        "--out", default=TEMPLATE_NAME, help=_("file to write (default: %(default)s)")
-    )
-    invites = commands.add_parser(
-        "invites",
-        help=_("write a printable sheet of invite codes, links and QR codes for unlinked members"),
-    )
-    invites.add_argument("--org", required=True, help=_("organisation name (or part of it) or id"))
-    invites.add_argument(
-        "--bot-username", help=_("the bot's Telegram username (default: TELEGRAM_BOT_USERNAME)")
-    )
-    invites.add_argument("--out", help=_("file to write (default: a name made from the org)"))
-    households = commands.add_parser("households", help=_("households and who looks after them"))
-    actions = households.add_subparsers(dest="households_command", required=True, metavar="ACTION")
-    reassign = actions.add_parser(
-        "reassign", help=_("give a household to another member from today; both are told")
-    )
-    reassign.add_argument("code", help=_("household code, e.g. NL-012"))
-    reassign.add_argument("--to", required=True, metavar="PHONE", help=_("the new member's phone"))
-    reassign.add_argument(
-        "--org",
-        help=_(
-            "the household's commune (or cell), name or id: only checked, as the household is "
-            "looked up in the new member's commune"
-        ),
-    )
 
 
 async def run(

@@ -13,13 +13,14 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
-from bot.channels.base import ChannelFactory, StartupError, Wiring
+from bot.channels.base import ChannelFactory, StartupError, Wiring, local_budget
 from bot.cli.channels import CHANNELS, configured_channels
 from bot.cli.scheduler import RunningJobs, build_scheduler
 from bot.core.clock import SystemClock
 from bot.core.config import Settings
 from bot.core.db import engine_for, make_sessionmaker, migrate
 from bot.core.i18n import translator
+from bot.delivery.budget import shared_budgets
 from bot.delivery.worker import DeliverySettings, DeliveryWorker
 from bot.dispatcher.dispatch import Dispatcher
 from bot.web.media import MediaShelf
@@ -41,7 +42,9 @@ async def run_bot(
     clock = SystemClock()
     dispatcher = Dispatcher(sessionmaker, settings, clock)
     media = MediaShelf(settings.media_url) if settings.media_url else None
-    channels = configured_channels(Wiring(settings, dispatcher, media), factories)
+    # On PostgreSQL every process serving a bot token keeps to one budget for it.
+    budgets = shared_budgets(engine) if engine.dialect.name == "postgresql" else local_budget
+    channels = configured_channels(Wiring(settings, dispatcher, media, budgets), factories)
     if not channels:
         await engine.dispose()
         raise StartupError(
@@ -65,7 +68,6 @@ async def run_bot(
         worker = DeliveryWorker(
             sessionmaker,
             {channel.name: channel for channel in channels},
-            {channel.name: channel.capabilities.limits for channel in channels},
             clock,
             DeliverySettings(
                 lease=timedelta(seconds=settings.delivery_lease_seconds),

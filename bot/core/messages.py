@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,13 @@ class SharedContact:
     is_own: bool
 
 
+class ChatEvent(StrEnum):
+    """Something that happened to a chat rather than a message in it."""
+
+    BLOCKED = "blocked"  # the person blocked the bot (or removed it from a group)
+    UNBLOCKED = "unblocked"  # the person unblocked (restarted) the bot
+
+
 @dataclass(frozen=True)
 class InboundMessage:
     """Something a person sent: text, a chosen option, photos or a document.
@@ -51,6 +59,7 @@ class InboundMessage:
     contact: SharedContact | None = None
     unsupported: bool = False  # a sticker, voice note, location...: content we cannot use
     display_name: str = ""
+    event: ChatEvent | None = None  # not a message: the chat was blocked or unblocked
 
     @property
     def source_key(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +32,19 @@ class Claimed:
     attempts: int
     claimed_at: datetime
     photo: bytes | None = None
+    part_ids: tuple[str, ...] = ()  # the parts already out (an earlier attempt's)
+
+
+def chat_key(address: tuple[str, str] | None) -> str | None:
+    """How a chat (channel, external id) is written in `OutboxMessage.avoid_chat`."""
+    return f"{address[0]}:{address[1]}" if address is not None else None
+
+
+def _chat_of(key: str | None) -> tuple[str, str] | None:
+    if not key:
+        return None
+    channel, _, external_id = key.partition(":")
+    return channel, external_id
 
 
 async def preferred_address(
@@ -40,14 +53,17 @@ async def preferred_address(
     among: tuple[str, ...] | None = None,
     besides: tuple[str, str] | None = None,
 ) -> ChatAddress | None:
-    """The chat a member is reached on: the messenger they chose, else the first they linked
-    (a console chat only when there is nothing else); only `among` these channels if given,
-    and never the chat `besides` (channel, external id)."""
+    """The chat a member is reached on: one where they have not blocked the bot, on the
+    messenger they chose, else the first they linked (a console chat only when there is
+    nothing else); only `among` these channels if given, and never the chat `besides`
+    (channel, external id). A chat where they blocked the bot only when there is no other:
+    check its `blocked_at`."""
     query = (
         select(ChatAddress)
         .join(Member, Member.id == ChatAddress.member_id)
         .where(ChatAddress.member_id == member_id)
         .order_by(
+            ChatAddress.blocked_at.is_not(None),
             ChatAddress.channel == "console",
             ChatAddress.channel != func.coalesce(Member.preferred_channel, ""),
             ChatAddress.linked_at,
@@ -77,9 +93,16 @@ async def enqueue(
 ) -> None:
     """Queue `text` (a `photo`'s caption, if given) for `member_id` in the caller's
     transaction, to their preferred chat (other than the chat `besides`, if given). A second
-    call with the same cause and member adds nothing; a member with no chat is recorded as
-    not reachable."""
+    call with the same cause and member adds nothing; a member with no chat, or who blocked
+    the bot wherever they are linked, is recorded as not reachable (and why) at once."""
     address = await preferred_address(session, member_id, besides=besides)
+    reason = (
+        FailureReason.NOT_LINKED
+        if address is None
+        else FailureReason.BLOCKED
+        if address.blocked_at is not None
+        else None
+    )
     values = {
         "cause": cause,
         "member_id": member_id,
@@ -88,8 +111,10 @@ async def enqueue(
         "text": text,
         "choices": [[c.key, c.label] for c in choices],
         "photo": photo,
-        "status": DeliveryStatus.QUEUED if address else DeliveryStatus.FAILED,
-        "last_error": None if address else FailureReason.NOT_LINKED.value,
+        "avoid_chat": chat_key(besides),
+        "part_ids": [],
+        "status": DeliveryStatus.FAILED if reason else DeliveryStatus.QUEUED,
+        "last_error": reason.value if reason else None,
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,
@@ -150,6 +175,7 @@ async def claim_due(
                 attempts=row.attempts,
                 claimed_at=now,
                 photo=row.photo,
+                part_ids=tuple(str(i) for i in row.part_ids or ()),
             )
         )
     await session.flush()
@@ -171,24 +197,34 @@ async def mark_sent(
     platform_message_id: str,
     now: datetime,
     error: str = "",
+    parts: int = 1,
 ) -> bool:
-    """The platform accepted the message (`error`: why some of its parts did not go out).
-    False if the claim had been lost meanwhile."""
+    """The platform accepted the message, in `parts` platform messages (`error`: why some of
+    them did not go out). False if the claim had been lost meanwhile."""
     return await _settle(
         session,
         claim,
         status=DeliveryStatus.SENT,
         sent_at=now,
-        platform_message_id=platform_message_id,
+        platform_message_id=platform_message_id[:64],
         last_error=error[:300] or None,
+        parts=parts,
     )
 
 
 async def mark_retry(
-    session: AsyncSession, claim: Claimed, at: datetime, error: str, count_attempt: bool = True
+    session: AsyncSession,
+    claim: Claimed,
+    at: datetime,
+    error: str,
+    count_attempt: bool = True,
+    sent: Sequence[str] = (),
+    parts: int = 0,
 ) -> bool:
-    """A temporary failure: try again at `at` (without using up an attempt if told so)."""
+    """A temporary failure: try again at `at` (without using up an attempt if told so), after
+    the parts `sent` so far of `parts`, if any went out."""
     attempts = claim.attempts if count_attempt else claim.attempts - 1
+    progress: dict[str, object] = {"part_ids": list(sent), "parts": parts} if sent else {}
     return await _settle(
         session,
         claim,
@@ -196,7 +232,21 @@ async def mark_retry(
         next_attempt_at=at,
         last_error=error[:300],
         attempts=attempts,
+        **progress,
     )
+
+
+async def record_parts(
+    session: AsyncSession, claim: Claimed, ids: Sequence[str], parts: int, now: datetime
+) -> bool:
+    """The parts of a long message out so far (their platform ids); renews the claim. False
+    if another worker has taken the row (then nothing more may be sent from here)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == claim.id, OutboxMessage.claim_token == claim.token)
+        .values(part_ids=list(ids), parts=parts, claimed_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def renew_claim(session: AsyncSession, claim: Claimed, now: datetime) -> bool:
@@ -233,16 +283,21 @@ async def fall_back(
     """After a permanent failure, queue the message again on the member's other messenger
     (one of `channels`, the ones being delivered); once only, so two failing channels cannot
     pass a message back and forth. Otherwise the message has failed."""
-    first = await session.scalar(
-        select(OutboxMessage.first_channel).where(OutboxMessage.id == claim.id)
-    )
+    row = (
+        await session.execute(
+            select(OutboxMessage.first_channel, OutboxMessage.avoid_chat).where(
+                OutboxMessage.id == claim.id
+            )
+        )
+    ).one_or_none()
+    first, avoid = row if row is not None else (None, None)
     others = tuple(c for c in channels if c != claim.channel)
     address = (
-        await preferred_address(session, claim.member_id, others)
+        await preferred_address(session, claim.member_id, others, besides=_chat_of(avoid))
         if first is None and others
         else None
     )
-    if address is None:
+    if address is None or address.blocked_at is not None:
         return Settled(await mark_failed(session, claim, reason))
     moved = await _settle(
         session,
@@ -277,7 +332,9 @@ async def move_unserved(
     )
     moved = 0
     for row in rows:
-        address = await preferred_address(session, row.member_id, channels)
+        address = await preferred_address(
+            session, row.member_id, channels, besides=_chat_of(row.avoid_chat)
+        )
         if address is None:
             continue
         row.first_channel = row.first_channel or row.channel
@@ -286,68 +343,3 @@ async def move_unserved(
         row.next_attempt_at = now
         moved += 1
     return moved
-
-
-@dataclass(frozen=True)
-class DeliveryLine:
-    """One recipient in a delivery report."""
-
-    name: str
-    status: DeliveryStatus
-    reason: str | None
-    acked: bool
-
-
-async def delivery_lines(session: AsyncSession, cause: str) -> list[DeliveryLine]:
-    """Every recipient of `cause` with where their message is, by name."""
-    rows = await session.execute(
-        select(
-            Member.full_name,
-            OutboxMessage.status,
-            OutboxMessage.last_error,
-            OutboxMessage.acked_at,
-        )
-        .join(Member, Member.id == OutboxMessage.member_id)
-        .where(OutboxMessage.cause == cause)
-        .order_by(Member.full_name)
-    )
-    return [
-        DeliveryLine(name, status, error, acked is not None) for name, status, error, acked in rows
-    ]
-
-
-async def recent_messages(
-    session: AsyncSession, channel: str, chat_id: str, limit: int = 5
-) -> list[OutboxMessage]:
-    """The latest messages delivered to a chat, oldest first."""
-    rows = await session.scalars(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.channel == channel,
-            OutboxMessage.chat_id == chat_id,
-            OutboxMessage.status == DeliveryStatus.SENT,
-        )
-        .order_by(OutboxMessage.sent_at.desc())
-        .limit(limit)
-    )
-    return list(reversed(list(rows)))
-
-
-async def latest_offer(
-    session: AsyncSession, member_id: int, since: datetime
-) -> tuple[Choice, ...]:
-    """The choices of the newest message with choices delivered to the member since `since`
-    (so "1" typed under a reminder on a channel without buttons means its first choice)."""
-    message = await session.scalar(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.member_id == member_id,
-            OutboxMessage.status == DeliveryStatus.SENT,
-            OutboxMessage.sent_at >= since,
-        )
-        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
-        .limit(1)
-    )
-    if message is None:
-        return ()
-    return tuple(Choice(str(k), str(v)) for k, v in message.choices)

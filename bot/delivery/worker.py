@@ -1,9 +1,11 @@
-"""Sends the outbox: claims due messages, paces them per platform, records every outcome.
+"""Sends the outbox: claims due messages, hands them to their channel (which paces every part
+on the bot's budget), records every outcome.
 
 One transaction per claim and per outcome, so a crash loses nothing: unsent messages stay
-queued, and messages in flight are claimed again when their lease runs out. A message is
-sent twice only if the process dies after the platform accepted it and before the outcome
-was committed.
+queued, and messages in flight are claimed again when their lease runs out. A long message
+records each part as it goes out (but the last), so a retry, or the worker that takes it
+over, resumes after the parts already sent. A message (or a part) is sent twice only if the
+process dies after the platform accepted it and before that was committed.
 """
 
 from __future__ import annotations
@@ -12,11 +14,10 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
-from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,55 +30,35 @@ from bot.delivery.outbox import (
     mark_retry,
     mark_sent,
     move_unserved,
+    record_parts,
     renew_claim,
 )
-from bot.delivery.pacer import ChannelLimits, Pacer
+from bot.delivery.outcome import (
+    Delivered,
+    Outcome,
+    Progress,
+    RetryLater,
+    Sender,
+    Superseded,
+    Undeliverable,
+    first_id,
+)
+from bot.delivery.reach import set_blocked
 from models import FailureReason
 
+__all__ = [
+    "Delivered",
+    "DeliverySettings",
+    "DeliveryWorker",
+    "Outcome",
+    "Progress",
+    "RetryLater",
+    "Sender",
+    "Superseded",
+    "Undeliverable",
+]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Delivered:
-    """The platform accepted the message (its first part, `message_id`, at least): of its
-    `parts` platform messages, `parts_sent` went out; `error` says why the rest did not."""
-
-    message_id: str
-    parts_sent: int = 1
-    parts: int = 1
-    error: str = ""
-
-    @property
-    def complete(self) -> bool:
-        """Whether every part reached the person."""
-        return self.parts_sent >= self.parts
-
-
-@dataclass(frozen=True)
-class RetryLater:
-    """A temporary failure; `after` is the platform's own wait (429), else we back off."""
-
-    error: str
-    after: float | None = None
-
-
-@dataclass(frozen=True)
-class Undeliverable:
-    """A permanent failure: retrying would not help."""
-
-    reason: FailureReason
-    error: str
-
-
-Outcome = Delivered | RetryLater | Undeliverable
-
-
-class Sender(Protocol):
-    """What a channel offers the delivery worker (bot.channels.base.Channel is one)."""
-
-    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
-        """Send one message, every part of it, and say what happened (never raises for
-        platform errors)."""
 
 
 CHART_FILE_NAME = "bieu-do.png"  # queued pictures are charts
@@ -116,13 +97,11 @@ class DeliveryWorker:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         senders: Mapping[str, Sender],
-        limits: Mapping[str, ChannelLimits],
         clock: Clock,
         settings: DeliverySettings | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.senders = senders
-        self.pacers = {channel: Pacer(limits.get(channel, ChannelLimits())) for channel in senders}
         self.clock = clock
         self.settings = settings or DeliverySettings()
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -199,48 +178,54 @@ class DeliveryWorker:
         self._holding.discard(outbox_id)
 
     async def _deliver(self, claim: Claimed) -> None:
-        pacer = self.pacers[claim.channel]
-        await pacer.wait_turn(claim.chat_id)
-        if self.clock.now() - claim.claimed_at > self.settings.lease / 2:
-            # A long wait (a 429 pause) could have let the lease run out and another worker
-            # take the row: renew the claim, and send only if it is still ours.
-            async with self.sessionmaker() as session, session.begin():
-                if not await renew_claim(session, claim, self.clock.now()):
-                    log.info("delivery: outbox %s was taken over, not sent here", claim.id)
-                    return
+        progress = _ClaimProgress(self, claim)
         try:
             outcome = await self.senders[claim.channel].deliver(
-                claim.chat_id, queued_message(claim)
+                claim.chat_id,
+                queued_message(claim),
+                sent_before=claim.part_ids,
+                progress=progress,
             )
+        except Superseded:
+            # A long wait (a 429 pause) let the lease run out and another worker took the
+            # row: it sends the rest, from the parts recorded.
+            log.info("delivery: outbox %s was taken over, not sent here", claim.id)
+            return
         except Exception as error:  # a sender bug must not kill the worker: retry later
             log.exception("delivery: sender failed on outbox %s", claim.id)
-            outcome = RetryLater(error=repr(error))
-        if isinstance(outcome, RetryLater) and outcome.after:
-            pacer.pause(outcome.after)
+            outcome = RetryLater(error=repr(error), sent=progress.ids, parts=progress.parts)
         await self._record(claim, outcome)
 
     async def _record(self, claim: Claimed, outcome: Outcome) -> None:
         now = self.clock.now()
         moved: str | None = None
+        if isinstance(outcome, RetryLater) and self._gives_up(claim, outcome):
+            # Out of tries: what went out stays delivered in part; else it failed here.
+            sent = outcome.sent or claim.part_ids
+            if sent:
+                why = f"{outcome.error} (gave up after {claim.attempts} attempts)"
+                outcome = Delivered(first_id(sent), len(sent), outcome.parts or len(sent), why)
+            else:
+                outcome = Undeliverable(FailureReason.GAVE_UP, outcome.error)
         async with self.sessionmaker() as session, session.begin():
             if isinstance(outcome, Delivered):
                 if not outcome.complete:
                     log.warning("delivery: outbox %s only in part: %s", claim.id, outcome.error)
-                kept = await mark_sent(session, claim, outcome.message_id, now, outcome.error)
-            elif isinstance(outcome, Undeliverable) or (
-                claim.attempts >= self.settings.max_attempts and outcome.after is None
-            ):
-                # Failed for good here: the member's other messenger, if any, gets it.
-                reason = (
-                    outcome.reason if isinstance(outcome, Undeliverable) else FailureReason.GAVE_UP
+                kept = await mark_sent(
+                    session, claim, outcome.message_id, now, outcome.error, outcome.parts
                 )
-                settled = await fall_back(session, claim, reason, now, tuple(self.senders))
+            elif isinstance(outcome, Undeliverable):
+                if outcome.reason is FailureReason.BLOCKED:
+                    # Known from now on: the next notice's preview counts them unreachable.
+                    await set_blocked(session, claim.channel, claim.chat_id, True, now)
+                # Failed for good here: the member's other messenger, if any, gets it.
+                settled = await fall_back(session, claim, outcome.reason, now, tuple(self.senders))
                 kept, moved = settled.kept, settled.moved_to
                 log.info(
                     "delivery: outbox %s undeliverable on %s (%s)%s",
                     claim.id,
                     claim.channel,
-                    outcome.error,
+                    outcome.reason.value,
                     f"; trying {moved} instead" if moved else "",
                 )
             else:
@@ -252,12 +237,48 @@ class DeliveryWorker:
                     now + timedelta(seconds=delay),
                     outcome.error,
                     count_attempt=outcome.after is None,
+                    sent=outcome.sent,
+                    parts=outcome.parts,
                 )
         if not kept:
             log.warning("delivery: outbox %s outcome dropped, its claim had expired", claim.id)
         if moved:
             self.wake()
 
+    def _gives_up(self, claim: Claimed, outcome: RetryLater) -> bool:
+        return claim.attempts >= self.settings.max_attempts and outcome.after is None
+
     def _backoff(self, attempts: int) -> float:
         base: float = min(2.0**attempts, self.settings.max_backoff)
         return base * random.uniform(0.8, 1.2)  # spread retries so they do not all return at once
+
+
+class _ClaimProgress(Progress):
+    """Keeps the claim on a message while its parts go out, and records each part, so a
+    retry (or the worker that takes the row over) resumes after them."""
+
+    def __init__(self, worker: DeliveryWorker, claim: Claimed) -> None:
+        self.worker = worker
+        self.claim = claim
+        self.ids: tuple[str, ...] = claim.part_ids
+        self.parts = 0
+        self._held_since: datetime = claim.claimed_at
+
+    async def ready(self) -> None:
+        now = self.worker.clock.now()
+        if now - self._held_since <= self.worker.settings.lease / 2:
+            return
+        # A long wait for the budget (a 429 pause) could have let the lease run out and
+        # another worker take the row: renew the claim, and send only if it is still ours.
+        async with self.worker.sessionmaker() as session, session.begin():
+            if not await renew_claim(session, self.claim, now):
+                raise Superseded(self.claim.id)
+        self._held_since = now
+
+    async def sent(self, ids: Sequence[str], parts: int) -> None:
+        now = self.worker.clock.now()
+        self.ids, self.parts = tuple(ids), parts
+        async with self.worker.sessionmaker() as session, session.begin():
+            if not await record_parts(session, self.claim, self.ids, parts, now):
+                raise Superseded(self.claim.id)
+        self._held_since = now

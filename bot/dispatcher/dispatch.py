@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Settings
 from bot.core.i18n import N_, translator
-from bot.core.messages import InboundMessage, OutboundMessage
+from bot.core.messages import ChatEvent, InboundMessage, OutboundMessage
+from bot.delivery.reach import set_blocked
 from bot.dispatcher.batches import ChatBatcher
 from bot.dispatcher.state import StateChanges, load_state, stored_states
 from bot.services.errors import DomainError
@@ -131,6 +132,11 @@ class Dispatcher:
         now = self.clock.now()
         async with self.sessionmaker() as session, session.begin():
             fresh = await self._record_new(session, messages, now)
+            for event in (message for message in fresh if message.event is not None):
+                # Blocked or unblocked: nothing to answer, only who can be reached.
+                blocked = event.event is ChatEvent.BLOCKED
+                await set_blocked(session, event.channel, event.chat_id, blocked, now)
+            fresh = [message for message in fresh if message.event is None]
             members: dict[tuple[str, str], Member] = {}
             states: dict[tuple[str, str], tuple[int, FlowState]] = {}
             for channel in {message.channel for message in fresh}:

@@ -40,6 +40,7 @@ class Recipient:
     name: str
     language: str | None
     reachable: bool  # has a chat the bot can write to
+    blocked: bool = False  # linked, but blocked the bot wherever they are linked
 
 
 async def broadcast_scope(session: AsyncSession, member_id: int) -> list[Organisation]:
@@ -69,7 +70,10 @@ async def recipients(
     """Members under `org` the audience selects, by name; transferred-out members never."""
     cells = select(Organisation.id).where(Organisation.path.startswith(org.path))
     has_chat = exists().where(ChatAddress.member_id == Member.id)
-    query = select(Member.id, Member.full_name, Member.language, has_chat).where(
+    open_chat = exists().where(
+        ChatAddress.member_id == Member.id, ChatAddress.blocked_at.is_(None)
+    )
+    query = select(Member.id, Member.full_name, Member.language, has_chat, open_chat).where(
         Member.cell_id.in_(cells), Member.status != MemberStatus.TRANSFERRED_OUT
     )
     if audience is Audience.NOT_REPORTED:
@@ -82,7 +86,10 @@ async def recipients(
     if audience is Audience.ABSENT_LAST_MEETING:
         query = query.where(Member.id.in_(_absent_at_last_meeting()))
     rows = await session.execute(query.order_by(Member.full_name, Member.id))
-    return [Recipient(mid, name, language, bool(chat)) for mid, name, language, chat in rows]
+    return [
+        Recipient(mid, name, language, bool(open_), bool(chat) and not open_)
+        for mid, name, language, chat, open_ in rows
+    ]
 
 
 def _absent_at_last_meeting() -> Select[int]:

@@ -13,7 +13,8 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.base import Capabilities, Handle, StartupError, webhook_route
-from bot.channels.telegram.convert import CHANNEL, TEXT_LIMIT, to_inbound
+from bot.channels.replies import REPLIES, ReplyPatience, send_reply
+from bot.channels.telegram.convert import ALLOWED_UPDATES, CHANNEL, TEXT_LIMIT, to_inbound
 from bot.channels.telegram.menus import CommandMenu, Commands, LeaderMenus
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
 from bot.channels.telegram.sender import (
@@ -25,8 +26,8 @@ from bot.channels.telegram.sender import (
 )
 from bot.core.i18n import translator
 from bot.core.messages import InboundMessage, OutboundMessage
-from bot.delivery.pacer import ChannelLimits
-from bot.delivery.worker import Delivered, Outcome
+from bot.delivery.outcome import Delivered, Outcome, Progress
+from bot.delivery.pacer import Budget, ChannelLimits, Pacer
 from bot.web.server import WebhookRoute
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,8 @@ class TelegramChannel:
         leader_menus: LeaderMenus | None = None,
         poll_timeout: int = 10,
         limits: ChannelLimits | None = None,
+        budget: Budget | None = None,
+        patience: ReplyPatience | None = None,
         language: str = "vi",
     ) -> None:
         self.handle = handle
@@ -90,10 +93,15 @@ class TelegramChannel:
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
-        self.replies = TelegramOut(self.application.bot)
+        # One budget for the token: replies (first) and the delivery queue share it.
+        self.budget: Budget = budget or Pacer(self.capabilities.limits)
+        self.patience = patience or ReplyPatience()
+        self.replies = TelegramOut(
+            self.application.bot, budget=self.budget, lanes=CONNECTION_POOL_SIZE
+        )
         # The delivery queue has a connection pool of its own, so broadcasts never queue
         # behind chat replies; both send through the same code.
-        self.queue = TelegramOut(delivery_bot(token, api_url))
+        self.queue = TelegramOut(delivery_bot(token, api_url), budget=self.budget)
 
     @property
     def routes(self) -> Sequence[WebhookRoute]:
@@ -128,13 +136,13 @@ class TelegramChannel:
             await self.application.bot.set_webhook(
                 url=self.webhook.url,
                 secret_token=self.webhook.secret,
-                allowed_updates=["message", "callback_query"],
+                allowed_updates=ALLOWED_UPDATES,
             )
         else:
             assert self.application.updater is not None
             await self.application.updater.start_polling(
                 timeout=self.poll_timeout,
-                allowed_updates=["message", "callback_query"],
+                allowed_updates=ALLOWED_UPDATES,
             )
         await self.queue.start()
         log.info("telegram: started as @%s", self.application.bot.username)
@@ -148,9 +156,18 @@ class TelegramChannel:
         await self.application.shutdown()
         await self.queue.stop()
 
-    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
+    async def deliver(
+        self,
+        chat_id: str,
+        message: OutboundMessage,
+        *,
+        sent_before: Sequence[str] = (),
+        progress: Progress | None = None,
+    ) -> Outcome:
         """Send a queued message (the delivery worker's way in)."""
-        return await self.queue.deliver(chat_id, message)
+        return await self.queue.deliver(
+            chat_id, message, sent_before=sent_before, progress=progress
+        )
 
     async def feed(self, payload: dict[str, Any]) -> None:
         """Queue an update that arrived by webhook."""
@@ -177,7 +194,8 @@ class TelegramChannel:
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
             try:
-                await update.callback_query.answer()  # stop the button's spinner at once
+                async with self.replies.lanes:  # stop the button's spinner at once
+                    await update.callback_query.answer()
             except TelegramError:
                 log.warning("telegram: could not answer callback %s", update.callback_query.id)
         inbound = to_inbound(update)
@@ -215,17 +233,29 @@ class TelegramChannel:
     async def _reply(
         self, chat_id: str, replies: Sequence[OutboundMessage], *, hide_contact_keyboard: bool
     ) -> None:
-        """Send the replies in order; after one that could not be sent, the rest would not
-        make sense: stop there (logged)."""
+        """Send the replies in order, each tried with patience (bot.channels.replies); after
+        one that could not be sent, the rest would not make sense: stop there (logged and
+        counted)."""
         hide = hide_contact_keyboard
-        for reply in replies:
-            outcome = await self.replies.deliver(chat_id, reply, hide_contact_keyboard=hide)
+        for number, reply in enumerate(replies):
+
+            async def attempt(
+                sent: Sequence[str], reply: OutboundMessage = reply, hide: bool = hide
+            ) -> Outcome:
+                return await self.replies.deliver(
+                    chat_id, reply, sent_before=sent, urgent=True, hide_contact_keyboard=hide
+                )
+
+            outcome = await send_reply(
+                attempt, channel=self.name, chat_id=chat_id, patience=self.patience
+            )
             hide = hide and not hides_contact_keyboard(reply)
-            if not isinstance(outcome, Delivered):
-                log.warning("telegram: could not answer chat %s: %s", chat_id, outcome.error)
+            if not (isinstance(outcome, Delivered) and outcome.complete):
+                left = len(replies) - number - 1
+                if left:
+                    REPLIES.lost += left
+                    log.error("telegram: %d later replies to chat %s not sent", left, chat_id)
                 return
-            if not outcome.complete:
-                log.warning("telegram: answer to chat %s cut: %s", chat_id, outcome.error)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram: error while handling %r", update, exc_info=context.error)

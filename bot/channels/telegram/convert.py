@@ -10,9 +10,9 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.constants import ChatType, MessageLimit
+from telegram.constants import ChatMemberStatus, ChatType, MessageLimit
 
-from bot.core.messages import Attachment, Choice, InboundMessage, SharedContact
+from bot.core.messages import Attachment, ChatEvent, Choice, InboundMessage, SharedContact
 from bot.core.text import split_text
 
 CHANNEL = "telegram"
@@ -33,11 +33,27 @@ def telegram_chunks(text: str) -> list[str]:
     return split_text(text, limit) or ["…"]
 
 
+# What chibo asks Telegram for; my_chat_member says when a person blocks or unblocks the bot.
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+# The bot's own status in a chat after a my_chat_member update: blocked (private chat:
+# "kicked") or removed (group: "left", "kicked"); anything else means it can write again.
+_GONE = frozenset({ChatMemberStatus.BANNED, ChatMemberStatus.LEFT})
+
+
 def to_inbound(update: Update) -> InboundMessage | None:
     """The neutral message for a private-chat update; None for anything we do not serve
     (group chats, edits, channel posts, service messages)."""
     chat = update.effective_chat
     user = update.effective_user
+    if update.my_chat_member is not None and chat is not None:
+        status = update.my_chat_member.new_chat_member.status
+        return InboundMessage(
+            channel=CHANNEL,
+            chat_id=str(chat.id),
+            user_id=str(user.id) if user is not None else "",
+            message_id=f"member:{update.update_id}",
+            event=ChatEvent.BLOCKED if status in _GONE else ChatEvent.UNBLOCKED,
+        )
     if chat is None or user is None or chat.type != ChatType.PRIVATE or user.is_bot:
         return None
     if update.callback_query is not None:

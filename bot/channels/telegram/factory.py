@@ -18,17 +18,20 @@ def build(wiring: Wiring) -> TelegramChannel | None:
         webhook = WebhookConfig(settings.webhook_url, settings.webhook_secret.get_secret_value())
     dispatcher = wiring.dispatcher
     language = wiring.settings.language
+    token = settings.bot_token.get_secret_value()
+    limits = ChannelLimits(
+        per_second=settings.rate_per_second,
+        chat_interval=settings.chat_interval,
+        group_per_minute=settings.group_per_minute,
+    )
     return TelegramChannel(
-        settings.bot_token.get_secret_value(),
+        token,
         wiring.handle,
         api_url=settings.api_url,
         webhook=webhook,
         menu=command_menu(dispatcher.registry),
         leader_menus=DatabaseLeaderMenus(dispatcher.sessionmaker, dispatcher.registry, language),
-        limits=ChannelLimits(
-            per_second=settings.rate_per_second,
-            chat_interval=settings.chat_interval,
-            group_per_minute=settings.group_per_minute,
-        ),
+        limits=limits,
+        budget=wiring.budget("telegram", token, limits),
         language=language,
     )

@@ -5,8 +5,10 @@ delivered / retry / never."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -15,7 +17,7 @@ from telegram import Bot, InputFile, ReplyKeyboardRemove
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.channels.parts import Part, PartPolicy, send_parts
+from bot.channels.parts import Pacing, Part, PartPolicy, send_parts
 from bot.channels.telegram.convert import (
     REMOVE_KEYBOARD,
     choice_keyboard,
@@ -24,7 +26,8 @@ from bot.channels.telegram.convert import (
     utf16_length,
 )
 from bot.core.messages import Attachment, OutboundMessage
-from bot.delivery.worker import Outcome, RetryLater, Undeliverable
+from bot.delivery.outcome import Outcome, Progress, RetryLater, Undeliverable
+from bot.delivery.pacer import Budget, ChannelLimits, Pacer
 from models import FailureReason
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -73,11 +76,23 @@ class _Piece:
 
 
 class TelegramOut:
-    """Sends OutboundMessages through one Bot (its own connection pool)."""
+    """Sends OutboundMessages through one Bot (its own connection pool), every part paced on
+    `budget`, the bot token's budget (by default one of its own at Telegram's limits)."""
 
-    def __init__(self, bot: Bot, policy: PartPolicy = POLICY) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        policy: PartPolicy = POLICY,
+        budget: Budget | None = None,
+        lanes: int = 32,
+    ) -> None:
         self.bot = bot
         self.policy = policy
+        self.budget: Budget = budget or Pacer(ChannelLimits())
+        # At most as many requests under way as the connection pool has connections: httpcore
+        # looks through every queued request and every connection each time one starts or
+        # ends, so a queue of a hundred replies costs more than the replies themselves.
+        self.lanes = asyncio.Semaphore(lanes)
 
     async def start(self) -> None:
         """Open the connection pool (and check the token once more)."""
@@ -88,15 +103,34 @@ class TelegramOut:
         await self.bot.shutdown()
 
     async def deliver(
-        self, chat_id: str, message: OutboundMessage, *, hide_contact_keyboard: bool = False
+        self,
+        chat_id: str,
+        message: OutboundMessage,
+        *,
+        sent_before: Sequence[str] = (),
+        progress: Progress | None = None,
+        urgent: bool = False,
+        hide_contact_keyboard: bool = False,
     ) -> Outcome:
-        """Send every part of `message` in order; `hide_contact_keyboard` removes the "share
-        my phone" keyboard with the first part that carries no other keyboard."""
-        pieces = plan(message, hide_contact_keyboard)
+        """Send every part of `message` in order, after the `sent_before` ones that already
+        went out; `urgent` for a reply to a person (ahead of queued messages on the budget);
+        `hide_contact_keyboard` removes the "share my phone" keyboard with the first part that
+        carries no other keyboard."""
+        pieces = plan(message, hide_contact_keyboard)[len(sent_before) :]
         parts: list[Part] = [partial(self._send, int(chat_id), piece) for piece in pieces]
-        return await send_parts(parts, self.policy)
+        return await send_parts(
+            parts,
+            self.policy,
+            sent_before=sent_before,
+            pacing=Pacing(self.budget, chat_id, urgent),
+            progress=progress,
+        )
 
     async def _send(self, chat_id: int, piece: _Piece) -> str:
+        async with self.lanes:
+            return await self._request(chat_id, piece)
+
+    async def _request(self, chat_id: int, piece: _Piece) -> str:
         caption = piece.text or None
         if piece.method == "text":
             sent = await self.bot.send_message(chat_id, piece.text, reply_markup=piece.markup)

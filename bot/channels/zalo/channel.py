@@ -12,13 +12,14 @@ from typing import Any
 
 from bot.channels.base import Capabilities, Handle, StartupError, webhook_route
 from bot.channels.locks import ChatLocks
+from bot.channels.replies import REPLIES, ReplyPatience, send_reply
 from bot.channels.zalo.client import INVALID_TOKEN, ZaloClient, ZaloError, ZaloNetworkError
 from bot.channels.zalo.convert import CHANNEL, TEXT_LIMIT, to_inbound, unwrap
 from bot.channels.zalo.sender import ZaloOut
 from bot.core.i18n import translator
 from bot.core.messages import OutboundMessage
+from bot.delivery.outcome import Delivered, Outcome, Progress
 from bot.delivery.pacer import ChannelLimits
-from bot.delivery.worker import Delivered, Outcome
 from bot.web.server import WebhookRoute
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class ZaloChannel:
         typing_after: float = 1.0,
         queue: ZaloOut | None = None,
         limits: ChannelLimits | None = None,
+        patience: ReplyPatience | None = None,
         language: str = "vi",
     ) -> None:
         self.client = client
@@ -71,6 +73,7 @@ class ZaloChannel:
         self.poll_seconds = poll_seconds
         self.retry_pause = retry_pause
         self.typing_after = typing_after
+        self.patience = patience or ReplyPatience()
         self.bot_name = ""
         self._locks = ChatLocks()
         self._poller: asyncio.Task[None] | None = None
@@ -132,9 +135,18 @@ class ZaloChannel:
         if self.queue.client is not self.client:
             await self.queue.client.close()
 
-    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
+    async def deliver(
+        self,
+        chat_id: str,
+        message: OutboundMessage,
+        *,
+        sent_before: Sequence[str] = (),
+        progress: Progress | None = None,
+    ) -> Outcome:
         """Send a queued message (the delivery worker's way in)."""
-        return await self.queue.deliver(chat_id, message)
+        return await self.queue.deliver(
+            chat_id, message, sent_before=sent_before, progress=progress
+        )
 
     async def feed(self, payload: dict[str, Any]) -> None:
         """Handle an update that arrived by webhook, before the webhook is answered: Zalo
@@ -174,15 +186,26 @@ class ZaloChannel:
                 replies = await self.handle(inbound)
             finally:
                 typing.cancel()
-            for reply in replies:
-                outcome = await self.out.deliver(inbound.chat_id, reply)
-                if not isinstance(outcome, Delivered):
-                    log.warning(
-                        "zalo: could not answer chat %s: %s", inbound.chat_id, outcome.error
-                    )
-                    break
-                if not outcome.complete:
-                    log.warning("zalo: answer to chat %s cut: %s", inbound.chat_id, outcome.error)
+            await self._reply(inbound.chat_id, replies)
+
+    async def _reply(self, chat_id: str, replies: Sequence[OutboundMessage]) -> None:
+        """Send the replies in order, each tried with patience (bot.channels.replies); after
+        one that could not be sent, the rest would not make sense: stop there (logged and
+        counted)."""
+        for number, reply in enumerate(replies):
+
+            async def attempt(sent: Sequence[str], reply: OutboundMessage = reply) -> Outcome:
+                return await self.out.deliver(chat_id, reply, sent_before=sent, urgent=True)
+
+            outcome = await send_reply(
+                attempt, channel=self.name, chat_id=chat_id, patience=self.patience
+            )
+            if not (isinstance(outcome, Delivered) and outcome.complete):
+                left = len(replies) - number - 1
+                if left:
+                    REPLIES.lost += left
+                    log.error("zalo: %d later replies to chat %s not sent", left, chat_id)
+                return
 
     async def _typing_later(self, chat_id: str) -> None:
         """Show "typing…" when an answer takes a while (an export, a chart)."""

@@ -20,10 +20,17 @@ def build(wiring: Wiring) -> ZaloChannel | None:
     if settings.webhook_url and settings.webhook_secret:
         webhook = ZaloWebhook(settings.webhook_url, settings.webhook_secret.get_secret_value())
     language = wiring.settings.language
+    # Zalo publishes no limits: conservative defaults, a group no faster than the whole.
+    limits = ChannelLimits(
+        per_second=settings.rate_per_second,
+        chat_interval=settings.chat_interval,
+        group_per_minute=settings.rate_per_second * 60,
+    )
+    budget = wiring.budget("zalo", token, limits)  # replies and the queue share it
 
     def out() -> ZaloOut:
         client = ZaloClient(token, settings.api_url)
-        return ZaloOut(client, language, wiring.media, settings.quota_pause)
+        return ZaloOut(client, language, wiring.media, settings.quota_pause, budget)
 
     replies = out()
     return ZaloChannel(
@@ -33,11 +40,6 @@ def build(wiring: Wiring) -> ZaloChannel | None:
         webhook=webhook,
         retry_pause=settings.quota_pause,
         queue=out(),
-        # Zalo publishes no limits: conservative defaults, a group no faster than the whole.
-        limits=ChannelLimits(
-            per_second=settings.rate_per_second,
-            chat_interval=settings.chat_interval,
-            group_per_minute=settings.rate_per_second * 60,
-        ),
+        limits=limits,
         language=language,
     )

@@ -5,14 +5,16 @@ takes no files from bots)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from functools import partial
 
-from bot.channels.parts import Part, PartPolicy, send_parts
+from bot.channels.parts import Pacing, Part, PartPolicy, send_parts
 from bot.channels.zalo.client import QUOTA_EXCEEDED, ZaloClient, ZaloError
 from bot.channels.zalo.convert import numbered, zalo_chunks
 from bot.core.i18n import N_, translator
 from bot.core.messages import Attachment, OutboundMessage
-from bot.delivery.worker import Outcome, RetryLater, Undeliverable
+from bot.delivery.outcome import Outcome, Progress, RetryLater, Undeliverable
+from bot.delivery.pacer import Budget, ChannelLimits, Pacer
 from bot.web.media import MediaShelf
 from models import FailureReason
 
@@ -22,6 +24,9 @@ CHOICE_HINT = N_("(Reply with the number of your choice.)")
 NO_PICTURE = N_("(The picture could not be sent on Zalo.)")
 FILE_LINK = N_("Download the file (the link is temporary): {url}")
 NO_FILE = N_("(The file could not be sent on Zalo; you can receive it on Telegram.)")
+# The id recorded for a picture Zalo could not show: the text that follows says so.
+NOT_SHOWN = ""
+ZALO_LIMITS = ChannelLimits(per_second=5, group_per_minute=300)
 
 
 class ZaloOut:
@@ -34,36 +39,75 @@ class ZaloOut:
         language: str = "vi",
         media: MediaShelf | None = None,
         quota_pause: float = 10.0,
+        budget: Budget | None = None,
     ) -> None:
         self.client = client
         self.media = media
         self.quota_pause = quota_pause
+        self.budget: Budget = budget or Pacer(ZALO_LIMITS)
         self.t = translator(language)
         self.policy = PartPolicy(errors=(ZaloError,), judge=self._judge)
 
-    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
-        """Send `message` as one or more Zalo messages, in order (see bot.channels.parts: a
-        failure before anything is out is the whole message's; later parts are retried in
-        place). A picture Zalo refuses for good leaves a note in the text instead."""
+    async def deliver(
+        self,
+        chat_id: str,
+        message: OutboundMessage,
+        *,
+        sent_before: Sequence[str] = (),
+        progress: Progress | None = None,
+        urgent: bool = False,
+    ) -> Outcome:
+        """Send `message` as one or more Zalo messages, in order, after the `sent_before`
+        ones (see bot.channels.parts). A picture comes first; one Zalo refuses for good is
+        recorded as a part not shown (NOT_SHOWN) and the text says so."""
+        pacing = Pacing(self.budget, chat_id, urgent)
         text = numbered(message.text, message.choices, self.t.gettext(CHOICE_HINT))
-        sent: list[str] = []
+        sent = list(sent_before)
+        photo_now = message.photo is not None and not sent
         if message.photo is not None:
-            url = self._url(message.photo)
-            try:
-                sent = [await self.client.send_photo(chat_id, url)] if url else []
-            except ZaloError as error:
-                if transient(error):
-                    return outcome_of(error, self.quota_pause)
-                log.warning("zalo: picture to %s refused (%s); sending the text", chat_id, error)
             if not sent:
+                shown = await self._photo(chat_id, message.photo, pacing, progress)
+                if not isinstance(shown, str):
+                    return shown
+                sent = [shown]
+            if sent[0] == NOT_SHOWN:
                 text = f"{text}\n{self.t.gettext(NO_PICTURE)}"
         if message.document is not None:
             url = self._url(message.document)
             note = self.t.gettext(FILE_LINK).format(url=url) if url else self.t.gettext(NO_FILE)
             text = f"{text}\n{note}"
         texts = zalo_chunks(text) if text.strip() or not sent else []
-        parts: list[Part] = [partial(self.client.send_message, chat_id, chunk) for chunk in texts]
-        return await send_parts(parts, self.policy, sent_before=sent)
+        done = len(sent) - (1 if message.photo is not None else 0)
+        parts: list[Part] = [
+            partial(self.client.send_message, chat_id, chunk) for chunk in texts[done:]
+        ]
+        if photo_now and parts and progress is not None:
+            await progress.sent(sent, len(sent) + len(parts))
+        return await send_parts(
+            parts, self.policy, sent_before=sent, pacing=pacing, progress=progress
+        )
+
+    async def _photo(
+        self, chat_id: str, photo: Attachment, pacing: Pacing, progress: Progress | None
+    ) -> str | Outcome:
+        """The picture's message id, NOT_SHOWN if Zalo cannot show it, or the outcome of a
+        passing failure (nothing is out yet: the whole message waits)."""
+        url = self._url(photo)
+        if not url:
+            return NOT_SHOWN
+        await pacing.budget.wait_turn(chat_id, urgent=pacing.urgent)
+        if progress is not None:
+            await progress.ready()
+        try:
+            return await self.client.send_photo(chat_id, url)
+        except ZaloError as error:
+            outcome = outcome_of(error, self.quota_pause)
+            if isinstance(outcome, RetryLater):
+                if outcome.after:
+                    pacing.budget.pause(outcome.after)
+                return outcome
+            log.warning("zalo: picture to %s refused (%s); sending the text", chat_id, error)
+            return NOT_SHOWN
 
     def _judge(self, error: Exception) -> RetryLater | Undeliverable:
         assert isinstance(error, ZaloError)  # the policy lets only these through

@@ -1,0 +1,218 @@
+"""The `chibo` command line: its parser and settings, kept free of the database, the
+messengers and the reports, so that `chibo --help` (and a mistyped command) answers at once;
+each command's work is imported when it runs (bot/cli/commands.py)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from pydantic import ValidationError
+
+from bot.core.config import Settings, get_settings
+from bot.core.i18n import Translator, translator
+
+MEMBER_PHONE = "0912000002"  # the demo's member (bot/cli/demo.py)
+TEMPLATE_NAME = "mau-danh-sach-chi-bo.xlsx"
+MARK_CHOICES = ("exempt", "transferred_out", "working_away")  # bot/cli/roster.py MARKS
+
+
+def build_parser(t: Translator) -> argparse.ArgumentParser:
+    """The argument parser, its help in the configured language."""
+    _ = t.gettext
+    parser = argparse.ArgumentParser(
+        prog="chibo",
+        description=_(
+            "chibo: the chatbot for Party cells. Settings come from .env / environment."
+        ),
+    )
+    parser.add_argument("--database-url", help=_("database URL (default: DATABASE_URL)"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo", help=_("create the demo commune (once) and open the chat shell")
+    )
+    demo.add_argument(
+        "--as",
+        dest="phone",
+        default=MEMBER_PHONE,
+        metavar="PHONE",
+        help=_("act as the member with this phone (default: %(default)s)"),
+    )
+    demo.add_argument(
+        "--no-shell",
+        action="store_true",
+        help=_("only create the demo data, do not open the shell"),
+    )
+    shell = commands.add_parser("shell", help=_("chat with the bot in this terminal"))
+    shell.add_argument(
+        "--as",
+        dest="phone",
+        metavar="PHONE",
+        help=_("act as the member with this phone (default: a stranger)"),
+    )
+    commands.add_parser("migrate", help=_("bring the database schema up to date"))
+    commands.add_parser(
+        "run",
+        help=_(
+            "run the bot on the configured messengers (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN) "
+            "until Ctrl-C"
+        ),
+    )
+    add_meetings_parser(commands, t)
+    export = commands.add_parser(
+        "export", help=_("write an organisation's report for a period as an Excel workbook")
+    )
+    export.add_argument("--org", required=True, help=_("organisation name (or part of it) or id"))
+    export.add_argument(
+        "--period",
+        required=True,
+        help=_("2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year)"),
+    )
+    export.add_argument("--out", help=_("file to write (default: a name made from both)"))
+    add_roster_parsers(commands, t)
+    return parser
+
+
+def add_meetings_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], t: Translator
+) -> None:
+    """Register `chibo meetings` and its subcommands."""
+    _ = t.gettext
+    meetings = commands.add_parser("meetings", help=_("the cells' meeting calendar"))
+    sub = meetings.add_subparsers(dest="meetings_command", required=True, metavar="ACTION")
+    listing = sub.add_parser("list", help=_("coming meetings of a cell"))
+    listing.add_argument("--cell", required=True, help=_("cell name (or part of it) or id"))
+    schedule = sub.add_parser("schedule", help=_("set a cell's regular meetings"))
+    schedule.add_argument("--cell", required=True, help=_("cell name (or part of it) or id"))
+    schedule.add_argument(
+        "--day", type=int, required=True, help=_("day of the month (31 = the last day)")
+    )
+    schedule.add_argument("--time", required=True, help=_("time, e.g. 19:30"))
+    schedule.add_argument(
+        "--thematic-month",
+        type=int,
+        choices=(1, 2, 3),
+        help=_("month of each quarter for the thematic meeting"),
+    )
+    schedule.add_argument("--thematic-day", type=int, help=_("its day of the month"))
+    schedule.add_argument("--thematic-time", help=_("its time"))
+    schedule.add_argument(
+        "--no-thematic",
+        action="store_true",
+        help=_("no thematic meetings (kept as they are unless given)"),
+    )
+    schedule.add_argument(
+        "--notice-days",
+        type=int,
+        help=_("days before the meeting for the notice with the agenda (3)"),
+    )
+    schedule.add_argument(
+        "--day-before", choices=("yes", "no"), help=_("remind the day before (yes)")
+    )
+    schedule.add_argument(
+        "--morning", choices=("yes", "no"), help=_("remind on the morning of the meeting (yes)")
+    )
+    schedule.add_argument("--reminder-time", help=_("time of notices and nudges (08:00)"))
+    schedule.add_argument("--morning-time", help=_("time of the morning reminder (07:00)"))
+    schedule.add_argument(
+        "--nudge-days", help=_('days of the good-deed nudge, e.g. "20,-3" (-3 = third-to-last)')
+    )
+    schedule.add_argument(
+        "--nudge-working-away", choices=("yes", "no"), help=_("nudge members working away (yes)")
+    )
+    schedule.add_argument(
+        "--nudge-exempt", choices=("yes", "no"), help=_("nudge members exempt from meetings (no)")
+    )
+    add = sub.add_parser("add", help=_("add a one-off meeting"))
+    add.add_argument("--cell", required=True, help=_("cell name (or part of it) or id"))
+    add.add_argument("--at", required=True, help=_('date and time, e.g. "28/11 19:30"'))
+    add.add_argument("--agenda", help=_("expected content"))
+    move = sub.add_parser("move", help=_("move one meeting"))
+    move.add_argument("id", type=int, help=_("meeting id (see list)"))
+    move.add_argument("--to", required=True, help=_('date and time, e.g. "26/11 19:30"'))
+    cancel = sub.add_parser("cancel", help=_("cancel one meeting"))
+    cancel.add_argument("id", type=int, help=_("meeting id (see list)"))
+    agenda = sub.add_parser("agenda", help=_("set the expected content of one meeting"))
+    agenda.add_argument("id", type=int, help=_("meeting id (see list)"))
+    agenda.add_argument("text", help=_("expected content"))
+
+
+def add_roster_parsers(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], t: Translator
+) -> None:
+    """Register the roster commands."""
+    _ = t.gettext
+    importing = commands.add_parser(
+        "import",
+        help=_("import organisations, members, households and assignments from XLSX or CSV"),
+    )
+    importing.add_argument(
+        "files", nargs="+", metavar="FILE", help=_("an .xlsx workbook, or .csv files")
+    )
+    importing.add_argument(
+        "--dry-run", action="store_true", help=_("only check the file and show what would change")
+    )
+    importing.add_argument(
+        "--mark-missing",
+        nargs="?",
+        const="transferred_out",
+        choices=MARK_CHOICES,
+        help=_(
+            "give members of the file's cells who are not in it this status "
+            "(default: transferred_out); without it they are only listed"
+        ),
+    )
+    importing.add_argument(
+        "--force",
+        action="store_true",
+        help=_("with --mark-missing: mark them even when more than a third of a cell is missing"),
+    )
+    importing.add_argument(
+        "--cell", help=_("the cell of rows that name none (name or part of it, or id)")
+    )
+    template = commands.add_parser(
+        "template", help=_("write a blank roster workbook with the headings and an example row")
+    )
+    template.add_argument(
+        "--out", default=TEMPLATE_NAME, help=_("file to write (default: %(default)s)")
+    )
+    invites = commands.add_parser(
+        "invites",
+        help=_("write a printable sheet of invite codes, links and QR codes for unlinked members"),
+    )
+    invites.add_argument("--org", required=True, help=_("organisation name (or part of it) or id"))
+    invites.add_argument(
+        "--bot-username", help=_("the bot's Telegram username (default: TELEGRAM_BOT_USERNAME)")
+    )
+    invites.add_argument("--out", help=_("file to write (default: a name made from the org)"))
+    households = commands.add_parser("households", help=_("households and who looks after them"))
+    actions = households.add_subparsers(dest="households_command", required=True, metavar="ACTION")
+    reassign = actions.add_parser(
+        "reassign", help=_("give a household to another member from today; both are told")
+    )
+    reassign.add_argument("code", help=_("household code, e.g. NL-012"))
+    reassign.add_argument("--to", required=True, metavar="PHONE", help=_("the new member's phone"))
+    reassign.add_argument(
+        "--org",
+        help=_(
+            "the household's commune (or cell), name or id: only checked, as the household is "
+            "looked up in the new member's commune"
+        ),
+    )
+
+
+def settings_or_explain() -> Settings | None:
+    try:
+        return get_settings()
+    except ValidationError as error:
+        t = translator(os.environ.get("LANGUAGE", "vi"))
+        print(t.gettext("The settings (environment or .env) have a problem:"), file=sys.stderr)
+        for problem in error.errors():
+            # ("telegram", "bot_token") is TELEGRAM_BOT_TOKEN, the name in .env
+            where = "_".join(str(part) for part in problem["loc"]).upper() or "-"
+            # Our own validators raise ValueError(msgid): show those in the reader's language.
+            cause = problem.get("ctx", {}).get("error")
+            message = t.gettext(str(cause)) if isinstance(cause, ValueError) else problem["msg"]
+            print(f"  {where}: {message}", file=sys.stderr)
+        return None

@@ -1,0 +1,78 @@
+"""What the outbox tells people: how a notice went, what a chat received lately, and which
+choices a typed number answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.messages import Choice
+from models import DeliveryStatus, Member, OutboxMessage
+
+
+@dataclass(frozen=True)
+class DeliveryLine:
+    """One recipient in a delivery report."""
+
+    name: str
+    status: DeliveryStatus
+    reason: str | None
+    acked: bool
+
+
+async def delivery_lines(session: AsyncSession, cause: str) -> list[DeliveryLine]:
+    """Every recipient of `cause` with where their message is, by name."""
+    rows = await session.execute(
+        select(
+            Member.full_name,
+            OutboxMessage.status,
+            OutboxMessage.last_error,
+            OutboxMessage.acked_at,
+        )
+        .join(Member, Member.id == OutboxMessage.member_id)
+        .where(OutboxMessage.cause == cause)
+        .order_by(Member.full_name)
+    )
+    return [
+        DeliveryLine(name, status, error, acked is not None) for name, status, error, acked in rows
+    ]
+
+
+async def recent_messages(
+    session: AsyncSession, channel: str, chat_id: str, limit: int = 5
+) -> list[OutboxMessage]:
+    """The latest messages delivered to a chat, oldest first."""
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.status == DeliveryStatus.SENT,
+        )
+        .order_by(OutboxMessage.sent_at.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(rows)))
+
+
+async def latest_offer(
+    session: AsyncSession, member_id: int, since: datetime
+) -> tuple[Choice, ...]:
+    """The choices of the newest message with choices delivered to the member since `since`
+    (so "1" typed under a reminder on a channel without buttons means its first choice)."""
+    message = await session.scalar(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.member_id == member_id,
+            OutboxMessage.status == DeliveryStatus.SENT,
+            OutboxMessage.sent_at >= since,
+        )
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+        .limit(1)
+    )
+    if message is None:
+        return ()
+    return tuple(Choice(str(k), str(v)) for k, v in message.choices)
