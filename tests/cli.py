@@ -13,9 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def chibo(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS` in `folder`, its database `folder/demo.db`, Vietnamese."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}", "LANGUAGE": "vi"}
+def chibo(
+    folder: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` in `folder`, its database `folder/demo.db` unless `env` says
+    otherwise, Vietnamese."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}",
+        "LANGUAGE": "vi",
+        **(env or {}),
+    }
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -38,12 +46,14 @@ class Running:
 
 @asynccontextmanager
 async def chibo_run(folder: Path, **settings: str) -> AsyncIterator[Running]:
-    """`chibo run` in `folder` (its database `folder/run.db`, Vietnamese, these settings),
-    started once it says it is running; at the end SIGTERM, and it must stop cleanly."""
+    """`chibo run` in `folder` (its database `folder/run.db`, migrated on start unless the
+    settings say otherwise, Vietnamese, these settings), started once it says it is running;
+    at the end SIGTERM, and it must stop cleanly."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'run.db'}",
         "LANGUAGE": "vi",
+        "MIGRATE_ON_START": "true",
         **settings,
     }
     process = await asyncio.create_subprocess_exec(

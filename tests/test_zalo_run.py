@@ -21,6 +21,7 @@ async def test_a_token_zalo_refuses_is_a_clear_error(zalo_fake: FakeZalo) -> Non
         _env_file=None,
         database_url="sqlite+aiosqlite://",
         language="vi",
+        migrate_on_start=True,
         zalo_bot_token="999:NotTheTokenTheFakeKnows",
         zalo_api_url=zalo_fake.base_url,
     )
@@ -65,6 +66,7 @@ async def test_chibo_run_takes_zalo_updates_by_webhook(
         _env_file=None,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}",
         language="vi",
+        migrate_on_start=True,
         zalo_bot_token=zalo_fake.token,
         zalo_api_url=zalo_fake.base_url,
         zalo_webhook_url="https://chibo.example.vn/zalo/hook",

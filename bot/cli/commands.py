@@ -18,9 +18,10 @@ from bot.cli import meetings as cli_meetings
 from bot.cli import roster as cli_roster
 from bot.cli.demo import MEMBER_PHONE, seed_demo
 from bot.cli.scheduler import planning_tick, reminders_tick
+from bot.cli.schema import newer_schema
 from bot.core.clock import SystemClock, local_today
 from bot.core.config import Settings, get_settings
-from bot.core.db import engine_for, make_sessionmaker, migrate
+from bot.core.db import engine_for, make_sessionmaker, migrate, schema_status
 from bot.core.i18n import Translator, translator
 from bot.core.messages import OutboundMessage
 from bot.delivery.outbox import recent_messages
@@ -228,12 +229,24 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _migrate(settings: Settings) -> int:
+    t = translator(settings.language)
     engine = engine_for(settings.database_url, settings.database_schema)
     try:
+        before = await schema_status(engine)
+        if not before.known:
+            print(newer_schema(t, before), file=sys.stderr)
+            return 2
         await migrate(engine)
     finally:
         await engine.dispose()
-    print(translator(settings.language).gettext("The database is up to date."))
+    if before.up_to_date:
+        print(t.gettext("The database is up to date."))
+    else:
+        print(
+            t.gettext("The database was migrated from {old} to {new}.").format(
+                old=", ".join(before.current) or "-", new=", ".join(before.heads)
+            )
+        )
     return 0
 
 

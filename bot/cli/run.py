@@ -17,10 +17,11 @@ from telegram.error import InvalidToken, NetworkError
 from bot.channels.telegram import CommandMenu, Commands, TelegramChannel, WebhookConfig
 from bot.channels.telegram.sender import TelegramSender, delivery_bot
 from bot.cli.scheduler import RunningJobs, build_scheduler
+from bot.cli.schema import ensure_schema
 from bot.cli.wiring import StartupError, Wired, start_zalo
 from bot.core.clock import SystemClock
 from bot.core.config import Settings
-from bot.core.db import engine_for, make_sessionmaker, migrate
+from bot.core.db import engine_for, make_sessionmaker
 from bot.core.i18n import LANGUAGES, translator
 from bot.delivery.pacer import ChannelLimits
 from bot.delivery.worker import DeliverySettings, DeliveryWorker
@@ -164,7 +165,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
     engine = engine_for(settings.database_url, settings.database_schema)
     async with AsyncExitStack() as stack:
         stack.push_async_callback(engine.dispose)
-        await migrate(engine)
+        await ensure_schema(engine, settings)
         sessionmaker = make_sessionmaker(engine)
         clock = SystemClock()
         dispatcher = Dispatcher(sessionmaker, settings, clock)

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     language: Language = "vi"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
     max_text_length: int = Field(default=2000, ge=100, le=4000)
 
     telegram_bot_token: SecretStr | None = None
@@ -60,6 +61,7 @@ class Settings(BaseSettings):
     public_url: str | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    migrate_on_start: bool = False
 
     database_schema: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     telegram_rate_per_second: float = Field(default=30.0, gt=0, le=1000)
@@ -91,6 +93,14 @@ class Settings(BaseSettings):
             if code in ("vi", "en"):
                 return code
         return "vi"
+
+    @field_validator("database_schema", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `.env.example` lists every key, optional ones empty: empty means "not set".
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
 
     @field_validator("telegram_bot_username", mode="before")
     @classmethod
