@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.console import CHANNEL, ConsoleSender, render, run_shell
+from bot.cli import backup as cli_backup
 from bot.cli import meetings as cli_meetings
 from bot.cli import roster as cli_roster
 from bot.cli.demo import MEMBER_PHONE, seed_demo
@@ -88,6 +89,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     )
     export.add_argument("--out", help=_("file to write (default: a name made from both)"))
     cli_roster.add_parsers(commands, t)
+    cli_backup.add_parsers(commands, t)
     return parser
 
 
@@ -250,6 +252,21 @@ async def _migrate(settings: Settings) -> int:
     return 0
 
 
+async def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.restore import restore  # only when asked
+
+    t = translator(settings.language)
+    try:
+        if args.command == "backup":
+            print(await cli_backup.backup(settings, Path(args.file), args.portable, t))
+        else:
+            print(await restore(settings, Path(args.file), t))
+    except cli_backup.BackupFailed as failure:
+        print(failure, file=sys.stderr)
+        return 1
+    return 0
+
+
 async def _run(settings: Settings) -> int:
     from bot.cli.run import StartupError, run_bot  # the Telegram stack loads only to run it
 
@@ -296,6 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_migrate(settings))
     if args.command == "run":
         return asyncio.run(_run(settings))
+    if args.command in ("backup", "restore"):
+        return asyncio.run(_backup(settings, args))
     if args.command == "meetings":
         return asyncio.run(_meetings(settings, args))
     if args.command == "export":

@@ -83,6 +83,11 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
     other, and the later ones find nothing left to do. (SQLite serialises writers itself.)"""
     async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
+            if (await conn.execute(text("SELECT current_schema()"))).scalar() is None:
+                # DATABASE_SCHEMA names a schema this database does not have yet: make it.
+                schema = (await conn.execute(text("SHOW search_path"))).scalar_one()
+                name = schema.split(",")[0].strip().strip('"')
+                await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{name}"'))
             await conn.execute(
                 text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
                 {"key": MIGRATION_LOCK},
@@ -109,6 +114,11 @@ def _known(scripts: ScriptDirectory, revision: str) -> bool:
         return scripts.get_revision(revision) is not None
     except CommandError:  # a revision this code has never heard of: a newer chibo's
         return False
+
+
+def revision_known(revision: str) -> bool:
+    """`revision` is one of this code's migrations."""
+    return _known(ScriptDirectory.from_config(alembic_config()), revision)
 
 
 def _status(connection: Connection) -> SchemaStatus:
