@@ -6,16 +6,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from urllib.parse import urlparse
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import InvalidToken, NetworkError
 
 from bot.channels.telegram import CommandMenu, Commands, TelegramChannel, WebhookConfig
 from bot.channels.telegram.sender import TelegramSender, delivery_bot
+from bot.cli.alerts import operator_alerts, stop_alerts
+from bot.cli.ops import health_check, metrics_page
 from bot.cli.scheduler import RunningJobs, build_scheduler
 from bot.cli.schema import ensure_schema
 from bot.cli.wiring import StartupError, Wired, start_zalo
@@ -124,7 +126,7 @@ async def _start_telegram(
             secret=telegram.webhook.secret,
             feed=telegram.feed,
         )
-    return Wired("telegram", sender, telegram_limits(settings), route)
+    return Wired("telegram", sender, telegram_limits(settings), route, telegram.healthy)
 
 
 def _telegram(settings: Settings, dispatcher: Dispatcher) -> TelegramChannel:
@@ -175,6 +177,10 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             wired.append(await _start_telegram(settings, dispatcher, stack))
         if settings.zalo_bot_token is not None:
             wired.append(await start_zalo(settings, dispatcher, media, stack))
+        alerts = operator_alerts(settings, wired)
+        if alerts is not None:
+            logging.getLogger().addHandler(alerts)
+            stack.push_async_callback(stop_alerts, alerts)
         worker = DeliveryWorker(
             sessionmaker,
             {w.channel: w.sender for w in wired},
@@ -208,18 +214,11 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
 
         stack.push_async_callback(stop_scheduler)
         routes = [w.route for w in wired if w.route is not None]
-        if routes or media is not None:
-
-            async def healthy() -> bool:
-                try:
-                    async with engine.connect() as conn:
-                        await conn.execute(text("SELECT 1"))
-                except Exception:  # any failure means unhealthy; the probe must not crash
-                    log.exception("health check failed")
-                    return False
-                return True
-
-            app = build_app(routes, healthy, media)
+        if routes or media is not None or settings.serve_http:
+            health = health_check(engine, wired, lambda: scheduler.running, time.time())
+            app = build_app(
+                routes, health, media, metrics=metrics_page(sessionmaker, clock, health)
+            )
             server = WebServer(app, settings.http_host, settings.http_port)
             await server.start()
             stack.push_async_callback(server.stop)

@@ -3,8 +3,9 @@ the python-telegram-bot imports)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from bot.channels.zalo import ZaloChannel, ZaloClient, ZaloError, ZaloOut, ZaloSender, ZaloWebhook
@@ -32,6 +33,7 @@ class Wired:
     sender: Sender
     limits: ChannelLimits
     route: WebhookRoute | None
+    healthy: Callable[[], bool] = field(default=lambda: True)  # receiving? (for /healthz)
 
 
 def zalo_limits(settings: Settings) -> ChannelLimits:
@@ -94,4 +96,4 @@ async def start_zalo(
             secret=webhook.secret,
             feed=channel.feed,
         )
-    return Wired("zalo", sender, zalo_limits(settings), route)
+    return Wired("zalo", sender, zalo_limits(settings), route, channel.healthy)

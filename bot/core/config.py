@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
     migrate_on_start: bool = False
+    serve_http: bool = False
+    operator_chat_id: str | None = Field(
+        default=None, pattern=r"^((telegram|zalo):)?-?[A-Za-z0-9_.]{1,128}$"
+    )
 
     database_schema: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     telegram_rate_per_second: float = Field(default=30.0, gt=0, le=1000)
@@ -94,7 +98,7 @@ class Settings(BaseSettings):
                 return code
         return "vi"
 
-    @field_validator("database_schema", mode="before")
+    @field_validator("database_schema", "operator_chat_id", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         # `.env.example` lists every key, optional ones empty: empty means "not set".

@@ -35,6 +35,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine. SQLite gets foreign keys, WAL, a busy timeout, and transactions that
     take the write lock when they begin (BEGIN IMMEDIATE): two messages handled at once then
     queue one behind the other instead of failing on a stale read snapshot."""
+    # An error's text must not carry the values of its statement (phones, names, deeds): logs
+    # keep ids only.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 

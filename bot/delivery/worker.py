@@ -19,6 +19,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core import metrics
 from bot.core.clock import Clock
 from bot.core.messages import Choice
 from bot.delivery.outbox import (
@@ -192,11 +193,13 @@ class DeliveryWorker:
         moved: str | None = None
         async with self.sessionmaker() as session, session.begin():
             if isinstance(outcome, Delivered):
+                outcome_label = "sent"
                 kept = await mark_sent(session, claim, outcome.message_id, now)
             elif isinstance(outcome, Undeliverable) or (
                 claim.attempts >= self.settings.max_attempts and outcome.after is None
             ):
                 # Failed for good here: the member's other messenger, if any, gets it.
+                outcome_label = "failed"
                 reason = (
                     outcome.reason if isinstance(outcome, Undeliverable) else FailureReason.GAVE_UP
                 )
@@ -210,6 +213,7 @@ class DeliveryWorker:
                     f"; trying {moved} instead" if moved else "",
                 )
             else:
+                outcome_label = "rate_limited" if outcome.after else "retry"
                 delay = outcome.after or self._backoff(claim.attempts)
                 # A 429 says "not now", not "unreachable": it does not use up an attempt.
                 kept = await mark_retry(
@@ -219,6 +223,9 @@ class DeliveryWorker:
                     outcome.error,
                     count_attempt=outcome.after is None,
                 )
+        metrics.SENDS.labels(claim.channel, outcome_label).inc()
+        if outcome_label == "rate_limited":
+            metrics.RATE_LIMITED.labels(claim.channel).inc()
         if not kept:
             log.warning("delivery: outbox %s outcome dropped, its claim had expired", claim.id)
         if moved:

@@ -21,6 +21,7 @@ from bot.channels.telegram.convert import (
     to_inbound,
 )
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
+from bot.core import metrics
 from bot.core.messages import InboundMessage, OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,13 @@ class TelegramChannel:
             await self.application.stop()
         await self.application.shutdown()
 
+    def healthy(self) -> bool:
+        """Receiving: the application runs and, without a webhook, so does polling."""
+        if not self.application.running:
+            return False
+        updater = self.application.updater
+        return self.webhook is not None or (updater is not None and updater.running)
+
     async def feed(self, payload: dict[str, Any]) -> None:
         """Queue an update that arrived by webhook."""
         update = Update.de_json(payload, self.application.bot)
@@ -162,7 +170,11 @@ class TelegramChannel:
         # After a link attempt the "share my phone" keyboard has done its job: hide it, unless
         # the answer offers it again.
         linking = inbound.contact is not None or inbound.text.startswith("/start")
-        await self.send(int(inbound.chat_id), replies, hide_contact_keyboard=linking)
+        try:
+            await self.send(int(inbound.chat_id), replies, hide_contact_keyboard=linking)
+        except TelegramError:
+            metrics.REPLIES_FAILED.labels(CHANNEL).inc()
+            raise
         if linking and self.leader_menus is not None:
             commands = await self.leader_menus.for_chat(inbound.chat_id)
             if commands is not None:
@@ -231,7 +243,9 @@ class TelegramChannel:
                 await bot.send_message(chat_id, chunk, reply_markup=markup)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("telegram: error while handling %r", update, exc_info=context.error)
+        # The update holds what a person wrote and who they are: its id only.
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram: error while handling update %s", update_id, exc_info=context.error)
 
 
 def file_url(api_url: str | None) -> str:

@@ -14,12 +14,16 @@ from bot.channels.locks import ChatLocks
 from bot.channels.zalo.client import INVALID_TOKEN, ZaloClient, ZaloError
 from bot.channels.zalo.convert import CHANNEL, to_inbound, unwrap
 from bot.channels.zalo.sender import ZaloOut
+from bot.core import metrics
 from bot.core.messages import InboundMessage, OutboundMessage
 
 log = logging.getLogger(__name__)
 
 Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
+
+
+UNHEALTHY_AFTER_FAILED_POLLS = 3
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class ZaloChannel:
         self.bot_name = ""
         self._locks = ChatLocks()
         self._poller: asyncio.Task[None] | None = None
+        self._started = False
+        self._failed_polls = 0
         self._in_hand: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
@@ -71,6 +77,7 @@ class ZaloChannel:
             # getUpdates does not work while a webhook is set (e.g. from an earlier run).
             await self.client.delete_webhook()
             self._poller = asyncio.create_task(self._poll())
+        self._started = True
         log.info("zalo: started as %s", self.bot_name or "(unnamed bot)")
 
     async def stop(self) -> None:
@@ -85,6 +92,17 @@ class ZaloChannel:
             await asyncio.gather(*self._in_hand, return_exceptions=True)
         await self.client.close()
 
+    def healthy(self) -> bool:
+        """Receiving: started, and without a webhook, polling alive and getting answers
+        (a few failed polls in a row, e.g. a refused token or no network, is unhealthy)."""
+        if self.webhook is not None:
+            return self._started
+        return (
+            self._poller is not None
+            and not self._poller.done()
+            and self._failed_polls < UNHEALTHY_AFTER_FAILED_POLLS
+        )
+
     async def feed(self, payload: dict[str, Any]) -> None:
         """Handle an update that arrived by webhook, before the webhook is answered: Zalo
         delivers again what was not acknowledged, and a repeat is recognised by message id."""
@@ -94,7 +112,9 @@ class ZaloChannel:
         while True:
             try:
                 update = await self.client.get_updates(self.poll_seconds)
+                self._failed_polls = 0
             except ZaloError as error:
+                self._failed_polls += 1
                 if error.code == INVALID_TOKEN:
                     log.error("zalo: the token was refused (401); check ZALO_BOT_TOKEN")
                 else:
@@ -110,7 +130,10 @@ class ZaloChannel:
         try:
             await self._answer(update)
         except Exception:  # a bug must not end polling; the dispatcher already rolled back
-            log.exception("zalo: error while handling %r", update)
+            # The update holds what a person wrote and who they are: its id only.
+            message = update.get("message") if isinstance(update, dict) else None
+            message_id = message.get("message_id") if isinstance(message, dict) else None
+            log.exception("zalo: error while handling message %s", message_id)
 
     async def _answer(self, update: dict[str, Any]) -> None:
         inbound = to_inbound(update)
@@ -127,6 +150,7 @@ class ZaloChannel:
                 try:
                     await self.out.deliver(inbound.chat_id, reply)
                 except ZaloError as error:
+                    metrics.REPLIES_FAILED.labels(CHANNEL).inc()
                     log.warning("zalo: could not answer chat %s: %s", inbound.chat_id, error)
                     break
 
