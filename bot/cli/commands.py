@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.console import CHANNEL, ConsoleSender, render, run_shell
 from bot.cli import backup as cli_backup
 from bot.cli import meetings as cli_meetings
+from bot.cli import purge as cli_purge
 from bot.cli import roster as cli_roster
 from bot.cli.demo import MEMBER_PHONE, seed_demo
 from bot.cli.scheduler import planning_tick, reminders_tick
@@ -90,6 +91,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     export.add_argument("--out", help=_("file to write (default: a name made from both)"))
     cli_roster.add_parsers(commands, t)
     cli_backup.add_parsers(commands, t)
+    cli_purge.add_parser(commands, t)
     return parser
 
 
@@ -206,6 +208,13 @@ async def _roster(settings: Settings, args: argparse.Namespace) -> int:
     return await _with_database(settings, work)
 
 
+async def _purge(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(session: AsyncSession, t: Translator) -> str:
+        return await cli_purge.run(args, session, settings, t)
+
+    return await _with_database(settings, work)
+
+
 async def _meetings(settings: Settings, args: argparse.Namespace) -> int:
     async def work(session: AsyncSession, t: Translator) -> str:
         return await cli_meetings.run(args, session, settings, t)
@@ -308,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(settings))
     if args.command in ("backup", "restore"):
         return asyncio.run(_backup(settings, args))
+    if args.command == "purge":
+        return asyncio.run(_purge(settings, args))
     if args.command == "meetings":
         return asyncio.run(_meetings(settings, args))
     if args.command == "export":
