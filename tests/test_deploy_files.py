@@ -18,7 +18,21 @@ from bot.core.config import Settings
 from bot.core.i18n import translator
 
 ROOT = Path(__file__).resolve().parents[1]
-SETTINGS = {name.upper() for name in Settings.model_fields}
+
+
+def _setting_names() -> set[str]:
+    """Every environment name Settings reads: TELEGRAM_BOT_TOKEN for settings.telegram..."""
+    names = set()
+    for name, field in Settings.model_fields.items():
+        nested = getattr(field.annotation, "model_fields", None)
+        if nested:
+            names |= {f"{name}_{sub}".upper() for sub in nested}
+        else:
+            names.add(name.upper())
+    return names
+
+
+SETTINGS = _setting_names()
 
 
 def _commands() -> set[str]:

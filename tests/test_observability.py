@@ -13,9 +13,10 @@ from pathlib import Path
 from aiohttp import ClientSession
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.channels.telegram.sender import TelegramSender, delivery_bot
+from bot.channels.telegram.sender import TelegramOut, delivery_bot
 from bot.cli.alerts import OperatorAlerts
 from bot.cli.run import run_bot
+from bot.core.channel_settings import ZaloSettings
 from bot.core.config import Settings
 from bot.core.i18n import translator
 from bot.core.logs import JsonFormatter
@@ -95,9 +96,7 @@ async def test_healthz_names_a_channel_that_stopped_receiving(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'h.db'}",
         language="vi",
         migrate_on_start=True,
-        zalo_bot_token=zalo_fake.token,
-        zalo_api_url=zalo_fake.base_url,
-        zalo_quota_pause=0.05,
+        zalo=ZaloSettings(bot_token=zalo_fake.token, api_url=zalo_fake.base_url, quota_pause=0.05),
         serve_http=True,
         http_port=port,
     )
@@ -133,9 +132,9 @@ async def test_healthz_names_a_channel_that_stopped_receiving(
 async def test_errors_reach_the_operator_chat_at_most_once_per_interval(
     fake: FakeTelegram,
 ) -> None:
-    sender = TelegramSender(delivery_bot(TOKEN, fake.base_url))
+    sender = TelegramOut(delivery_bot(TOKEN, fake.base_url))
     await sender.start()
-    alerts = OperatorAlerts(sender, "777", translator("vi"), interval=1.0)
+    alerts = OperatorAlerts(sender.deliver, "777", translator("vi"), interval=1.0)
     logger = logging.getLogger("chibo.test.alerts")
     logger.addHandler(alerts)
     try:

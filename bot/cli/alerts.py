@@ -1,7 +1,7 @@
 """Errors in chibo's log also go to an operator's chat (OPERATOR_CHAT_ID), rate-limited: the
 first at once, then at most one message per ALERT_INTERVAL, which counts the errors held back.
 
-Sent straight through the channel's sender, not the outbox: an alert must get out when the
+Sent straight through the channel's `deliver`, not the outbox: an alert must get out when the
 database is what failed. The text holds the log line (ids only, like every log line of
 chibo's) and the exception's type, never its message.
 """
@@ -13,14 +13,15 @@ import contextlib
 import logging
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from bot.cli.wiring import Wired
+from bot.channels.base import Channel
 from bot.core.config import Settings
 from bot.core.i18n import Translator, translator
-from bot.delivery.worker import Delivered, Sender
+from bot.core.messages import OutboundMessage
+from bot.delivery.worker import Delivered, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +36,14 @@ class OperatorAlerts(logging.Handler):
 
     def __init__(
         self,
-        sender: Sender,
+        deliver: Callable[[str, OutboundMessage], Awaitable[Outcome]],
         chat_id: str,
         t: Translator,
         *,
         interval: float = ALERT_INTERVAL,
     ) -> None:
         super().__init__(level=logging.ERROR)
-        self.sender = sender
+        self.deliver = deliver
         self.chat_id = chat_id
         self.t = t
         self.interval = interval
@@ -95,17 +96,16 @@ class OperatorAlerts(logging.Handler):
             text += "\n" + self.t.gettext(
                 "(and {count} more errors since the last alert: see the log)"
             ).format(count=more)
-        task = self.loop.create_task(self._deliver(text))
+        task = self.loop.create_task(self._send_now(text))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _deliver(self, text: str) -> None:
+    async def _send_now(self, text: str) -> None:
         _SENDING.set(True)
         try:
-            outcome = await asyncio.wait_for(
-                self.sender.send(self.chat_id, text, ()), SEND_TIMEOUT
-            )
-        except Exception as error:  # noqa: BLE001 - a failed alert is logged, never raised
+            sending = self.deliver(self.chat_id, OutboundMessage(text))
+            outcome = await asyncio.wait_for(sending, SEND_TIMEOUT)
+        except Exception as error:  # a failed alert is logged, never raised
             log.warning("operator alert not sent: %s", type(error).__name__)
             return
         if not isinstance(outcome, Delivered):
@@ -120,19 +120,19 @@ class OperatorAlerts(logging.Handler):
         self.close()
 
 
-def operator_alerts(settings: Settings, wired: Sequence[Wired]) -> OperatorAlerts | None:
+def operator_alerts(settings: Settings, channels: Sequence[Channel]) -> OperatorAlerts | None:
     """The alert handler for OPERATOR_CHAT_ID (`telegram:ID`, `zalo:ID`, or a bare id on the
     first channel served, Telegram first), or None when unset or not served here."""
     if not settings.operator_chat_id:
         return None
     channel, _, chat_id = settings.operator_chat_id.rpartition(":")
-    senders = {w.channel: w.sender for w in wired}
+    senders = {channel.name: channel for channel in channels}
     if not channel:
         channel = "telegram" if "telegram" in senders else next(iter(senders), "")
     if channel not in senders:
         log.warning("OPERATOR_CHAT_ID is on %s, which this chibo does not serve", channel)
         return None
-    return OperatorAlerts(senders[channel], chat_id, translator(settings.language))
+    return OperatorAlerts(senders[channel].deliver, chat_id, translator(settings.language))
 
 
 async def stop_alerts(handler: OperatorAlerts) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.cli.wiring import Wired
+from bot.channels.base import Channel
 from bot.core import metrics
 from bot.core.clock import Clock
 from bot.delivery.stats import outbox_stats
@@ -35,9 +35,16 @@ async def database_healthy(engine: AsyncEngine) -> bool:
     return True
 
 
+def channel_healthy(channel: Channel) -> bool:
+    """A channel's own verdict (`healthy()`, where the adapter has one): started and
+    receiving. An adapter without one counts as healthy while chibo runs."""
+    healthy = getattr(channel, "healthy", None)
+    return bool(healthy()) if callable(healthy) else True
+
+
 def health_check(
     engine: AsyncEngine,
-    wired: Sequence[Wired],
+    channels: Sequence[Channel],
     scheduler_running: Callable[[], bool],
     started: float,
 ) -> Callable[[], Awaitable[dict[str, bool]]]:
@@ -45,9 +52,9 @@ def health_check(
 
     async def check() -> dict[str, bool]:
         verdict = {"database": await database_healthy(engine)}
-        for channel in wired:
-            verdict[channel.channel] = channel.healthy()
-            metrics.CHANNEL_UP.labels(channel.channel).set(1 if verdict[channel.channel] else 0)
+        for channel in channels:
+            verdict[channel.name] = channel_healthy(channel)
+            metrics.CHANNEL_UP.labels(channel.name).set(1 if verdict[channel.name] else 0)
         last = metrics.last_success("reminders") or started
         verdict["scheduler"] = scheduler_running() and time.time() - last < SCHEDULER_STALE_SECONDS
         for part in ("database", "scheduler"):

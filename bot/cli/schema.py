@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.cli.wiring import StartupError
+from bot.channels.base import StartupError
 from bot.core.config import Settings
 from bot.core.db import SchemaStatus, migrate, schema_status
 from bot.core.i18n import Translator, translator
