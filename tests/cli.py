@@ -38,10 +38,16 @@ class Ran:
     stderr: str
 
 
-def chibo(folder: Path, *args: str, stdin: str = "", clock: Clock | None = None) -> Ran:
-    """`chibo ARGS` in this process, in `folder` (its database `folder/demo.db`, Vietnamese),
-    `stdin` typed in, on `clock` (standing at NOW by default)."""
-    env = {"DATABASE_URL": f"sqlite:///{folder / 'demo.db'}", "LANGUAGE": "vi"}
+def chibo(
+    folder: Path,
+    *args: str,
+    stdin: str = "",
+    clock: Clock | None = None,
+    env: dict[str, str] | None = None,
+) -> Ran:
+    """`chibo ARGS` in this process, in `folder` (its database `folder/demo.db` unless `env`
+    says otherwise, Vietnamese), `stdin` typed in, on `clock` (standing at NOW by default)."""
+    env = {"DATABASE_URL": f"sqlite:///{folder / 'demo.db'}", "LANGUAGE": "vi", **(env or {})}
     out, err = io.StringIO(), io.StringIO()
     logged = logging.StreamHandler(err)  # what `chibo` would log on stderr, tracebacks too
     logging.getLogger().addHandler(logged)
@@ -99,12 +105,14 @@ class Running:
 
 @asynccontextmanager
 async def chibo_run(folder: Path, **settings: str) -> AsyncIterator[Running]:
-    """`chibo run` in `folder` (its database `folder/run.db`, Vietnamese, these settings),
-    started once it says it is running; at the end SIGTERM, and it must stop cleanly."""
+    """`chibo run` in `folder` (its database `folder/run.db`, migrated on start unless the
+    settings say otherwise, Vietnamese, these settings), started once it says it is running;
+    at the end SIGTERM, and it must stop cleanly."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'run.db'}",
         "LANGUAGE": "vi",
+        "MIGRATE_ON_START": "true",
         **settings,
     }
     process = await asyncio.create_subprocess_exec(

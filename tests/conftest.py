@@ -9,6 +9,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.config import Settings, async_database_url
-from bot.core.db import make_engine, make_sessionmaker, migrate
+from bot.core.db import engine_for, make_engine, make_sessionmaker, migrate
 from bot.dispatcher.dispatch import Dispatcher
 from models import Base, HouseholdCategory
 from tests import factories
@@ -108,6 +109,46 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
             await conn.execute(RESTART_SEQUENCES)
     yield engine
     await engine.dispose()
+
+
+@dataclass(frozen=True)
+class EmptyDatabase:
+    """A database nothing has touched: its URL, and on PostgreSQL the schema to use."""
+
+    url: str
+    schema: str | None = None
+
+    def engine(self) -> AsyncEngine:
+        """An engine on it (dispose it at the end)."""
+        return engine_for(self.url, self.schema)
+
+    def env(self) -> dict[str, str]:
+        """The settings a `chibo` process needs to use it."""
+        return {"DATABASE_URL": self.url, "DATABASE_SCHEMA": self.schema or ""}
+
+
+@pytest.fixture(params=BACKENDS)
+async def empty_database(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[EmptyDatabase]:
+    """A database without tables (never migrated): SQLite, and PostgreSQL when
+    TEST_DATABASE_URL is set (a schema of its own, dropped at the end)."""
+    if request.param == "sqlite":
+        yield EmptyDatabase(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+        return
+    url = _postgres_url()
+    if url is None:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    schema = f"chibo_empty_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(url)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield EmptyDatabase(url, schema)
+    finally:
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        await admin.dispose()
 
 
 @pytest.fixture

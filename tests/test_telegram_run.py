@@ -88,6 +88,7 @@ async def test_a_token_telegram_refuses_is_a_clear_error(fake: FakeTelegram) -> 
         _env_file=None,
         database_url="sqlite+aiosqlite://",
         language="vi",
+        migrate_on_start=True,
         telegram=TelegramSettings(
             bot_token="987654321:AAThisTokenIsNotKnownToTheFakeServer", api_url=fake.base_url
         ),
@@ -97,7 +98,7 @@ async def test_a_token_telegram_refuses_is_a_clear_error(fake: FakeTelegram) -> 
 
 
 async def test_no_token_explains_what_to_do() -> None:
-    settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://")
+    settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://", migrate_on_start=True)
     with pytest.raises(StartupError, match="chibo demo"):
         await run_bot(
             settings.model_copy(update={"telegram": TelegramSettings(), "zalo": ZaloSettings()})

@@ -22,6 +22,7 @@ async def test_a_token_zalo_refuses_is_a_clear_error(zalo_fake: FakeZalo) -> Non
         _env_file=None,
         database_url="sqlite+aiosqlite://",
         language="vi",
+        migrate_on_start=True,
         zalo=ZaloSettings(bot_token="999:NotTheTokenTheFakeKnows", api_url=zalo_fake.base_url),
     )
     with pytest.raises(StartupError, match="Zalo không chấp nhận ZALO_BOT_TOKEN"):
@@ -65,6 +66,7 @@ async def test_chibo_run_takes_zalo_updates_by_webhook(
         _env_file=None,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}",
         language="vi",
+        migrate_on_start=True,
         zalo=ZaloSettings(
             bot_token=zalo_fake.token,
             api_url=zalo_fake.base_url,

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from bot.core import metrics
 from bot.delivery.outcome import Delivered, Outcome, RetryLater
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ async def send_reply(
         counts.delivered += 1
         return outcome
     counts.lost += 1
+    metrics.REPLIES_FAILED.labels(channel).inc()
     error = outcome.error if not isinstance(outcome, Delivered) else outcome.error
     kind = type(outcome).__name__
     log.error("%s: reply to chat %s lost (%s): %s", channel, chat_id, kind, error[:200])

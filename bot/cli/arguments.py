@@ -71,6 +71,8 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     )
     export.add_argument("--out", help=_("file to write (default: a name made from both)"))
     add_roster_parsers(commands, t)
+    add_backup_parsers(commands, t)
+    add_purge_parser(commands, t)
     return parser
 
 
@@ -216,3 +218,41 @@ def settings_or_explain() -> Settings | None:
             message = t.gettext(str(cause)) if isinstance(cause, ValueError) else problem["msg"]
             print(f"  {where}: {message}", file=sys.stderr)
         return None
+
+
+def add_backup_parsers(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], t: Translator
+) -> None:
+    """Register `chibo backup` and `chibo restore`."""
+    _ = t.gettext
+    backup = commands.add_parser(
+        "backup", help=_("copy the whole database into FILE (safe while chibo run is running)")
+    )
+    backup.add_argument("file", metavar="FILE", help=_("the backup file to write (.zip)"))
+    backup.add_argument(
+        "--portable",
+        action="store_true",
+        help=_("a dump of every row that restores into SQLite or PostgreSQL (not pg_dump's)"),
+    )
+    restore = commands.add_parser(
+        "restore", help=_("restore a backup FILE into an empty database and check its counts")
+    )
+    restore.add_argument("file", metavar="FILE", help=_("a file written by chibo backup"))
+
+
+def add_purge_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], t: Translator
+) -> None:
+    """Register `chibo purge`."""
+    _ = t.gettext
+    purge = commands.add_parser(
+        "purge",
+        help=_(
+            "erase the personal data of members transferred out more than N years ago "
+            "(audited); without --yes only count them"
+        ),
+    )
+    purge.add_argument(
+        "--years", type=int, required=True, metavar="N", help=_("how many years ago, at least 1")
+    )
+    purge.add_argument("--yes", action="store_true", help=_("erase them (otherwise only count)"))

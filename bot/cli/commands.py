@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -14,15 +13,19 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.console import CHANNEL, ConsoleChannel, render, run_shell
+from bot.cli import backup as cli_backup
 from bot.cli import meetings as cli_meetings
+from bot.cli import purge as cli_purge
 from bot.cli import roster as cli_roster
 from bot.cli.clock import ClockRefused, command_clock
 from bot.cli.demo import seed_demo
 from bot.cli.scheduler import planning_tick, reminders_tick
+from bot.cli.schema import newer_schema
 from bot.core.clock import Clock, local_today
 from bot.core.config import Settings
-from bot.core.db import engine_for, make_sessionmaker, migrate
+from bot.core.db import engine_for, make_sessionmaker, migrate, schema_status
 from bot.core.i18n import Translator, translator
+from bot.core.logs import configure_logging
 from bot.core.messages import OutboundMessage
 from bot.delivery.history import recent_messages
 from bot.delivery.worker import DeliveryWorker
@@ -149,6 +152,13 @@ async def _roster(settings: Settings, args: argparse.Namespace, clock: Clock) ->
     return await _with_database(settings, work)
 
 
+async def _purge(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    async def work(session: AsyncSession, t: Translator) -> str:
+        return await cli_purge.run(args, session, settings, t, clock)
+
+    return await _with_database(settings, work)
+
+
 async def _meetings(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     async def work(session: AsyncSession, t: Translator) -> str:
         return await cli_meetings.run(args, session, settings, t, clock.now())
@@ -174,12 +184,39 @@ async def _export(settings: Settings, args: argparse.Namespace, clock: Clock) ->
 
 
 async def _migrate(settings: Settings) -> int:
+    t = translator(settings.language)
     engine = engine_for(settings.database_url, settings.database_schema)
     try:
+        before = await schema_status(engine)
+        if not before.known:
+            print(newer_schema(t, before), file=sys.stderr)
+            return 2
         await migrate(engine)
     finally:
         await engine.dispose()
-    print(translator(settings.language).gettext("The database is up to date."))
+    if before.up_to_date:
+        print(t.gettext("The database is up to date."))
+    else:
+        print(
+            t.gettext("The database was migrated from {old} to {new}.").format(
+                old=", ".join(before.current) or "-", new=", ".join(before.heads)
+            )
+        )
+    return 0
+
+
+async def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.restore import restore  # only when asked
+
+    t = translator(settings.language)
+    try:
+        if args.command == "backup":
+            print(await cli_backup.backup(settings, Path(args.file), args.portable, t))
+        else:
+            print(await restore(settings, Path(args.file), t))
+    except cli_backup.BackupFailed as failure:
+        print(failure, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -207,18 +244,15 @@ def execute(settings: Settings, args: argparse.Namespace, clock: Clock | None = 
         except ClockRefused as refused:
             print(refused, file=sys.stderr)
             return 2
-    logging.basicConfig(
-        level=settings.log_level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # httpx logs every request's URL at INFO, and Bot API URLs carry the bot's token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_level, settings.log_format)
     if args.command == "migrate":
         return asyncio.run(_migrate(settings))
     if args.command == "run":
         return asyncio.run(_run(settings))
+    if args.command in ("backup", "restore"):
+        return asyncio.run(_backup(settings, args))
+    if args.command == "purge":
+        return asyncio.run(_purge(settings, args, clock))
     if args.command == "meetings":
         return asyncio.run(_meetings(settings, args, clock))
     if args.command == "export":

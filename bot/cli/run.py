@@ -7,18 +7,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from datetime import timedelta
 
-from sqlalchemy import text
-
 from bot.channels.base import ChannelFactory, StartupError, Wiring, local_budget
+from bot.cli.alerts import operator_alerts, stop_alerts
 from bot.cli.channels import CHANNELS, configured_channels
+from bot.cli.ops import health_check, metrics_page
 from bot.cli.scheduler import RunningJobs, build_scheduler
+from bot.cli.schema import ensure_schema
 from bot.core.clock import SystemClock
 from bot.core.config import Settings
-from bot.core.db import engine_for, make_sessionmaker, migrate
+from bot.core.db import engine_for, make_sessionmaker
 from bot.core.i18n import translator
 from bot.delivery.budget import shared_budgets
 from bot.delivery.worker import DeliverySettings, DeliveryWorker
@@ -60,11 +62,15 @@ async def run_bot(
         loop.add_signal_handler(signum, stop.set)
     async with AsyncExitStack() as stack:
         stack.push_async_callback(engine.dispose)
-        await migrate(engine)
+        await ensure_schema(engine, settings)
         for channel in channels:
             # Stopped in reverse order, also when its own start or a later one fails.
             stack.push_async_callback(channel.stop)
             await channel.start()
+        alerts = operator_alerts(settings, channels)
+        if alerts is not None:
+            logging.getLogger().addHandler(alerts)
+            stack.push_async_callback(stop_alerts, alerts)
         worker = DeliveryWorker(
             sessionmaker,
             {channel.name: channel for channel in channels},
@@ -97,18 +103,11 @@ async def run_bot(
 
         stack.push_async_callback(stop_scheduler)
         routes = [route for channel in channels for route in channel.routes]
-        if routes or media is not None:
-
-            async def healthy() -> bool:
-                try:
-                    async with engine.connect() as conn:
-                        await conn.execute(text("SELECT 1"))
-                except Exception:  # any failure means unhealthy; the probe must not crash
-                    log.exception("health check failed")
-                    return False
-                return True
-
-            app = build_app(routes, healthy, media)
+        if routes or media is not None or settings.serve_http:
+            health = health_check(engine, channels, lambda: scheduler.running, time.time())
+            app = build_app(
+                routes, health, media, metrics=metrics_page(sessionmaker, clock, health)
+            )
             server = WebServer(app, settings.http_host, settings.http_port)
             await server.start()
             stack.push_async_callback(server.stop)

@@ -13,6 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core import metrics
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.reports.digest import send_weekly_digest
@@ -83,6 +84,22 @@ async def planning_tick(
         return await sync_all(session, clock.now(), settings.tz)
 
 
+def measured(name: str, job: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """`job`, its runs counted in /metrics (ok or failed) and its last success stamped."""
+
+    @functools.wraps(job)
+    async def run(*args: Any) -> Any:
+        try:
+            result = await job(*args)
+        except Exception:
+            metrics.job_failed(name)
+            raise
+        metrics.job_succeeded(name)
+        return result
+
+    return run
+
+
 class RunningJobs:
     """Keeps track of job runs in progress, so a shutdown can let them finish instead of
     cancelling them halfway (a cancelled run is rolled back, but logged as a failure)."""
@@ -145,7 +162,7 @@ def build_scheduler(
     now = datetime.now(settings.tz)
     track = running.wrap if running is not None else (lambda job: job)
     scheduler.add_job(
-        track(planning_tick),
+        track(measured("planning", planning_tick)),
         "interval",
         hours=1,
         args=(sessionmaker, clock, settings),
@@ -156,7 +173,7 @@ def build_scheduler(
         misfire_grace_time=3600,
     )
     scheduler.add_job(
-        track(reminders_tick),
+        track(measured("reminders", reminders_tick)),
         "interval",
         seconds=30,
         args=(sessionmaker, clock, settings, on_queued),
@@ -175,14 +192,14 @@ def build_scheduler(
         # Down at digest time: this week's digest goes out on start (the outbox keeps it to
         # once a week), and the cron trigger takes over from next week.
         scheduler.add_job(
-            track(digest_tick),
+            track(measured("digest", digest_tick)),
             "date",
             run_date=now + timedelta(seconds=20),
             args=(sessionmaker, clock, settings, on_queued),
             id="digest-catch-up",
         )
     scheduler.add_job(
-        track(digest_tick),
+        track(measured("digest", digest_tick)),
         "cron",
         day_of_week=settings.digest_weekday,
         hour=hour,
@@ -193,7 +210,7 @@ def build_scheduler(
         coalesce=True,
     )
     scheduler.add_job(
-        track(housekeeping),
+        track(measured("housekeeping", housekeeping)),
         "cron",
         hour=3,
         args=(sessionmaker, clock),

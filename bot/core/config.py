@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     language: Language = "vi"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
     max_text_length: int = Field(default=2000, ge=100, le=4000)
 
     # TELEGRAM_BOT_TOKEN, TELEGRAM_RATE_PER_SECOND, ZALO_WEBHOOK_URL...: see model_config.
@@ -58,6 +59,11 @@ class Settings(BaseSettings):
     public_url: str | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    migrate_on_start: bool = False
+    serve_http: bool = False
+    operator_chat_id: str | None = Field(
+        default=None, pattern=r"^((telegram|zalo):)?-?[A-Za-z0-9_.]{1,128}$"
+    )
 
     database_schema: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     delivery_lease_seconds: float = Field(default=60.0, gt=0)
@@ -83,6 +89,14 @@ class Settings(BaseSettings):
             if code in ("vi", "en"):
                 return code
         return "vi"
+
+    @field_validator("database_schema", "operator_chat_id", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `.env.example` lists every key, optional ones empty: empty means "not set".
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Connection, event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -31,6 +35,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine. SQLite gets foreign keys, WAL, a busy timeout, and transactions that
     take the write lock when they begin (BEGIN IMMEDIATE): two messages handled at once then
     queue one behind the other instead of failing on a stale read snapshot."""
+    # An error's text must not carry the values of its statement (phones, names, deeds): logs
+    # keep ids only.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
@@ -69,7 +76,62 @@ def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(config, revision)
 
 
+# pg_advisory_xact_lock(MIGRATION_LOCK, hashtext(schema)): one migration per schema at a time.
+MIGRATION_LOCK = 0x0C4B0
+
+
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema to `revision` (default: the newest migration)."""
+    """Bring the schema to `revision` (default: the newest migration). On PostgreSQL under an
+    advisory lock held until the commit: processes started together migrate one after the
+    other, and the later ones find nothing left to do. (SQLite serialises writers itself.)"""
     async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            if (await conn.execute(text("SELECT current_schema()"))).scalar() is None:
+                # DATABASE_SCHEMA names a schema this database does not have yet: make it.
+                schema = (await conn.execute(text("SHOW search_path"))).scalar_one()
+                name = schema.split(",")[0].strip().strip('"')
+                await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{name}"'))
+            await conn.execute(
+                text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                {"key": MIGRATION_LOCK},
+            )
         await conn.run_sync(_upgrade, revision)
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    """Where the database's schema stands against this code's migrations."""
+
+    current: tuple[str, ...]  # the revisions recorded in the database; () = never migrated
+    heads: tuple[str, ...]  # the newest revisions this code knows
+    known: bool  # every current revision is one of this code's migrations
+
+    @property
+    def up_to_date(self) -> bool:
+        """The database is exactly at this code's newest revision."""
+        return set(self.current) == set(self.heads)
+
+
+def _known(scripts: ScriptDirectory, revision: str) -> bool:
+    try:
+        return scripts.get_revision(revision) is not None
+    except CommandError:  # a revision this code has never heard of: a newer chibo's
+        return False
+
+
+def revision_known(revision: str) -> bool:
+    """`revision` is one of this code's migrations."""
+    return _known(ScriptDirectory.from_config(alembic_config()), revision)
+
+
+def _status(connection: Connection) -> SchemaStatus:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    current = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+    known = all(_known(scripts, rev) for rev in current)
+    return SchemaStatus(current, tuple(sorted(scripts.get_heads())), known)
+
+
+async def schema_status(engine: AsyncEngine) -> SchemaStatus:
+    """Read (never change) the schema revision of the database."""
+    async with engine.connect() as conn:
+        return await conn.run_sync(_status)

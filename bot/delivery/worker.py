@@ -21,6 +21,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core import metrics
 from bot.core.clock import Clock
 from bot.core.messages import Attachment, OutboundMessage
 from bot.delivery.outbox import (
@@ -209,12 +210,14 @@ class DeliveryWorker:
                 outcome = Undeliverable(FailureReason.GAVE_UP, outcome.error)
         async with self.sessionmaker() as session, session.begin():
             if isinstance(outcome, Delivered):
+                outcome_label = "sent"
                 if not outcome.complete:
                     log.warning("delivery: outbox %s only in part: %s", claim.id, outcome.error)
                 kept = await mark_sent(
                     session, claim, outcome.message_id, now, outcome.error, outcome.parts
                 )
             elif isinstance(outcome, Undeliverable):
+                outcome_label = "failed"
                 if outcome.reason is FailureReason.BLOCKED:
                     # Known from now on: the next notice's preview counts them unreachable.
                     await set_blocked(session, claim.channel, claim.chat_id, True, now)
@@ -229,6 +232,7 @@ class DeliveryWorker:
                     f"; trying {moved} instead" if moved else "",
                 )
             else:
+                outcome_label = "rate_limited" if outcome.after else "retry"
                 delay = outcome.after or self._backoff(claim.attempts)
                 # A 429 says "not now", not "unreachable": it does not use up an attempt.
                 kept = await mark_retry(
@@ -240,6 +244,9 @@ class DeliveryWorker:
                     sent=outcome.sent,
                     parts=outcome.parts,
                 )
+        metrics.SENDS.labels(claim.channel, outcome_label).inc()
+        if outcome_label == "rate_limited":
+            metrics.RATE_LIMITED.labels(claim.channel).inc()
         if not kept:
             log.warning("delivery: outbox %s outcome dropped, its claim had expired", claim.id)
         if moved:

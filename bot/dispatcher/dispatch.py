@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -12,9 +13,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core import metrics
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Settings
 from bot.core.i18n import N_, translator
+from bot.core.logs import MESSAGE_KEY
 from bot.core.messages import ChatEvent, InboundMessage, OutboundMessage
 from bot.delivery.reach import set_blocked
 from bot.dispatcher.batches import ChatBatcher
@@ -78,7 +81,14 @@ class Dispatcher:
 
     async def handle(self, message: InboundMessage) -> list[OutboundMessage]:
         """Process `message` once and return what to send back (nothing for a redelivery)."""
-        return await self._batches.submit(message)
+        metrics.INBOUND.labels(message.channel).inc()
+        key = MESSAGE_KEY.set(message.source_key)
+        started = time.perf_counter()
+        try:
+            return await self._batches.submit(message)
+        finally:
+            metrics.HANDLING.labels(message.channel).observe(time.perf_counter() - started)
+            MESSAGE_KEY.reset(key)
 
     async def _handle_batch(
         self, messages: Sequence[InboundMessage]
@@ -121,7 +131,8 @@ class Dispatcher:
                     continue
                 log.exception("integrity error while handling %s", message.source_key)
             except Exception:
-                log.exception("handler failed for %s: %r", message.source_key, message)
+                # The message itself holds what a person wrote: its key only.
+                log.exception("handler failed for %s", message.source_key)
             break
         return [OutboundMessage(t.gettext(CRASH_TEXT))]
 

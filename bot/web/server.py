@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,13 +35,21 @@ def _secret_matches(given: str | None, expected: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
+# What /healthz is told: healthy or not, or the verdict of each part checked by name.
+Health = Callable[[], Awaitable[bool | Mapping[str, bool]]]
+# /metrics: the page's body and content type.
+Metrics = Callable[[], Awaitable[tuple[bytes, str]]]
+
+
 def build_app(
     routes: list[WebhookRoute],
-    health: Callable[[], Awaitable[bool]],
+    health: Health,
     media: MediaShelf | None = None,
+    *,
+    metrics: Metrics | None = None,
 ) -> web.Application:
-    """An aiohttp application serving the given webhook routes, GET /healthz and, with a
-    `media` shelf, the files on it."""
+    """An aiohttp application serving the given webhook routes, GET /healthz, GET /metrics
+    with a `metrics` source and, with a `media` shelf, the files on it."""
     app = web.Application(client_max_size=MAX_BODY)
 
     def receiver(route: WebhookRoute) -> Callable[[web.Request], Awaitable[web.Response]]:
@@ -63,10 +71,24 @@ def build_app(
         return receive
 
     async def healthz(request: web.Request) -> web.Response:
-        healthy = await health()
-        return web.json_response(
-            {"status": "ok" if healthy else "unhealthy"}, status=200 if healthy else 503
-        )
+        verdict = await health()
+        if isinstance(verdict, bool):
+            body: dict[str, Any] = {"status": "ok" if verdict else "unhealthy"}
+            healthy = verdict
+        else:
+            healthy = all(verdict.values())
+            body = {
+                "status": "ok" if healthy else "unhealthy",
+                "checks": {part: "ok" if fine else "failing" for part, fine in verdict.items()},
+            }
+        return web.json_response(body, status=200 if healthy else 503)
+
+    async def metrics_page(request: web.Request) -> web.Response:
+        assert metrics is not None
+        body, content_type = await metrics()
+        response = web.Response(body=body)
+        response.headers["Content-Type"] = content_type
+        return response
 
     async def shelved(request: web.Request) -> web.Response:
         found = media.get(request.match_info["token"]) if media is not None else None
@@ -82,6 +104,8 @@ def build_app(
     for route in routes:
         app.router.add_post(route.path, receiver(route))
     app.router.add_get("/healthz", healthz)
+    if metrics is not None:
+        app.router.add_get("/metrics", metrics_page)
     if media is not None:
         app.router.add_get(MEDIA_ROUTE, shelved)
     return app

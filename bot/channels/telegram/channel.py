@@ -24,6 +24,7 @@ from bot.channels.telegram.sender import (
     delivery_bot,
     hides_contact_keyboard,
 )
+from bot.core import metrics
 from bot.core.i18n import translator
 from bot.core.messages import InboundMessage, OutboundMessage
 from bot.delivery.outcome import Delivered, Outcome, Progress
@@ -169,6 +170,13 @@ class TelegramChannel:
             chat_id, message, sent_before=sent_before, progress=progress
         )
 
+    def healthy(self) -> bool:
+        """Receiving: the application runs and, without a webhook, so does polling."""
+        if not self.application.running:
+            return False
+        updater = self.application.updater
+        return self.webhook is not None or (updater is not None and updater.running)
+
     async def feed(self, payload: dict[str, Any]) -> None:
         """Queue an update that arrived by webhook."""
         update = Update.de_json(payload, self.application.bot)
@@ -254,11 +262,14 @@ class TelegramChannel:
                 left = len(replies) - number - 1
                 if left:
                     REPLIES.lost += left
+                    metrics.REPLIES_FAILED.labels(CHANNEL).inc(left)
                     log.error("telegram: %d later replies to chat %s not sent", left, chat_id)
                 return
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("telegram: error while handling %r", update, exc_info=context.error)
+        # The update holds what a person wrote and who they are: its id only.
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram: error while handling update %s", update_id, exc_info=context.error)
 
 
 def file_url(api_url: str | None) -> str:

@@ -16,6 +16,7 @@ from bot.channels.replies import REPLIES, ReplyPatience, send_reply
 from bot.channels.zalo.client import INVALID_TOKEN, ZaloClient, ZaloError, ZaloNetworkError
 from bot.channels.zalo.convert import CHANNEL, TEXT_LIMIT, to_inbound, unwrap
 from bot.channels.zalo.sender import ZaloOut
+from bot.core import metrics
 from bot.core.i18n import translator
 from bot.core.messages import OutboundMessage
 from bot.delivery.outcome import Delivered, Outcome, Progress
@@ -25,6 +26,9 @@ from bot.web.server import WebhookRoute
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
+
+
+UNHEALTHY_AFTER_FAILED_POLLS = 3
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ class ZaloChannel:
         self.bot_name = ""
         self._locks = ChatLocks()
         self._poller: asyncio.Task[None] | None = None
+        self._started = False
+        self._failed_polls = 0
         self._in_hand: set[asyncio.Task[None]] = set()
 
     @property
@@ -119,6 +125,7 @@ class ZaloChannel:
             # getUpdates does not work while a webhook is set (e.g. from an earlier run).
             await self.client.delete_webhook()
             self._poller = asyncio.create_task(self._poll())
+        self._started = True
         log.info("zalo: started as %s", self.bot_name or "(unnamed bot)")
 
     async def stop(self) -> None:
@@ -148,6 +155,17 @@ class ZaloChannel:
             chat_id, message, sent_before=sent_before, progress=progress
         )
 
+    def healthy(self) -> bool:
+        """Receiving: started, and without a webhook, polling alive and getting answers
+        (a few failed polls in a row, e.g. a refused token or no network, is unhealthy)."""
+        if self.webhook is not None:
+            return self._started
+        return (
+            self._poller is not None
+            and not self._poller.done()
+            and self._failed_polls < UNHEALTHY_AFTER_FAILED_POLLS
+        )
+
     async def feed(self, payload: dict[str, Any]) -> None:
         """Handle an update that arrived by webhook, before the webhook is answered: Zalo
         delivers again what was not acknowledged, and a repeat is recognised by message id."""
@@ -157,7 +175,9 @@ class ZaloChannel:
         while True:
             try:
                 update = await self.client.get_updates(self.poll_seconds)
+                self._failed_polls = 0
             except ZaloError as error:
+                self._failed_polls += 1
                 if error.code == INVALID_TOKEN:
                     log.error("zalo: the token was refused (401); check ZALO_BOT_TOKEN")
                 else:
@@ -173,7 +193,10 @@ class ZaloChannel:
         try:
             await self._answer(update)
         except Exception:  # a bug must not end polling; the dispatcher already rolled back
-            log.exception("zalo: error while handling %r", update)
+            # The update holds what a person wrote and who they are: its id only.
+            message = update.get("message") if isinstance(update, dict) else None
+            message_id = message.get("message_id") if isinstance(message, dict) else None
+            log.exception("zalo: error while handling message %s", message_id)
 
     async def _answer(self, update: dict[str, Any]) -> None:
         inbound = to_inbound(update)
@@ -204,6 +227,7 @@ class ZaloChannel:
                 left = len(replies) - number - 1
                 if left:
                     REPLIES.lost += left
+                    metrics.REPLIES_FAILED.labels(CHANNEL).inc(left)
                     log.error("zalo: %d later replies to chat %s not sent", left, chat_id)
                 return
 
