@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.i18n import translator
 from bot.services.errors import InvalidInputError
-from bot.services.roster.importer import RosterFile, check_roster, import_roster
+from bot.services.roster.importer import check_roster, import_roster
 from bot.services.roster.plan import ImportPlan
 from bot.services.roster.report import plan_text, problems_text
 from models import (
@@ -40,6 +40,7 @@ from tests.roster_files import (
     csv_text,
     workbook,
 )
+from tests.roster_files import roster as read
 
 VI = translator("vi")
 TODAY = date(2026, 11, 15)
@@ -54,7 +55,7 @@ async def _import(
     mark_missing: MemberStatus | None = None,
     force: bool = False,
 ) -> ImportPlan:
-    roster = RosterFile(tuple(files), scope=scope, mark_missing=mark_missing, force=force)
+    roster = read(*files, scope=scope, mark_missing=mark_missing, force=force)
     async with sessionmaker() as session, session.begin():
         if dry_run:
             return await check_roster(session, roster)

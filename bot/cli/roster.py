@@ -109,6 +109,7 @@ async def run(
 async def _import(
     args: argparse.Namespace, session: AsyncSession, settings: Settings, t: Translator
 ) -> str:
+    from bot.services.roster.file_worker import read_roster_files
     from bot.services.roster.importer import RosterFile, check_roster, import_roster
     from bot.services.roster.report import plan_text, problems_text
 
@@ -120,8 +121,10 @@ async def _import(
         except OSError as error:
             raise NotFoundError(N_("Cannot read the file {name}."), name=name) from error
     cell = await find_cell(session, args.cell) if args.cell else None
+    sheets = await read_roster_files(files)  # in a worker process, within the file limits
     roster = RosterFile(
-        tuple(files),
+        tuple(sheets),
+        ", ".join(name for name, _ in files),
         default_cell=cell.name if cell is not None else None,
         mark_missing=MARKS[args.mark_missing] if args.mark_missing else None,
         force=args.force,

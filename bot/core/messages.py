@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.core.i18n import Translator
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,26 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Sheet:
+    """A table read from a file a person sent (a roster): its name and rows of cell texts."""
+
+    name: str
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Why a file could not be read: a msgid marked with N_() and its parameters."""
+
+    message: str
+    params: tuple[tuple[str, str | int], ...] = ()
+
+    def render(self, t: Translator) -> str:
+        """The reason in the reader's language."""
+        return t.gettext(self.message).format(**dict(self.params))
+
+
+@dataclass(frozen=True)
 class Attachment:
     """A file that came with or goes with a message: a platform file reference and its name."""
 
@@ -22,6 +46,10 @@ class Attachment:
     file_name: str = ""
     mime_type: str = ""
     content: bytes | None = None  # a file the bot made itself (an export), sent as an upload
+    # A table file a person sent, read (outside any transaction) before it is handled: its
+    # sheets, or why it could not be read.
+    sheets: tuple[Sheet, ...] | None = None
+    unreadable: Unreadable | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from bot.core.config import Settings
 from bot.core.i18n import N_, translator
 from bot.core.messages import InboundMessage, OutboundMessage
 from bot.dispatcher.batches import ChatBatcher
+from bot.dispatcher.documents import read_document
 from bot.dispatcher.state import StateChanges, load_state, stored_states
 from bot.services.errors import DomainError
 from bot.services.identity import member_for_address, members_for_addresses
@@ -76,8 +77,11 @@ class Dispatcher:
         )
 
     async def handle(self, message: InboundMessage) -> list[OutboundMessage]:
-        """Process `message` once and return what to send back (nothing for a redelivery)."""
-        return await self._batches.submit(message)
+        """Process `message` once and return what to send back (nothing for a redelivery).
+
+        A table file that came with it is read first, in a worker process and outside any
+        transaction, so a big or hostile file holds up no other chat's answer."""
+        return await self._batches.submit(await read_document(message))
 
     async def _handle_batch(
         self, messages: Sequence[InboundMessage]

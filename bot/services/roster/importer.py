@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.messages import Sheet
 from bot.services.audit import record_audit
 from bot.services.roster.history import assign_household, change_member_status
 from bot.services.roster.households import plan_households
@@ -27,7 +28,6 @@ from bot.services.roster.plan import (
     plan_orgs,
     resolve_cell,
 )
-from bot.services.roster.reader import read_roster_file
 from bot.services.roster.rows import (
     HouseholdRow,
     MemberRow,
@@ -52,20 +52,16 @@ ANY = tuple(OrgKind)
 
 @dataclass(frozen=True)
 class RosterFile:
-    """The files to import (name, content; a workbook or CSVs of its sheets) and the frame
-    they are read in."""
+    """The sheets of the files to import (read by `file_worker.read_roster_files`), the
+    files' names, and the frame they are checked in."""
 
-    files: tuple[tuple[str, bytes], ...]
+    sheets: tuple[Sheet, ...]
+    name: str
     scope: set[int] | None = None  # cells the importer leads; None: the operator
     default_cell: str | None = None  # for rows without a cell (a secretary's own)
     mark_missing: MemberStatus | None = None  # status for members the file leaves out
     importer_id: int | None = None  # the member sending the file: never marked as missing
     force: bool = False  # mark even when more than a third of a cell is not in the file
-
-    @property
-    def name(self) -> str:
-        """The files' names, for the audit log."""
-        return ", ".join(name for name, _ in self.files)
 
 
 async def check_roster(session: AsyncSession, roster: RosterFile) -> ImportPlan:
@@ -76,8 +72,7 @@ async def check_roster(session: AsyncSession, roster: RosterFile) -> ImportPlan:
 async def _read_and_plan(
     session: AsyncSession, roster: RosterFile
 ) -> tuple[ParsedFile, ImportPlan]:
-    sheets = [sheet for name, data in roster.files for sheet in read_roster_file(name, data)]
-    parsed = parse_sheets(sheets, roster.default_cell)
+    parsed = parse_sheets(roster.sheets, roster.default_cell)
     return parsed, await plan_import(session, parsed, roster.scope, _marking(roster))
 
 
