@@ -76,6 +76,7 @@ async def _roster(ctx: Context, name: str, sheets: tuple[Sheet, ...], mark: bool
         default_cell=cells[0].name if len(cells) == 1 else None,
         mark_missing=MemberStatus.TRANSFERRED_OUT if mark else None,
         importer_id=ctx.member.id,
+        allow_moves=True,  # within the cells they oversee, listed in the preview they confirm
     )
 
 

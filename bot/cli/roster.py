@@ -64,6 +64,14 @@ def add_parsers(
     importing.add_argument(
         "--cell", help=_("the cell of rows that name none (name or part of it, or id)")
     )
+    importing.add_argument(
+        "--move-members",
+        action="store_true",
+        help=_(
+            "move members the file puts in another cell than theirs (see them first with "
+            "--dry-run); without it such a file is refused"
+        ),
+    )
     template = commands.add_parser(
         "template", help=_("write a blank roster workbook with the headings and an example row")
     )
@@ -128,6 +136,7 @@ async def _import(
         default_cell=cell.name if cell is not None else None,
         mark_missing=MARKS[args.mark_missing] if args.mark_missing else None,
         force=args.force,
+        allow_moves=args.move_members,
     )
     clock = SystemClock()
     now = clock.now()
@@ -145,6 +154,8 @@ async def _import(
     text = plan_text(t, plan, applied=not args.dry_run)
     if args.dry_run and plan.changes:
         text += "\n" + t.gettext("Nothing was written (--dry-run).")
+    if args.dry_run and plan.moves and not args.move_members:
+        text += "\n" + t.gettext("To move those members, import with --move-members.")
     if plan.missing_members and args.mark_missing is None:
         text += "\n" + t.gettext("To mark them, import again with --mark-missing.")
     return text
