@@ -369,12 +369,12 @@ async def test_a_secretary_is_not_told_who_in_other_cells_has_a_phone_or_a_house
     plan = await _import(sessionmaker, clock, file, scope={cell.cell_id})
     rendered = [p.render(VI) for p in plan.problems]
     assert rendered == [
-        "Trang “Đảng viên”, dòng 4, cột D (Số điện thoại): số 0904444444 là của một đảng viên "
-        "thuộc chi bộ khác (không do đồng chí phụ trách).",
-        "Trang “Hộ gia đình”, dòng 9, cột A (Mã hộ): hộ PK-09 đang do một đảng viên thuộc chi "
-        "bộ khác phụ trách; đồng chí không sửa được hộ này.",
-        "Trang “Hộ gia đình”, dòng 10, cột F (SĐT đảng viên phụ trách): số 0904444444 là của "
-        "một đảng viên thuộc chi bộ khác (không do đồng chí phụ trách).",
+        "Trang “Đảng viên”, dòng 4, cột D (Số điện thoại): không dùng được số 0904444444 trong "
+        "danh sách của đồng chí. Nếu số đúng, đồng chí hỏi cấp ủy cấp trên.",
+        "Trang “Hộ gia đình”, dòng 9, cột A (Mã hộ): không dùng được mã hộ PK-09 trong danh "
+        "sách của đồng chí. Nếu mã đúng, đồng chí hỏi cấp ủy cấp trên.",
+        "Trang “Hộ gia đình”, dòng 10, cột F (SĐT đảng viên phụ trách): không đảng viên nào "
+        "của chi bộ đồng chí phụ trách có số 0904444444, trong tệp này hay ở đây.",
     ]
     assert "Khác" not in " ".join(rendered)
 

@@ -17,9 +17,11 @@ from models import Household, Member, MemberStatus, Organisation, OrgKind, Role,
 
 Org = Organisation | OrgRow  # an organisation in the database, or one the file adds
 CHUNK = 500  # ids per IN (...) list
-# Who has the phone is not said to a secretary who does not lead their cell.
-OTHER_CELLS_PHONE = N_(
-    "the phone {phone} is that of a comrade of another cell, which you do not lead."
+# A phone already on a list the importer does not lead: said without whose, where or why,
+# so a secretary learns nothing about other cells' members.
+OTHER_LIST = N_(
+    "the phone {phone} cannot be used in your list. If it is right, ask the committee above "
+    "your cell."
 )
 
 
@@ -331,7 +333,7 @@ def plan_member(
         plan.members.append(MemberChange(row, cell, None, [N_("new")], None))
         return
     if scope is not None and member.cell_id not in scope:
-        plan.problems.append(row.problem("phone", OTHER_CELLS_PHONE, phone=row.phone))
+        plan.problems.append(row.problem("phone", OTHER_LIST, phone=row.phone))
         return
     fields = []
     moved_from = None
