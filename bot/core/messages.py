@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
+
+from bot.core.text import valid_text
 
 if TYPE_CHECKING:
     from bot.core.i18n import Translator
+
+
+def _storable(message: object) -> None:
+    """Drop from every text field of a frozen message what no database or messenger takes
+    (`valid_text`): whatever an adapter was given, the message it builds is safe to store."""
+    for item in fields(message):  # type: ignore[arg-type]
+        value = getattr(message, item.name)
+        if isinstance(value, str):
+            object.__setattr__(message, item.name, valid_text(value))
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,9 @@ class Attachment:
     sheets: tuple[Sheet, ...] | None = None
     unreadable: Unreadable | None = None
 
+    def __post_init__(self) -> None:
+        _storable(self)
+
 
 @dataclass(frozen=True)
 class SharedContact:
@@ -59,6 +73,9 @@ class SharedContact:
 
     phone: str
     is_own: bool
+
+    def __post_init__(self) -> None:
+        _storable(self)
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,9 @@ class InboundMessage:
     contact: SharedContact | None = None
     unsupported: bool = False  # a sticker, voice note, location...: content we cannot use
     display_name: str = ""
+
+    def __post_init__(self) -> None:
+        _storable(self)
 
     @property
     def source_key(self) -> str:

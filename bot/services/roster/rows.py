@@ -31,6 +31,7 @@ from bot.services.roster.columns import (
     word_value,
 )
 from bot.services.roster.csvfile import looks_lossy
+from bot.services.roster.storable import storable_problems
 from models import CellType, HouseholdCategory, Membership, MemberStatus, OrgKind, RoleKind
 
 
@@ -202,6 +203,7 @@ def _read_sheet(
         if default_cell and not values.get("cell"):
             values["cell"] = default_cell
         place = Located(sheet.name, offset, names)
+        parsed.problems.extend(storable_problems(place, values, headings.kind))
         reader = {
             SheetKind.ORGANISATIONS: _org,
             SheetKind.MEMBERS: _member,
