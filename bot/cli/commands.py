@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -22,6 +21,7 @@ from bot.core.clock import SystemClock, local_today
 from bot.core.config import Settings, get_settings
 from bot.core.db import engine_for, make_sessionmaker, migrate
 from bot.core.i18n import Translator, translator
+from bot.core.logs import configure_logging
 from bot.core.messages import OutboundMessage
 from bot.delivery.outbox import recent_messages
 from bot.delivery.pacer import ChannelLimits
@@ -271,14 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(translator(settings.language)).parse_args(argv)
     if args.database_url:
         settings = Settings(**{**settings.model_dump(), "database_url": args.database_url})
-    logging.basicConfig(
-        level=settings.log_level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # httpx logs every request's URL at INFO, and Bot API URLs carry the bot's token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_level, settings.secrets())
     if args.command == "migrate":
         return asyncio.run(_migrate(settings))
     if args.command == "run":

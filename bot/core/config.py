@@ -180,6 +180,16 @@ class Settings(BaseSettings):
                 raise ValueError(N_("TELEGRAM_WEBHOOK_URL must start with https://"))
         return self
 
+    def secrets(self) -> list[str]:
+        """Every token and webhook secret set, for the log to redact."""
+        values = (
+            self.telegram_bot_token,
+            self.telegram_webhook_secret,
+            self.zalo_bot_token,
+            self.zalo_webhook_secret,
+        )
+        return [value.get_secret_value() for value in values if value is not None]
+
     @property
     def tz(self) -> ZoneInfo:
         """The zone in which people read times."""

@@ -31,6 +31,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine. SQLite gets foreign keys, WAL, a busy timeout, and transactions that
     take the write lock when they begin (BEGIN IMMEDIATE): two messages handled at once then
     queue one behind the other instead of failing on a stale read snapshot."""
+    # An error's text never carries the statement's parameters (phones, names, deed texts)
+    # into a log.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 

@@ -101,6 +101,18 @@ class InboundMessage:
         _storable(self)
 
     @property
+    def kinds(self) -> str:
+        """What the message holds, for the log (never its content): "text:12", "choice",
+        "photos:2", "document", "contact", "unsupported"."""
+        parts = [f"text:{len(self.text)}"] if self.text else []
+        parts += ["choice"] if self.choice is not None else []
+        parts += [f"photos:{len(self.photos)}"] if self.photos else []
+        parts += ["document"] if self.document is not None else []
+        parts += ["contact"] if self.contact is not None else []
+        parts += ["unsupported"] if self.unsupported else []
+        return ",".join(parts) or "empty"
+
+    @property
     def source_key(self) -> str:
         """A key naming this message across channels, for idempotent storage."""
         return f"{self.channel}:{self.chat_id}:{self.message_id}"

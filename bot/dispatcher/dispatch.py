@@ -124,7 +124,7 @@ class Dispatcher:
                     continue
                 log.exception("integrity error while handling %s", message.source_key)
             except Exception:
-                log.exception("handler failed for %s: %r", message.source_key, message)
+                log.exception("handler failed for %s (%s)", message.source_key, message.kinds)
             break
         return [OutboundMessage(t.gettext(CRASH_TEXT))]
 

@@ -204,6 +204,23 @@ async def member_by_phone(session: AsyncSession, raw_phone: str) -> Member:
     return member
 
 
+async def member_in_cells(session: AsyncSession, raw_phone: str, cell_ids: set[int]) -> Member:
+    """The member of these cells with this phone. The refusal is the same whether nobody has
+    the phone or a member of another cell has it: no answer tells who is a member."""
+    try:
+        phone = normalise_phone(raw_phone)
+    except InvalidPhoneError as exc:
+        raise InvalidInputError(N_("{phone} is not a phone number."), phone=raw_phone) from exc
+    member = await session.scalar(
+        select(Member).where(Member.phone == phone, Member.cell_id.in_(sorted(cell_ids)))
+    )
+    if member is None:
+        raise NotFoundError(
+            N_("No member of your cells has the phone number {phone}."), phone=phone
+        )
+    return member
+
+
 async def cell_name(session: AsyncSession, member: Member) -> str:
     """The name of the member's cell."""
     return (

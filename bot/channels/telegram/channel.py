@@ -231,7 +231,8 @@ class TelegramChannel:
                 await bot.send_message(chat_id, chunk, reply_markup=markup)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("telegram: error while handling %r", update, exc_info=context.error)
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram: error while handling update %s", update_id, exc_info=context.error)
 
 
 def file_url(api_url: str | None) -> str:
