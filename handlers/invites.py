@@ -131,7 +131,7 @@ async def _new_code(ctx: Context, member: Member, confirmed: bool = False) -> No
     if ctx.bot_username:
         lines.append(
             ctx._("Or they open this link: {link}").format(
-                link=deep_link(ctx.bot_username, invite.code)
+                link=deep_link(ctx.bot_username, invite)
             )
         )
     ctx.say("\n".join(lines))
@@ -153,7 +153,7 @@ async def _sheet(ctx: Context) -> None:
                     state.member.full_name,
                     state.cell.name,
                     code.code,
-                    deep_link(ctx.bot_username, code.code),
+                    deep_link(ctx.bot_username, code),
                     code.expires_at.astimezone(ctx.tz).date(),
                 )
             )

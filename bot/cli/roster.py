@@ -192,7 +192,7 @@ async def _invites(
                 state.member.full_name,
                 state.cell.name,
                 code.code,
-                deep_link(username, code.code),
+                deep_link(username, code),
                 code.expires_at.astimezone(settings.tz).date(),
             )
         )
