@@ -70,3 +70,17 @@ async def commune_of_five(
         Prober("other secretary", Chat(dispatcher, "bi"), THIS_CELL),
         Prober("committee", Chat(dispatcher, "uy"), ()),
     ]
+
+
+def judge(prober: Prober, said: str, reply: str, *, language: bool = True) -> list[str]:
+    """What is wrong with `reply` to what `prober` said: no answer, a crash, not Vietnamese
+    (when `language`), a name outside their scope. Nothing: an empty list."""
+    wrong = []
+    if not reply.strip():
+        wrong.append("no answer")
+    elif CRASH in reply:
+        wrong.append("crash")
+    elif language and not vietnamese(reply):
+        wrong.append("not Vietnamese")
+    wrong.extend(f"shows {name}" for name in prober.forbidden if name in reply)
+    return [f"{prober.role} {said}: {problem}" for problem in wrong]

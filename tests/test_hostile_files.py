@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from bot.services.errors import InvalidInputError
 from bot.services.roster.file_worker import read_roster_files
 from bot.services.roster.limits import CHAT_LIMITS, LIMITS, FileLimits
 from tests import hostile_files as corpus
+from tests.cli import chibo
 from tests.dialog import Chat
 from tests.factories import Cell
 from tests.roster_files import MEMBER_HEADINGS
@@ -111,3 +113,17 @@ async def test_others_are_answered_while_a_big_file_is_read(
 def test_the_chat_limits_are_the_operators_except_the_size() -> None:
     assert CHAT_LIMITS.max_bytes == 2 * 1024 * 1024 < LIMITS.max_bytes
     assert CHAT_LIMITS.max_rows == LIMITS.max_rows
+
+
+def test_chibo_import_refuses_a_bomb_in_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    (tmp_path / "xxe.xlsx").write_bytes(corpus.with_strings(corpus.LAUGHS))
+    (tmp_path / "bom.xlsx").write_bytes(corpus.whole_sheet_merged())
+    result = chibo(tmp_path, "import", "xxe.xlsx")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "xxe.xlsx chứa khai báo XML (DTD, thực thể) mà một bảng tính không bao giờ cần, nên "
+        "không được đọc. Đồng chí vui lòng lưu lại tệp từ Excel."
+    )
+    merged = chibo(tmp_path, "import", "--dry-run", "bom.xlsx")
+    assert merged.returncode == 1  # read in a moment: its rows are wrong, not fatal
+    assert "Traceback" not in merged.stderr and "MemoryError" not in merged.stderr

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatcher.dispatch import Dispatcher
 from tests.factories import Cell, FakeClock
-from tests.probes import CRASH, Prober, commune_of_five, vietnamese
+from tests.probes import Prober, commune_of_five, judge
 
 ARGUMENTS = ("", " KH-01 0913000002")
 
@@ -20,15 +20,7 @@ async def _probe(prober: Prober, command: str) -> list[str]:
     """What is wrong with the answer to `command` (nothing: an empty list)."""
     reply = await prober.chat.send(command)
     await prober.chat.send("/huy")  # each probe starts from no conversation
-    wrong = []
-    if not reply.strip():
-        wrong.append("no answer")
-    elif CRASH in reply:
-        wrong.append("crash")
-    elif not vietnamese(reply):
-        wrong.append("not Vietnamese")
-    wrong.extend(f"shows {name}" for name in prober.forbidden if name in reply)
-    return [f"{prober.role} {command!r}: {problem}" for problem in wrong]
+    return judge(prober, repr(command), reply)
 
 
 async def test_every_command_for_every_role_is_answered_within_scope(
