@@ -20,7 +20,7 @@ from aiohttp import ClientError, ClientSession, TCPConnector
 from aiohttp.test_utils import unused_port
 
 from bench.common import QueueingTelegram
-from bot.cli.run import TELEGRAM_SECRET_HEADER
+from bot.channels.telegram.channel import SECRET_HEADER as TELEGRAM_SECRET_HEADER
 from tests.cli import start_chibo_run
 from tests.fake_telegram import TOKEN
 

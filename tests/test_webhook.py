@@ -14,7 +14,7 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer, unused_port
 
 from bot.channels.telegram import TelegramChannel, WebhookConfig
-from bot.cli.run import TELEGRAM_SECRET_HEADER
+from bot.channels.telegram.channel import SECRET_HEADER as TELEGRAM_SECRET_HEADER
 from bot.dispatcher.dispatch import Dispatcher
 from bot.web import server as web_server
 from bot.web.server import WebhookRoute, WebServer, build_app

@@ -10,7 +10,7 @@ from pathlib import Path
 from aiohttp import ClientError, ClientSession, TCPConnector
 from aiohttp.test_utils import unused_port
 
-from bot.cli.run import TELEGRAM_SECRET_HEADER
+from bot.channels.telegram.channel import SECRET_HEADER as TELEGRAM_SECRET_HEADER
 from tests.cli import chibo_run, start_chibo_run
 from tests.fake_telegram import TOKEN, FakeTelegram
 

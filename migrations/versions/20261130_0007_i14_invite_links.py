@@ -22,9 +22,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("invite_codes", schema=None) as batch_op:
         batch_op.add_column(sa.Column("link_code", sa.String(length=32), nullable=True))
-        batch_op.create_index(
-            batch_op.f("ix_invite_codes_link_code"), ["link_code"], unique=True
-        )
+        batch_op.create_index(batch_op.f("ix_invite_codes_link_code"), ["link_code"], unique=True)
     with op.batch_alter_table("failed_links", schema=None) as batch_op:
         batch_op.create_index("ix_failed_links_channel_at", ["channel", "at"], unique=False)
 
