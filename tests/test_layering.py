@@ -4,13 +4,25 @@ The contracts name packages, not modules, so a new module is covered the day it 
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _logging_kept() -> Iterator[None]:
+    """import-linter's command configures logging with dictConfig, which disables every
+    logger that exists: the later tests of this worker would see no log of chibo's."""
+    yield
+    for logger in logging.root.manager.loggerDict.values():
+        if isinstance(logger, logging.Logger):
+            logger.disabled = False
 
 
 def test_package_contracts_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
