@@ -50,16 +50,7 @@ def patched(data: bytes, part: str, change: bytes | None = None, **replace: byte
 
 def whole_sheet_merged() -> bytes:
     """1 KB: one merged range A2:XFD1048576 (openpyxl expanded it into a billion cells)."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Đảng viên"
-    sheet.append(MEMBER_HEADINGS)
-    sheet.append(MEMBERS[0])
-    sheet.merge_cells("A2:A3")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return patched(buffer.getvalue(), SHEET, old=b'ref="A2:A3"', new=b'ref="A2:XFD1048576"')
+    return with_merges(["A2:XFD1048576"])
 
 
 def far_corner_cell() -> bytes:
@@ -70,8 +61,13 @@ def far_corner_cell() -> bytes:
 
 def many_merged(count: int) -> bytes:
     """`count` merged ranges of two cells each."""
-    ranges = b"".join(f'<mergeCell ref="A{n}:B{n}"/>'.encode() for n in range(2, count + 2))
-    block = f'<mergeCells count="{count}">'.encode() + ranges + b"</mergeCells>"
+    return with_merges([f"A{n}:B{n}" for n in range(2, count + 2)])
+
+
+def with_merges(ranges: list[str]) -> bytes:
+    """The members workbook with these merged ranges."""
+    listed = "".join(f'<mergeCell ref="{merged}"/>' for merged in ranges)
+    block = f'<mergeCells count="{len(ranges)}">{listed}</mergeCells>'.encode()
     return patched(members_workbook(), SHEET, old=b"</sheetData>", new=b"</sheetData>" + block)
 
 

@@ -63,8 +63,8 @@ async def test_each_hostile_file_is_refused_in_one_line_naming_the_limit(name: s
 
 async def test_a_merged_range_over_the_whole_sheet_fills_only_the_rows_with_data() -> None:
     [sheet] = await read_roster_files([("gop.xlsx", corpus.whole_sheet_merged())])
-    assert len(sheet.rows) == 2  # the headings and one member, not a million rows
-    assert sheet.rows[1] == ("1",) * len(MEMBER_HEADINGS)  # A2's value, as Excel shows it
+    assert len(sheet.rows) == 3  # the headings and two members, not a million rows
+    assert sheet.rows[1] == sheet.rows[2] == ("1",) * len(MEMBER_HEADINGS)  # A2's, as Excel
 
 
 async def test_an_excel_97_workbook_is_read_like_an_xlsx() -> None:
