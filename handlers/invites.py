@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.services.errors import AccessDeniedError
-from bot.services.identity import member_by_phone
+from bot.services.identity import member_in_cells
 from bot.services.onboarding import (
     LinkState,
     deep_link,
@@ -35,9 +35,7 @@ async def show(ctx: Context, args: str) -> None:
     if not cells:
         raise AccessDeniedError(SECRETARIES_ONLY)
     if args:
-        member = await member_by_phone(ctx.session, args)
-        if member.cell_id not in {cell.id for cell in cells}:
-            raise AccessDeniedError(NOT_YOURS)
+        member = await member_in_cells(ctx.session, args, {cell.id for cell in cells})
         ctx.begin(FLOW)  # a draft, should a linked member's code need confirming
         await _new_code(ctx, member)
         return
@@ -133,7 +131,7 @@ async def _new_code(ctx: Context, member: Member, confirmed: bool = False) -> No
     if ctx.bot_username:
         lines.append(
             ctx._("Or they open this link: {link}").format(
-                link=deep_link(ctx.bot_username, invite.code)
+                link=deep_link(ctx.bot_username, invite)
             )
         )
     ctx.say("\n".join(lines))
@@ -155,7 +153,7 @@ async def _sheet(ctx: Context) -> None:
                     state.member.full_name,
                     state.cell.name,
                     code.code,
-                    deep_link(ctx.bot_username, code.code),
+                    deep_link(ctx.bot_username, code),
                     code.expires_at.astimezone(ctx.tz).date(),
                 )
             )

@@ -3,10 +3,10 @@ would change and writes it only after "Apply". Rows of other cells are refused."
 
 from __future__ import annotations
 
-import base64
+from typing import Any, cast
 
 from bot.core.i18n import N_
-from bot.core.messages import Attachment, Choice, OutboundMessage
+from bot.core.messages import Attachment, Choice, OutboundMessage, Sheet
 from bot.services.errors import AccessDeniedError
 from bot.services.oversight import LEADERS_ONLY, overseen_cells
 from bot.services.roster.importer import RosterFile, check_roster, import_roster
@@ -18,7 +18,7 @@ from models import MemberStatus
 FLOW = "roster"
 TITLE = N_("importing a list")
 PROBLEMS_SHOWN = 10
-MAX_FILE_BYTES = 2 * 1024 * 1024  # far above a commune's roster; stored in the draft meanwhile
+MAX_FILE_MB = 2  # what a chat may send (Telegram downloads documents up to that size)
 TEMPLATE_FILE = "mau-danh-sach-chi-bo.xlsx"
 
 
@@ -66,46 +66,49 @@ async def _on_file(ctx: Context) -> None:
     await _check(ctx)
 
 
-async def _roster(ctx: Context, name: str, content: bytes, mark: bool) -> RosterFile:
+async def _roster(ctx: Context, name: str, sheets: tuple[Sheet, ...], mark: bool) -> RosterFile:
     assert ctx.member is not None
     cells = await overseen_cells(ctx.session, ctx.member.id)
     return RosterFile(
-        ((name, content),),
+        sheets,
+        name,
         scope={cell.id for cell in cells},
         default_cell=cells[0].name if len(cells) == 1 else None,
         mark_missing=MemberStatus.TRANSFERRED_OUT if mark else None,
         importer_id=ctx.member.id,
+        allow_moves=True,  # within the cells they oversee, listed in the preview they confirm
     )
 
 
 async def _drafted(ctx: Context, mark: bool) -> RosterFile:
-    """The file kept in the draft since it was checked."""
+    """The file's sheets kept in the draft since it was checked (never the file itself: it is
+    read once, in the worker)."""
     draft = ctx.draft()
-    content = base64.b64decode(str(draft["file"]))
-    return await _roster(ctx, str(draft["file_name"]), content, mark)
+    sheets = tuple(
+        Sheet(str(title), tuple(tuple(str(cell) for cell in row) for row in rows))
+        for title, rows in cast(list[list[Any]], draft["sheets"])
+    )
+    return await _roster(ctx, str(draft["file_name"]), sheets, mark)
 
 
 async def _check(ctx: Context) -> None:
     document = ctx.message.document
     assert document is not None
-    if document.content is None or len(document.content) > MAX_FILE_BYTES:
-        ctx.finish()
+    if document.unreadable is not None or document.sheets is None:
         ctx.say(
-            ctx._("I could not read this file. Files up to {size} MB can be checked.").format(
-                size=MAX_FILE_BYTES // (1024 * 1024)
+            document.unreadable.render(ctx.t)
+            if document.unreadable is not None
+            else ctx._("I could not read this file. Files up to {size} MB can be checked.").format(
+                size=MAX_FILE_MB
             )
         )
+        _ask_again(ctx)
         return
     name = document.file_name or "danh-sach.xlsx"
-    plan = await check_roster(ctx.session, await _roster(ctx, name, document.content, False))
+    plan = await check_roster(ctx.session, await _roster(ctx, name, document.sheets, False))
     if plan.problems:
         ctx.say(problems_text(ctx.t, plan.problems, PROBLEMS_SHOWN))
-        ctx.ask(
-            FLOW,
-            "file",
-            ctx._("Please correct the file and send it again."),
-            (Choice(CANCEL, ctx._("Cancel")),),
-        )
+        _ask_again(ctx)
         return
     assert ctx.member is not None
     markable = [m for m in plan.missing_members if m.id != ctx.member.id]
@@ -125,7 +128,9 @@ async def _check(ctx: Context) -> None:
         return
     draft = ctx.draft()
     draft["file_name"] = name
-    draft["file"] = base64.b64encode(document.content).decode("ascii")
+    draft["sheets"] = [
+        [sheet.name, [list(row) for row in sheet.rows]] for sheet in document.sheets
+    ]
     choices = []
     if plan.changes:
         choices.append(Choice("apply", ctx._("Apply"), ("ok", "co", "dong y", "ap dung")))
@@ -139,6 +144,15 @@ async def _check(ctx: Context) -> None:
     choices.append(Choice(CANCEL, ctx._("Cancel")))
     lines.append("\n" + ctx._("Shall I write these changes?"))
     ctx.ask(FLOW, "confirm", "\n".join(lines), tuple(choices))
+
+
+def _ask_again(ctx: Context) -> None:
+    ctx.ask(
+        FLOW,
+        "file",
+        ctx._("Please correct the file and send it again."),
+        (Choice(CANCEL, ctx._("Cancel")),),
+    )
 
 
 async def _on_confirm(ctx: Context) -> None:

@@ -17,7 +17,9 @@ class InviteCode(Base):
     __tablename__ = "invite_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # short: typed from paper
+    # Long, for links and QR codes nobody types: too many to guess (None: codes made before).
+    link_code: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
@@ -28,7 +30,10 @@ class FailedLink(Base):
     """A wrong, used or expired invite code tried from a chat; too many in an hour block it."""
 
     __tablename__ = "failed_links"
-    __table_args__ = (Index("ix_failed_links_chat", "channel", "external_chat_id", "at"),)
+    __table_args__ = (
+        Index("ix_failed_links_chat", "channel", "external_chat_id", "at"),
+        Index("ix_failed_links_channel_at", "channel", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))

@@ -103,11 +103,9 @@ class Running:
     log: str = ""
 
 
-@asynccontextmanager
-async def chibo_run(folder: Path, **settings: str) -> AsyncIterator[Running]:
+async def start_chibo_run(folder: Path, **settings: str) -> asyncio.subprocess.Process:
     """`chibo run` in `folder` (its database `folder/run.db`, migrated on start unless the
-    settings say otherwise, Vietnamese, these settings), started once it says it is running;
-    at the end SIGTERM, and it must stop cleanly."""
+    settings say otherwise, Vietnamese, these settings), once it says it is running."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'run.db'}",
@@ -125,11 +123,24 @@ async def chibo_run(folder: Path, **settings: str) -> AsyncIterator[Running]:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    running = Running(process)
+    assert process.stdout is not None
     try:
-        assert process.stdout is not None
         line = await asyncio.wait_for(process.stdout.readline(), 60)
         assert "chibo đang chạy" in line.decode()
+    except BaseException:
+        process.kill()
+        await process.communicate()
+        raise
+    return process
+
+
+@asynccontextmanager
+async def chibo_run(folder: Path, **settings: str) -> AsyncIterator[Running]:
+    """`chibo run` as `start_chibo_run` starts it; at the end SIGTERM, and it must stop
+    cleanly."""
+    process = await start_chibo_run(folder, **settings)
+    running = Running(process)
+    try:
         yield running
     finally:
         process.send_signal(signal.SIGTERM)

@@ -6,8 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from typing import Any
 
 from openpyxl import Workbook
+
+from bot.services.roster.importer import RosterFile
+from bot.services.roster.limits import LIMITS
+from bot.services.roster.reader import read_roster_file
 
 MEMBER_HEADINGS = ["STT", "Chi bộ", "Họ và tên", "Số điện thoại", "Loại đảng viên", "Tình trạng"]
 HOUSEHOLD_HEADINGS = ["Mã hộ", "Chủ hộ", "Chi bộ", "Thôn, bản", "Diện", "SĐT đảng viên phụ trách"]
@@ -84,3 +89,10 @@ def cp1258(text: str) -> bytes:
         base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
         out += base.encode("cp1258") + "".join(c for c in parts if c in _TONES).encode("cp1258")
     return bytes(out)
+
+
+def roster(*files: tuple[str, bytes], **frame: Any) -> RosterFile:
+    """The files read as the worker process reads them (here in-process, to keep the suite
+    fast; tests/test_hostile_files.py goes through the worker), in `frame`."""
+    sheets = [sheet for name, data in files for sheet in read_roster_file(name, data, LIMITS)]
+    return RosterFile(tuple(sheets), ", ".join(name for name, _ in files), **frame)

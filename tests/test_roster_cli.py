@@ -102,17 +102,20 @@ def test_invites_sheet_for_the_unlinked_members(demo: Path) -> None:
     sheet = load_workbook(demo / "m.xlsx").active
     assert isinstance(sheet, Worksheet)
     rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
-    codes = dict(
-        _query(
+    codes = {
+        name: (code, link_code)
+        for name, code, link_code in _query(
             demo,
-            "SELECT m.full_name, i.code FROM invite_codes i JOIN members m ON m.id = i.member_id "
-            "WHERE m.phone IN ('0912000009', '0912000010')",
+            "SELECT m.full_name, i.code, i.link_code FROM invite_codes i "
+            "JOIN members m ON m.id = i.member_id WHERE m.phone IN ('0912000009', '0912000010')",
         )
-    )
+    }
     assert {row[1] for row in rows} == set(codes)
     for _, name, cell, code, link, _ in rows:
-        assert cell == "Chi bộ bản Nà Lụng" and code == codes[name]
-        assert str(link).startswith(f"https://t.me/chibo_demo_bot?start={code}\n(hết hạn ")
+        # The sheet prints the short code to type; its link carries the long one.
+        assert cell == "Chi bộ bản Nà Lụng" and code == codes[name][0]
+        assert len(codes[name][1]) == 16
+        assert str(link).startswith(f"https://t.me/chibo_demo_bot?start={codes[name][1]}\n(hết")
     assert len(sheet._images) == 2  # type: ignore[attr-defined]  # one QR code a member
     again = chibo(demo, "invites", "--org", "Nà Lụng", "--bot-username", "chibo_demo_bot")
     assert again.returncode == 0

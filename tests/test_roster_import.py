@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.i18n import translator
 from bot.services.errors import InvalidInputError
-from bot.services.roster.importer import RosterFile, check_roster, import_roster
+from bot.services.roster.importer import check_roster, import_roster
 from bot.services.roster.plan import ImportPlan
 from bot.services.roster.report import plan_text, problems_text
 from models import (
@@ -40,6 +40,7 @@ from tests.roster_files import (
     csv_text,
     workbook,
 )
+from tests.roster_files import roster as read
 
 VI = translator("vi")
 TODAY = date(2026, 11, 15)
@@ -54,7 +55,7 @@ async def _import(
     mark_missing: MemberStatus | None = None,
     force: bool = False,
 ) -> ImportPlan:
-    roster = RosterFile(tuple(files), scope=scope, mark_missing=mark_missing, force=force)
+    roster = read(*files, scope=scope, mark_missing=mark_missing, force=force)
     async with sessionmaker() as session, session.begin():
         if dry_run:
             return await check_roster(session, roster)
@@ -375,12 +376,12 @@ async def test_a_secretary_is_not_told_who_in_other_cells_has_a_phone_or_a_house
     plan = await _import(sessionmaker, clock, file, scope={cell.cell_id})
     rendered = [p.render(VI) for p in plan.problems]
     assert rendered == [
-        "Trang “Đảng viên”, dòng 4, cột D (Số điện thoại): số 0904444444 là của một đảng viên "
-        "thuộc chi bộ khác (không do đồng chí phụ trách).",
-        "Trang “Hộ gia đình”, dòng 9, cột A (Mã hộ): hộ PK-09 đang do một đảng viên thuộc chi "
-        "bộ khác phụ trách; đồng chí không sửa được hộ này.",
-        "Trang “Hộ gia đình”, dòng 10, cột F (SĐT đảng viên phụ trách): số 0904444444 là của "
-        "một đảng viên thuộc chi bộ khác (không do đồng chí phụ trách).",
+        "Trang “Đảng viên”, dòng 4, cột D (Số điện thoại): không dùng được số 0904444444 trong "
+        "danh sách của đồng chí. Nếu số đúng, đồng chí hỏi cấp ủy cấp trên.",
+        "Trang “Hộ gia đình”, dòng 9, cột A (Mã hộ): không dùng được mã hộ PK-09 trong danh "
+        "sách của đồng chí. Nếu mã đúng, đồng chí hỏi cấp ủy cấp trên.",
+        "Trang “Hộ gia đình”, dòng 10, cột F (SĐT đảng viên phụ trách): không đảng viên nào "
+        "của chi bộ đồng chí phụ trách có số 0904444444, trong tệp này hay ở đây.",
     ]
     assert "Khác" not in " ".join(rendered)
 

@@ -9,12 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.i18n import translator
-from bot.services.roster.importer import RosterFile, import_roster
+from bot.services.roster.importer import import_roster
 from bot.services.roster.plan import ImportPlan
 from bot.services.roster.report import plan_text
 from models import AuditEntry, Role, RoleKind
 from tests.factories import Cell, FakeClock
 from tests.roster_files import csv_text
+from tests.roster_files import roster as read
 
 VI = translator("vi")
 TODAY = date(2026, 11, 15)
@@ -28,7 +29,7 @@ async def _import(
         ["Test", "Lò Văn Xiên", "0912345678", xien],
         ["Test", "Hà Thị Mai", "0987654321", mai],
     ]
-    roster = RosterFile((("dv.csv", csv_text(HEADINGS, rows).encode()),))
+    roster = read(("dv.csv", csv_text(HEADINGS, rows).encode()))
     async with sessionmaker() as session, session.begin():
         plan = await import_roster(
             session, roster=roster, actor_member_id=None, now=clock.now(), today=TODAY, note=""

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from bot.channels.base import Channel
 from bot.core.config import Settings
 from bot.core.i18n import Translator, translator
+from bot.core.logs import Redacting
 from bot.core.messages import OutboundMessage
 from bot.delivery.worker import Delivered, Outcome
 
@@ -132,7 +133,10 @@ def operator_alerts(settings: Settings, channels: Sequence[Channel]) -> Operator
     if channel not in senders:
         log.warning("OPERATOR_CHAT_ID is on %s, which this chibo does not serve", channel)
         return None
-    return OperatorAlerts(senders[channel].deliver, chat_id, translator(settings.language))
+    alerts = OperatorAlerts(senders[channel].deliver, chat_id, translator(settings.language))
+    # What goes to a chat is redacted like the log itself (no token, secret or phone).
+    alerts.addFilter(Redacting(settings.secrets()))
+    return alerts
 
 
 async def stop_alerts(handler: OperatorAlerts) -> None:

@@ -173,6 +173,14 @@ def add_roster_parsers(
     importing.add_argument(
         "--cell", help=_("the cell of rows that name none (name or part of it, or id)")
     )
+    importing.add_argument(
+        "--move-members",
+        action="store_true",
+        help=_(
+            "move members the file puts in another cell than theirs (see them first with "
+            "--dry-run); without it such a file is refused"
+        ),
+    )
     template = commands.add_parser(
         "template", help=_("write a blank roster workbook with the headings and an example row")
     )

@@ -244,7 +244,7 @@ def execute(settings: Settings, args: argparse.Namespace, clock: Clock | None = 
         except ClockRefused as refused:
             print(refused, file=sys.stderr)
             return 2
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.secrets(), log_format=settings.log_format)
     if args.command == "migrate":
         return asyncio.run(_migrate(settings))
     if args.command == "run":

@@ -50,6 +50,7 @@ async def _import(
     t: Translator,
     now: datetime,
 ) -> str:
+    from bot.services.roster.file_worker import read_roster_files
     from bot.services.roster.importer import RosterFile, check_roster, import_roster
     from bot.services.roster.report import plan_text, problems_text
 
@@ -61,11 +62,14 @@ async def _import(
         except OSError as error:
             raise NotFoundError(N_("Cannot read the file {name}."), name=name) from error
     cell = await find_cell(session, args.cell) if args.cell else None
+    sheets = await read_roster_files(files)  # in a worker process, within the file limits
     roster = RosterFile(
-        tuple(files),
+        tuple(sheets),
+        ", ".join(name for name, _ in files),
         default_cell=cell.name if cell is not None else None,
         mark_missing=MARKS[args.mark_missing] if args.mark_missing else None,
         force=args.force,
+        allow_moves=args.move_members,
     )
     if args.dry_run:
         plan = await check_roster(session, roster)
@@ -83,6 +87,8 @@ async def _import(
     text = plan_text(t, plan, applied=not args.dry_run)
     if args.dry_run and plan.changes:
         text += "\n" + t.gettext("Nothing was written (--dry-run).")
+    if args.dry_run and plan.moves and not args.move_members:
+        text += "\n" + t.gettext("To move those members, import with --move-members.")
     if plan.missing_members and args.mark_missing is None:
         text += "\n" + t.gettext("To mark them, import again with --mark-missing.")
     return text
@@ -122,7 +128,7 @@ async def _invites(
                 state.member.full_name,
                 state.cell.name,
                 code.code,
-                deep_link(username, code.code),
+                deep_link(username, code),
                 code.expires_at.astimezone(settings.tz).date(),
             )
         )

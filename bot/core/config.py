@@ -125,6 +125,16 @@ class Settings(BaseSettings):
                 return f"{parts.scheme}://{parts.netloc}"
         return None
 
+    def secrets(self) -> list[str]:
+        """Every token and webhook secret set, for the log to redact."""
+        values = (
+            self.telegram.bot_token,
+            self.telegram.webhook_secret,
+            self.zalo.bot_token,
+            self.zalo.webhook_secret,
+        )
+        return [value.get_secret_value() for value in values if value is not None]
+
     @property
     def tz(self) -> ZoneInfo:
         """The zone in which people read times."""

@@ -1,29 +1,85 @@
-"""Logging for operators: text by default, one JSON object per line with LOG_FORMAT=json.
+"""chibo's log: ids and kinds, never personal data or secrets, at every level; text by
+default, one JSON object per line with LOG_FORMAT=json.
 
-Log lines carry ids (message keys, outbox ids, job names), never phones, names or texts; the
-engine hides SQL parameters from its errors (bot.core.db) so an exception cannot carry them.
+Our own messages name chats, members and messages by id (message keys, outbox ids, job names).
+As a second line, the handler redacts what must never be written whoever logs it (a library at
+DEBUG, a traceback): the configured tokens and secrets, anything shaped like a Telegram bot
+token, and Vietnamese phone numbers. Libraries that log message contents (python-telegram-bot's
+updates, httpcore's requests, aiosqlite's statements with their parameters) are kept at INFO
+or above whatever LOG_LEVEL says; the engine hides SQL parameters from its errors (bot.core.db).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import traceback
+from collections.abc import Iterable
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 # The inbound message being handled (its source key: channel:chat:message ids).
 MESSAGE_KEY: ContextVar[str | None] = ContextVar("chibo_message_key", default=None)
 
-TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+PHONE = re.compile(r"(?<![\d.])(?:\+84|84|0)(?:[\s.-]?\d){9}(?![\d.])")
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Loggers of libraries that write request bodies, updates or URLs with the bot token.
+QUIET = {
+    "telegram": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "hpack": logging.WARNING,
+    "aiohttp.access": logging.WARNING,
+    "aiosqlite": logging.WARNING,  # every statement with its parameters, at DEBUG
+    "sqlalchemy.engine": logging.WARNING,
+    "asyncio": logging.INFO,
+    "alembic": logging.WARNING,
+}
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with tokens, secrets and phone numbers replaced by placeholders."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<secret>")
+    text = TOKEN.sub("<token>", text)
+    return PHONE.sub("<phone>", text)
+
+
+class Redacting(logging.Filter):
+    """Redacts each record's message and traceback before a handler writes it."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.secrets = [secret for secret in secrets if secret]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record in place; always keep it."""
+        message = record.getMessage()
+        cleaned = redact(message, self.secrets)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, self.secrets)
+        return True
+
+
 EXTRA_FIELDS = ("message_key", "outbox_id", "channel", "job")
 
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per record: time (UTC), level, logger, message, the ids at hand and,
-    for an exception, its type, text and traceback."""
+    for an exception, its type, text and traceback (redacted like the message)."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.secrets = [secret for secret in secrets if secret]
 
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
@@ -41,22 +97,32 @@ class JsonFormatter(logging.Formatter):
                 data[name] = value
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
-            data["error"] = f"{type(error).__name__}: {error}"
-            data["traceback"] = "".join(traceback.format_tb(record.exc_info[2]))
+            data["error"] = redact(f"{type(error).__name__}: {error}", self.secrets)
+            data["traceback"] = redact(
+                "".join(traceback.format_tb(record.exc_info[2])), self.secrets
+            )
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
-def configure_logging(level: str, log_format: str) -> None:
-    """Send chibo's log to stderr in the chosen format; quiet the chatty libraries."""
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(
+    level: str | int,
+    secrets: Iterable[str] = (),
+    stream: TextIO | None = None,
+    log_format: str = "text",
+) -> logging.Handler:
+    """Log to `stream` (stderr) at `level` in `log_format` (text or json), through the
+    redacting filter; quiet the chatty libraries. Returns the handler."""
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(
-        JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+        JsonFormatter(secrets) if log_format == "json" else logging.Formatter(FORMAT)
     )
+    handler.addFilter(Redacting(secrets))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # httpx logs every request's URL at INFO, and Bot API URLs carry the bot's token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    chosen = root.getEffectiveLevel()
+    for name, floor in QUIET.items():
+        logging.getLogger(name).setLevel(max(floor, chosen))
+    return handler

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from bot.core.text import valid_text
+
+if TYPE_CHECKING:
+    from bot.core.i18n import Translator
+
+
+def _storable(message: object) -> None:
+    """Drop from every text field of a frozen message what no database or messenger takes
+    (`valid_text`): whatever an adapter was given, the message it builds is safe to store."""
+    for item in fields(message):  # type: ignore[arg-type]
+        value = getattr(message, item.name)
+        if type(value) is str:  # texts only: an enum (a ChatEvent) stays what it is
+            object.__setattr__(message, item.name, valid_text(value))
 
 
 @dataclass(frozen=True)
@@ -16,6 +31,26 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Sheet:
+    """A table read from a file a person sent (a roster): its name and rows of cell texts."""
+
+    name: str
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Why a file could not be read: a msgid marked with N_() and its parameters."""
+
+    message: str
+    params: tuple[tuple[str, str | int], ...] = ()
+
+    def render(self, t: Translator) -> str:
+        """The reason in the reader's language."""
+        return t.gettext(self.message).format(**dict(self.params))
+
+
+@dataclass(frozen=True)
 class Attachment:
     """A file that came with or goes with a message: a platform file reference and its name."""
 
@@ -23,6 +58,13 @@ class Attachment:
     file_name: str = ""
     mime_type: str = ""
     content: bytes | None = None  # a file the bot made itself (an export), sent as an upload
+    # A table file a person sent, read (outside any transaction) before it is handled: its
+    # sheets, or why it could not be read.
+    sheets: tuple[Sheet, ...] | None = None
+    unreadable: Unreadable | None = None
+
+    def __post_init__(self) -> None:
+        _storable(self)
 
 
 @dataclass(frozen=True)
@@ -32,6 +74,9 @@ class SharedContact:
 
     phone: str
     is_own: bool
+
+    def __post_init__(self) -> None:
+        _storable(self)
 
 
 class ChatEvent(StrEnum):
@@ -60,6 +105,21 @@ class InboundMessage:
     unsupported: bool = False  # a sticker, voice note, location...: content we cannot use
     display_name: str = ""
     event: ChatEvent | None = None  # not a message: the chat was blocked or unblocked
+
+    def __post_init__(self) -> None:
+        _storable(self)
+
+    @property
+    def kinds(self) -> str:
+        """What the message holds, for the log (never its content): "text:12", "choice",
+        "photos:2", "document", "contact", "unsupported"."""
+        parts = [f"text:{len(self.text)}"] if self.text else []
+        parts += ["choice"] if self.choice is not None else []
+        parts += [f"photos:{len(self.photos)}"] if self.photos else []
+        parts += ["document"] if self.document is not None else []
+        parts += ["contact"] if self.contact is not None else []
+        parts += ["unsupported"] if self.unsupported else []
+        return ",".join(parts) or "empty"
 
     @property
     def source_key(self) -> str:

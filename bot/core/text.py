@@ -22,9 +22,25 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", stripped.casefold()).strip()
 
 
+# What no database or messenger takes: NUL and the other C0 controls (tab and line breaks
+# kept), DEL, lone UTF-16 surrogates (PostgreSQL and SQLite refuse to store them), U+FFFE/F.
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def valid_text(text: str) -> str:
+    """`text` without characters no database or messenger accepts (a lone surrogate from a
+    broken client, a NUL): what every channel adapter hands on is storable as it is."""
+    return _INVALID.sub("", text)
+
+
+def has_invalid(text: str) -> bool:
+    """Whether `text` holds a character `valid_text` would drop."""
+    return _INVALID.search(text) is not None
+
+
 def clean(text: str) -> str:
     """Normalise user text to NFC and strip control characters, keeping line breaks."""
-    normalised = unicodedata.normalize("NFC", text)
+    normalised = unicodedata.normalize("NFC", valid_text(text))
     kept = (
         ch for ch in normalised if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf")
     )

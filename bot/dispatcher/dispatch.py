@@ -21,6 +21,7 @@ from bot.core.logs import MESSAGE_KEY
 from bot.core.messages import ChatEvent, InboundMessage, OutboundMessage
 from bot.delivery.reach import set_blocked
 from bot.dispatcher.batches import ChatBatcher
+from bot.dispatcher.documents import read_document
 from bot.dispatcher.state import StateChanges, load_state, stored_states
 from bot.services.errors import DomainError
 from bot.services.identity import member_for_address, members_for_addresses
@@ -80,12 +81,15 @@ class Dispatcher:
         )
 
     async def handle(self, message: InboundMessage) -> list[OutboundMessage]:
-        """Process `message` once and return what to send back (nothing for a redelivery)."""
+        """Process `message` once and return what to send back (nothing for a redelivery).
+
+        A table file that came with it is read first, in a worker process and outside any
+        transaction, so a big or hostile file holds up no other chat's answer."""
         metrics.INBOUND.labels(message.channel).inc()
         key = MESSAGE_KEY.set(message.source_key)
         started = time.perf_counter()
         try:
-            return await self._batches.submit(message)
+            return await self._batches.submit(await read_document(message))
         finally:
             metrics.HANDLING.labels(message.channel).observe(time.perf_counter() - started)
             MESSAGE_KEY.reset(key)
@@ -131,8 +135,7 @@ class Dispatcher:
                     continue
                 log.exception("integrity error while handling %s", message.source_key)
             except Exception:
-                # The message itself holds what a person wrote: its key only.
-                log.exception("handler failed for %s", message.source_key)
+                log.exception("handler failed for %s (%s)", message.source_key, message.kinds)
             break
         return [OutboundMessage(t.gettext(CRASH_TEXT))]
 

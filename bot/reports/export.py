@@ -3,7 +3,6 @@ a summary sheet, then per cell: members and their deeds, attendance per meeting,
 
 from __future__ import annotations
 
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import N_
 from bot.core.text import fold
 from bot.reports.export_sheet import BOLD, TITLE, cell_sheet, widths
+from bot.reports.xlsx import workbook_bytes
 from bot.services.audit import record_audit
 from bot.services.errors import InvalidInputError
 from bot.services.meetings.rules import add_months
@@ -291,7 +291,6 @@ async def build_report(
         period=period.slug,
         cells=len(cells),
     )
-    buffer = io.BytesIO()
-    book.save(buffer)
+    content = workbook_bytes(book)
     safe = re.sub(r"[^a-z0-9]+", "-", fold(org.name)).strip("-")
-    return f"bao-cao-{safe or org.id}-{period.slug}.xlsx", buffer.getvalue()
+    return f"bao-cao-{safe or org.id}-{period.slug}.xlsx", content

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from bot.reports.export_sheet import BOLD, TITLE, WRAP, widths
+from bot.reports.xlsx import workbook_bytes
 
 CODE_FONT = Font(bold=True, size=16, name="Consolas")
 QR_SCALE = 4  # pixels per module: about 3.5 cm printed, easy for a cheap phone camera
@@ -85,6 +86,4 @@ def invites_workbook(title: str, bot_username: str, lines: list[InviteLine]) -> 
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
@@ -10,6 +9,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.export_sheet import BOLD, widths
+from bot.reports.xlsx import workbook_bytes
 from bot.services.roster.columns import (
     CATEGORY_WORDS,
     CELL_TYPE_WORDS,
@@ -86,6 +86,4 @@ def template_workbook() -> bytes:
         guide.append([line])
     guide["A1"].font = BOLD
     widths(guide, [120])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -25,10 +26,20 @@ from models import (
 
 # No 0/O, 1/I/L: codes are read aloud and copied from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 6
+CODE_LENGTH = 6  # typed from paper: 31^6 = 887 million codes
+LINK_CODE_LENGTH = 16  # in links and QR codes, never typed: 31^16, about 79 bits
 INVITE_VALIDITY = timedelta(days=30)
-MAX_FAILED_LINKS = 5
+MAX_FAILED_LINKS = 5  # wrong codes a chat may try in FAILED_LINK_WINDOW
 FAILED_LINK_WINDOW = timedelta(hours=1)
+# Wrong codes the whole bot (one channel) takes in FAILED_LINK_WINDOW before typed codes are
+# paused: guessing from many chats at once gets at most this many tries an hour (a district's
+# 6,576 printed codes among 887 million then last years, not 20 minutes). Link codes still work.
+BOT_FAILED_LINKS = 100
+LINKING_PAUSED = N_(
+    "Too many wrong codes were tried on this bot in the last hour, so typed codes are paused "
+    "for a while. Please open the link or QR code of your invite sheet, or try again later."
+)
+log = logging.getLogger(__name__)
 
 
 async def member_for_address(
@@ -60,6 +71,10 @@ def normalise_code(raw: str) -> str:
     return "".join(ch for ch in raw.upper() if ch.isalnum())
 
 
+def _new_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
 def looks_like_code(raw: str) -> bool:
     """Whether a bare message could be an invite code (so a stranger may just type it)."""
     code = normalise_code(raw)
@@ -74,10 +89,16 @@ async def issue_invite(
 ) -> InviteCode:
     """A new single-use code for `member_id`, valid for `validity` (30 days by default)."""
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = _new_code(CODE_LENGTH)
         if await session.scalar(select(InviteCode.id).where(InviteCode.code == code)) is None:
             break
-    invite = InviteCode(code=code, member_id=member_id, created_at=now, expires_at=now + validity)
+    invite = InviteCode(
+        code=code,
+        link_code=_new_code(LINK_CODE_LENGTH),  # 79 bits: no collision to look for
+        member_id=member_id,
+        created_at=now,
+        expires_at=now + validity,
+    )
     session.add(invite)
     await session.flush()
     return invite
@@ -102,15 +123,22 @@ async def too_many_failed_links(
 async def link_by_code(
     session: AsyncSession, channel: str, external_id: str, raw_code: str, now: datetime
 ) -> Member | None:
-    """Link this chat address to the member the code was issued for, and spend the code.
+    """Link this chat address to the member the code (typed or from a link) was issued for,
+    and spend it.
 
     None for any code that cannot be used (wrong, used, expired, member gone): one answer
-    for all, so a guesser learns nothing; the failure is recorded for the rate limit.
+    for all, so a guesser learns nothing; the failure is recorded for the rate limits. While
+    the bot has taken BOT_FAILED_LINKS wrong codes in the last hour, typed codes are refused
+    (InvalidInputError) without being looked up; link codes are too long to guess and still
+    work.
     """
     code = normalise_code(raw_code)
-    invite = await session.scalar(
-        select(InviteCode).where(InviteCode.code == code).with_for_update()
-    )
+    typed = len(code) <= CODE_LENGTH
+    failures = await _bot_failures(session, channel, now)
+    if typed and failures >= BOT_FAILED_LINKS:
+        raise InvalidInputError(LINKING_PAUSED)
+    column = InviteCode.code if typed else InviteCode.link_code
+    invite = await session.scalar(select(InviteCode).where(column == code).with_for_update())
     member = None if invite is None else await session.get(Member, invite.member_id)
     if (
         invite is None
@@ -120,6 +148,14 @@ async def link_by_code(
         or member.status is MemberStatus.TRANSFERRED_OUT
     ):
         session.add(FailedLink(channel=channel, external_chat_id=external_id, at=now))
+        if failures + 1 == BOT_FAILED_LINKS:
+            # The operator's alert, once per hour of guessing (the count only grows by one).
+            log.error(
+                "invite codes: %d wrong codes on %s in the last hour; typed codes are paused "
+                "until fewer were tried (someone may be guessing)",
+                BOT_FAILED_LINKS,
+                channel,
+            )
         return None
     invite.used_at = now
     await _link(
@@ -131,6 +167,17 @@ async def link_by_code(
         via="invite_code",
     )
     return member
+
+
+async def _bot_failures(session: AsyncSession, channel: str, now: datetime) -> int:
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(FailedLink)
+            .where(FailedLink.channel == channel, FailedLink.at > now - FAILED_LINK_WINDOW)
+        )
+        or 0
+    )
 
 
 async def link_by_phone(
@@ -216,6 +263,23 @@ async def member_by_phone(session: AsyncSession, raw_phone: str) -> Member:
     member = await session.scalar(select(Member).where(Member.phone == phone))
     if member is None:
         raise NotFoundError(N_("No member has the phone number {phone}."), phone=phone)
+    return member
+
+
+async def member_in_cells(session: AsyncSession, raw_phone: str, cell_ids: set[int]) -> Member:
+    """The member of these cells with this phone. The refusal is the same whether nobody has
+    the phone or a member of another cell has it: no answer tells who is a member."""
+    try:
+        phone = normalise_phone(raw_phone)
+    except InvalidPhoneError as exc:
+        raise InvalidInputError(N_("{phone} is not a phone number."), phone=raw_phone) from exc
+    member = await session.scalar(
+        select(Member).where(Member.phone == phone, Member.cell_id.in_(sorted(cell_ids)))
+    )
+    if member is None:
+        raise NotFoundError(
+            N_("No member of your cells has the phone number {phone}."), phone=phone
+        )
     return member
 
 

@@ -26,8 +26,10 @@ class LinkState:
     code: InviteCode | None
 
 
-def deep_link(bot_username: str, code: str) -> str:
-    """The link that opens the bot in Telegram and sends /start CODE."""
+def deep_link(bot_username: str, invite: InviteCode) -> str:
+    """The link that opens the bot in Telegram and sends /start with the invite's long code
+    (nobody types it, so it is too long to guess); its short code for older invites."""
+    code = invite.link_code or invite.code
     return f"https://t.me/{bot_username.strip().lstrip('@')}?start={code}"
 
 

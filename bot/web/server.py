@@ -1,10 +1,20 @@
-"""The HTTP server of webhook mode: one POST route per channel, secret-checked, and /healthz."""
+"""The HTTP server of webhook mode: one POST route per channel, secret-checked, and /healthz.
+
+A webhook is answered only once its update has been handled (and committed): a platform
+never sends again an update it got 200 for. Updates in hand are bounded; past the bound the
+answer is 503 with Retry-After, and the platform sends the update again later. A body that
+is not an update is answered 200 (valid secret, unusable content: sending it again would not
+help) or 400 (not JSON), never 500, and logged without its content. Refused requests are
+counted and logged once a minute, so an unauthenticated caller cannot fill the disk; clients
+that send their headers or body too slowly are disconnected."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +28,14 @@ log = logging.getLogger(__name__)
 
 Feed = Callable[[dict[str, Any]], Awaitable[None]]
 MAX_BODY = 1024 * 1024  # Telegram updates are a few KB; refuse anything absurd
+MAX_PENDING = 64  # updates of one route in hand at once (Telegram opens 40 connections)
+BODY_SECONDS = 10.0  # to receive a body once its headers are in
+HEADER_SECONDS = 10.0  # an idle or half-sent connection is closed after this
+LOG_EVERY = 60.0  # seconds between two lines about refused or unusable requests
+
+
+class UnusableUpdate(Exception):
+    """A body with the right secret that is no update the channel can handle."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +46,25 @@ class WebhookRoute:
     secret_header: str
     secret: str
     feed: Feed
+
+
+class Tally:
+    """Counts events of one kind and logs them at most once every LOG_EVERY seconds."""
+
+    def __init__(self, what: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.what = what
+        self.clock = clock
+        self.count = 0
+        self.logged_at: float | None = None
+
+    def add(self, path: str) -> None:
+        """Count one; log the count if the last line is a minute old (or there was none)."""
+        self.count += 1
+        now = self.clock()
+        if self.logged_at is None or now - self.logged_at >= LOG_EVERY:
+            log.warning("webhook %s: %d %s since the last report", path, self.count, self.what)
+            self.count = 0
+            self.logged_at = now
 
 
 def _secret_matches(given: str | None, expected: str) -> bool:
@@ -41,34 +78,63 @@ Health = Callable[[], Awaitable[bool | Mapping[str, bool]]]
 Metrics = Callable[[], Awaitable[tuple[bytes, str]]]
 
 
+def _receiver(
+    route: WebhookRoute, max_pending: int
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    refused = Tally("requests refused (wrong or missing secret)")
+    unusable = Tally("bodies that are no update (answered without handling)")
+    pending = 0
+
+    async def receive(request: web.Request) -> web.Response:
+        nonlocal pending
+        if not _secret_matches(request.headers.get(route.secret_header), route.secret):
+            refused.add(route.path)
+            return web.json_response({"ok": False}, status=403)
+        if pending >= max_pending:
+            # Full: the platform keeps the update and sends it again (Telegram retries).
+            return web.json_response(
+                {"ok": False, "error": "busy"}, status=503, headers={"Retry-After": "1"}
+            )
+        pending += 1
+        try:
+            return await _handle(request, route, unusable)
+        finally:
+            pending -= 1
+
+    return receive
+
+
+async def _handle(request: web.Request, route: WebhookRoute, unusable: Tally) -> web.Response:
+    try:
+        body = await asyncio.wait_for(request.read(), BODY_SECONDS)
+    except TimeoutError:
+        return web.json_response({"ok": False, "error": "too slow"}, status=408)
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested absurdly deep
+        unusable.add(route.path)
+        return web.json_response({"ok": False, "error": "not JSON"}, status=400)
+    if not isinstance(payload, dict):
+        unusable.add(route.path)
+        return web.json_response({"ok": False, "error": "not an object"}, status=400)
+    try:
+        await route.feed(payload)
+    except UnusableUpdate:
+        unusable.add(route.path)
+    return web.json_response({"ok": True})
+
+
 def build_app(
     routes: list[WebhookRoute],
     health: Health,
     media: MediaShelf | None = None,
     *,
     metrics: Metrics | None = None,
+    max_pending: int = MAX_PENDING,
 ) -> web.Application:
     """An aiohttp application serving the given webhook routes, GET /healthz, GET /metrics
     with a `metrics` source and, with a `media` shelf, the files on it."""
     app = web.Application(client_max_size=MAX_BODY)
-
-    def receiver(route: WebhookRoute) -> Callable[[web.Request], Awaitable[web.Response]]:
-        async def receive(request: web.Request) -> web.Response:
-            if not _secret_matches(request.headers.get(route.secret_header), route.secret):
-                log.warning(
-                    "webhook %s: request with a wrong or missing secret refused", route.path
-                )
-                return web.json_response({"ok": False}, status=403)
-            try:
-                payload = await request.json()
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                return web.json_response({"ok": False, "error": "not JSON"}, status=400)
-            if not isinstance(payload, dict):
-                return web.json_response({"ok": False, "error": "not an object"}, status=400)
-            await route.feed(payload)
-            return web.json_response({"ok": True})
-
-        return receive
 
     async def healthz(request: web.Request) -> web.Response:
         verdict = await health()
@@ -102,7 +168,7 @@ def build_app(
         )
 
     for route in routes:
-        app.router.add_post(route.path, receiver(route))
+        app.router.add_post(route.path, _receiver(route, max_pending))
     app.router.add_get("/healthz", healthz)
     if metrics is not None:
         app.router.add_get("/metrics", metrics_page)
@@ -112,10 +178,15 @@ def build_app(
 
 
 class WebServer:
-    """Runs an aiohttp application on host:port until stopped."""
+    """Runs an aiohttp application on host:port until stopped; a connection that sends no
+    complete request within `header_seconds` (none at all, or headers one byte at a time) is
+    closed."""
 
-    def __init__(self, app: web.Application, host: str, port: int) -> None:
-        self.runner = web.AppRunner(app, access_log=None)
+    def __init__(
+        self, app: web.Application, host: str, port: int, header_seconds: float = HEADER_SECONDS
+    ) -> None:
+        # No access log: it would write every refused request (and the caller's address).
+        self.runner = web.AppRunner(app, access_log=None, keepalive_timeout=header_seconds)
         self.host = host
         self.port = port
 

@@ -29,7 +29,7 @@ from bot.core.i18n import translator
 from bot.core.messages import InboundMessage, OutboundMessage
 from bot.delivery.outcome import Delivered, Outcome, Progress
 from bot.delivery.pacer import Budget, ChannelLimits, Pacer
-from bot.web.server import WebhookRoute
+from bot.web.server import UnusableUpdate, WebhookRoute
 
 log = logging.getLogger(__name__)
 
@@ -178,9 +178,18 @@ class TelegramChannel:
         return self.webhook is not None or (updater is not None and updater.running)
 
     async def feed(self, payload: dict[str, Any]) -> None:
-        """Queue an update that arrived by webhook."""
-        update = Update.de_json(payload, self.application.bot)
-        await self.application.update_queue.put(update)
+        """Handle an update that arrived by webhook, before the webhook is answered: Telegram
+        never sends again an update it got 200 for, so it is answered only once handled and
+        committed (a crash mid-way leaves it unanswered, and Telegram sends it again; the
+        dispatcher recognises a repeat by its message id). Same chat, same order: the update
+        goes through the per-chat update processor, as polled updates do."""
+        try:
+            update = Update.de_json(payload, self.application.bot)
+        except Exception as error:  # a body that is no update: KeyError, TypeError, ValueError
+            raise UnusableUpdate(type(error).__name__) from error
+        await self.application.update_processor.process_update(
+            update, self.application.process_update(update)
+        )
 
     async def _publish_menu(self, menu: CommandMenu) -> None:
         for language, commands in menu.by_language.items():

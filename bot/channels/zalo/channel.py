@@ -193,10 +193,7 @@ class ZaloChannel:
         try:
             await self._answer(update)
         except Exception:  # a bug must not end polling; the dispatcher already rolled back
-            # The update holds what a person wrote and who they are: its id only.
-            message = update.get("message") if isinstance(update, dict) else None
-            message_id = message.get("message_id") if isinstance(message, dict) else None
-            log.exception("zalo: error while handling message %s", message_id)
+            log.exception("zalo: error while handling an update (%s)", _kind(update))
 
     async def _answer(self, update: dict[str, Any]) -> None:
         inbound = to_inbound(update)
@@ -236,3 +233,10 @@ class ZaloChannel:
         await asyncio.sleep(self.typing_after)
         with contextlib.suppress(ZaloError):  # only a courtesy
             await self.client.send_chat_action(chat_id)
+
+
+def _kind(update: dict[str, Any]) -> str:
+    """An update named for the log by its event and message id, never its content."""
+    message = update.get("message")
+    message_id = message.get("message_id") if isinstance(message, dict) else None
+    return f"{str(update.get('event_name'))[:40]} {str(message_id)[:64]}"

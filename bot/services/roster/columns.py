@@ -4,7 +4,7 @@ its cells may hold. Headings and words match without tone marks or case."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -320,7 +320,7 @@ class Headings:
     unknown: dict[int, str]  # column index -> heading not understood
 
 
-def find_headings(rows: list[list[str]]) -> Headings | None:
+def find_headings(rows: Sequence[Sequence[str]]) -> Headings | None:
     """The first row near the top that names a sheet kind's identifying column, read as that
     kind's headings (the kind matching most headings wins)."""
     for index, row in enumerate(rows[:HEADING_SEARCH_ROWS]):

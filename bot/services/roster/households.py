@@ -1,10 +1,15 @@
 """Planning the households of a roster file: codes within their commune, the member in
-charge (one per household), and the households the file leaves out."""
+charge (one per household), and the households the file leaves out.
+
+In three steps: `_load` asks the database what it knows of the file's households (one query
+per kind, chunked), `_People` says who may be put in charge, and `_plan_row` decides each row
+from those plain values alone."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import N_
 from bot.services.roster.plan import (
     CHUNK,
-    OTHER_CELLS_PHONE,
     HouseholdChange,
     ImportPlan,
     MemberChange,
@@ -20,7 +24,7 @@ from bot.services.roster.plan import (
     OrgIndex,
     commune_of,
 )
-from bot.services.roster.rows import HouseholdRow
+from bot.services.roster.rows import HouseholdRow, Problem
 from models import (
     Assignment,
     Household,
@@ -32,11 +36,63 @@ from models import (
 )
 
 Key = tuple[str, str]  # (commune, code)
+# The same answer whether nobody has the phone or a member of a cell the importer does not
+# lead has it: the importer learns nothing about other cells.
+NO_SUCH_HOLDER = N_("no member has the phone {phone}, in this file or in the bot.")
+NOT_YOUR_HOLDER = N_(
+    "no member of the cells you lead has the phone {phone}, in this file or here."
+)
+OTHER_LIST_HOUSEHOLD = N_(
+    "the household code {code} cannot be used in your list. If it is right, ask the committee "
+    "above your cell."
+)
 
 
 def _key(commune: Org, code: str) -> Key:
     where = f"id:{commune.id}" if isinstance(commune, Organisation) else f"new:{commune.name}"
     return where, code.upper()
+
+
+@dataclass
+class _Known:
+    """What the database knows of the file's households (the query step)."""
+
+    households: dict[Key, Household]
+    held_in_cells: set[int]  # households looked after by members of the file's cells
+    holders: dict[int, Member]  # household id -> the member in charge now
+    categories: dict[int, set[HouseholdCategory]]
+
+
+@dataclass
+class _People:
+    """Who may be put in charge: the file's members (with those marked as missing; the
+    first row wins) and the bot's members the importer may name."""
+
+    in_file: dict[str, MemberChange]
+    visible: dict[str, Member]
+    scoped: bool
+
+    @classmethod
+    def of(cls, plan: ImportPlan, by_phone: dict[str, Member], scope: set[int] | None) -> _People:
+        in_file: dict[str, MemberChange] = {}
+        for listed in plan.members:
+            in_file.setdefault(listed.row.phone, listed)
+        visible = {p: m for p, m in by_phone.items() if scope is None or m.cell_id in scope}
+        return cls(in_file, visible, scope is not None)
+
+    def name(self, phone: str) -> str:
+        """The name of the member with this phone, as the file or the bot has it."""
+        if phone in self.in_file:
+            return self.in_file[phone].row.name
+        member = self.visible.get(phone)
+        return member.full_name if member is not None else phone
+
+
+@dataclass
+class _Rows:
+    """The rows decided so far, by household."""
+
+    seen: dict[Key, HouseholdRow] = field(default_factory=dict)
 
 
 async def plan_households(
@@ -50,78 +106,67 @@ async def plan_households(
 ) -> None:
     """Add the households' changes (and problems) to `plan`; `cells` maps id(row) -> cell."""
     communes = {id(r): commune_of(c, orgs) for r in rows if (c := cells[id(r)]) is not None}
-    known = await _households(session, communes.values(), {r.code for r in rows if r.code})
     covered = {c.id for r in rows if isinstance(c := cells[id(r)], Organisation)}
-    held = await _held_in(session, covered)
-    known.update({_key(orgs.by_id[h.commune_id], h.code): h for h in held})
-    held_ids = {h.id for h in held}
-    holders = await _holders(session, [h.id for h in known.values()])
-    categories = await _categories(session, [h.id for h in known.values()])
-    # Members of cells the importer does not lead: neither named nor given households.
-    outside = {p for p, m in by_phone.items() if scope is not None and m.cell_id not in scope}
-    by_phone = {p: m for p, m in by_phone.items() if p not in outside}
-    in_file: dict[str, MemberChange] = {}  # with those marked as missing; first row wins
-    for listed in plan.members:
-        in_file.setdefault(listed.row.phone, listed)
-    seen: dict[Key, HouseholdRow] = {}
+    known = await _load(session, rows, communes.values(), covered, orgs)
+    people = _People.of(plan, by_phone, scope)
+    decided = _Rows()
     for row in rows:
         cell = cells[id(row)]
         if cell is None or not row.code or not row.head:
             continue
-        key = _key(communes[id(row)], row.code)
-        earlier = seen.setdefault(key, row)
-        if earlier is not row:
-            _duplicate(plan, row, earlier, in_file, by_phone)
-            continue
-        household = known.get(key)
-        holder = holders.get(household.id) if household is not None else None
-        if scope is not None and holder is not None and holder.cell_id not in scope:
-            plan.problems.append(
-                row.problem(
-                    "code",
-                    N_(
-                        "household {code} is looked after by a comrade of another cell, which "
-                        "you do not lead."
-                    ),
-                    code=row.code,
-                )
-            )
-            continue
-        change = HouseholdChange(
-            row,
-            communes[id(row)],
-            household,
-            _fields(row, household, categories),
-            None,
-            holder.full_name if holder is not None else None,
-            None,
-        )
-        if row.member_phone in outside and row.member_phone not in in_file:
-            plan.problems.append(
-                row.problem("member_phone", OTHER_CELLS_PHONE, phone=row.member_phone)
-            )
-        elif (
-            row.member_phone
-            and _check_holder(plan, row, cell, in_file, by_phone, orgs)
-            and (holder is None or holder.phone != row.member_phone)
-        ):
-            change.assign_to = row.member_phone
-            change.new_holder_name = _holder_name(row.member_phone, in_file, by_phone)
-        plan.households.append(change)
+        outcome = _plan_row(row, cell, communes[id(row)], known, people, decided, orgs, scope)
+        if isinstance(outcome, HouseholdChange):
+            plan.households.append(outcome)
+        else:
+            plan.problems.extend(outcome)
     plan.missing_households = sorted(
-        (h for k, h in known.items() if h.id in held_ids and k not in seen), key=lambda h: h.code
+        (
+            h
+            for k, h in known.households.items()
+            if h.id in known.held_in_cells and k not in decided.seen
+        ),
+        key=lambda h: h.code,
     )
-    marked = {
-        c.member.id
-        for c in plan.members
-        if not c.row.row and c.member is not None and c.status is MemberStatus.TRANSFERRED_OUT
-    }
-    given = {c.household.id for c in plan.households if c.assign_to and c.household is not None}
-    plan.orphaned = [
-        (household, member)
-        for household, member in await _held_by(session, marked)
-        if household.id not in given
-    ]
+    plan.orphaned = await _orphaned(session, plan)
+
+
+def _plan_row(
+    row: HouseholdRow,
+    cell: Org,
+    commune: Org,
+    known: _Known,
+    people: _People,
+    decided: _Rows,
+    orgs: OrgIndex,
+    scope: set[int] | None,
+) -> HouseholdChange | list[Problem]:
+    """The change one row makes, or its problems."""
+    key = _key(commune, row.code)
+    earlier = decided.seen.setdefault(key, row)
+    if earlier is not row:
+        return [_duplicate(row, earlier, people)]
+    household = known.households.get(key)
+    holder = known.holders.get(household.id) if household is not None else None
+    if scope is not None and holder is not None and holder.cell_id not in scope:
+        return [row.problem("code", OTHER_LIST_HOUSEHOLD, code=row.code)]
+    change = HouseholdChange(
+        row,
+        commune,
+        household,
+        _fields(row, household, known.categories),
+        None,
+        holder.full_name if holder is not None else None,
+        None,
+    )
+    if not row.member_phone:
+        return change
+    problem = _holder_problem(row, cell, people, orgs)
+    if problem is not None:
+        return [problem]
+    if holder is None or holder.phone != row.member_phone:
+        change.assign_to = row.member_phone
+        change.new_holder_name = people.name(row.member_phone)
+    return change
 
 
 def _fields(
@@ -143,93 +188,75 @@ def _fields(
     return fields
 
 
-def _holder_name(phone: str, in_file: dict[str, MemberChange], by_phone: dict[str, Member]) -> str:
-    if phone in in_file:
-        return in_file[phone].row.name
-    member = by_phone.get(phone)
-    return member.full_name if member is not None else phone
-
-
-def _duplicate(
-    plan: ImportPlan,
-    row: HouseholdRow,
-    earlier: HouseholdRow,
-    in_file: dict[str, MemberChange],
-    by_phone: dict[str, Member],
-) -> None:
+def _duplicate(row: HouseholdRow, earlier: HouseholdRow, people: _People) -> Problem:
     if row.member_phone and earlier.member_phone and row.member_phone != earlier.member_phone:
-        plan.problems.append(
-            row.problem(
-                "member_phone",
-                N_(
-                    "household {code} is given to two members: {first} (row {row}) and "
-                    "{second}. A household has one member in charge."
-                ),
-                code=row.code,
-                first=_holder_name(earlier.member_phone, in_file, by_phone),
-                row=earlier.row,
-                second=_holder_name(row.member_phone, in_file, by_phone),
-            )
+        return row.problem(
+            "member_phone",
+            N_(
+                "household {code} is given to two members: {first} (row {row}) and "
+                "{second}. A household has one member in charge."
+            ),
+            code=row.code,
+            first=people.name(earlier.member_phone),
+            row=earlier.row,
+            second=people.name(row.member_phone),
         )
-    else:
-        plan.problems.append(
-            row.problem(
-                "code",
-                N_("household {code} is already on row {row}."),
-                code=row.code,
-                row=earlier.row,
-            )
-        )
+    return row.problem(
+        "code", N_("household {code} is already on row {row}."), code=row.code, row=earlier.row
+    )
 
 
-def _check_holder(
-    plan: ImportPlan,
-    row: HouseholdRow,
-    cell: Org,
-    in_file: dict[str, MemberChange],
-    by_phone: dict[str, Member],
-    orgs: OrgIndex,
-) -> bool:
-    """Whether the member in charge exists, is of the household's cell and still a member."""
+def _holder_problem(
+    row: HouseholdRow, cell: Org, people: _People, orgs: OrgIndex
+) -> Problem | None:
+    """Why the member in charge cannot be: unknown (to the importer), of another cell, or
+    transferred out; None when they can."""
     phone = row.member_phone or ""
-    listed = in_file.get(phone)
-    member = by_phone.get(phone)
+    listed = people.in_file.get(phone)
+    member = people.visible.get(phone)
     if listed is None and member is None:
-        plan.problems.append(
-            row.problem(
-                "member_phone",
-                N_("no member has the phone {phone}, in this file or in the bot."),
-                phone=phone,
-            )
-        )
-        return False
+        unknown = NOT_YOUR_HOLDER if people.scoped else NO_SUCH_HOLDER
+        return row.problem("member_phone", unknown, phone=phone)
     their_cell: Org | None = (
         listed.cell if listed is not None else orgs.by_id.get(member.cell_id) if member else None
     )
-    name = _holder_name(phone, in_file, by_phone)
+    name = people.name(phone)
     if their_cell is not cell:
-        plan.problems.append(
-            row.problem(
-                "member_phone",
-                N_("{name} is a member of {their_cell}, not of {cell}."),
-                name=name,
-                their_cell=their_cell.name if their_cell is not None else "?",
-                cell=cell.name,
-            )
+        return row.problem(
+            "member_phone",
+            N_("{name} is a member of {their_cell}, not of {cell}."),
+            name=name,
+            their_cell=their_cell.name if their_cell is not None else "?",
+            cell=cell.name,
         )
-        return False
     status = (listed.status or listed.row.status) if listed is not None else None
     status = status or (member.status if member is not None else None)
     if status is MemberStatus.TRANSFERRED_OUT:
-        plan.problems.append(
-            row.problem(
-                "member_phone",
-                N_("{name} has transferred out and cannot look after households."),
-                name=name,
-            )
+        return row.problem(
+            "member_phone",
+            N_("{name} has transferred out and cannot look after households."),
+            name=name,
         )
-        return False
-    return True
+    return None
+
+
+async def _load(
+    session: AsyncSession,
+    rows: list[HouseholdRow],
+    communes: Iterable[Org],
+    covered: set[int],
+    orgs: OrgIndex,
+) -> _Known:
+    households = await _households(session, communes, {r.code for r in rows if r.code})
+    held = await _held_in(session, covered)
+    households.update({_key(orgs.by_id[h.commune_id], h.code): h for h in held})
+    ids = [h.id for h in households.values()]
+    return _Known(
+        households,
+        {h.id for h in held},
+        await _holders(session, ids),
+        await _categories(session, ids),
+    )
 
 
 async def _households(
@@ -262,18 +289,25 @@ async def _held_in(session: AsyncSession, cells: set[int]) -> list[Household]:
     )
 
 
-async def _held_by(session: AsyncSession, member_ids: set[int]) -> list[tuple[Household, Member]]:
-    """The households these members look after now, by code."""
-    if not member_ids:
+async def _orphaned(session: AsyncSession, plan: ImportPlan) -> list[tuple[Household, Member]]:
+    """The households of members being marked as transferred out that the file does not give
+    to someone else, by code."""
+    marked = sorted(
+        c.member.id
+        for c in plan.members
+        if not c.row.row and c.member is not None and c.status is MemberStatus.TRANSFERRED_OUT
+    )
+    if not marked:
         return []
+    given = {c.household.id for c in plan.households if c.assign_to and c.household is not None}
     rows = await session.execute(
         select(Household, Member)
         .join(Assignment, Assignment.household_id == Household.id)
         .join(Member, Member.id == Assignment.member_id)
-        .where(Assignment.ended_on.is_(None), Member.id.in_(sorted(member_ids)))
+        .where(Assignment.ended_on.is_(None), Member.id.in_(marked))
         .order_by(Household.code)
     )
-    return [(household, member) for household, member in rows]
+    return [(household, member) for household, member in rows if household.id not in given]
 
 
 async def _holders(session: AsyncSession, household_ids: list[int]) -> dict[int, Member]:

@@ -3,6 +3,7 @@ members of other cells, households given to two members, people missing from the
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -10,15 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
-from bot.core.text import fold, named
+from bot.core.text import fold
 from bot.services.roster.rows import HouseholdRow, MemberRow, OrgRow, Problem
 from models import Household, Member, MemberStatus, Organisation, OrgKind, Role, RoleKind
 
 Org = Organisation | OrgRow  # an organisation in the database, or one the file adds
 CHUNK = 500  # ids per IN (...) list
-# Who has the phone is not said to a secretary who does not lead their cell.
-OTHER_CELLS_PHONE = N_(
-    "the phone {phone} is that of a comrade of another cell, which you do not lead."
+# A phone already on a list the importer does not lead: said without whose, where or why,
+# so a secretary learns nothing about other cells' members.
+OTHER_LIST = N_(
+    "the phone {phone} cannot be used in your list. If it is right, ask the committee above "
+    "your cell."
 )
 
 
@@ -31,6 +34,7 @@ class MemberChange:
     member: Member | None
     fields: list[str]
     status: MemberStatus | None  # a new status (kept in the member's history)
+    moved_from: str | None = None  # the cell they leave, when the file puts them in another
 
 
 @dataclass
@@ -70,6 +74,11 @@ class ImportPlan:
     orphaned: list[tuple[Household, Member]] = field(default_factory=list)  # held by the marked
 
     @property
+    def moves(self) -> list[MemberChange]:
+        """Members the file puts in another cell than theirs (never done silently)."""
+        return [c for c in self.members if c.moved_from is not None]
+
+    @property
     def changes(self) -> bool:
         """Whether applying the plan writes anything."""
         return bool(
@@ -90,17 +99,25 @@ def _kind(org: Org) -> OrgKind:
     return org.kind if isinstance(org, Organisation) else org.level
 
 
-def _name(org: Org) -> str:
-    return org.name
+def _exact(name: str) -> str:
+    """A name compared with its tone marks: NFC, lower case, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", name).lower().replace("đ", "d").split())
 
 
 class OrgIndex:
-    """The database's organisations and the file's new ones, found by name."""
+    """The database's organisations and the file's new ones, found by name.
+
+    A name matches with or without tone marks ("na lung" is "Nà Lụng"), but a name written
+    with tone marks must have the right ones: "Nà Lũng" is not "Nà Lụng" (`near` tells them
+    apart from no match at all)."""
 
     def __init__(self, existing: Sequence[Organisation], new: Sequence[OrgRow]) -> None:
         self.existing = list(existing)
         self.by_id = {org.id: org for org in existing}
         self.new = list(new)
+        # Names folded once, answers kept: a file names the same few cells thousands of times.
+        self._names = [(o, fold(o.name), _exact(o.name)) for o in self.all()]
+        self._found: dict[tuple[str, tuple[OrgKind, ...]], tuple[list[Org], list[Org]]] = {}
 
     def all(self) -> list[Org]:
         """Every organisation known."""
@@ -108,7 +125,32 @@ class OrgIndex:
 
     def find(self, name: str, kinds: tuple[OrgKind, ...]) -> list[Org]:
         """Organisations of those kinds the name designates (several: ambiguous)."""
-        return named([o for o in self.all() if _kind(o) in kinds], name, _name)
+        return self._lookup(name, kinds)[0]
+
+    def near(self, name: str, kinds: tuple[OrgKind, ...]) -> list[Org]:
+        """Organisations the name would designate but for its tone marks."""
+        return self._lookup(name, kinds)[1]
+
+    def _lookup(self, name: str, kinds: tuple[OrgKind, ...]) -> tuple[list[Org], list[Org]]:
+        key = (name, kinds)
+        if key not in self._found:
+            folded = fold(name)
+            candidates = [(o, f, e) for o, f, e in self._names if _kind(o) in kinds]
+            loose = [c for c in candidates if c[1] == folded] or [
+                c for c in candidates if folded and folded in c[1]
+            ]
+            if folded == _exact(name):  # written without tone marks: any marks will do
+                self._found[key] = ([o for o, _, _ in loose], [])
+            else:
+                written = _exact(name)
+                exact = [c for c in loose if c[2] == written] or [
+                    c for c in loose if written in c[2]
+                ]
+                self._found[key] = (
+                    [o for o, _, _ in exact],
+                    [o for o, _, _ in loose if all(o is not e for e, _, _ in exact)],
+                )
+        return self._found[key]
 
     def parent(self, org: Org) -> Org | None:
         """The organisation above `org`."""
@@ -194,7 +236,20 @@ def _unknown_org(
     kinds: tuple[OrgKind, ...] = tuple(OrgKind),
 ) -> None:
     found = orgs.find(name, kinds)
-    if len(found) > 1:
+    near = orgs.near(name, kinds)
+    if not found and near:
+        plan.problems.append(
+            row.problem(
+                key,
+                N_(
+                    "there is no cell or organisation named “{name}”: {names} differs in its "
+                    "tone marks. Write the name exactly, or without tone marks."
+                ),
+                name=name,
+                names=", ".join(o.name for o in near),
+            )
+        )
+    elif len(found) > 1:
         plan.problems.append(
             row.problem(
                 key,
@@ -280,13 +335,15 @@ def plan_member(
         plan.members.append(MemberChange(row, cell, None, [N_("new")], None))
         return
     if scope is not None and member.cell_id not in scope:
-        plan.problems.append(row.problem("phone", OTHER_CELLS_PHONE, phone=row.phone))
+        plan.problems.append(row.problem("phone", OTHER_LIST, phone=row.phone))
         return
     fields = []
+    moved_from = None
     if member.full_name != row.name:
         fields.append(N_("name"))
     if not isinstance(cell, Organisation) or member.cell_id != cell.id:
         fields.append(N_("cell"))
+        moved_from = orgs.by_id[member.cell_id].name
     if row.membership is not None and member.membership is not row.membership:
         fields.append(N_("membership"))
     if _role_changes(row, member, cell, roles):
@@ -295,7 +352,9 @@ def plan_member(
     if status is None and member.status is MemberStatus.TRANSFERRED_OUT:
         status = MemberStatus.ACTIVE  # back on the roster
     plan.members.append(
-        MemberChange(row, cell, member, fields, status if status is not member.status else None)
+        MemberChange(
+            row, cell, member, fields, status if status is not member.status else None, moved_from
+        )
     )
 
 

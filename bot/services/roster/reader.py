@@ -1,103 +1,141 @@
-"""Reading a roster file (XLSX, or CSV in the encodings people really have) into plain sheets."""
+"""Reading a roster file (.xlsx, .xls or .csv) into plain sheets of cell texts, within
+`FileLimits`. Run it in the worker process (`file_worker`): it parses what a stranger sent."""
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
-import re
 import unicodedata
-import zipfile
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
-from typing import TYPE_CHECKING
 
 from bot.core.i18n import N_
-from bot.services.errors import InvalidInputError
+from bot.core.messages import Sheet
+from bot.services.roster.csvfile import csv_rows
+from bot.services.roster.limits import (
+    CELL_TOO_LONG,
+    NOT_A_WORKBOOK,
+    OPEN_DOCUMENT,
+    TOO_BIG,
+    TOO_MANY_CELLS,
+    TOO_MANY_COLUMNS,
+    TOO_MANY_MERGED,
+    TOO_MANY_ROWS,
+    TOO_MANY_SHEETS,
+    FileLimits,
+    column_letter,
+    megabytes,
+    refuse,
+)
+from bot.services.roster.workbook_check import checked_workbook
 
-if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
-
-MAX_ROWS = 20_000  # a district's households fit; a runaway sheet of a million blank rows not
-TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
-_VOWEL_MARKS = {"\u0302": "aeo", "\u0306": "a", "\u031b": "ou"}  # â ê ô, ă, ơ ư
-_VOWELS = frozenset("aeiouy")
-_LOST_LETTER = re.compile(r"[^\W\d_]\?")
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One table of the file: its name and its rows of cell texts (trimmed, NFC)."""
-
-    name: str
-    rows: list[list[str]]
-
-
-def read_roster_file(file_name: str, content: bytes) -> list[Sheet]:
-    """The sheets of an .xlsx or .csv file; an InvalidInputError for anything else."""
-    suffix = PurePath(file_name).suffix.lower()
-    if suffix == ".csv" or (suffix != ".xlsx" and not content.startswith(b"PK")):
-        if suffix not in (".csv", ".txt"):
-            raise InvalidInputError(
-                N_("{name} is not an Excel (.xlsx) or CSV file."), name=file_name
-            )
-        try:
-            rows = _csv_rows(decode_csv(content))
-        except csv.Error as error:
-            raise InvalidInputError(
-                N_(
-                    "{name} cannot be read as a CSV file. Please save it again from Excel as "
-                    "“CSV UTF-8”, or send the Excel file (.xlsx)."
-                ),
-                name=file_name,
-            ) from error
-        return [Sheet(PurePath(file_name).name, rows)]
-    return _xlsx_sheets(file_name, content)
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and other Office 97 files)
+NOT_A_TABLE = N_("{name} is not an Excel (.xlsx, .xls) or CSV file.")
+TABLE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".ods"})
 
 
-def _xlsx_sheets(file_name: str, content: bytes) -> list[Sheet]:
-    from openpyxl import load_workbook  # openpyxl only when a workbook is read
+def looks_like_table(name: str, content: bytes) -> bool:
+    """Whether a file may be a table worth reading (by its name or its first bytes); others
+    (a PDF, a picture) are refused without starting a worker."""
+    return PurePath(name).suffix.lower() in TABLE_SUFFIXES or content.startswith(
+        (ZIP_MAGIC, OLE_MAGIC)
+    )
+
+
+def read_roster_file(name: str, content: bytes, limits: FileLimits) -> list[Sheet]:
+    """The sheets of an .xlsx, .xls or .csv file; an InvalidInputError naming the limit or the
+    problem otherwise."""
+    if len(content) > limits.max_bytes:
+        raise refuse(TOO_BIG, name=name, limit=megabytes(limits.max_bytes))
+    suffix = PurePath(name).suffix.lower()
+    if suffix == ".ods":
+        raise refuse(OPEN_DOCUMENT, name=name)
+    if content.startswith(ZIP_MAGIC):
+        return _workbook_sheets(name, checked_workbook(name, content, limits), limits)
+    if content.startswith(OLE_MAGIC):
+        return _workbook_sheets(name, content, limits)
+    if suffix in (".xlsx", ".xls", ".xlsm"):
+        raise refuse(NOT_A_WORKBOOK, name=name)
+    if suffix not in (".csv", ".txt"):
+        raise refuse(NOT_A_TABLE, name=name)
+    rows = csv_rows(name, content, limits)
+    return [Sheet(PurePath(name).name, tuple(tuple(row) for row in rows))]
+
+
+def _workbook_sheets(name: str, content: bytes, limits: FileLimits) -> list[Sheet]:
+    # Only when a workbook comes.
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
     try:
-        # Not read_only: that mode reads every cell of a merged range but the first as empty.
-        book = load_workbook(io.BytesIO(content), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise InvalidInputError(
-            N_("{name} cannot be opened as an Excel workbook (.xlsx)."), name=file_name
-        ) from error
-    try:
-        sheets = []
-        for worksheet in book.worksheets:
-            merged = _merged_values(worksheet)
-            rows = []
-            for row, values in enumerate(
-                # max_row is where iteration stops, blank rows included: never past the sheet.
-                worksheet.iter_rows(values_only=True, max_row=min(worksheet.max_row, MAX_ROWS)),
-                start=1,
-            ):
-                rows.append(
-                    [
-                        cell_text(merged.get((row, column), value))
-                        for column, value in enumerate(values, start=1)
-                    ]
+        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except (CalamineError, ValueError, OSError) as error:
+        raise refuse(NOT_A_WORKBOOK, name=name) from error
+    worksheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    if len(worksheets) > limits.max_sheets:
+        raise refuse(TOO_MANY_SHEETS, name=name, limit=limits.max_sheets)
+    sheets = []
+    cells = 0
+    with book:
+        for title in worksheets:
+            try:
+                sheet = book.get_sheet_by_name(title)
+            except (CalamineError, ValueError) as error:
+                raise refuse(NOT_A_WORKBOOK, name=name) from error
+            end = sheet.end
+            height, width = (end[0] + 1, end[1] + 1) if end is not None else (0, 0)
+            if height > limits.max_rows:
+                raise refuse(TOO_MANY_ROWS, name=name, sheet=title, limit=limits.max_rows)
+            if width > limits.max_columns:
+                raise refuse(TOO_MANY_COLUMNS, name=name, sheet=title, limit=limits.max_columns)
+            cells += height * width
+            if cells > limits.max_cells:
+                raise refuse(TOO_MANY_CELLS, name=name, limit=limits.max_cells)
+            values = sheet.to_python(skip_empty_area=False) if height else []
+            rows = [[cell_text(value) for value in row] for row in values]
+            _fill_merged(name, title, rows, sheet.merged_cell_ranges or [], limits)
+            _check_lengths(name, title, rows, limits)
+            sheets.append(Sheet(title, tuple(tuple(row) for row in rows)))
+    return sheets
+
+
+Range = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _fill_merged(
+    name: str, title: str, rows: list[list[str]], ranges: list[Range], limits: FileLimits
+) -> None:
+    """Give every cell of a merged range the value of its first cell ("Chi bộ bản Nà Lụng"
+    merged down the rows of its members is theirs), within the sheet's used area only: a
+    range reaching row 1,048,576 fills no more than the rows that hold data."""
+    if len(ranges) > limits.max_merged:
+        raise refuse(TOO_MANY_MERGED, name=name, sheet=title, limit=limits.max_merged)
+    height = len(rows)
+    width = len(rows[0]) if rows else 0
+    filled = 0
+    for (top, left), (bottom, right) in ranges:
+        if top >= height or left >= width:
+            continue
+        last_row, last_column = min(bottom, height - 1), min(right, width - 1)
+        filled += (last_row - top + 1) * (last_column - left + 1)
+        if filled > limits.max_cells:
+            raise refuse(TOO_MANY_CELLS, name=name, limit=limits.max_cells)
+        value = rows[top][left]
+        for row in range(top, last_row + 1):
+            for column in range(left, last_column + 1):
+                rows[row][column] = value
+
+
+def _check_lengths(name: str, title: str, rows: list[list[str]], limits: FileLimits) -> None:
+    for number, row in enumerate(rows, start=1):
+        for column, text in enumerate(row):
+            if len(text) > limits.max_cell_length:
+                raise refuse(
+                    CELL_TOO_LONG,
+                    name=name,
+                    sheet=title,
+                    cell=f"{column_letter(column + 1)}{number}",
+                    limit=limits.max_cell_length,
                 )
-            sheets.append(Sheet(worksheet.title, rows))
-        return sheets
-    finally:
-        book.close()
-
-
-def _merged_values(worksheet: Worksheet) -> dict[tuple[int, int], object]:
-    """(row, column) -> value for every cell of a merged range: the value of its first cell
-    (a cell "Chi bộ bản Nà Lụng" merged down the rows of its members is theirs)."""
-    values: dict[tuple[int, int], object] = {}
-    for merged in worksheet.merged_cells.ranges:
-        value = worksheet.cell(merged.min_row, merged.min_col).value
-        for row in range(merged.min_row, min(merged.max_row, MAX_ROWS) + 1):
-            for column in range(merged.min_col, min(merged.max_col, worksheet.max_column) + 1):
-                values[row, column] = value
-    return values
 
 
 def cell_text(value: object) -> str:
@@ -111,87 +149,6 @@ def cell_text(value: object) -> str:
         value = int(value)
     if isinstance(value, datetime | date):
         return f"{value:%d/%m/%Y}"
+    if isinstance(value, time | timedelta):
+        return str(value)
     return unicodedata.normalize("NFC", str(value)).strip()
-
-
-def _csv_rows(text: str) -> list[list[str]]:
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = []
-    # Lines end in CR (Excel for Mac), LF or CRLF; a quoted cell may hold line breaks.
-    lines = text.splitlines(keepends=True)
-    for number, row in enumerate(csv.reader(lines, dialect)):
-        if number >= MAX_ROWS:
-            break
-        rows.append([cell.strip() for cell in row])
-    return rows
-
-
-def decode_csv(content: bytes) -> str:
-    """CSV bytes as NFC text: UTF-16 with its BOM (Excel's "Unicode Text"), UTF-8 (with or
-    without BOM), else Windows-1258 or Windows-1252, whichever reads as more plausible
-    Vietnamese (CP1258 writes tone marks as combining characters, which NFC folds back into
-    single letters)."""
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return unicodedata.normalize("NFC", content.decode("utf-16"))
-        except UnicodeDecodeError as error:
-            raise InvalidInputError(
-                N_("The file's text encoding is not UTF-8, Windows-1258 or Windows-1252.")
-            ) from error
-    try:
-        return unicodedata.normalize("NFC", content.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        pass
-    candidates = []
-    for encoding in ("cp1258", "cp1252"):
-        try:
-            text = unicodedata.normalize("NFC", content.decode(encoding))
-        except UnicodeDecodeError:
-            continue
-        # Tied scores: Windows-1258 unless letters were lost as "?" (what a CP1252 export
-        # does with Vietnamese letters it cannot write).
-        prefer = (encoding == "cp1258") != looks_lossy(text)
-        candidates.append((vietnamese_score(text), prefer, text))
-    if not candidates:
-        raise InvalidInputError(
-            N_("The file's text encoding is not UTF-8, Windows-1258 or Windows-1252.")
-        )
-    return max(candidates, key=lambda candidate: candidate[:2])[2]
-
-
-def looks_lossy(text: str) -> bool:
-    """Whether letters were replaced by "?" (a CP1252 export of Vietnamese text)."""
-    return _LOST_LETTER.search(text) is not None
-
-
-def vietnamese_score(text: str) -> int:
-    """Words that spell like Vietnamese syllables minus those that cannot (ASCII-only words
-    count for neither): a wrong code page turns tone marks into stray letters or marks."""
-    score = 0
-    for word in text.split():
-        letters = word.strip(".,;:!?()\"'-/")
-        if letters and not letters.isascii():
-            score += 1 if _plausible(letters) else -1
-    return score
-
-
-def _plausible(word: str) -> bool:
-    tones = 0
-    previous = ""
-    for ch in unicodedata.normalize("NFD", word.lower()):
-        if ch in TONE_MARKS:
-            tones += 1
-            if previous not in _VOWELS:
-                return False
-        elif ch in _VOWEL_MARKS:
-            if previous not in _VOWEL_MARKS[ch]:
-                return False
-        elif ch == "đ" or ("a" <= ch <= "z"):
-            previous = ch
-        elif unicodedata.combining(ch) or ch.isalpha():
-            return False
-    return tones <= 1

@@ -75,6 +75,11 @@ def plan_text(t: Translator, plan: ImportPlan, applied: bool) -> str:
             _names(t, [f"{c.row.name} ({_fields(t, c.fields)})" for c in updated]),
         ),
         (
+            N_("Members moving to another cell ({count}): {items}"),
+            len(plan.moves),
+            _names(t, [f"{c.row.name}: {c.moved_from} → {c.cell.name}" for c in plan.moves]),
+        ),
+        (
             N_("Status changes ({count}): {items}"),
             len(statuses),
             _names(

@@ -3,12 +3,13 @@ missing columns, empty or unknown values, phones that are not phones, duplicate 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
 from bot.core.i18n import N_, Translator
+from bot.core.messages import Sheet
 from bot.core.phone import InvalidPhoneError, normalise_phone
 from bot.core.text import fold
 from bot.services.roster.columns import (
@@ -27,7 +28,8 @@ from bot.services.roster.columns import (
     list_values,
     word_value,
 )
-from bot.services.roster.reader import Sheet, looks_lossy
+from bot.services.roster.csvfile import looks_lossy
+from bot.services.roster.storable import storable_problems
 from models import CellType, HouseholdCategory, Membership, MemberStatus, OrgKind, RoleKind
 
 
@@ -122,7 +124,7 @@ NOT_A_PHONE = N_("“{value}” is not a phone number.")
 E = TypeVar("E", bound=StrEnum)
 
 
-def parse_sheets(sheets: list[Sheet], default_cell: str | None) -> ParsedFile:
+def parse_sheets(sheets: Sequence[Sheet], default_cell: str | None) -> ParsedFile:
     """Read every sheet whose headings are recognised; `default_cell` fills an absent or
     empty cell column (a secretary's own cell)."""
     parsed = ParsedFile()
@@ -203,6 +205,7 @@ def _read_sheet(
         if default_cell and not values.get("cell"):
             values["cell"] = default_cell
         place = Located(sheet.name, offset, names)
+        parsed.problems.extend(storable_problems(place, values, headings.kind))
         reader = {
             SheetKind.ORGANISATIONS: _org,
             SheetKind.MEMBERS: _member,
