@@ -19,9 +19,9 @@ from bench.common import fresh_database
 from bench.district import generate
 from bot.core.clock import month_start
 from bot.core.db import make_sessionmaker
+from bot.reports.digest import leader_scope
 from bot.reports.export import build_report, parse_period
 from bot.reports.summary import summarise, week_start
-from bot.services.oversight import overseen_cells
 from models import Organisation
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -42,7 +42,7 @@ async def run(backend: str, runs: int) -> None:
         )
         sessionmaker = make_sessionmaker(engine)
         month = month_start(now.astimezone(HANOI).date())
-        for scope, leader in (
+        for name, leader in (
             ("cell", district.cell_secretary),
             ("commune", district.commune_leader),
             ("district", district.district_leader),
@@ -51,20 +51,20 @@ async def run(backend: str, runs: int) -> None:
             for _ in range(runs):
                 started = time.perf_counter()
                 async with sessionmaker() as session:
-                    cells = await overseen_cells(session, leader)
+                    scope = await leader_scope(session, leader)
                     await summarise(
                         session,
-                        cells,
+                        scope,
                         month,
-                        week_start(now, HANOI),
                         now,
-                        with_names=len(cells) == 1,
+                        week_start=week_start(now, HANOI),
+                        with_names=scope.root.is_cell,
                     )
                 times.append((time.perf_counter() - started) * 1000)
             times.sort()
             p95 = times[max(0, int(len(times) * 0.95) - 1)]
             print(
-                f"  summary {scope:8s} ({len(cells):3d} cells): "
+                f"  summary {name:8s} ({len(scope.cells):3d} cells): "
                 f"p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms"
             )
         for scope, org_id in (

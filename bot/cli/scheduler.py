@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.config import Settings
-from bot.reports.digest import send_weekly_digest
+from bot.reports.digest import DigestRun, digest_leaders, queue_digest
 from bot.services.meetings.reminders import CLAIM_BATCH, ReminderRun, process_due, sync_all
 from models import FailedLink, ProcessedMessage
 
@@ -117,13 +117,22 @@ async def digest_tick(
     settings: Settings,
     on_queued: Callable[[], None] | None = None,
 ) -> int:
-    """Queue this week's digest for every secretary and committee member."""
-    async with sessionmaker() as session, session.begin():
-        leaders = await send_weekly_digest(session, clock.now(), settings.tz, settings.language)
-    log.info("digest: queued for %d leaders", leaders)
-    if on_queued is not None and leaders:
-        on_queued()
-    return leaders
+    """Queue this week's digest for every secretary and committee member: one short
+    transaction per leader, so members' messages never wait for the whole run, and a crash
+    half-way resumes with the leaders not yet served. Returns how many were queued."""
+    run = DigestRun(clock.now(), settings.tz, settings.language)
+    async with sessionmaker() as session:
+        leaders = await digest_leaders(session, run.week)
+    queued = 0
+    for leader_id in leaders:
+        async with sessionmaker() as session, session.begin():
+            if not await queue_digest(session, run, leader_id):
+                continue
+        queued += 1
+        if on_queued is not None:
+            on_queued()
+    log.info("digest: queued for %d leaders", queued)
+    return queued
 
 
 def build_scheduler(
