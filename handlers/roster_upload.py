@@ -75,6 +75,7 @@ async def _roster(ctx: Context, name: str, content: bytes, mark: bool) -> Roster
         default_cell=cells[0].name if len(cells) == 1 else None,
         mark_missing=MemberStatus.TRANSFERRED_OUT if mark else None,
         importer_id=ctx.member.id,
+        today=ctx.today,
     )
 
 

@@ -120,14 +120,15 @@ async def _import(
         except OSError as error:
             raise NotFoundError(N_("Cannot read the file {name}."), name=name) from error
     cell = await find_cell(session, args.cell) if args.cell else None
+    clock = SystemClock()
+    now = clock.now()
     roster = RosterFile(
         tuple(files),
         default_cell=cell.name if cell is not None else None,
         mark_missing=MARKS[args.mark_missing] if args.mark_missing else None,
         force=args.force,
+        today=now.astimezone(settings.tz).date(),
     )
-    clock = SystemClock()
-    now = clock.now()
     if args.dry_run:
         plan = await check_roster(session, roster)
     else:

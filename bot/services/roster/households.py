@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
+from bot.services.progress import current_flags
 from bot.services.roster.plan import (
     CHUNK,
     OTHER_CELLS_PHONE,
@@ -20,6 +22,7 @@ from bot.services.roster.plan import (
     OrgIndex,
     commune_of,
 )
+from bot.services.roster.progress import progress_changes, progress_problems
 from bot.services.roster.rows import HouseholdRow
 from models import (
     Assignment,
@@ -47,8 +50,10 @@ async def plan_households(
     orgs: OrgIndex,
     by_phone: dict[str, Member],
     scope: set[int] | None,
+    today: date | None = None,
 ) -> None:
-    """Add the households' changes (and problems) to `plan`; `cells` maps id(row) -> cell."""
+    """Add the households' changes (and problems) to `plan`; `cells` maps id(row) -> cell;
+    progress dates after `today` are refused."""
     communes = {id(r): commune_of(c, orgs) for r in rows if (c := cells[id(r)]) is not None}
     known = await _households(session, communes.values(), {r.code for r in rows if r.code})
     covered = {c.id for r in rows if isinstance(c := cells[id(r)], Organisation)}
@@ -57,6 +62,7 @@ async def plan_households(
     held_ids = {h.id for h in held}
     holders = await _holders(session, [h.id for h in known.values()])
     categories = await _categories(session, [h.id for h in known.values()])
+    flags = await current_flags(session, [h.id for h in known.values()])
     # Members of cells the importer does not lead: neither named nor given households.
     outside = {p for p, m in by_phone.items() if scope is not None and m.cell_id not in scope}
     by_phone = {p: m for p, m in by_phone.items() if p not in outside}
@@ -87,6 +93,12 @@ async def plan_households(
                 )
             )
             continue
+        current = flags.get(household.id, {}) if household is not None else {}
+        progress_errors = progress_problems(row, row.progress, current, today)
+        if progress_errors:
+            plan.problems.extend(progress_errors)
+            continue
+        row.progress = progress_changes(row.progress, current)
         change = HouseholdChange(
             row,
             communes[id(row)],
@@ -140,6 +152,8 @@ def _fields(
         fields.append(N_("notes"))
     if row.categories is not None and categories[household.id] != set(row.categories):
         fields.append(N_("categories"))
+    if row.progress:  # only the readings that change something are left
+        fields.append(N_("progress"))
     return fields
 
 

@@ -27,6 +27,7 @@ from bot.services.roster.plan import (
     plan_orgs,
     resolve_cell,
 )
+from bot.services.roster.progress import apply_progress
 from bot.services.roster.reader import read_roster_file
 from bot.services.roster.rows import (
     HouseholdRow,
@@ -61,6 +62,7 @@ class RosterFile:
     mark_missing: MemberStatus | None = None  # status for members the file leaves out
     importer_id: int | None = None  # the member sending the file: never marked as missing
     force: bool = False  # mark even when more than a third of a cell is not in the file
+    today: date | None = None  # progress dates after it are refused
 
     @property
     def name(self) -> str:
@@ -78,7 +80,7 @@ async def _read_and_plan(
 ) -> tuple[ParsedFile, ImportPlan]:
     sheets = [sheet for name, data in roster.files for sheet in read_roster_file(name, data)]
     parsed = parse_sheets(sheets, roster.default_cell)
-    return parsed, await plan_import(session, parsed, roster.scope, _marking(roster))
+    return parsed, await plan_import(session, parsed, roster.scope, _marking(roster), roster.today)
 
 
 def _marking(roster: RosterFile) -> Marking:
@@ -90,6 +92,7 @@ async def plan_import(
     parsed: ParsedFile,
     scope: set[int] | None,
     marking: Marking | None = None,
+    today: date | None = None,
 ) -> ImportPlan:
     """Check `parsed` against the database; `scope` limits it to those cells."""
     plan = ImportPlan(list(parsed.problems), list(parsed.warnings))
@@ -109,7 +112,7 @@ async def plan_import(
         if cell is not None:
             plan_member(plan, row, cell, by_phone, orgs, scope, roles)
     plan_missing(plan, parsed, known, covered, listed, orgs, marking or Marking(None))
-    await plan_households(session, plan, parsed.households, cells, orgs, by_phone, scope)
+    await plan_households(session, plan, parsed.households, cells, orgs, by_phone, scope, today)
     order = {name: index for index, name in enumerate(parsed.sheets)}
     plan.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row))
     return plan
@@ -131,7 +134,7 @@ async def import_roster(
     created = plan.orgs
     if created:
         await _create_orgs(session, created)
-        plan = await plan_import(session, parsed, roster.scope, _marking(roster))
+        plan = await plan_import(session, parsed, roster.scope, _marking(roster), roster.today)
         plan.orgs = created
     for change in plan.members:
         row, cell = change.row, change.cell
@@ -310,6 +313,8 @@ async def _apply_households(
                 fields=",".join(change.fields),
                 file=file_name,
             )
+        if row.progress:
+            await apply_progress(session, household.id, row.progress, actor_member_id, today, now)
         if change.assign_to:
             await assign_household(
                 session,
