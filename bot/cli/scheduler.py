@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.reports.digest import DigestRun, digest_leaders, queue_digest
-from bot.services.meetings.reminders import CLAIM_BATCH, ReminderRun, process_due, sync_all
+from bot.services.meetings.planning import sync_all
+from bot.services.meetings.reminders import CLAIM_BATCH, ReminderRun, process_due
 from models import FailedLink, ProcessedMessage
 
 log = logging.getLogger(__name__)
