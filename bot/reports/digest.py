@@ -43,6 +43,7 @@ async def chart_for(
         bars = Bars(
             t.gettext("{cell}: reporting rate").format(cell=node.org.name),
             tuple((format_month(m), rate) for m, rate in rates),
+            language=t.language,
         )
     else:
         bars = children_bars(
@@ -50,6 +51,7 @@ async def chart_for(
             t.gettext("Reporting rate of good deeds, month {month}").format(
                 month=format_month(month)
             ),
+            language=t.language,
         )
         if bars.hidden:
             bars = Bars(
@@ -57,6 +59,7 @@ async def chart_for(
                 bars.bars,
                 bars.hidden,
                 t.gettext(HIDDEN).format(count=bars.hidden, shown=len(bars.bars)),
+                t.language,
             )
     return await asyncio.to_thread(reporting_chart, bars, t.gettext(AXIS))
 

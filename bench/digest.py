@@ -1,0 +1,93 @@
+"""The weekly digest for every leader and the hourly planning, at district or province scale:
+total time, leaders served, and how long each leader's transaction took (the longest is how
+long a member's message could wait behind it on SQLite).
+
+    uv run python -m bench.digest --backend postgresql
+    uv run python -m bench.digest --scale province --backend postgresql --schema bench_province
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select
+
+from bench.dataset import dataset
+from bench.summary import p95
+from bot.cli import scheduler
+from bot.cli.scheduler import planning_tick
+from bot.core.clock import SystemClock
+from bot.core.config import Settings
+from bot.core.db import make_sessionmaker
+from models import Meeting, OutboxMessage, ScheduledReminder
+
+
+async def run(backend: str, scale: str, schema: str | None, leaders: int | None) -> None:
+    now = datetime.now(UTC)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    clock = SystemClock()
+    async with dataset(backend, scale, now, schema) as (engine, district):
+        sessionmaker = make_sessionmaker(engine)
+        for label in ("first (plans 3 months)", "again (steady state)"):
+            started = time.perf_counter()
+            cells = await planning_tick(sessionmaker, clock, settings)
+            elapsed = time.perf_counter() - started
+            async with sessionmaker() as session:
+                meetings = await session.scalar(select(func.count()).select_from(Meeting))
+                reminders = await session.scalar(
+                    select(func.count()).select_from(ScheduledReminder)
+                )
+            print(
+                f"  planning, {label}: {cells} cells in {elapsed:6.2f} s "
+                f"({meetings} meetings, {reminders} reminders in the database)"
+            )
+        async with sessionmaker() as session, session.begin():
+            await session.execute(delete(OutboxMessage).where(OutboxMessage.cause.like("digest%")))
+        durations: list[float] = []
+        original = scheduler.queue_digest  # type: ignore[attr-defined]
+
+        async def timed(session: object, run: object, leader_id: int) -> bool:
+            started = time.perf_counter()
+            try:
+                return await original(session, run, leader_id)  # type: ignore[arg-type]
+            finally:
+                durations.append(time.perf_counter() - started)
+
+        scheduler.queue_digest = timed  # type: ignore[assignment,attr-defined]
+        if leaders is not None:
+            original_leaders = scheduler.digest_leaders  # type: ignore[attr-defined]
+
+            async def first(session: object, week: str) -> list[int]:
+                return (await original_leaders(session, week))[:leaders]  # type: ignore[arg-type]
+
+            scheduler.digest_leaders = first  # type: ignore[assignment,attr-defined]
+        started = time.perf_counter()
+        queued = await scheduler.digest_tick(sessionmaker, clock, settings)
+        elapsed = time.perf_counter() - started
+        scheduler.queue_digest = original  # type: ignore[attr-defined]
+        print(
+            f"  digest: {queued} leaders in {elapsed:7.1f} s "
+            f"({elapsed / max(queued, 1) * 1000:.0f} ms a leader); a leader's transaction "
+            f"p50 {statistics.median(durations) * 1000:.0f} ms, "
+            f"p95 {p95(durations) * 1000:.0f} ms, longest {max(durations) * 1000:.0f} ms"
+        )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--scale", choices=["district", "province"], default="district")
+    parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--schema", help="PostgreSQL: keep the data set in this schema, reuse it")
+    parser.add_argument("--leaders", type=int, help="only the first N leaders (a sample)")
+    args = parser.parse_args()
+    for backend in args.backend or ["sqlite", "postgresql"]:
+        print(f"{backend}:")
+        await run(backend, args.scale, args.schema, args.leaders)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
