@@ -239,6 +239,7 @@ async def generate(
             (await session.execute(select(Organisation.id, Organisation.parent_id))).all()
         )
     loads = [rng.choice((4, 5)) for _ in members]
+    flags = [_flags(rng, today) for _ in range(sum(loads))]
     household_count = await _bulk(
         engine,
         Household.__table__,  # type: ignore[arg-type]
@@ -251,6 +252,7 @@ async def generate(
                 "phone": None,
                 "notes": None,
                 "created_at": now,
+                **{f"{flag.value}_since": since for flag, since in flags[n].items()},
             }
             for n, cell_id in enumerate(
                 cell for (_, cell), load in zip(members, loads, strict=True) for _ in range(load)
@@ -277,14 +279,14 @@ async def generate(
     await _bulk(
         engine,
         HouseholdProgress.__table__,  # type: ignore[arg-type]
-        _progress(rng, household_ids, today),
+        _progress(household_ids, flags),
     )
     this_month = month_start(today)
     deeds = await _bulk(
         engine,
         DeedReport.__table__,  # type: ignore[arg-type]
         _deeds(rng, members, by_member, this_month, now),
-    )  # type: ignore[arg-type]
+    )
     await _meetings(engine, rng, cell_ids, members, this_month, now)
     leaders = await _roles(engine, root_id, district_ids, commune_ids, cell_ids, members, today)
     await _bulk(
@@ -331,33 +333,41 @@ async def generate(
     )
 
 
-def _progress(
-    rng: random.Random, household_ids: list[int], today: date
-) -> Iterator[dict[str, Any]]:
-    """Most households have some flags, a few with a history (not yet, then reached)."""
-    for household_id in household_ids:
+def _flags(rng: random.Random, today: date) -> dict[ProgressFlag, date | None]:
+    """Most households have some flags: the day each was reached, or None."""
+    return {
+        flag: today - timedelta(days=rng.randint(30, 700)) if rng.random() < share else None
         for flag, share in (
             (ProgressFlag.SANITARY_TOILET, 0.7),
             (ProgressFlag.WASTE_INCINERATOR, 0.8),
             (ProgressFlag.HARDENED_FLOOR, 0.85),
-        ):
-            reached = today - timedelta(days=rng.randint(30, 700))
-            if rng.random() < 0.1:
+        )
+    }
+
+
+def _progress(
+    household_ids: list[int], flags: list[dict[ProgressFlag, date | None]]
+) -> Iterator[dict[str, Any]]:
+    """The history behind the flags: one in ten was recorded "not yet" 200 days before."""
+    for household_id, reached in zip(household_ids, flags, strict=True):
+        for flag, since in reached.items():
+            if since is None:
+                continue
+            if household_id % 10 == 0:
                 yield {
                     "household_id": household_id,
                     "flag": flag.value,
                     "achieved": False,
-                    "changed_on": reached - timedelta(days=200),
+                    "changed_on": since - timedelta(days=200),
                     "recorded_by_id": None,
                 }
-            if rng.random() < share:
-                yield {
-                    "household_id": household_id,
-                    "flag": flag.value,
-                    "achieved": True,
-                    "changed_on": reached,
-                    "recorded_by_id": None,
-                }
+            yield {
+                "household_id": household_id,
+                "flag": flag.value,
+                "achieved": True,
+                "changed_on": since,
+                "recorded_by_id": None,
+            }
 
 
 def _deeds(

@@ -91,7 +91,9 @@ async def cell_figures(
     as_of_day = min(add_months(months.last, 1) - timedelta(days=1), now.astimezone(tz).date())
     members = await q.headcounts(session, scope)
     deed_counts = await q.deeds(session, scope, months)
-    household_counts = await q.households(session, scope, as_of_month, as_of_day)
+    # The current flags for a period that reaches this month; the history for an older one.
+    past = months.last < this_month
+    household_counts = await q.households(session, scope, as_of_month, as_of_day if past else None)
     meetings = await q.held_meetings(session, scope, start, end)
     return {
         cell.id: q.cell_figures(cell.id, members, deed_counts, household_counts, meetings, months)

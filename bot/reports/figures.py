@@ -10,15 +10,17 @@ from datetime import date, datetime
 from sqlalchemy import Integer, case, cast, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.reports.aggregates import Figures, Headcount, Progress
+from bot.reports.aggregates import PROGRESS_FLAGS, Figures, Headcount, Progress
 from bot.reports.scope import Scope
 from bot.services.meetings.rules import add_months
 from bot.services.oversight import EXPECTED_TO_REPORT
+from bot.services.progress import since_column
 from models import (
     Assignment,
     Attendance,
     AttendanceStatus,
     DeedReport,
+    Household,
     HouseholdProgress,
     Meeting,
     MeetingStatus,
@@ -129,25 +131,36 @@ def _current(scope: Scope) -> list[object]:
 
 
 async def households(
-    session: AsyncSession, scope: Scope, month: date, as_of: date
+    session: AsyncSession, scope: Scope, month: date, as_of: date | None = None
 ) -> dict[int, tuple[Progress, int]]:
     """Per cell: the households its members are in charge of now with their progress flags
-    as of `as_of`, and how many of them (held since before the 3 months that end with
-    `month`) had no deed by anyone in those months."""
+    (now, or as of `as_of` from the history), and how many of them (held since before the 3
+    months that end with `month`) had no deed by anyone in those months."""
     counted = await session.execute(
-        select(Member.cell_id, func.count())
+        select(
+            Member.cell_id,
+            func.count(),
+            *(func.count(getattr(Household, since_column(flag))) for flag in PROGRESS_FLAGS),
+        )
         .select_from(Assignment)
         .join(Member, Member.id == Assignment.member_id)
+        .join(Household, Household.id == Assignment.household_id)
         .where(*_current(scope))  # type: ignore[arg-type]
         .group_by(Member.cell_id)
     )
-    totals = {cell: count for cell, count in counted}
+    progress = {cell: Progress(*counts) for cell, *counts in counted}
+    if as_of is not None:
+        flags = await progress_counts(session, scope, as_of)
+        progress = {
+            cell: Progress.of(counts.households, flags.get(cell, {}))
+            for cell, counts in progress.items()
+        }
     window = quiet_window(month)
     helped = exists().where(
         DeedReport.household_id == Assignment.household_id,
-        DeedReport.withdrawn_at.is_(None),
         DeedReport.month >= window,
         DeedReport.month <= month,
+        DeedReport.withdrawn_at.is_(None),
     )
     quiet = {
         cell: count
@@ -159,11 +172,7 @@ async def households(
             .group_by(Member.cell_id)
         )
     }
-    flags = await progress_counts(session, scope, as_of)
-    return {
-        cell: (Progress.of(total, flags.get(cell, {})), quiet.get(cell, 0))
-        for cell, total in totals.items()
-    }
+    return {cell: (counts, quiet.get(cell, 0)) for cell, counts in progress.items()}
 
 
 async def progress_counts(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import N_
 from bot.services.audit import record_audit
 from bot.services.errors import InvalidInputError
-from models import HouseholdProgress, ProgressFlag
+from models import Household, HouseholdProgress, ProgressFlag
 
 _DATE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2,4}))?\s*$")
 
@@ -87,6 +87,9 @@ async def record_progress(
             recorded_by_id=actor_member_id,
         )
     )
+    household = await session.get(Household, household_id)
+    assert household is not None  # the caller found it
+    setattr(household, since_column(flag), on if achieved else None)
     record_audit(
         session,
         at=now,
@@ -100,6 +103,11 @@ async def record_progress(
     )
     await session.flush()
     return True
+
+
+def since_column(flag: ProgressFlag) -> str:
+    """The household's column holding the day `flag` was reached (None while it is not)."""
+    return f"{flag.value}_since"
 
 
 def parse_past_date(text: str, today: date) -> date | None:
