@@ -18,17 +18,17 @@ from sqlalchemy import delete, func, select
 
 from bench.dataset import dataset
 from bench.summary import p95
-from bot.cli import scheduler
 from bot.cli.scheduler import planning_tick
 from bot.core.clock import SystemClock
 from bot.core.config import Settings
 from bot.core.db import make_sessionmaker
+from bot.reports.digest import DigestRun, digest_leaders, queue_digest
 from models import Meeting, OutboxMessage, ScheduledReminder
 
 
 async def run(backend: str, scale: str, schema: str | None, leaders: int | None) -> None:
     now = datetime.now(UTC)
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     clock = SystemClock()
     async with dataset(backend, scale, now, schema) as (engine, district):
         sessionmaker = make_sessionmaker(engine)
@@ -47,28 +47,19 @@ async def run(backend: str, scale: str, schema: str | None, leaders: int | None)
             )
         async with sessionmaker() as session, session.begin():
             await session.execute(delete(OutboxMessage).where(OutboxMessage.cause.like("digest%")))
+        # digest_tick's loop, each leader's transaction timed.
         durations: list[float] = []
-        original = scheduler.queue_digest  # type: ignore[attr-defined]
-
-        async def timed(session: object, run: object, leader_id: int) -> bool:
-            started = time.perf_counter()
-            try:
-                return await original(session, run, leader_id)  # type: ignore[arg-type]
-            finally:
-                durations.append(time.perf_counter() - started)
-
-        scheduler.queue_digest = timed  # type: ignore[assignment,attr-defined]
-        if leaders is not None:
-            original_leaders = scheduler.digest_leaders  # type: ignore[attr-defined]
-
-            async def first(session: object, week: str) -> list[int]:
-                return (await original_leaders(session, week))[:leaders]  # type: ignore[arg-type]
-
-            scheduler.digest_leaders = first  # type: ignore[assignment,attr-defined]
+        run = DigestRun(clock.now(), settings.tz, settings.language)
         started = time.perf_counter()
-        queued = await scheduler.digest_tick(sessionmaker, clock, settings)
+        async with sessionmaker() as session:
+            chosen = (await digest_leaders(session, run.week))[:leaders]
+        queued = 0
+        for leader_id in chosen:
+            begun = time.perf_counter()
+            async with sessionmaker() as session, session.begin():
+                queued += await queue_digest(session, run, leader_id)
+            durations.append(time.perf_counter() - begun)
         elapsed = time.perf_counter() - started
-        scheduler.queue_digest = original  # type: ignore[attr-defined]
         print(
             f"  digest: {queued} leaders in {elapsed:7.1f} s "
             f"({elapsed / max(queued, 1) * 1000:.0f} ms a leader); a leader's transaction "
