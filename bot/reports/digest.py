@@ -1,6 +1,7 @@
 """The weekly digest: each secretary and committee member gets their scope's summary and a
-chart, through the delivery queue, once a week. The job runner gives each leader a short
-transaction of their own (`queue_digest`); leaders with the same scope share one summary."""
+chart, through the delivery queue, once a week. For each leader the job runner reads
+(`digest_parts`), draws outside any transaction, then queues in a short transaction of its
+own (`queue_digest`); leaders with the same scope share one summary and one chart."""
 
 from __future__ import annotations
 
@@ -33,35 +34,39 @@ async def leader_scope(session: AsyncSession, member_id: int) -> Scope:
     return await load_scope(session, await overseen_orgs(session, member_id))
 
 
-async def chart_for(
+async def chart_bars(
     session: AsyncSession, node: Node[Figures], month: date, t: Translator
-) -> bytes:
-    """Per child (commune or cell) this month for an organisation; the last six months for a
-    cell. Drawn in a worker thread, so the event loop keeps answering members."""
+) -> Bars:
+    """What to draw: per child (commune or cell) this month for an organisation, with a note
+    when some are left out; the last six months for a cell."""
     if node.org.is_cell:
         rates = await monthly_rates(session, node.org, month)
-        bars = Bars(
+        return Bars(
             t.gettext("{cell}: reporting rate").format(cell=node.org.name),
             tuple((format_month(m), rate) for m, rate in rates),
             language=t.language,
         )
-    else:
-        bars = children_bars(
-            node,
-            t.gettext("Reporting rate of good deeds, month {month}").format(
-                month=format_month(month)
-            ),
-            language=t.language,
-        )
-        if bars.hidden:
-            bars = Bars(
-                bars.title,
-                bars.bars,
-                bars.hidden,
-                t.gettext(HIDDEN).format(count=bars.hidden, shown=len(bars.bars)),
-                t.language,
-            )
+    bars = children_bars(
+        node,
+        t.gettext("Reporting rate of good deeds, month {month}").format(month=format_month(month)),
+        language=t.language,
+    )
+    if not bars.hidden:
+        return bars
+    note = t.gettext(HIDDEN).format(count=bars.hidden, shown=len(bars.bars))
+    return Bars(bars.title, bars.bars, bars.hidden, note, t.language)
+
+
+async def draw(bars: Bars, t: Translator) -> bytes:
+    """The chart's PNG, drawn in a worker thread so the event loop keeps answering members."""
     return await asyncio.to_thread(reporting_chart, bars, t.gettext(AXIS))
+
+
+async def chart_for(
+    session: AsyncSession, node: Node[Figures], month: date, t: Translator
+) -> bytes:
+    """The chart of `node` (see `chart_bars`)."""
+    return await draw(await chart_bars(session, node, month, t), t)
 
 
 async def digest_leaders(session: AsyncSession, week: str) -> list[int]:
@@ -82,46 +87,70 @@ async def digest_leaders(session: AsyncSession, week: str) -> list[int]:
     )
 
 
+@dataclass(frozen=True)
+class DigestParts:
+    """One scope's digest in one language: the text, the chart's caption and bars."""
+
+    text: str
+    caption: str
+    bars: Bars
+
+
 @dataclass
 class DigestRun:
-    """One run of the weekly digest: its week, and the texts and charts made so far, by
+    """One run of the weekly digest: its week, and the digests and charts made so far, by
     scope and language, so leaders of the same scope share them."""
 
     now: datetime
     tz: ZoneInfo
     language: str
-    made: dict[tuple[tuple[int, ...], str], tuple[str, str, bytes]] = field(default_factory=dict)
+    made: dict[tuple[tuple[int, ...], str], DigestParts] = field(default_factory=dict)
+    drawn: dict[DigestParts, bytes] = field(default_factory=dict)
 
     @property
     def week(self) -> str:
         """The ISO week, as in the outbox cause ("2026-W47")."""
         return self.now.astimezone(self.tz).strftime("%G-W%V")
 
+    async def photo(self, parts: DigestParts) -> bytes:
+        """The chart of `parts`, drawn once per run."""
+        if parts not in self.drawn:
+            self.drawn[parts] = await draw(parts.bars, translator(self.language))
+        return self.drawn[parts]
 
-async def queue_digest(session: AsyncSession, run: DigestRun, leader_id: int) -> bool:
-    """Queue the week's digest (text, then chart) for one leader; False if they oversee no
-    cell. A second call in the same week adds nothing (the outbox cause names the week)."""
+
+async def digest_parts(
+    session: AsyncSession, run: DigestRun, leader_id: int
+) -> DigestParts | None:
+    """The leader's digest (shared with leaders of the same scope and language), read only;
+    None if they oversee no cell."""
     leader = await session.get(Member, leader_id)
     if leader is None:
-        return False
+        return None
     scope = await leader_scope(session, leader_id)
     if not scope.cells:
-        return False
+        return None
     language = leader.language or run.language
     key = (tuple(root.id for root in scope.roots), language)
     if key not in run.made:
         run.made[key] = await _digest(session, scope, run, translator(language))
-    text, caption, photo = run.made[key]
-    await enqueue(session, f"digest:{run.week}", leader_id, text, (), run.now)
+    return run.made[key]
+
+
+async def queue_digest(
+    session: AsyncSession, run: DigestRun, leader_id: int, parts: DigestParts, photo: bytes
+) -> None:
+    """Queue the week's digest (text, then chart) for one leader. A second call in the same
+    week adds nothing (the outbox cause names the week)."""
+    await enqueue(session, f"digest:{run.week}", leader_id, parts.text, (), run.now)
     await enqueue(
-        session, f"digest-chart:{run.week}", leader_id, caption, (), run.now, photo=photo
+        session, f"digest-chart:{run.week}", leader_id, parts.caption, (), run.now, photo=photo
     )
-    return True
 
 
 async def _digest(
     session: AsyncSession, scope: Scope, run: DigestRun, t: Translator
-) -> tuple[str, str, bytes]:
+) -> DigestParts:
     this_week = week_start(run.now, run.tz)
     last_week = this_week - timedelta(days=7)  # the digest tells the week just ended
     month = month_start(run.now.astimezone(run.tz).date())
@@ -144,5 +173,5 @@ async def _digest(
         date=last_week.strftime("%d/%m/%Y")
     )
     caption = t.gettext("Reporting rate, month {month}.").format(month=format_month(month))
-    photo = await chart_for(session, summary.tree, month, t)
-    return f"{heading}\n{body}", caption, photo
+    bars = await chart_bars(session, summary.tree, month, t)
+    return DigestParts(f"{heading}\n{body}", caption, bars)
