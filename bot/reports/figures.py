@@ -82,14 +82,22 @@ async def deeds(
     member, month) pairs with a report. An exempt elder's deed counts as a deed, not as a
     report owed, so the rate never goes above 100%."""
     where = _live_deeds(scope, months.first, months.last)
+    reporter = distinct(case((Member.status.in_(EXPECTED_TO_REPORT), DeedReport.member_id)))
     result: dict[int, tuple[int, int, int, int]] = {}
-    for cell, count, helped in await session.execute(
-        select(Member.cell_id, func.count(), func.count(distinct(DeedReport.household_id)))
+    for cell, count, helped, reporters in await session.execute(
+        select(
+            Member.cell_id,
+            func.count(),
+            func.count(distinct(DeedReport.household_id)),
+            func.count(reporter),
+        )
         .join(Member, Member.id == DeedReport.member_id)
         .where(*where)  # type: ignore[arg-type]
         .group_by(Member.cell_id)
     ):
-        result[cell] = (count, helped, 0, 0)
+        result[cell] = (count, helped, reporters, reporters)  # one month: one report each
+    if months.first == months.last:
+        return result
     pairs = (
         select(Member.cell_id, DeedReport.member_id, DeedReport.month)
         .join(Member, Member.id == DeedReport.member_id)
@@ -97,12 +105,10 @@ async def deeds(
         .distinct()
         .subquery()
     )
-    for cell, reported, reporters in await session.execute(
-        select(pairs.c.cell_id, func.count(), func.count(distinct(pairs.c.member_id))).group_by(
-            pairs.c.cell_id
-        )
+    for cell, reported in await session.execute(
+        select(pairs.c.cell_id, func.count()).group_by(pairs.c.cell_id)
     ):
-        count, helped, _, _ = result[cell]
+        count, helped, reporters, _ = result[cell]
         result[cell] = (count, helped, reporters, reported)
     return result
 
