@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.reports.aggregates import OrgRef
+from bot.reports.aggregates import PROGRESS_FLAGS, OrgRef
 from bot.reports.scope import Scope
 from bot.services.meetings.rules import add_months
+from bot.services.progress import since_column
 from models import (
     Assignment,
     Attendance,
@@ -149,8 +150,12 @@ async def details(
             )
         )
     }
-    as_of = min(add_months(last, 1) - timedelta(days=1), now.astimezone(tz).date())
-    households = await _households(session, scope, as_of)
+    today = now.astimezone(tz).date()
+    as_of = min(add_months(last, 1) - timedelta(days=1), today)
+    # A period that reaches this month shows the current flags; an older one, the history.
+    households, holders = await _households(
+        session, scope, None if as_of == today or last >= today.replace(day=1) else as_of
+    )
     codes = {house.id: house.code for houses in households.values() for house in houses}
     deeds: dict[int, list[DeedLine]] = defaultdict(list)
     for member_id, created, month, household_id, category, text in await session.execute(
@@ -174,7 +179,7 @@ async def details(
         code = codes.get(household_id, "?") if household_id is not None else None
         deeds[member_id].append(DeedLine(created, month, code, category, text))
     current: dict[int, list[str]] = defaultdict(list)
-    for member_id, code in await _current_holders(session, scope):
+    for member_id, code in sorted(holders, key=lambda pair: pair[1]):
         current[member_id].append(code)
     by_cell: dict[int, list[MemberLine]] = defaultdict(list)
     for member_id, name, status, cell_id in members:
@@ -199,25 +204,12 @@ async def details(
     )
 
 
-async def _current_holders(session: AsyncSession, scope: Scope) -> list[tuple[int, str]]:
-    """(member id, household code) of the scope's members' current assignments, by code."""
-    return [
-        (member_id, code)
-        for member_id, code in await session.execute(
-            select(Assignment.member_id, Household.code)
-            .join(Household, Household.id == Assignment.household_id)
-            .join(Member, Member.id == Assignment.member_id)
-            .where(scope.cell_filter(Member.cell_id), Assignment.ended_on.is_(None))
-            .order_by(Household.code)
-        )
-    ]
-
-
 async def _households(
-    session: AsyncSession, scope: Scope, as_of: date
-) -> dict[int, list[HouseholdLine]]:
+    session: AsyncSession, scope: Scope, as_of: date | None
+) -> tuple[dict[int, list[HouseholdLine]], list[tuple[int, str]]]:
     """Per cell, by code: every household its members ever looked after, with every
-    assignment (whoever held it), its categories, last deed and progress flags."""
+    assignment (whoever held it), its categories, last deed and progress flags (current,
+    or as of `as_of` from the history); and (member, code) of who holds each now."""
     ever = (
         select(Assignment.household_id, Member.cell_id)
         .join(Member, Member.id == Assignment.member_id)
@@ -226,27 +218,40 @@ async def _households(
         .subquery()
     )
     ids = select(ever.c.household_id)
+    last_deed = (
+        select(func.max(DeedReport.created_at))
+        .where(DeedReport.household_id == Household.id, DeedReport.withdrawn_at.is_(None))
+        .scalar_subquery()
+    )
+    since = [getattr(Household, since_column(flag)) for flag in PROGRESS_FLAGS]
     spans: dict[int, list[AssignmentSpan]] = defaultdict(list)
     holder: dict[int, str] = {}
-    info: dict[int, tuple[str, str]] = {}
-    for household_id, code, head, name, started, ended in await session.execute(
+    holders: list[tuple[int, str]] = []
+    info: dict[int, tuple[str, str, datetime | None, tuple[ProgressFlag, ...]]] = {}
+    for row in await session.execute(
         select(
             Household.id,
             Household.code,
             Household.head_name,
+            Member.id,
             Member.full_name,
             Assignment.started_on,
             Assignment.ended_on,
+            last_deed,
+            *since,
         )
         .join(Assignment, Assignment.household_id == Household.id)
         .join(Member, Member.id == Assignment.member_id)
         .where(Household.id.in_(ids))
         .order_by(Household.code, Assignment.started_on, Assignment.id)
     ):
-        info[household_id] = (code, head)
+        household_id, code, head, member_id, name, started, ended, deed, *reached = row
+        flags = tuple(flag for flag, day in zip(PROGRESS_FLAGS, reached, strict=True) if day)
+        info[household_id] = (code, head, deed, flags)
         spans[household_id].append(AssignmentSpan(name, started, ended))
         if ended is None:
             holder[household_id] = name
+            holders.append((member_id, code))
     categories: dict[int, list[HouseholdCategory]] = defaultdict(list)
     for household_id, category in await session.execute(
         select(HouseholdCategoryLink.household_id, HouseholdCategoryLink.category)
@@ -254,20 +259,12 @@ async def _households(
         .order_by(HouseholdCategoryLink.category)
     ):
         categories[household_id].append(category)
-    last_deed = dict(
-        (household_id, created)
-        for household_id, created in await session.execute(
-            select(DeedReport.household_id, func.max(DeedReport.created_at))
-            .where(DeedReport.household_id.in_(ids), DeedReport.withdrawn_at.is_(None))
-            .group_by(DeedReport.household_id)
-        )
-    )
-    flags = await _flags(session, ids, as_of)
+    past = await _flags(session, ids, as_of) if as_of is not None else None
     result: dict[int, list[HouseholdLine]] = defaultdict(list)
     for household_id, cell_id in await session.execute(
         select(ever.c.household_id, ever.c.cell_id)
     ):
-        code, head = info[household_id]
+        code, head, deed, flags = info[household_id]
         result[cell_id].append(
             HouseholdLine(
                 household_id,
@@ -276,13 +273,13 @@ async def _households(
                 tuple(categories[household_id]),
                 holder.get(household_id, ""),
                 tuple(spans[household_id]),
-                last_deed.get(household_id),
-                tuple(flags[household_id]),
+                deed,
+                tuple(past[household_id]) if past is not None else flags,
             )
         )
     for lines in result.values():
         lines.sort(key=lambda line: line.code)
-    return result
+    return result, holders
 
 
 async def _flags(session: AsyncSession, ids: object, as_of: date) -> dict[int, list[ProgressFlag]]:
