@@ -18,6 +18,7 @@ from handlers import (
     meetings,
     oversight,
     pledge,
+    progress,
     reassign,
     roster_upload,
     summary,
@@ -137,6 +138,16 @@ def build_registry() -> Registry:
     )
     registry.add(
         Command(
+            ("tiendo", "progress"),
+            progress.start,
+            N_("Record a household's progress: toilet, incinerator, floor (secretaries)"),
+            phrases=("tien do", "tien do ho", "ghi tien do"),
+            starts_flow=True,
+            leaders_only=True,
+        )
+    )
+    registry.add(
+        Command(
             ("danhsach", "import", "nhapdanhsach"),
             roster_upload.start,
             N_("Import the cell's members and households from Excel (secretaries)"),
@@ -192,6 +203,7 @@ def build_registry() -> Registry:
     registry.add_flow(Flow(deed_common.FLOW, deed.TITLE, deed.STEPS))
     registry.add_flow(Flow(pledge.FLOW, pledge.TITLE, pledge.STEPS))
     registry.add_flow(Flow(reassign.FLOW, reassign.TITLE, reassign.STEPS))
+    registry.add_flow(Flow(progress.FLOW, progress.TITLE, progress.STEPS))
     registry.add_flow(Flow(roster_upload.FLOW, roster_upload.TITLE, roster_upload.STEPS))
     registry.add_flow(Flow(invites.FLOW, invites.TITLE, invites.STEPS, light=True))
     registry.add_flow(Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True))

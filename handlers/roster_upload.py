@@ -77,6 +77,7 @@ async def _roster(ctx: Context, name: str, sheets: tuple[Sheet, ...], mark: bool
         mark_missing=MemberStatus.TRANSFERRED_OUT if mark else None,
         importer_id=ctx.member.id,
         allow_moves=True,  # within the cells they oversee, listed in the preview they confirm
+        today=ctx.today,
     )
 
 

@@ -1,95 +1,196 @@
-"""/tonghop: this week and this month for the caller's scope; /chuabaocao's nudge action."""
+"""/tonghop: this week and this month for the caller's scope, rolled up district -> commune ->
+cell: a committee sees what is under it (lagging first) and taps (or types the number of) one
+to drill down; a cell's view has names, and for its secretary the households nobody helped."""
 
 from __future__ import annotations
 
 from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage
-from bot.reports.digest import chart_for
+from bot.core.text import fold
+from bot.reports.aggregates import Figures, Node
+from bot.reports.digest import chart_for, leader_scope
+from bot.reports.quiet import quiet_households
+from bot.reports.scope import Scope
 from bot.reports.summary import summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError
-from bot.services.oversight import LEADERS_ONLY, overseen_cells, overseen_orgs
+from bot.services.oversight import LEADERS_ONLY, led_cells
 from handlers.base import Context
+from models import Organisation
 
 FLOW = "summary"
 TITLE = N_("the summary")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE = 40  # organisations offered at once (Telegram shows at most 100 buttons)
+NOT_FOUND = N_('No organisation under you is called "{name}"; here is the whole summary.')
+
+
+async def _scope(ctx: Context) -> Scope:
+    assert ctx.member is not None
+    scope = await leader_scope(ctx.session, ctx.member.id)
+    if not scope.cells:
+        raise AccessDeniedError(LEADERS_ONLY)
+    return scope
+
+
+def _named(scope: Scope, args: str) -> int | None:
+    """The organisation of the scope that `args` names (whole name or a unique part)."""
+    wanted = fold(args).strip()
+    names = [(fold(org.name), org.id) for org in scope.orgs]
+    exact = [org_id for name, org_id in names if name == wanted]
+    if exact:
+        return exact[0]
+    hits = [org_id for name, org_id in names if wanted in name]
+    return hits[0] if len(hits) == 1 else None
 
 
 async def show(ctx: Context, args: str) -> None:
-    """/tonghop for a secretary (their cell, with names) or a committee (cells under them)."""
+    """/tonghop [NAME]: the caller's whole scope, or the organisation NAME within it."""
+    scope = await _scope(ctx)
+    org_id = None
+    if args.strip():
+        org_id = _named(scope, args)
+        if org_id is None:
+            ctx.say(ctx._(NOT_FOUND).format(name=args.strip()))
+    await _view(ctx, scope, org_id)
+
+
+async def _view(ctx: Context, scope: Scope, org_id: int | None, page: int = 0) -> None:
+    """Show `org_id` (the scope's root if None) with its choices."""
     assert ctx.member is not None
-    cells = await overseen_cells(ctx.session, ctx.member.id)
-    if not cells:
-        raise AccessDeniedError(LEADERS_ONLY)
-    single = len(cells) == 1
-    figures = await summarise(
-        ctx.session, cells, ctx.month, week_start(ctx.now, ctx.tz), ctx.now, with_names=single
+    part = scope.narrow(org_id) if org_id else scope
+    if part is None:
+        part, org_id = scope, None
+    single = part.root.is_cell
+    summary = await summarise(
+        ctx.session,
+        part,
+        ctx.month,
+        ctx.now,
+        week_start=week_start(ctx.now, ctx.tz),
+        with_names=single,
     )
+    node = summary.tree
     record_audit(
         ctx.session,
         at=ctx.now,
         actor_member_id=ctx.member.id,
         action="viewed_summary",
         subject_type="organisation",
-        subject_id=cells[0].id if single else None,
-        cells=len(cells),
+        subject_id=node.org.id or None,
+        cells=node.figures.cells,
     )
+    text = (
+        cell_text(ctx.t, ctx.tz, summary.cells[0], ctx.month)
+        if single
+        else scope_text(ctx.t, summary)
+    )
+    choices = [*_children(ctx, node, page)]
+    if (
+        single
+        and node.figures.quiet
+        and node.org.id in {cell.id for cell in await led_cells(ctx.session, ctx.member.id)}
+    ):
+        choices.append(
+            Choice(
+                "quiet",
+                ctx._("Households not helped for 3 months ({count})").format(
+                    count=node.figures.quiet
+                ),
+            )
+        )
+    if org_id is not None and node.org.id != scope.root.id:
+        parent = next((o for o in scope.orgs if o.id == node.org.parent_id), None)
+        choices.append(
+            Choice(
+                f"org:{parent.id}" if parent is not None and parent.id != scope.root.id else "top",
+                ctx._("Back to {org}").format(
+                    org=parent.name if parent is not None else ctx._("the whole summary")
+                ),
+            )
+        )
+    choices.extend(_exports(ctx))
+    ctx.ask(FLOW, "menu", text, tuple(choices))
+    assert ctx.state is not None
+    ctx.state.data.update({"org": node.org.id or None, "page": page})
+
+
+def _children(ctx: Context, node: Node[Figures], page: int) -> list[Choice]:
+    shown = node.children[page * PAGE : (page + 1) * PAGE]
+    choices = [Choice(f"org:{child.org.id}", child.org.name) for child in shown]
+    left = len(node.children) - (page + 1) * PAGE
+    if left > 0:
+        choices.append(Choice("more", ctx._("{count} more").format(count=left)))
+    return choices
+
+
+def _exports(ctx: Context) -> list[Choice]:
     quarter = (ctx.month.month - 1) // 3 + 1
-    export = (
+    return [
         Choice("chart", ctx._("Chart of the reporting rate")),
         Choice(f"export:{ctx.month:%Y-%m}", ctx._("Excel report of this month")),
         Choice(f"export:{ctx.month.year}-Q{quarter}", ctx._("Excel report of this quarter")),
         Choice(f"export:{ctx.month.year}", ctx._("Excel report of this year")),
-    )
-    text = (
-        cell_text(ctx.t, ctx.tz, figures[0], ctx.month)
-        if single
-        else scope_text(ctx.t, figures, ctx.month)
-    )
-    ctx.ask(FLOW, "menu", text, export)
+    ]
 
 
 async def _on_menu(ctx: Context) -> None:
     assert ctx.member is not None
-    if ctx.choice == "chart":
-        await _chart(ctx)
+    choice = ctx.choice or ""
+    draft = ctx.draft()
+    current = draft.get("org")
+    org_id = int(str(current)) if current else None
+    if choice.startswith("org:") or choice in ("top", "more"):
+        scope = await _scope(ctx)
+        if choice == "more":
+            await _view(ctx, scope, org_id, int(str(draft.get("page") or 0)) + 1)
+        else:
+            await _view(ctx, scope, int(choice.removeprefix("org:")) if choice != "top" else None)
         return
-    if ctx.choice is None or not ctx.choice.startswith("export:"):
+    if choice == "chart":
+        await _chart(ctx, org_id)
+    elif choice == "quiet":
+        await _quiet(ctx, org_id)
+    elif choice.startswith("export:"):
+        await _export(ctx, org_id, choice.removeprefix("export:"))
+    else:
         ctx.reprompt()
-        return
-    period = ctx.choice.removeprefix("export:")
-    from bot.reports.export import build_report, parse_period  # openpyxl: load when asked
-
-    roots = await overseen_orgs(ctx.session, ctx.member.id)
-    top = min(roots, key=lambda org: org.path.count("/"))  # the widest scope the member has
-    report = parse_period(period)
-    name, content = await build_report(
-        ctx.session,
-        top,
-        report,
-        ctx.tz,
-        ctx.member.id,
-        ctx.now,
-    )
-    ctx.finish()
-    ctx.replies.append(
-        OutboundMessage(
-            ctx._("Report of {org}, {period}.").format(org=top.name, period=report.label),
-            document=Attachment(file_ref=name, file_name=name, content=content, mime_type=XLSX),
-        )
-    )
 
 
 STEPS = {"menu": _on_menu}
 
 
-async def _chart(ctx: Context) -> None:
+async def _export(ctx: Context, org_id: int | None, period_text: str) -> None:
     assert ctx.member is not None
+    from bot.reports.export import build_report, parse_period  # openpyxl: load when asked
+
+    scope = await _scope(ctx)
+    part = scope.narrow(org_id) if org_id else scope
+    # The organisation shown, or for several unrelated ones the widest.
+    roots = (part or scope).roots
+    top = min(roots, key=lambda org: (org.path.count("/"), org.name))
+    period = parse_period(period_text)
+    org = await ctx.session.get(Organisation, top.id)
+    assert org is not None
+    name, content = await build_report(ctx.session, org, period, ctx.tz, ctx.member.id, ctx.now)
     ctx.finish()
-    cells = await overseen_cells(ctx.session, ctx.member.id)
-    png = await chart_for(ctx.session, cells, ctx.month, ctx.now, ctx.tz)
+    ctx.replies.append(
+        OutboundMessage(
+            ctx._("Report of {org}, {period}.").format(org=top.name, period=period.label),
+            document=Attachment(file_ref=name, file_name=name, content=content, mime_type=XLSX),
+        )
+    )
+
+
+async def _chart(ctx: Context, org_id: int | None) -> None:
+    scope = await _scope(ctx)
+    part = (scope.narrow(org_id) if org_id else scope) or scope
+    summary = await summarise(
+        ctx.session, part, ctx.month, ctx.now, week_start=week_start(ctx.now, ctx.tz)
+    )
+    png = await chart_for(ctx.session, summary.tree, ctx.month, ctx.t)
+    ctx.finish()
     ctx.replies.append(
         OutboundMessage(
             ctx._("Reporting rate, month {month}.").format(month=ctx.month_text()),
@@ -98,3 +199,38 @@ async def _chart(ctx: Context) -> None:
             ),
         )
     )
+
+
+async def _quiet(ctx: Context, org_id: int | None) -> None:
+    assert ctx.member is not None
+    if org_id is None or org_id not in {c.id for c in await led_cells(ctx.session, ctx.member.id)}:
+        ctx.reprompt()
+        return
+    found = await quiet_households(ctx.session, org_id, ctx.month)
+    record_audit(
+        ctx.session,
+        at=ctx.now,
+        actor_member_id=ctx.member.id,
+        action="viewed_quiet_households",
+        subject_type="organisation",
+        subject_id=org_id,
+        households=len(found),
+    )
+    lines = [ctx._("Households nobody helped for 3 months ({count}):").format(count=len(found))]
+    for number, house in enumerate(found, 1):
+        last = (
+            ctx._("last deed {date}").format(date=ctx.date_text(house.last_deed))
+            if house.last_deed
+            else ctx._("no deed ever")
+        )
+        lines.append(
+            ctx._("{number}. {code} {head} — in charge: {member}; {last}").format(
+                number=number,
+                code=house.code,
+                head=house.head_name,
+                member=house.in_charge,
+                last=last,
+            )
+        )
+    ctx.finish()
+    ctx.say("\n".join(lines))

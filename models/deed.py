@@ -33,7 +33,11 @@ class DeedReport(Base):
     """
 
     __tablename__ = "deed_reports"
-    __table_args__ = (Index("ix_deed_reports_member_month", "member_id", "month"),)
+    __table_args__ = (
+        Index("ix_deed_reports_member_month", "member_id", "month"),
+        # "No deed for 3 months" looks a household's recent deeds up.
+        Index("ix_deed_reports_household_month", "household_id", "month"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))

@@ -31,7 +31,12 @@ class ProgressFlag(StrEnum):
 
 
 class Household(Base):
-    """A village household; `code` is unique within its commune (`commune_id`)."""
+    """A village household; `code` is unique within its commune (`commune_id`).
+
+    The `*_since` columns are the current progress flags (the day each was reached, None
+    while it is not): a copy of the newest `household_progress` row per flag, kept by the
+    progress service, so summaries count them without reading the history.
+    """
 
     __tablename__ = "households"
     __table_args__ = (UniqueConstraint("commune_id", "code"),)
@@ -44,6 +49,9 @@ class Household(Base):
     phone: Mapped[str | None] = mapped_column(String(16))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    sanitary_toilet_since: Mapped[date | None] = mapped_column(Date)
+    waste_incinerator_since: Mapped[date | None] = mapped_column(Date)
+    hardened_floor_since: Mapped[date | None] = mapped_column(Date)
 
 
 class HouseholdCategoryLink(Base):
@@ -90,6 +98,15 @@ class Assignment(Base):
             postgresql_where=text("ended_on IS NULL"),
         ),
         Index("ix_assignments_member_current", "member_id", "ended_on"),
+        # Summaries walk from a cell's members to their current households: covering.
+        Index(
+            "ix_assignments_current_by_member",
+            "member_id",
+            "household_id",
+            "started_on",
+            sqlite_where=text("ended_on IS NULL"),
+            postgresql_where=text("ended_on IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -105,7 +105,7 @@ async def test_committee_summary_lagging_cells_first_and_audited(
     dispatcher: Dispatcher, leaders: Cell, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     reply = await Chat(dispatcher, chat_id="chat-uy").send("tong hop")
-    assert "Tổng hợp 2 chi bộ, tháng 11/2026:" in reply
+    assert "Đảng bộ xã Test: tổng hợp 2 chi bộ, tháng 11/2026:" in reply
     assert "Đã báo cáo: 1/4 đảng viên (25%)" in reply
     assert reply.index("Chi bộ thôn Hai: 0/2 (0%)") < reply.index("Chi bộ bản Test: 1/2 (50%)")
     assert "Hà Thị Mai" not in reply  # names only at cell level
@@ -132,7 +132,8 @@ async def test_excel_report_in_chat(dispatcher: Dispatcher, leaders: Cell) -> No
     rows = list(book["Tổng hợp"].iter_rows(values_only=True))
     assert rows[0][0] == "CHI BỘ BẢN TEST"
     assert "THÁNG 11/2026" in str(rows[1][0])
-    assert rows[5][:6] == (1, "Chi bộ bản Test", 2, 1, 50, 1)
+    # No., cell, type, members, exempt, working away, expected, reported, rate, deeds
+    assert rows[5][:10] == (1, "Chi bộ bản Test", "Nông thôn", 2, 0, 0, 2, 1, 50, 1)
     cell_rows = [r for r in book["bản Test"].iter_rows(values_only=True) if any(r)]
     assert any(
         r[1] == "Lò Văn Xiên" and r[4] == 1 and "Giúp sửa nhà" in str(r[5]) for r in cell_rows

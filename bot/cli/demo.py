@@ -262,6 +262,7 @@ async def _households(
     if featured:
         for flag, count in data.FEATURED_PROGRESS.items():
             for household in rng.sample(created, count):
+                setattr(household, f"{flag}_since", joined)  # the current flags
                 session.add(
                     HouseholdProgress(
                         household_id=household.id,

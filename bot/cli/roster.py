@@ -70,6 +70,7 @@ async def _import(
         mark_missing=MARKS[args.mark_missing] if args.mark_missing else None,
         force=args.force,
         allow_moves=args.move_members,
+        today=now.astimezone(settings.tz).date(),
     )
     if args.dry_run:
         plan = await check_roster(session, roster)

@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core import metrics
 from bot.core.clock import Clock
 from bot.core.config import Settings
-from bot.reports.digest import send_weekly_digest
-from bot.services.meetings.reminders import CLAIM_BATCH, ReminderRun, process_due, sync_all
+from bot.reports.digest import DigestRun, digest_leaders, digest_parts, queue_digest
+from bot.services.meetings.planning import sync_all
+from bot.services.meetings.reminders import CLAIM_BATCH, ReminderRun, process_due
 from models import FailedLink, ProcessedMessage
 
 log = logging.getLogger(__name__)
@@ -134,13 +135,27 @@ async def digest_tick(
     settings: Settings,
     on_queued: Callable[[], None] | None = None,
 ) -> int:
-    """Queue this week's digest for every secretary and committee member."""
-    async with sessionmaker() as session, session.begin():
-        leaders = await send_weekly_digest(session, clock.now(), settings.tz, settings.language)
-    log.info("digest: queued for %d leaders", leaders)
-    if on_queued is not None and leaders:
-        on_queued()
-    return leaders
+    """Queue this week's digest for every secretary and committee member: per leader a read,
+    a chart drawn outside any transaction, and a short transaction that queues it, so
+    members' messages never wait for the run (SQLite has one writer at a time), and a crash
+    half-way resumes with the leaders not yet served. Returns how many were queued."""
+    run = DigestRun(clock.now(), settings.tz, settings.language)
+    async with sessionmaker() as session:
+        leaders = await digest_leaders(session, run.week)
+    queued = 0
+    for leader_id in leaders:
+        async with sessionmaker() as session:  # reads only
+            parts = await digest_parts(session, run, leader_id)
+        if parts is None:
+            continue
+        photo = await run.photo(parts)  # drawn while no transaction is open
+        async with sessionmaker() as session, session.begin():
+            await queue_digest(session, run, leader_id, parts, photo)
+        queued += 1
+        if on_queued is not None:
+            on_queued()
+    log.info("digest: queued for %d leaders", queued)
+    return queued
 
 
 def build_scheduler(

@@ -1,99 +1,190 @@
 """The weekly digest: each secretary and committee member gets their scope's summary and a
-chart, through the delivery queue, once a week."""
+chart, through the delivery queue, once a week. For each leader the job runner reads
+(`digest_parts`), draws outside any transaction, then queues in a short transaction of its
+own (`queue_digest`); leaders with the same scope share one summary and one chart."""
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import format_month, month_start
-from bot.core.i18n import translator
+from bot.core.i18n import N_, Translator, translator
 from bot.delivery.outbox import enqueue
-from bot.reports.chart import reporting_chart
-from bot.reports.summary import summarise, week_start
+from bot.reports.aggregates import Figures, Node
+from bot.reports.chart import Bars, children_bars, reporting_chart
+from bot.reports.scope import Scope, load_scope
+from bot.reports.summary import monthly_rates, summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
-from bot.services.meetings.rules import add_months
-from bot.services.oversight import overseen_cells
-from models import Member, MemberStatus, Organisation, Role
+from bot.services.oversight import overseen_orgs
+from models import Member, MemberStatus, OutboxMessage, Role
+
+AXIS = N_("% of members who reported a good deed")
+HIDDEN = N_("{count} more not shown: the {shown} most lagging are drawn (see the summary).")
+
+
+async def leader_scope(session: AsyncSession, member_id: int) -> Scope:
+    """What a leader's summaries and digest cover: everything under the organisations where
+    they hold a role now."""
+    return await load_scope(session, await overseen_orgs(session, member_id))
+
+
+async def chart_bars(
+    session: AsyncSession, node: Node[Figures], month: date, t: Translator
+) -> Bars:
+    """What to draw: per child (commune or cell) this month for an organisation, with a note
+    when some are left out; the last six months for a cell."""
+    if node.org.is_cell:
+        rates = await monthly_rates(session, node.org, month)
+        return Bars(
+            t.gettext("{cell}: reporting rate").format(cell=node.org.name),
+            tuple((format_month(m), rate) for m, rate in rates),
+            language=t.language,
+        )
+    bars = children_bars(
+        node,
+        t.gettext("Reporting rate of good deeds, month {month}").format(month=format_month(month)),
+        language=t.language,
+    )
+    if not bars.hidden:
+        return bars
+    note = t.gettext(HIDDEN).format(count=bars.hidden, shown=len(bars.bars))
+    return Bars(bars.title, bars.bars, bars.hidden, note, t.language)
+
+
+async def draw(bars: Bars, t: Translator) -> bytes:
+    """The chart's PNG, drawn in a worker thread so the event loop keeps answering members."""
+    return await asyncio.to_thread(reporting_chart, bars, t.gettext(AXIS))
 
 
 async def chart_for(
-    session: AsyncSession, cells: list[Organisation], month: date, now: datetime, tz: ZoneInfo
+    session: AsyncSession, node: Node[Figures], month: date, t: Translator
 ) -> bytes:
-    """Per cell this month for several cells; the last six months for one."""
-    start = week_start(now, tz)
-    if len(cells) > 1:
-        figures = await summarise(session, cells, month, start, now)
-        return reporting_chart(
-            f"Tỷ lệ báo cáo việc tốt tháng {format_month(month)}", cells=figures
-        )
-    months = []
-    for offset in range(-5, 1):
-        past = add_months(month, offset)
-        [figure] = await summarise(session, cells, past, start, now)
-        months.append((past, figure.report_rate))
-    return reporting_chart(f"{cells[0].name}: tỷ lệ báo cáo việc tốt", months=months)
+    """The chart of `node` (see `chart_bars`)."""
+    return await draw(await chart_bars(session, node, month, t), t)
 
 
-async def send_weekly_digest(
-    session: AsyncSession, now: datetime, tz: ZoneInfo, language: str
-) -> int:
-    """Queue this week's digest for every leader; a second run in the same week adds nothing
-    (the outbox cause names the week). Returns how many leaders were queued."""
-    week = now.astimezone(tz).strftime("%G-W%V")
-    this_week = week_start(now, tz)
-    last_week = this_week - timedelta(days=7)  # the digest tells the week just ended
-    month = month_start(now.astimezone(tz).date())
-    leaders = list(
+async def digest_leaders(session: AsyncSession, week: str) -> list[int]:
+    """Ids of the members holding a role now who have not had this week's digest queued."""
+    queued = exists().where(
+        OutboxMessage.member_id == Member.id, OutboxMessage.cause == f"digest-chart:{week}"
+    )
+    return list(
         await session.scalars(
-            select(Member)
+            select(Member.id)
             .where(
                 Member.id.in_(select(Role.member_id).where(Role.ended_on.is_(None))),
                 Member.status != MemberStatus.TRANSFERRED_OUT,
+                ~queued,
             )
             .order_by(Member.id)
         )
     )
-    for leader in leaders:
-        cells = await overseen_cells(session, leader.id)
-        if not cells:
-            continue
-        t = translator(leader.language or language)
-        figures = await summarise(
-            session,
-            cells,
-            month,
-            last_week,
-            now,
-            with_names=len(cells) == 1,
-            week_end=this_week,
-        )
-        body = (
-            cell_text(t, tz, figures[0], month, past_week=True)
-            if len(cells) == 1
-            else scope_text(t, figures, month, past_week=True)
-        )
-        heading = t.gettext("Weekly digest, week of {date}:").format(
-            date=last_week.strftime("%d/%m/%Y")
-        )
-        await enqueue(
-            session,
-            cause=f"digest:{week}",
-            member_id=leader.id,
-            text=f"{heading}\n{body}",
-            choices=(),
-            now=now,
-        )
-        await enqueue(
-            session,
-            cause=f"digest-chart:{week}",
-            member_id=leader.id,
-            text=t.gettext("Reporting rate, month {month}.").format(month=format_month(month)),
-            choices=(),
-            now=now,
-            photo=await chart_for(session, cells, month, now, tz),
-        )
-    return len(leaders)
+
+
+@dataclass(frozen=True)
+class DigestParts:
+    """One scope's digest in one language: the text, the chart's caption and bars."""
+
+    text: str
+    caption: str
+    bars: Bars
+
+
+@dataclass
+class DigestRun:
+    """One run of the weekly digest: its week, and the digests and charts made so far, by
+    scope and language, so leaders of the same scope share them."""
+
+    now: datetime
+    tz: ZoneInfo
+    language: str
+    made: dict[tuple[tuple[int, ...], str], DigestParts] = field(default_factory=dict)
+    drawn: dict[DigestParts, bytes] = field(default_factory=dict)
+
+    @property
+    def week(self) -> str:
+        """The ISO week, as in the outbox cause ("2026-W47")."""
+        return self.now.astimezone(self.tz).strftime("%G-W%V")
+
+    async def photo(self, parts: DigestParts) -> bytes:
+        """The chart of `parts`, drawn once per run."""
+        if parts not in self.drawn:
+            self.drawn[parts] = await draw(parts.bars, translator(self.language))
+        return self.drawn[parts]
+
+
+async def digest_parts(
+    session: AsyncSession, run: DigestRun, leader_id: int
+) -> DigestParts | None:
+    """The leader's digest (shared with leaders of the same scope and language), read only;
+    None if they oversee no cell."""
+    leader = await session.get(Member, leader_id)
+    if leader is None:
+        return None
+    scope = await leader_scope(session, leader_id)
+    if not scope.cells:
+        return None
+    language = leader.language or run.language
+    key = (tuple(root.id for root in scope.roots), language)
+    if key not in run.made:
+        run.made[key] = await _digest(session, scope, run, translator(language))
+    return run.made[key]
+
+
+async def queue_digest(
+    session: AsyncSession, run: DigestRun, leader_id: int, parts: DigestParts, photo: bytes
+) -> None:
+    """Queue the week's digest (text, then chart) for one leader. A second call in the same
+    week adds nothing (the outbox cause names the week)."""
+    await enqueue(
+        session,
+        cause=f"digest:{run.week}",
+        member_id=leader_id,
+        text=parts.text,
+        choices=(),
+        now=run.now,
+    )
+    await enqueue(
+        session,
+        cause=f"digest-chart:{run.week}",
+        member_id=leader_id,
+        text=parts.caption,
+        choices=(),
+        now=run.now,
+        photo=photo,
+    )
+
+
+async def _digest(
+    session: AsyncSession, scope: Scope, run: DigestRun, t: Translator
+) -> DigestParts:
+    this_week = week_start(run.now, run.tz)
+    last_week = this_week - timedelta(days=7)  # the digest tells the week just ended
+    month = month_start(run.now.astimezone(run.tz).date())
+    single = scope.root.is_cell
+    summary = await summarise(
+        session,
+        scope,
+        month,
+        run.now,
+        week_start=last_week,
+        week_end=this_week,
+        with_names=single,
+    )
+    body = (
+        cell_text(t, run.tz, summary.cells[0], month, past_week=True)
+        if single
+        else scope_text(t, summary, past_week=True)
+    )
+    heading = t.gettext("Weekly digest, week of {date}:").format(
+        date=last_week.strftime("%d/%m/%Y")
+    )
+    caption = t.gettext("Reporting rate, month {month}.").format(month=format_month(month))
+    bars = await chart_bars(session, summary.tree, month, t)
+    return DigestParts(f"{heading}\n{body}", caption, bars)

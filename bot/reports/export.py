@@ -1,47 +1,60 @@
 """XLSX report of an organisation for a month, quarter or year, in the style of a cell report:
-a summary sheet, then per cell: members and their deeds, attendance per meeting, households."""
+a summary sheet (cells grouped by commune with subtotals, a total row, the speaking rate by
+cell type), then per cell: members and their deeds, attendance per meeting, households.
+Query (`export_data.period_report`) -> plain aggregate (`PeriodReport`) -> render here, the
+rendering in a worker thread so the event loop keeps answering."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
 from bot.core.text import fold
-from bot.reports.export_sheet import BOLD, TITLE, cell_sheet, widths
-from bot.reports.xlsx import workbook_bytes
+from bot.reports.aggregates import Figures, Node
+from bot.reports.export_data import MAX_DETAIL_CELLS, PeriodReport, period_report
+from bot.reports.export_sheet import BOLD, PROGRESS_VI, TITLE, bold_row, cell_sheet, styled, widths
+from bot.reports.xlsx import add_row
 from bot.services.audit import record_audit
 from bot.services.errors import InvalidInputError
 from bot.services.meetings.rules import add_months
-from models import (
-    Assignment,
-    Attendance,
-    AttendanceStatus,
-    DeedReport,
-    Household,
-    HouseholdCategoryLink,
-    Meeting,
-    MeetingStatus,
-    Member,
-    MemberStatus,
-    Organisation,
-    OrgKind,
-)
+from models import CellType, Organisation
 
-CATEGORY_VI = {
-    "poor": "Hộ nghèo",
-    "near_poor": "Cận nghèo",
-    "policy_family": "Gia đình chính sách",
-    "housing_difficulty": "Khó khăn nhà ở",
-    "other": "Khác",
+CELL_TYPE_VI = {
+    CellType.RURAL: "Nông thôn",
+    CellType.OFFICE: "Cơ quan",
+    CellType.PUBLIC_SERVICE: "Đơn vị sự nghiệp",
+    CellType.ARMED_FORCES: "Lực lượng vũ trang",
+    CellType.SCHOOL: "Trường học",
+    CellType.ENTERPRISE: "Doanh nghiệp",
+    None: "Chưa phân loại",
 }
+HEADINGS = [
+    "STT",
+    "Chi bộ",
+    "Loại hình",
+    "Số đảng viên",
+    "Miễn sinh hoạt",
+    "Đi làm ăn xa",
+    "Phải báo cáo",
+    "Đã báo cáo việc tốt",
+    "Tỷ lệ tháng có báo cáo (%)",
+    "Số việc tốt",
+    "Hộ được phân công",
+    "Hộ được giúp",
+    "Hộ 3 tháng chưa được giúp",
+    *PROGRESS_VI.values(),
+    "Số buổi họp",
+    "Tỷ lệ dự họp (%)",
+    "Tỷ lệ phát biểu (%)",
+]
 
 
 @dataclass(frozen=True)
@@ -96,191 +109,7 @@ async def build_report(
     now: datetime,
 ) -> tuple[str, bytes]:
     """The workbook's file name and bytes; the export is written to the audit log."""
-    cells = list(
-        await session.scalars(
-            select(Organisation)
-            .where(Organisation.path.startswith(org.path), Organisation.kind == OrgKind.CELL)
-            .order_by(Organisation.name)
-        )
-    )
-    cell_ids = [c.id for c in cells]
-    members = list(
-        await session.scalars(
-            select(Member).where(Member.cell_id.in_(cell_ids)).order_by(Member.full_name)
-        )
-    )
-    member_ids = [m.id for m in members]
-    deeds = list(
-        await session.scalars(
-            select(DeedReport)
-            .where(
-                DeedReport.member_id.in_(member_ids),
-                DeedReport.month >= period.first,
-                DeedReport.month <= period.last,
-                DeedReport.withdrawn_at.is_(None),
-            )
-            .order_by(DeedReport.created_at)
-        )
-    )
-    start = datetime.combine(period.first, datetime.min.time(), tz)
-    end = datetime.combine(add_months(period.last, 1), datetime.min.time(), tz)
-    meetings = list(
-        await session.scalars(
-            select(Meeting)
-            .where(  # meetings held: not cancelled, not still to come
-                Meeting.cell_id.in_(cell_ids),
-                Meeting.starts_at >= start,
-                Meeting.starts_at < min(end, now),
-                Meeting.status == MeetingStatus.PLANNED,
-            )
-            .order_by(Meeting.starts_at)
-        )
-    )
-    attendance = list(
-        await session.scalars(
-            select(Attendance).where(Attendance.meeting_id.in_([m.id for m in meetings]))
-        )
-    )
-    assignments = [
-        (assignment, household)
-        for assignment, household in await session.execute(
-            select(Assignment, Household)
-            .join(Household, Household.id == Assignment.household_id)
-            .where(  # every assignment of the households these members ever looked after
-                Assignment.household_id.in_(
-                    select(Assignment.household_id).where(Assignment.member_id.in_(member_ids))
-                )
-            )
-            .order_by(Household.code, Assignment.started_on)
-        )
-    ]
-    household_ids = {h.id for _, h in assignments}
-    by_member: dict[int, list[tuple[Assignment, Household]]] = defaultdict(list)
-    by_household: dict[int, list[tuple[Assignment, Household]]] = defaultdict(list)
-    for pair in assignments:
-        by_member[pair[0].member_id].append(pair)
-        by_household[pair[1].id].append(pair)
-    codes = {h.id: h.code for _, h in assignments}
-    categories: dict[int, list[str]] = defaultdict(list)
-    for link in await session.scalars(
-        select(HouseholdCategoryLink).where(HouseholdCategoryLink.household_id.in_(household_ids))
-    ):
-        categories[link.household_id].append(CATEGORY_VI.get(link.category.value, ""))
-
-    deeds_by_member: dict[int, list[DeedReport]] = defaultdict(list)
-    for deed in deeds:
-        deeds_by_member[deed.member_id].append(deed)
-    present: dict[tuple[int, int], Attendance] = {
-        (a.meeting_id, a.member_id): a for a in attendance
-    }
-    by_cell_members: dict[int, list[Member]] = defaultdict(list)
-    for member in members:
-        by_cell_members[member.cell_id].append(member)
-    names = {m.id: m.full_name for m in members}
-    outsiders = {a.member_id for a, _ in assignments} - set(names)
-    if outsiders:  # households that moved to members of other cells
-        names.update(
-            {
-                member_id: name
-                for member_id, name in await session.execute(
-                    select(Member.id, Member.full_name).where(Member.id.in_(outsiders))
-                )
-            }
-        )
-    months_in_period = [
-        month
-        for offset in range(12)
-        if (month := add_months(period.first, offset)) <= min(period.last, month_start_of(now, tz))
-    ]
-
-    book = Workbook()
-    summary = book.active
-    assert summary is not None
-    summary.title = "Tổng hợp"
-    summary.append([org.name.upper()])
-    summary["A1"].font = TITLE
-    summary.append(
-        [
-            f'BÁO CÁO KẾT QUẢ SINH HOẠT CHI BỘ VÀ THỰC HIỆN "MỖI THÁNG MỘT VIỆC TỐT" '
-            f"{period.label.upper()}"
-        ]
-    )
-    summary["A2"].font = BOLD
-    summary.append([f"Lập ngày {now.astimezone(tz):%d/%m/%Y}"])
-    summary.append([])
-    summary.append(
-        [
-            "STT",
-            "Chi bộ",
-            "Số đảng viên",
-            "Đã báo cáo việc tốt",
-            "Tỷ lệ tháng có báo cáo (%)",
-            "Số việc tốt",
-            "Hộ được phân công",
-            "Hộ được giúp",
-            "Số buổi họp",
-            "Tỷ lệ dự họp (%)",
-        ]
-    )
-    for heading in summary[5]:
-        heading.font = BOLD
-    widths(summary, [5, 34, 12, 16, 10, 11, 16, 13, 11, 14])
-    used: set[str] = {"Tổng hợp"}
-    for number, cell in enumerate(cells, start=1):
-        people = by_cell_members[cell.id]
-        expected = [
-            m for m in people if m.status in (MemberStatus.ACTIVE, MemberStatus.WORKING_AWAY)
-        ]
-        reporters = {m.id for m in expected if deeds_by_member[m.id]}
-        # Over a quarter or a year the rate is of member-months: each month is owed a report.
-        reported_months = sum(len({d.month for d in deeds_by_member[m.id]}) for m in expected)
-        owed_months = len(expected) * len(months_in_period)
-        cell_deeds = [d for m in people for d in deeds_by_member[m.id]]
-        cell_meetings = [m for m in meetings if m.cell_id == cell.id]
-        rows = [
-            present[(mt.id, m.id)]
-            for mt in cell_meetings
-            for m in people
-            if (mt.id, m.id) in present
-        ]
-        came = sum(1 for a in rows if a.status is AttendanceStatus.PRESENT)
-        # Every assignment, past or present and whoever held it, of the households this
-        # cell's members have looked after: grouped once, so a district stays linear.
-        household_ids_here = {h.id for m in people for _, h in by_member[m.id]}
-        cell_assignments = [
-            pair
-            for hid in sorted(household_ids_here, key=lambda i: codes[i])
-            for pair in by_household[hid]
-        ]
-        current = [(a, h) for m in people for a, h in by_member[m.id] if a.ended_on is None]
-        helped = {d.household_id for d in cell_deeds if d.household_id}
-        summary.append(
-            [
-                number,
-                cell.name,
-                len(people),
-                len(reporters),
-                round(100 * reported_months / owed_months) if owed_months else None,
-                len(cell_deeds),
-                len(current),
-                len(helped),
-                len(cell_meetings),
-                round(100 * came / len(rows)) if rows else None,
-            ]
-        )
-        cell_sheet(
-            book.create_sheet(_sheet_title(cell.name, used)),
-            cell,
-            people,
-            period.label,
-            deeds_by_member,
-            cell_meetings,
-            present,
-            cell_assignments,
-            categories,
-            names,
-            tz,
-        )
+    report = await period_report(session, org, period.first, period.last, period.label, tz, now)
     record_audit(
         session,
         at=now,
@@ -289,8 +118,132 @@ async def build_report(
         subject_type="organisation",
         subject_id=org.id,
         period=period.slug,
-        cells=len(cells),
+        cells=report.tree.figures.cells,
     )
-    content = workbook_bytes(book)
+    content = await asyncio.to_thread(render_workbook, report, tz)
     safe = re.sub(r"[^a-z0-9]+", "-", fold(org.name)).strip("-")
     return f"bao-cao-{safe or org.id}-{period.slug}.xlsx", content
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def figures_row(figures: Figures) -> list[object]:
+    """The figure columns of a row (a cell, a subtotal or the total)."""
+    people = figures.members
+    return [
+        people.total,
+        people.exempt,
+        people.working_away,
+        people.expected,
+        figures.reporters,
+        _percent(figures.reported_months, figures.owed_months),
+        figures.deeds,
+        figures.households,
+        figures.helped,
+        figures.quiet,
+        *(figures.progress.fraction(flag) for flag in PROGRESS_VI),
+        figures.meetings,
+        _percent(figures.present, figures.attendance_rows),
+        _percent(figures.spoke, figures.present),
+    ]
+
+
+def _tree_rows(sheet: object, node: Node[Figures], counter: list[int]) -> None:
+    """The rows of what is under `node`: cells numbered, each organisation with a heading
+    and a subtotal row."""
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    assert isinstance(sheet, WriteOnlyWorksheet)
+    for child in node.children:
+        if child.org.is_cell:
+            counter[0] += 1
+            add_row(
+                sheet,
+                [
+                    counter[0],
+                    child.org.name,
+                    CELL_TYPE_VI[child.org.cell_type],
+                    *figures_row(child.figures),
+                ],
+            )
+            continue
+        bold_row(sheet, ["", child.org.name])
+        _tree_rows(sheet, child, counter)
+        bold_row(
+            sheet,
+            [
+                "",
+                f"Cộng {child.org.name}",
+                f"{child.figures.cells} chi bộ",
+                *figures_row(child.figures),
+            ],
+        )
+
+
+def render_workbook(report: PeriodReport, tz: ZoneInfo) -> bytes:
+    """The workbook's bytes (pure: runs in a worker thread)."""
+    book = Workbook(write_only=True)
+    summary = book.create_sheet("Tổng hợp")
+    widths(summary, [5, 34, 14, 10, 10, 10, 10, 12, 11, 9, 11, 9, 12, 14, 11, 11, 9, 10, 10])
+    add_row(summary, [styled(summary, report.org.name.upper(), TITLE)])
+    add_row(
+        summary,
+        [
+            styled(
+                summary,
+                'BÁO CÁO KẾT QUẢ SINH HOẠT CHI BỘ VÀ THỰC HIỆN "MỖI THÁNG MỘT VIỆC TỐT" '
+                f"{report.label.upper()}",
+                BOLD,
+            )
+        ],
+    )
+    add_row(summary, [f"Lập ngày {report.made_at.astimezone(tz):%d/%m/%Y}"])
+    add_row(summary, [])
+    bold_row(summary, HEADINGS)
+    tree = report.tree
+    if tree.org.is_cell:
+        add_row(
+            summary,
+            [1, tree.org.name, CELL_TYPE_VI[tree.org.cell_type], *figures_row(tree.figures)],
+        )
+    else:
+        _tree_rows(summary, tree, [0])
+        bold_row(
+            summary, ["", "TỔNG CỘNG", f"{tree.figures.cells} chi bộ", *figures_row(tree.figures)]
+        )
+    add_row(summary, [])
+    bold_row(
+        summary, ["", "TỶ LỆ ĐẢNG VIÊN PHÁT BIỂU THEO LOẠI HÌNH CHI BỘ (các buổi họp trong kỳ)"]
+    )
+    bold_row(summary, ["", "Loại hình", "Số chi bộ", "Lượt có mặt", "Lượt phát biểu", "Tỷ lệ (%)"])
+    for rate in report.by_type:
+        add_row(
+            summary,
+            [
+                "",
+                CELL_TYPE_VI[rate.cell_type],
+                rate.cells,
+                rate.present,
+                rate.spoke,
+                _percent(rate.spoke, rate.present),
+            ],
+        )
+    if report.detail_left_out:
+        add_row(summary, [])
+        add_row(
+            summary,
+            [
+                "",
+                f"Phạm vi có {tree.figures.cells} chi bộ (quá {MAX_DETAIL_CELLS}): báo cáo "
+                "này chỉ có bảng tổng hợp; xuất báo cáo của từng huyện hoặc xã để xem chi "
+                "tiết từng chi bộ.",
+            ],
+        )
+    used: set[str] = {"Tổng hợp"}
+    for cell in report.cells:
+        cell_sheet(book.create_sheet(_sheet_title(cell.cell.name, used)), cell, report.label, tz)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

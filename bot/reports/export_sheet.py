@@ -1,25 +1,23 @@
-"""One cell's sheet of the XLSX report: members, attendance per meeting, households."""
+"""One cell's sheet of the XLSX report, from its `CellDetail`: members, attendance per meeting,
+households with their history, last deed and progress. Write-only sheets: a district's 274
+sheets are streamed, not kept in memory."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
-from models import (
-    Assignment,
-    Attendance,
-    AttendanceStatus,
-    DeedReport,
-    Household,
-    Meeting,
-    Member,
-    MemberStatus,
-    Organisation,
-)
+from bot.reports.export_detail import CellDetail
+from bot.reports.xlsx import add_row, text_cell
+from models import AttendanceStatus, HouseholdCategory, MemberStatus, ProgressFlag
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
@@ -35,105 +33,116 @@ ATTENDANCE_VI = {
     AttendanceStatus.EXCUSED: "Vắng có lý do",
     AttendanceStatus.UNEXCUSED: "Vắng không lý do",
 }
+CATEGORY_VI = {
+    HouseholdCategory.POOR: "Hộ nghèo",
+    HouseholdCategory.NEAR_POOR: "Cận nghèo",
+    HouseholdCategory.POLICY_FAMILY: "Gia đình chính sách",
+    HouseholdCategory.HOUSING_DIFFICULTY: "Khó khăn nhà ở",
+    HouseholdCategory.OTHER: "Khác",
+}
+PROGRESS_VI = {
+    ProgressFlag.SANITARY_TOILET: "Nhà tiêu, nhà tắm hợp vệ sinh",
+    ProgressFlag.WASTE_INCINERATOR: "Lò đốt rác",
+    ProgressFlag.HARDENED_FLOOR: "Nền nhà cứng hóa",
+}
 
 
-def widths(sheet: Worksheet, columns: list[int]) -> None:
-    """Set column widths, left to right."""
+def styled(
+    sheet: WriteOnlyWorksheet, value: Any, font: Font | None = None, wrap: bool = False
+) -> Cell:
+    """A cell with a font and/or wrapped text."""
+    cell = text_cell(WriteOnlyCell(sheet, value=value))
+    if font is not None:
+        cell.font = font
+    if wrap:
+        cell.alignment = WRAP
+    return cell
+
+
+def bold_row(sheet: WriteOnlyWorksheet, values: Sequence[object]) -> None:
+    """Append a row in bold."""
+    add_row(sheet, [styled(sheet, value, BOLD) for value in values])
+
+
+def widths(sheet: Worksheet | WriteOnlyWorksheet, columns: list[int]) -> None:
+    """Set column widths, left to right (before the first row of a write-only sheet)."""
+    dimensions = cast(Worksheet, sheet).column_dimensions  # both kinds have them
     for index, width in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        dimensions[get_column_letter(index)].width = width
 
 
 def cell_sheet(
-    sheet: Worksheet,
-    cell: Organisation,
-    people: list[Member],
-    period_label: str,
-    deeds: dict[int, list[DeedReport]],
-    meetings: list[Meeting],
-    present: dict[tuple[int, int], Attendance],
-    assignments: list[tuple[Assignment, Household]],
-    categories: dict[int, list[str]],
-    names: dict[int, str],
-    tz: ZoneInfo,
+    sheet: WriteOnlyWorksheet, cell: CellDetail, period_label: str, tz: ZoneInfo
 ) -> None:
-    sheet.append([cell.name.upper()])
-    sheet["A1"].font = TITLE
-    sheet.append([f"Kỳ báo cáo: {period_label}"])
-    sheet.append([])
-    sheet.append(["I. ĐẢNG VIÊN, HỘ PHỤ TRÁCH VÀ VIỆC TỐT"])
-    sheet.cell(sheet.max_row, 1).font = BOLD
-    sheet.append(
-        ["STT", "Họ và tên", "Tình trạng", "Hộ đang phụ trách", "Số việc tốt", "Việc tốt đã làm"]
+    """Write one cell's sheet."""
+    widths(sheet, [7, 26, 18, 24, 26, 70, 14, 14, 14])
+    add_row(sheet, [styled(sheet, cell.cell.name.upper(), TITLE)])
+    add_row(sheet, [f"Kỳ báo cáo: {period_label}"])
+    add_row(sheet, [])
+    bold_row(sheet, ["I. ĐẢNG VIÊN, HỘ PHỤ TRÁCH VÀ VIỆC TỐT"])
+    bold_row(
+        sheet,
+        ["STT", "Họ và tên", "Tình trạng", "Hộ đang phụ trách", "Số việc tốt", "Việc tốt đã làm"],
     )
-    for c in sheet[sheet.max_row]:
-        c.font = BOLD
-    ids = {m.id for m in people}
-    current: dict[int, list[str]] = defaultdict(list)
-    for assignment, household in assignments:
-        if assignment.ended_on is None and assignment.member_id in ids:
-            current[assignment.member_id].append(household.code)
-    codes = {h.id: h.code for _, h in assignments}
-    for number, member in enumerate(people, start=1):
-        own = deeds[member.id]
+    for number, member in enumerate(cell.members, start=1):
         described = "\n".join(
-            f"{d.created_at.astimezone(tz):%d/%m/%Y} "
-            f"({codes.get(d.household_id or 0, 'cộng đồng')}): {d.text}"
-            for d in own
+            f"{d.created_at.astimezone(tz):%d/%m/%Y} ({d.household_code or 'cộng đồng'}): {d.text}"
+            for d in member.deeds
         )
-        sheet.append(
+        add_row(
+            sheet,
             [
                 number,
-                member.full_name,
+                member.name,
                 STATUS_VI[member.status],
-                ", ".join(current[member.id]),
-                len(own),
-                described,
-            ]
+                ", ".join(member.households),
+                len(member.deeds),
+                styled(sheet, described, wrap=True),
+            ],
         )
-        sheet.cell(sheet.max_row, 6).alignment = WRAP
-    sheet.append([])
-    sheet.append(["II. DỰ SINH HOẠT CHI BỘ"])
-    sheet.cell(sheet.max_row, 1).font = BOLD
-    sheet.append(
-        ["STT", "Họ và tên", *(f"{m.starts_at.astimezone(tz):%d/%m/%Y}" for m in meetings)]
+    add_row(sheet, [])
+    bold_row(sheet, ["II. DỰ SINH HOẠT CHI BỘ"])
+    bold_row(
+        sheet,
+        ["STT", "Họ và tên", *(f"{m.starts_at.astimezone(tz):%d/%m/%Y}" for m in cell.meetings)],
     )
-    for c in sheet[sheet.max_row]:
-        c.font = BOLD
-    for number, member in enumerate(people, start=1):
-        marks = []
-        for meeting in meetings:
-            record = present.get((meeting.id, member.id))
-            mark = "" if record is None else ATTENDANCE_VI[record.status]
-            if record is not None and record.spoke:
-                mark += " (phát biểu)"
-            marks.append(mark)
-        sheet.append([number, member.full_name, *marks])
-    sheet.append([])
-    sheet.append(["III. HỘ ĐƯỢC PHÂN CÔNG PHỤ TRÁCH"])
-    sheet.cell(sheet.max_row, 1).font = BOLD
-    sheet.append(["Mã hộ", "Chủ hộ", "Diện", "Người phụ trách", "Lịch sử phân công"])
-    for c in sheet[sheet.max_row]:
-        c.font = BOLD
-    history: dict[int, list[str]] = defaultdict(list)
-    heads: dict[int, Household] = {}
-    now_by: dict[int, str] = {}
-    for assignment, household in assignments:  # this cell's households only, in code order
-        heads[household.id] = household
-        until = f"{assignment.ended_on:%d/%m/%Y}" if assignment.ended_on else "nay"
-        history[household.id].append(
-            f"{names.get(assignment.member_id, '?')}: {assignment.started_on:%d/%m/%Y} – {until}"
+    for number, member in enumerate(cell.members, start=1):
+        marks = [
+            ""
+            if mark is None
+            else ATTENDANCE_VI[mark.status] + (" (phát biểu)" if mark.spoke else "")
+            for mark in member.attendance
+        ]
+        add_row(sheet, [number, member.name, *marks])
+    add_row(sheet, [])
+    bold_row(sheet, ["III. HỘ ĐƯỢC PHÂN CÔNG PHỤ TRÁCH"])
+    bold_row(
+        sheet,
+        [
+            "Mã hộ",
+            "Chủ hộ",
+            "Diện",
+            "Người phụ trách",
+            "Lịch sử phân công",
+            "Việc tốt gần nhất",
+            *PROGRESS_VI.values(),
+        ],
+    )
+    for house in cell.households:
+        history = "\n".join(
+            f"{span.member_name}: {span.started_on:%d/%m/%Y} – "
+            + (f"{span.ended_on:%d/%m/%Y}" if span.ended_on else "nay")
+            for span in house.history
         )
-        if assignment.ended_on is None:
-            now_by[household.id] = names.get(assignment.member_id, "")
-    for household_id, household in heads.items():
-        sheet.append(
+        add_row(
+            sheet,
             [
-                household.code,
-                household.head_name,
-                ", ".join(categories[household_id]),
-                now_by.get(household_id, ""),
-                "\n".join(history[household_id]),
-            ]
+                house.code,
+                house.head_name,
+                ", ".join(CATEGORY_VI[c] for c in house.categories),
+                house.in_charge,
+                styled(sheet, history, wrap=True),
+                f"{house.last_deed.astimezone(tz):%d/%m/%Y}" if house.last_deed else "chưa có",
+                *("có" if flag in house.progress else "" for flag in PROGRESS_VI),
+            ],
         )
-        sheet.cell(sheet.max_row, 5).alignment = WRAP
-    widths(sheet, [7, 26, 18, 24, 12, 70])

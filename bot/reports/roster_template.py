@@ -47,6 +47,8 @@ HELP = (
     "Tình trạng: " + _choices(STATUS_WORDS.values()),
     "Chức vụ: " + _choices(ROLE_WORDS.values()) + " (để trống nếu không có)",
     "Diện hộ (nhiều diện cách nhau bằng dấu phẩy): " + _choices(CATEGORY_WORDS.values()),
+    "Nhà tiêu, nhà tắm hợp vệ sinh; Lò đốt rác; Nền nhà cứng hóa: “có” (đã có, tính từ ngày "
+    "nhập), ngày đạt (ví dụ 15/10/2026) hoặc “không”; để trống nếu không thay đổi.",
     "Cấp tổ chức: " + _choices(LEVEL_WORDS.values()),
     "Loại chi bộ: " + _choices(CELL_TYPE_WORDS.values()),
     "",

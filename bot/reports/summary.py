@@ -1,217 +1,135 @@
-"""Summaries for secretaries and committees, aggregated in SQL: a fixed number of grouped
-queries whatever the number of cells."""
+"""Summaries for secretaries and committees: a fixed number of grouped queries whatever the
+number of cells, rolled up district -> commune -> cell (`ScopeSummary.tree`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, case, cast, distinct, func, select
+from sqlalchemy import Integer, cast, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.reports import figures as q
+from bot.reports.aggregates import (
+    CellSummary,
+    Figures,
+    NextMeeting,
+    Node,
+    OrgRef,
+    TypeRate,
+    Week,
+    speaking_by_type,
+)
+from bot.reports.scope import Scope
 from bot.services.meetings.rules import add_months
 from bot.services.oversight import EXPECTED_TO_REPORT
-from models import (
-    Assignment,
-    Attendance,
-    AttendanceStatus,
-    DeedReport,
-    Meeting,
-    MeetingStatus,
-    Member,
-    Organisation,
-    Rsvp,
-)
+from models import DeedReport, Meeting, MeetingStatus, Member, Rsvp
 
-QUIET_MONTHS = 3  # a household with no deed for this many months is flagged
+QUIET_MONTHS = q.QUIET_MONTHS
 
 
-@dataclass
-class CellSummary:
-    """One cell's figures for the week and the month."""
+def lagging_first(node: Node[Figures]) -> tuple[float, str]:
+    """Sort key: the lowest reporting rate first, then by name."""
+    return (node.figures.report_rate, node.org.name)
 
-    cell_id: int
-    name: str
-    expected: int = 0
-    reported_month: int = 0
-    reported_week: int = 0
-    deeds_month: int = 0
-    deeds_week: int = 0
-    households: int = 0
-    helped_month: int = 0
-    quiet_households: int = 0
-    last_meeting: datetime | None = None
-    present: int = 0
-    on_roll: int = 0
-    spoke: int = 0
-    next_meeting: datetime | None = None
-    rsvp_yes: int = 0
-    rsvp_no: int = 0
-    missing_names: list[str] = field(default_factory=list)
 
-    @property
-    def report_rate(self) -> float:
-        """Share of expected members who reported this month (0-1)."""
-        return self.reported_month / self.expected if self.expected else 1.0
+@dataclass(frozen=True)
+class ScopeSummary:
+    """A month's summary of a scope: the roll-up tree, each cell's summary, the speaking rate
+    by cell type."""
+
+    month: date
+    tree: Node[Figures]
+    cells: tuple[CellSummary, ...]  # by name
+    by_type: tuple[TypeRate, ...]
+
+    def cell(self, cell_id: int) -> CellSummary:
+        """The summary of one cell of the scope."""
+        return next(c for c in self.cells if c.cell.id == cell_id)
+
+    def under(self, node: Node[Figures]) -> list[CellSummary]:
+        """The summaries of the cells under `node`."""
+        ids = {cell.org.id for cell in node.cells()}
+        return [c for c in self.cells if c.cell.id in ids]
+
+    def week_of(self, node: Node[Figures]) -> Week:
+        """The week's figures of the cells under `node`."""
+        total = Week()
+        for cell in self.under(node):
+            total = total + cell.week
+        return total
+
+    def speaking_of(self, node: Node[Figures]) -> tuple[TypeRate, ...]:
+        """The speaking rate by cell type of the cells under `node`."""
+        return speaking_by_type((c.cell, c.figures) for c in self.under(node))
 
 
 async def summarise(
     session: AsyncSession,
-    cells: list[Organisation],
+    scope: Scope,
     month: date,
-    week_start: datetime,
     now: datetime,
-    with_names: bool = False,
+    *,
+    week_start: datetime,
     week_end: datetime | None = None,
-) -> list[CellSummary]:
-    """Figures for every cell in `cells`: the month `month`, and the week from `week_start`
-    (until `week_end`, or now)."""
-    ids = [cell.id for cell in cells]
-    result = {cell.id: CellSummary(cell.id, cell.name) for cell in cells}
-    if not ids:
-        return []
-    expected_members = (
-        select(Member.id, Member.cell_id)
-        .where(Member.cell_id.in_(ids), Member.status.in_(EXPECTED_TO_REPORT))
-        .subquery()
-    )
-    live_deeds = (
-        select(
-            DeedReport.member_id,
-            DeedReport.household_id,
-            DeedReport.created_at,
-            DeedReport.month,
-            Member.cell_id,
-            Member.status.in_(EXPECTED_TO_REPORT).label("expected"),
-        )
-        .join(Member, Member.id == DeedReport.member_id)
-        .where(
-            Member.cell_id.in_(ids),
-            DeedReport.withdrawn_at.is_(None),
-            DeedReport.month >= add_months(month, -(QUIET_MONTHS - 1)),
-        )
-        .subquery()
-    )
-
-    for cell, count in await session.execute(
-        select(expected_members.c.cell_id, func.count()).group_by(expected_members.c.cell_id)
-    ):
-        result[cell].expected = count
-    # Reporters are counted among the members expected to report (an exempt elder's deed
-    # counts as a deed, not as a report owed), so the rate never goes above 100%.
-    reporter = distinct(case((live_deeds.c.expected, live_deeds.c.member_id)))
-    month_rows = await session.execute(
-        select(
-            live_deeds.c.cell_id,
-            func.count(),
-            func.count(reporter),
-            func.count(distinct(live_deeds.c.household_id)),
-        )
-        .where(live_deeds.c.month == month)
-        .group_by(live_deeds.c.cell_id)
-    )
-    for cell, deeds, members, households in month_rows:
-        summary = result[cell]
-        summary.deeds_month, summary.reported_month, summary.helped_month = (
-            deeds,
+    with_names: bool = False,
+) -> ScopeSummary:
+    """Figures of every cell in `scope` for `month`, and for the week from `week_start`
+    (until `week_end`, or now); `with_names` adds who has not reported (for one cell)."""
+    months = q.Months(month, month, 1)
+    members = await q.headcounts(session, scope)
+    deed_counts = await q.deeds(session, scope, months)
+    household_counts = await q.households(session, scope, month)
+    last = await q.last_meetings(session, scope, now)
+    weekly = await q.week(session, scope, week_start, week_end or now, month)
+    upcoming = await _next_meetings(session, scope, now)
+    names = await _missing_names(session, scope, month) if with_names else {}
+    cells = []
+    for cell in scope.cells:
+        held = last.get(cell.id)
+        figures = q.cell_figures(
+            cell.id,
             members,
-            households,
+            deed_counts,
+            household_counts,
+            {cell.id: (1, *held[1:])} if held else {},
+            months,
         )
-    week_filter = [live_deeds.c.created_at >= week_start]
-    if week_end is not None:
-        week_filter.append(live_deeds.c.created_at < week_end)
-    for cell, deeds, members in await session.execute(
-        select(live_deeds.c.cell_id, func.count(), func.count(reporter))
-        .where(*week_filter)
-        .group_by(live_deeds.c.cell_id)
-    ):
-        result[cell].deeds_week, result[cell].reported_week = deeds, members
-
-    assigned = (
-        select(Assignment.household_id, Assignment.started_on, Member.cell_id)
-        .join(Member, Member.id == Assignment.member_id)
-        .where(Member.cell_id.in_(ids), Assignment.ended_on.is_(None))
-        .subquery()
-    )
-    for cell, count in await session.execute(
-        select(assigned.c.cell_id, func.count()).group_by(assigned.c.cell_id)
-    ):
-        result[cell].households = count
-    # "No deed for 3 months": no deed by anyone (a former holder in another cell counts too)
-    # since the first day of the month two months back, among households held since before
-    # that day, so one assigned last week is not blamed.
-    window = add_months(month, -(QUIET_MONTHS - 1))
-    helped_recently = select(DeedReport.household_id).where(
-        DeedReport.household_id.is_not(None),
-        DeedReport.withdrawn_at.is_(None),
-        DeedReport.month >= window,
-    )
-    for cell, count in await session.execute(
-        select(assigned.c.cell_id, func.count())
-        .where(assigned.c.started_on < window, assigned.c.household_id.not_in(helped_recently))
-        .group_by(assigned.c.cell_id)
-    ):
-        result[cell].quiet_households = count
-
-    await _meetings(session, ids, now, result)
-    if with_names:
-        reported = select(live_deeds.c.member_id).where(live_deeds.c.month == month)
-        for cell, name in await session.execute(
-            select(Member.cell_id, Member.full_name)
-            .where(
-                Member.cell_id.in_(ids),
-                Member.status.in_(EXPECTED_TO_REPORT),
-                Member.id.not_in(reported),
+        reporters, deeds = weekly.get(cell.id, (0, 0))
+        cells.append(
+            CellSummary(
+                cell,
+                figures,
+                Week(reporters, deeds),
+                held[0] if held else None,
+                upcoming.get(cell.id),
+                tuple(names.get(cell.id, ())),
             )
-            .order_by(Member.full_name)
-        ):
-            result[cell].missing_names.append(name)
-    return [result[cell.id] for cell in cells]
+        )
+    tree = scope.tree({c.cell.id: c.figures for c in cells}, Figures, lagging_first)
+    return ScopeSummary(
+        month,
+        tree,
+        tuple(cells),
+        speaking_by_type((c.cell, c.figures) for c in cells),
+    )
 
 
-async def _meetings(
-    session: AsyncSession, ids: list[int], now: datetime, result: dict[int, CellSummary]
-) -> None:
-    """The last meeting with attendance, and the next meeting with its RSVPs, per cell."""
-    latest = (
-        select(Meeting.cell_id, func.max(Meeting.starts_at).label("starts_at"))
-        .join(Attendance, Attendance.meeting_id == Meeting.id)
-        .where(Meeting.cell_id.in_(ids), Meeting.starts_at <= now)
-        .group_by(Meeting.cell_id)
-        .subquery()
-    )
-    present = func.sum(cast(Attendance.status == AttendanceStatus.PRESENT, Integer))
-    rows = await session.execute(
-        select(
-            Meeting.cell_id,
-            Meeting.starts_at,
-            func.count(),
-            present,
-            func.sum(cast(Attendance.spoke, Integer)),
-        )
-        .join(
-            latest,
-            (latest.c.cell_id == Meeting.cell_id) & (latest.c.starts_at == Meeting.starts_at),
-        )
-        .join(Attendance, Attendance.meeting_id == Meeting.id)
-        .group_by(Meeting.cell_id, Meeting.starts_at)
-    )
-    for cell, starts, on_roll, came, spoke in rows:
-        summary = result[cell]
-        summary.last_meeting, summary.on_roll = starts, on_roll
-        summary.present, summary.spoke = int(came or 0), int(spoke or 0)
+async def _next_meetings(
+    session: AsyncSession, scope: Scope, now: datetime
+) -> dict[int, NextMeeting]:
     upcoming = (
         select(Meeting.cell_id, func.min(Meeting.starts_at).label("starts_at"))
         .where(
-            Meeting.cell_id.in_(ids),
+            scope.cell_filter(Meeting.cell_id),
             Meeting.starts_at > now,
             Meeting.status == MeetingStatus.PLANNED,
         )
         .group_by(Meeting.cell_id)
         .subquery()
     )
-    next_rows = await session.execute(
+    rows = await session.execute(
         select(
             Meeting.cell_id,
             Meeting.starts_at,
@@ -226,11 +144,62 @@ async def _meetings(
         .where(Meeting.status == MeetingStatus.PLANNED)
         .group_by(Meeting.cell_id, Meeting.starts_at)
     )
-    for cell, starts, yes, answered in next_rows:
-        summary = result[cell]
-        summary.next_meeting = starts
-        summary.rsvp_yes = int(yes or 0)
-        summary.rsvp_no = int(answered or 0) - summary.rsvp_yes
+    return {
+        cell: NextMeeting(starts, int(yes or 0), int(answered or 0) - int(yes or 0))
+        for cell, starts, yes, answered in rows
+    }
+
+
+async def _missing_names(session: AsyncSession, scope: Scope, month: date) -> dict[int, list[str]]:
+    reported = exists().where(
+        DeedReport.member_id == Member.id,
+        DeedReport.month == month,
+        DeedReport.withdrawn_at.is_(None),
+    )
+    names: dict[int, list[str]] = {}
+    for cell, name in await session.execute(
+        select(Member.cell_id, Member.full_name)
+        .where(
+            scope.cell_filter(Member.cell_id),
+            Member.status.in_(EXPECTED_TO_REPORT),
+            ~reported,
+        )
+        .order_by(Member.full_name)
+    ):
+        names.setdefault(cell, []).append(name)
+    return names
+
+
+async def monthly_rates(
+    session: AsyncSession, cell: OrgRef, month: date, count: int = 6
+) -> list[tuple[date, float]]:
+    """The cell's reporting rate for the `count` months up to `month`, against the members
+    expected to report now (one query)."""
+    first = add_months(month, -(count - 1))
+    expected = await session.scalar(
+        select(func.count()).where(
+            Member.cell_id == cell.id, Member.status.in_(EXPECTED_TO_REPORT)
+        )
+    )
+    reported = {
+        row_month: reporters
+        for row_month, reporters in await session.execute(
+            select(DeedReport.month, func.count(distinct(DeedReport.member_id)))
+            .join(Member, Member.id == DeedReport.member_id)
+            .where(
+                Member.cell_id == cell.id,
+                Member.status.in_(EXPECTED_TO_REPORT),
+                DeedReport.withdrawn_at.is_(None),
+                DeedReport.month >= first,
+                DeedReport.month <= month,
+            )
+            .group_by(DeedReport.month)
+        )
+    }
+    return [
+        (past, reported.get(past, 0) / expected if expected else 1.0)
+        for past in (add_months(first, offset) for offset in range(count))
+    ]
 
 
 def week_start(now: datetime, tz: ZoneInfo) -> datetime:
@@ -240,3 +209,6 @@ def week_start(now: datetime, tz: ZoneInfo) -> datetime:
         hour=0, minute=0, second=0, microsecond=0
     )
     return monday
+
+
+__all__ = ["CellSummary", "ScopeSummary", "lagging_first", "monthly_rates", "summarise"]

@@ -6,13 +6,90 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import format_date, format_month
-from bot.core.i18n import Translator
-from bot.reports.summary import CellSummary
+from bot.core.i18n import N_, Translator
+from bot.reports.aggregates import CellSummary, Figures, Node, TypeRate, Week, rate_text
+from bot.reports.summary import ScopeSummary
+from models import CellType, ProgressFlag
+
+CELL_TYPE_LABELS: dict[CellType | None, str] = {
+    CellType.RURAL: N_("rural"),
+    CellType.OFFICE: N_("government offices"),
+    CellType.PUBLIC_SERVICE: N_("public service units"),
+    CellType.ARMED_FORCES: N_("armed forces"),
+    CellType.SCHOOL: N_("schools"),
+    CellType.ENTERPRISE: N_("enterprises"),
+    None: N_("type not given"),
+}
+PROGRESS_LABELS: dict[ProgressFlag, str] = {
+    ProgressFlag.SANITARY_TOILET: N_("hygienic toilet and bathroom"),
+    ProgressFlag.WASTE_INCINERATOR: N_("waste incinerator"),
+    ProgressFlag.HARDENED_FLOOR: N_("hardened floor"),
+}
 
 
-def percent(part: int, whole: int) -> str:
-    """ "50%", or a dash when there is nothing to divide by."""
-    return f"{round(100 * part / whole)}%" if whole else "—"
+def percent(t: Translator, part: int, whole: int) -> str:
+    """ "96,7%" (one decimal when there is one), or a dash when there is nothing to divide."""
+    return rate_text(part, whole, t.language)
+
+
+def members_line(t: Translator, figures: Figures) -> str:
+    """Everyone on the roll, and who is not expected to report and why."""
+    people = figures.members
+    if not people.exempt and not people.working_away:
+        return t.gettext("Members: {total}, all expected to report.").format(total=people.total)
+    return t.gettext(
+        "Members: {total} ({exempt} exempt from meetings, who do not report; {away} working "
+        "away, who do); {expected} expected to report."
+    ).format(
+        total=people.total,
+        exempt=people.exempt,
+        away=people.working_away,
+        expected=people.expected,
+    )
+
+
+def households_lines(t: Translator, figures: Figures) -> list[str]:
+    """Households helped, those nobody helped for 3 months, and their progress flags (none
+    for a cell without households, such as an office's)."""
+    if not figures.households and not figures.helped:
+        return []
+    lines = [
+        t.gettext(
+            "Households helped this month: {helped}/{households}; no deed for 3 months: {quiet}."
+        ).format(helped=figures.helped, households=figures.households, quiet=figures.quiet)
+    ]
+    if figures.households:
+        lines.append(
+            t.gettext("Household progress: {flags}.").format(
+                flags="; ".join(
+                    f"{t.gettext(label)} {figures.progress.fraction(flag)}"
+                    for flag, label in PROGRESS_LABELS.items()
+                )
+            )
+        )
+    return lines
+
+
+def speaking_lines(t: Translator, rates: tuple[TypeRate, ...]) -> list[str]:
+    """Members who spoke at the last meeting, of those present, per cell type."""
+    if not rates:
+        return []
+    lines = [t.gettext("Members who spoke at each cell's last meeting, by cell type:")]
+    for rate in rates:
+        lines.append(
+            t.ngettext(
+                "• {type} ({cells} cell): {rate} ({spoke}/{present})",
+                "• {type} ({cells} cells): {rate} ({spoke}/{present})",
+                rate.cells,
+            ).format(
+                type=t.gettext(CELL_TYPE_LABELS[rate.cell_type]),
+                cells=rate.cells,
+                rate=percent(t, rate.spoke, rate.present),
+                spoke=rate.spoke,
+                present=rate.present,
+            )
+        )
+    return lines
 
 
 def _meeting_lines(t: Translator, tz: ZoneInfo, cell: CellSummary) -> list[str]:
@@ -24,29 +101,25 @@ def _meeting_lines(t: Translator, tz: ZoneInfo, cell: CellSummary) -> list[str]:
                 "({rate} of those present)."
             ).format(
                 date=format_date(cell.last_meeting.astimezone(tz)),
-                present=cell.present,
-                roll=cell.on_roll,
-                spoke=cell.spoke,
-                rate=percent(cell.spoke, cell.present),
+                present=cell.figures.present,
+                roll=cell.figures.attendance_rows,
+                spoke=cell.figures.spoke,
+                rate=percent(t, cell.figures.spoke, cell.figures.present),
             )
         )
     if cell.next_meeting is not None:
         lines.append(
             t.gettext("Next meeting ({date}): {yes} will attend, {no} cannot.").format(
-                date=format_date(cell.next_meeting.astimezone(tz)),
-                yes=cell.rsvp_yes,
-                no=cell.rsvp_no,
+                date=format_date(cell.next_meeting.starts_at.astimezone(tz)),
+                yes=cell.next_meeting.attending,
+                no=cell.next_meeting.not_attending,
             )
         )
     return lines
 
 
-def cell_text(
-    t: Translator, tz: ZoneInfo, cell: CellSummary, month: date, past_week: bool = False
-) -> str:
-    """One cell's summary, with the names of who has not reported (the week being this one,
-    or with `past_week` the one just ended, as in the digest)."""
-    figures = (
+def _reported_line(t: Translator, figures: Figures, week: Week, past_week: bool) -> str:
+    text = (
         t.gettext(
             "Reported: {reported}/{expected} members ({rate}); {deeds} good deeds. Last "
             "week: {week_members} members, {week} deeds."
@@ -57,21 +130,26 @@ def cell_text(
             "week: {week_members} members, {week} deeds."
         )
     )
+    return text.format(
+        reported=figures.reporters,
+        expected=figures.members.expected,
+        rate=percent(t, figures.reporters, figures.members.expected),
+        deeds=figures.deeds,
+        week_members=week.reporters,
+        week=week.deeds,
+    )
+
+
+def cell_text(
+    t: Translator, tz: ZoneInfo, cell: CellSummary, month: date, past_week: bool = False
+) -> str:
+    """One cell's summary, with the names of who has not reported (the week being this one,
+    or with `past_week` the one just ended, as in the digest)."""
     lines = [
         t.gettext("{cell}, month {month}:").format(cell=cell.name, month=format_month(month)),
-        figures.format(
-            reported=cell.reported_month,
-            expected=cell.expected,
-            rate=percent(cell.reported_month, cell.expected),
-            deeds=cell.deeds_month,
-            week_members=cell.reported_week,
-            week=cell.deeds_week,
-        ),
-        t.gettext(
-            "Households helped this month: {helped}/{households}; no deed for 3 months: {quiet}."
-        ).format(
-            helped=cell.helped_month, households=cell.households, quiet=cell.quiet_households
-        ),
+        _reported_line(t, cell.figures, cell.week, past_week),
+        members_line(t, cell.figures),
+        *households_lines(t, cell.figures),
         *_meeting_lines(t, tz, cell),
     ]
     if cell.missing_names:
@@ -81,58 +159,62 @@ def cell_text(
     return "\n".join(lines)
 
 
-def scope_text(
-    t: Translator, figures: list[CellSummary], month: date, past_week: bool = False
-) -> str:
-    """Totals of several cells, then each cell, lagging ones first."""
-    total = CellSummary(0, "")
-    for cell in figures:
-        for name in (
-            "expected",
-            "reported_month",
-            "reported_week",
-            "deeds_month",
-            "deeds_week",
-            "households",
-            "helped_month",
-            "quiet_households",
-        ):
-            setattr(total, name, getattr(total, name) + getattr(cell, name))
-    lines = [
-        t.gettext("Summary of {cells} cells, month {month}:").format(
-            cells=len(figures), month=format_month(month)
-        ),
-        (
-            t.gettext(
-                "Reported: {reported}/{expected} members ({rate}); {deeds} good deeds; "
-                "last week {week} deeds."
-            )
-            if past_week
-            else t.gettext(
-                "Reported: {reported}/{expected} members ({rate}); {deeds} good deeds; "
-                "this week {week} deeds."
-            )
-        ).format(
-            reported=total.reported_month,
-            expected=total.expected,
-            rate=percent(total.reported_month, total.expected),
-            deeds=total.deeds_month,
-            week=total.deeds_week,
-        ),
-        t.gettext(
-            "Households helped this month: {helped}/{households}; no deed for 3 months: {quiet}."
-        ).format(
-            helped=total.helped_month, households=total.households, quiet=total.quiet_households
-        ),
-        t.gettext("Cells, lagging most first:"),
+def child_line(t: Translator, node: Node[Figures]) -> str:
+    """One line of a roll-up: reported, attendance at the last meeting, quiet households."""
+    figures = node.figures
+    name = (
+        node.org.name
+        if node.org.is_cell
+        else t.ngettext("{name} ({cells} cell)", "{name} ({cells} cells)", figures.cells).format(
+            name=node.org.name, cells=figures.cells
+        )
+    )
+    parts = [
+        f"{figures.reporters}/{figures.members.expected} "
+        f"({percent(t, figures.reporters, figures.members.expected)})"
     ]
-    attendance_word = t.gettext("attendance")
-    for cell in sorted(figures, key=lambda c: (c.report_rate, c.name)):
-        attendance = (
-            f", {attendance_word} {percent(cell.present, cell.on_roll)}" if cell.on_roll else ""
+    if figures.attendance_rows:
+        parts.append(
+            t.gettext("attendance {rate}").format(
+                rate=percent(t, figures.present, figures.attendance_rows)
+            )
         )
-        lines.append(
-            f"• {cell.name}: {cell.reported_month}/{cell.expected} "
-            f"({percent(cell.reported_month, cell.expected)}){attendance}"
+    if figures.quiet:
+        parts.append(
+            t.gettext("{quiet} households not helped for 3 months").format(quiet=figures.quiet)
         )
+    return f"• {name}: {', '.join(parts)}"
+
+
+def scope_text(
+    t: Translator,
+    summary: ScopeSummary,
+    node: Node[Figures] | None = None,
+    past_week: bool = False,
+) -> str:
+    """Totals of an organisation (the scope's root by default) then what is under it, lagging
+    first: communes under a district, cells under a commune."""
+    node = node or summary.tree
+    week = summary.week_of(node)
+    figures = node.figures
+    heading = (
+        t.gettext("{org}: summary of {cells} cells, month {month}:").format(
+            org=node.org.name, cells=figures.cells, month=format_month(summary.month)
+        )
+        if node.org.id
+        else t.gettext("Summary of {cells} cells, month {month}:").format(
+            cells=figures.cells, month=format_month(summary.month)
+        )
+    )
+    lines = [
+        heading,
+        _reported_line(t, figures, week, past_week),
+        members_line(t, figures),
+        *households_lines(t, figures),
+        *speaking_lines(t, summary.speaking_of(node)),
+        t.gettext("Cells, lagging most first:")
+        if all(child.org.is_cell for child in node.children)
+        else t.gettext("Lagging most first:"),
+        *(child_line(t, child) for child in node.children),
+    ]
     return "\n".join(lines)

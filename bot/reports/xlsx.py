@@ -4,13 +4,19 @@ A roster name `=HYPERLINK("http://…","Bấm")` or `=cmd|' /C calc'!A0` was wri
 formula into the report that goes to committees. Before saving, any text cell that starts
 as a formula can (`=`, `+`, `-`, `@`, tab, carriage return: OWASP's list for CSV injection)
 is stored as a string with Excel's "quote prefix", so Excel neither evaluates it on opening
-nor turns it into a formula when someone edits the cell. chibo writes no formulas itself."""
+nor turns it into a formula when someone edits the cell. chibo writes no formulas itself.
+A write-only sheet (the big reports) cannot be read back before saving: its rows go through
+`add_row`, which does the same as each row is written."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,3 +40,23 @@ def workbook_bytes(book: Workbook) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def text_cell(cell: Cell) -> Cell:
+    """`cell`, made plain text if its value could be read as a formula."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def add_row(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
+    """Append a row to a write-only sheet, every text that could be a formula as plain text."""
+    sheet.append(
+        [
+            text_cell(WriteOnlyCell(sheet, value=value))
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            else value
+            for value in values
+        ]
+    )

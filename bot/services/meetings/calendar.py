@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.clock import month_start
 from bot.core.i18n import N_
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError, InvalidInputError, NotFoundError
-from bot.services.meetings.rules import add_months, clamp_day, is_thematic_month
+from bot.services.meetings.planning import REGULAR, plan_meetings, planned_periods
 from bot.services.oversight import overseen_cells
 from models import CellSchedule, Meeting, MeetingKind, MeetingStatus, Member
-
-PLAN_MONTHS = 3  # occurrences are planned this many months ahead, the current one included
 
 
 @dataclass(frozen=True)
@@ -95,82 +92,24 @@ async def configure_reminders(
     return schedule
 
 
-def _wanted(
-    schedule: CellSchedule, month: date, tz: ZoneInfo
-) -> list[tuple[MeetingKind, datetime]]:
-    wanted = [
-        (
-            MeetingKind.MONTHLY,
-            datetime.combine(
-                clamp_day(month.year, month.month, schedule.monthly_day), schedule.monthly_time, tz
-            ),
-        )
-    ]
-    if schedule.thematic_month and is_thematic_month(month, schedule.thematic_month):
-        day = clamp_day(month.year, month.month, schedule.thematic_day or schedule.monthly_day)
-        if day == wanted[0][1].date():
-            wanted.clear()  # on the regular day, the thematic meeting is that month's meeting
-        wanted.append(
-            (
-                MeetingKind.THEMATIC,
-                datetime.combine(day, schedule.thematic_time or schedule.monthly_time, tz),
-            )
-        )
-    return wanted
-
-
 async def plan_cell(
     session: AsyncSession, cell_id: int, now: datetime, tz: ZoneInfo
 ) -> list[Meeting]:
-    """Make sure the cell's regular meetings of the coming months exist and follow its rules.
-
-    Occurrences the secretary moved or cancelled are left as they are; unchanged future ones
-    move with the rules. Returns the cell's meetings still to come.
-    """
+    """Make sure the cell's regular meetings of the coming months exist and follow its rules
+    (see `planning.plan_meetings`). Returns the cell's meetings still to come."""
     schedule = await session.get(CellSchedule, cell_id)
     if schedule is not None:
-        this_month = month_start(now.astimezone(tz).date())
-        kept: set[tuple[MeetingKind, str]] = set()
-        for offset in range(PLAN_MONTHS):
-            month = add_months(this_month, offset)
-            period = month.strftime("%Y-%m")
-            for kind, starts_local in _wanted(schedule, month, tz):
-                starts = starts_local.astimezone(UTC)
-                meeting = await session.scalar(
-                    select(Meeting).where(
-                        Meeting.cell_id == cell_id, Meeting.kind == kind, Meeting.period == period
-                    )
-                )
-                if meeting is None:
-                    if starts > now:
-                        session.add(
-                            Meeting(
-                                cell_id=cell_id,
-                                kind=kind,
-                                period=period,
-                                starts_at=starts,
-                                status=MeetingStatus.PLANNED,
-                                created_at=now,
-                            )
-                        )
-                elif not meeting.moved and meeting.starts_at > now:
-                    meeting.starts_at = starts  # the rules changed
-                    meeting.status = MeetingStatus.PLANNED
-                kept.add((kind, period))
-        # Regular meetings the rules no longer produce (a thematic month changed, a thematic
-        # meeting now merged into the regular one) are cancelled, unless the secretary set
-        # them by hand.
-        for meeting in await session.scalars(
+        periods = [period for _, period in planned_periods(now, tz)]
+        meetings = await session.scalars(
             select(Meeting).where(
                 Meeting.cell_id == cell_id,
-                Meeting.starts_at > now,
-                Meeting.moved.is_(False),
-                Meeting.status == MeetingStatus.PLANNED,
-                Meeting.kind.in_((MeetingKind.MONTHLY, MeetingKind.THEMATIC)),
+                or_(
+                    Meeting.starts_at > now,
+                    Meeting.kind.in_(REGULAR) & Meeting.period.in_(periods),
+                ),
             )
-        ):
-            if (meeting.kind, meeting.period) not in kept:
-                meeting.status = MeetingStatus.CANCELLED
+        )
+        session.add_all(plan_meetings(cell_id, schedule, meetings, now, tz))
         await session.flush()
     return await upcoming(session, cell_id, now)
 

@@ -14,16 +14,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.clock import format_month, month_start
+from bot.core.clock import format_month
 from bot.delivery.outbox import enqueue
 from bot.services.meetings.calendar import plan_cell
-from bot.services.meetings.rules import ReminderPlan, add_months, meeting_reminders, nudge_times
+from bot.services.meetings.planning import reconcile, wanted_reminders
 from bot.services.meetings.texts import change_message, meeting_message, nudge_message
 from models import (
     CellSchedule,
     DeedReport,
     Meeting,
-    MeetingStatus,
     Member,
     MemberStatus,
     ReminderStatus,
@@ -33,108 +32,25 @@ from models import (
 CLAIM_BATCH = 200
 
 
-def _plan(schedule: CellSchedule) -> ReminderPlan:
-    return ReminderPlan(
-        notice_days=schedule.notice_days,
-        day_before=schedule.remind_day_before,
-        morning_of=schedule.remind_morning,
-        reminder_time=schedule.reminder_time,
-        morning_time=schedule.morning_time,
-    )
-
-
-async def _wanted_reminders(
-    session: AsyncSession,
-    cell_id: int,
-    schedule: CellSchedule | None,
-    now: datetime,
-    tz: ZoneInfo,
-) -> dict[str, tuple[int | None, str, datetime]]:
-    """cause -> (meeting id, kind, due at UTC) for every reminder the calendar calls for."""
-    plan = _plan(schedule) if schedule is not None else ReminderPlan()
-    wanted: dict[str, tuple[int | None, str, datetime]] = {}
-    meetings = await session.scalars(
-        select(Meeting).where(
-            Meeting.cell_id == cell_id,
-            Meeting.starts_at > now,
-            Meeting.status == MeetingStatus.PLANNED,
-        )
-    )
-    for meeting in meetings:
-        stamp = f"{meeting.starts_at.astimezone(UTC):%Y%m%d%H%M}"
-        for kind, local in meeting_reminders(meeting.starts_at.astimezone(tz), plan).items():
-            wanted[f"meeting:{meeting.id}:{kind}:{stamp}"] = (
-                meeting.id,
-                kind,
-                local.astimezone(UTC),
-            )
-    if schedule is not None:
-        this_month = month_start(now.astimezone(tz).date())
-        for month in (this_month, add_months(this_month, 1)):
-            for day, local in nudge_times(
-                month, list(schedule.nudge_days), schedule.reminder_time, tz
-            ).items():
-                cause = f"nudge:{cell_id}:{month:%Y-%m}:{day}"
-                wanted[cause] = (None, "nudge", local.astimezone(UTC))
-    return wanted
-
-
 async def sync_cell(session: AsyncSession, cell_id: int, now: datetime, tz: ZoneInfo) -> None:
     """Plan the cell's meetings, then add missing reminders and cancel ones no longer wanted."""
-    await plan_cell(session, cell_id, now, tz)
+    meetings = await plan_cell(session, cell_id, now, tz)
     schedule = await session.get(CellSchedule, cell_id)
-    wanted = await _wanted_reminders(session, cell_id, schedule, now, tz)
-    existing = {
-        r.cause: r
-        for r in await session.scalars(
-            select(ScheduledReminder).where(
-                ScheduledReminder.cell_id == cell_id,
-                ScheduledReminder.status == ReminderStatus.PENDING,
-            )
+    wanted = wanted_reminders(cell_id, schedule, meetings, now, tz)
+    pending = await session.scalars(
+        select(ScheduledReminder).where(
+            ScheduledReminder.cell_id == cell_id,
+            ScheduledReminder.status == ReminderStatus.PENDING,
         )
-    }
-    for cause, pending in existing.items():
-        if cause not in wanted:
-            pending.status = ReminderStatus.CANCELLED
-            pending.processed_at = now
+    )
     known = {
         r.cause: r
         for r in await session.scalars(
             select(ScheduledReminder).where(ScheduledReminder.cause.in_(list(wanted)))
         )
     }
-    for cause, (meeting_id, kind, due) in wanted.items():
-        reminder = known.get(cause)
-        if reminder is not None:
-            if reminder.status is ReminderStatus.CANCELLED:  # wanted again (moved back)
-                reminder.status, reminder.processed_at = ReminderStatus.PENDING, None
-            if reminder.status is ReminderStatus.PENDING and reminder.due_at != due > now:
-                reminder.due_at = due  # the cell's reminder times changed (and still ahead)
-            continue
-        if due < now:
-            if kind != "notice":
-                continue  # a "tomorrow" reminder first planned after its time would mislead
-            due = now  # a meeting added or moved at short notice: its notice goes now
-        session.add(
-            ScheduledReminder(
-                cause=cause,
-                cell_id=cell_id,
-                meeting_id=meeting_id,
-                kind=kind,
-                due_at=due,
-                status=ReminderStatus.PENDING,
-            )
-        )
+    session.add_all(reconcile(cell_id, wanted, list(pending), known, now))
     await session.flush()
-
-
-async def sync_all(session: AsyncSession, now: datetime, tz: ZoneInfo) -> int:
-    """Sync every cell that has a schedule or meetings; returns how many."""
-    cells = set(await session.scalars(select(CellSchedule.cell_id)))
-    cells |= set(await session.scalars(select(Meeting.cell_id).where(Meeting.starts_at > now)))
-    for cell_id in sorted(cells):
-        await sync_cell(session, cell_id, now, tz)
-    return len(cells)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from bot.core.i18n import N_
 from bot.services.errors import InvalidInputError
 from bot.services.roster.history import change_member_status
 from bot.services.roster.plan import CHUNK, ImportPlan, OrgIndex
+from bot.services.roster.progress import apply_progress
 from bot.services.roster.rows import OrgRow
 from models import (
     Assignment,
@@ -215,6 +216,15 @@ async def apply_households(writing: Writing, plan: ImportPlan) -> None:
                 household_id,
                 fields=",".join(change.fields),
                 file=writing.file_name,
+            )
+        if row.progress:
+            await apply_progress(
+                session,
+                household_id,
+                row.progress,
+                writing.actor_member_id,
+                writing.today,
+                writing.now,
             )
         if change.assign_to:
             assignments.append((household_id, change.assign_to))

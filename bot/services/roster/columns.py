@@ -193,6 +193,34 @@ COLUMNS: dict[SheetKind, tuple[Column, ...]] = {
             label=N_("household's phone"),
         ),
         Column("notes", "Ghi chú", ("ghi chu", "notes", "note"), "", label=N_("notes")),
+        Column(
+            "progress_toilet",
+            "Nhà tiêu, nhà tắm hợp vệ sinh",
+            (
+                "nha tieu, nha tam hop ve sinh",
+                "nha tieu hop ve sinh",
+                "nha tieu hvs",
+                "nha tieu",
+                "hygienic toilet",
+                "toilet",
+            ),
+            "có",
+            label=N_("hygienic toilet and bathroom"),
+        ),
+        Column(
+            "progress_incinerator",
+            "Lò đốt rác",
+            ("lo dot rac", "waste incinerator", "incinerator"),
+            "15/10/2026",
+            label=N_("waste incinerator"),
+        ),
+        Column(
+            "progress_floor",
+            "Nền nhà cứng hóa",
+            ("nen nha cung hoa", "nen nha cung", "nen cung", "hardened floor", "floor"),
+            "chưa",
+            label=N_("hardened floor"),
+        ),
     ),
 }
 # The column that tells a sheet's kind apart from the others.

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
+from bot.services.progress import FlagState, current_flags
 from bot.services.roster.plan import (
     CHUNK,
     HouseholdChange,
@@ -24,6 +26,7 @@ from bot.services.roster.plan import (
     OrgIndex,
     commune_of,
 )
+from bot.services.roster.progress import progress_changes, progress_problems
 from bot.services.roster.rows import HouseholdRow, Problem
 from models import (
     Assignment,
@@ -33,6 +36,7 @@ from models import (
     Member,
     MemberStatus,
     Organisation,
+    ProgressFlag,
 )
 
 Key = tuple[str, str]  # (commune, code)
@@ -61,6 +65,7 @@ class _Known:
     held_in_cells: set[int]  # households looked after by members of the file's cells
     holders: dict[int, Member]  # household id -> the member in charge now
     categories: dict[int, set[HouseholdCategory]]
+    flags: dict[int, dict[ProgressFlag, FlagState]]  # household id -> its progress now
 
 
 @dataclass
@@ -103,8 +108,10 @@ async def plan_households(
     orgs: OrgIndex,
     by_phone: dict[str, Member],
     scope: set[int] | None,
+    today: date | None = None,
 ) -> None:
-    """Add the households' changes (and problems) to `plan`; `cells` maps id(row) -> cell."""
+    """Add the households' changes (and problems) to `plan`; `cells` maps id(row) -> cell;
+    progress dates after `today` are refused."""
     communes = {id(r): commune_of(c, orgs) for r in rows if (c := cells[id(r)]) is not None}
     covered = {c.id for r in rows if isinstance(c := cells[id(r)], Organisation)}
     known = await _load(session, rows, communes.values(), covered, orgs)
@@ -114,7 +121,9 @@ async def plan_households(
         cell = cells[id(row)]
         if cell is None or not row.code or not row.head:
             continue
-        outcome = _plan_row(row, cell, communes[id(row)], known, people, decided, orgs, scope)
+        outcome = _plan_row(
+            row, cell, communes[id(row)], known, people, decided, orgs, scope, today
+        )
         if isinstance(outcome, HouseholdChange):
             plan.households.append(outcome)
         else:
@@ -139,6 +148,7 @@ def _plan_row(
     decided: _Rows,
     orgs: OrgIndex,
     scope: set[int] | None,
+    today: date | None,
 ) -> HouseholdChange | list[Problem]:
     """The change one row makes, or its problems."""
     key = _key(commune, row.code)
@@ -149,6 +159,11 @@ def _plan_row(
     holder = known.holders.get(household.id) if household is not None else None
     if scope is not None and holder is not None and holder.cell_id not in scope:
         return [row.problem("code", OTHER_LIST_HOUSEHOLD, code=row.code)]
+    current = known.flags.get(household.id, {}) if household is not None else {}
+    progress_errors = progress_problems(row, row.progress, current, today)
+    if progress_errors:
+        return progress_errors
+    row.progress = progress_changes(row.progress, current)
     change = HouseholdChange(
         row,
         commune,
@@ -185,6 +200,8 @@ def _fields(
         fields.append(N_("notes"))
     if row.categories is not None and categories[household.id] != set(row.categories):
         fields.append(N_("categories"))
+    if row.progress:  # only the readings that change something are left
+        fields.append(N_("progress"))
     return fields
 
 
@@ -256,6 +273,7 @@ async def _load(
         {h.id for h in held},
         await _holders(session, ids),
         await _categories(session, ids),
+        await current_flags(session, ids),
     )
 
 

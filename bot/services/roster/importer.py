@@ -58,6 +58,7 @@ class RosterFile:
     # Move members the file puts in another cell (chat: the preview lists them and "Apply"
     # confirms; the command line: --move-members after --dry-run showed them).
     allow_moves: bool = False
+    today: date | None = None  # progress dates after it are refused
 
 
 async def check_roster(session: AsyncSession, roster: RosterFile) -> ImportPlan:
@@ -69,7 +70,7 @@ async def _read_and_plan(
     session: AsyncSession, roster: RosterFile
 ) -> tuple[ParsedFile, ImportPlan]:
     parsed = parse_sheets(roster.sheets, roster.default_cell)
-    return parsed, await plan_import(session, parsed, roster.scope, _marking(roster))
+    return parsed, await plan_import(session, parsed, roster.scope, _marking(roster), roster.today)
 
 
 def _marking(roster: RosterFile) -> Marking:
@@ -81,6 +82,7 @@ async def plan_import(
     parsed: ParsedFile,
     scope: set[int] | None,
     marking: Marking | None = None,
+    today: date | None = None,
 ) -> ImportPlan:
     """Check `parsed` against the database; `scope` limits it to those cells."""
     plan = ImportPlan(list(parsed.problems), list(parsed.warnings))
@@ -110,7 +112,7 @@ async def plan_import(
         orgs=orgs,
         marking=marking or Marking(None),
     )
-    await plan_households(session, plan, parsed.households, cells, orgs, by_phone, scope)
+    await plan_households(session, plan, parsed.households, cells, orgs, by_phone, scope, today)
     order = {name: index for index, name in enumerate(parsed.sheets)}
     plan.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row))
     return plan
@@ -147,7 +149,7 @@ async def import_roster(
     created = plan.orgs
     if created:
         await create_orgs(session, created)
-        plan = await plan_import(session, parsed, roster.scope, _marking(roster))
+        plan = await plan_import(session, parsed, roster.scope, _marking(roster), roster.today)
         plan.orgs = created
     written = Writing(session, actor_member_id, now, today, roster.name)
     await apply_members(written, plan, note)

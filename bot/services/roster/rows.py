@@ -29,8 +29,17 @@ from bot.services.roster.columns import (
     word_value,
 )
 from bot.services.roster.csvfile import looks_lossy
+from bot.services.roster.progress import COLUMN_FLAGS, NOT_PROGRESS, Reading, read_progress
 from bot.services.roster.storable import storable_problems
-from models import CellType, HouseholdCategory, Membership, MemberStatus, OrgKind, RoleKind
+from models import (
+    CellType,
+    HouseholdCategory,
+    Membership,
+    MemberStatus,
+    OrgKind,
+    ProgressFlag,
+    RoleKind,
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,7 @@ class HouseholdRow(Located):
     member_phone: str | None = None
     phone: str | None = None
     notes: str | None = None
+    progress: dict[ProgressFlag, Reading] = field(default_factory=dict)
 
 
 @dataclass
@@ -345,8 +355,25 @@ def _household(parsed: ParsedFile, place: Located, values: dict[str, str]) -> No
             else None,
             phone=_phone(parsed, place, phone, "phone") if phone else None,
             notes=_optional(values, "notes"),
+            progress=_progress(parsed, place, values),
         )
     )
+
+
+def _progress(
+    parsed: ParsedFile, place: Located, values: dict[str, str]
+) -> dict[ProgressFlag, Reading]:
+    readings = {}
+    for key, flag in COLUMN_FLAGS.items():
+        text = values.get(key, "").strip()
+        if not text:
+            continue
+        reading = read_progress(text)
+        if reading is None:
+            parsed.problems.append(place.problem(key, NOT_PROGRESS, value=text))
+        else:
+            readings[flag] = reading
+    return readings
 
 
 def _duplicate_phones(parsed: ParsedFile) -> None:
