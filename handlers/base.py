@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import format_date, format_month, month_start
 from bot.core.i18n import N_, Translator
 from bot.core.messages import Choice, InboundMessage, OutboundMessage
-from handlers.flow_state import FlowState
+from handlers.flow_state import Draft, FlowState, NoDraft
 from models import Member
 
 CommandHandler = Callable[["Context", str], Awaitable[None]]
 CANCEL = "cancel"  # the key of every flow's "Cancel" option
 PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
 StepHandler = Callable[["Context"], Awaitable[None]]
+D = TypeVar("D", bound=Draft)
 
 
 @dataclass
@@ -77,17 +79,25 @@ class Context:
 
     def ask(self, flow: str, step: str, prompt: str, choices: tuple[Choice, ...] = ()) -> None:
         """Move to `step` of `flow` (keeping its draft) and ask `prompt`."""
-        data = self.state.data if self.state is not None and self.state.flow == flow else {}
-        self.state = FlowState(flow=flow, step=step, data=data, prompt=prompt, choices=choices)
+        same = self.state is not None and self.state.flow == flow
+        draft = self.state.draft if self.state is not None and same else NoDraft()
+        self.state = FlowState(flow=flow, step=step, draft=draft, prompt=prompt, choices=choices)
         self.say(prompt, choices)
 
-    def begin(self, flow: str) -> None:
-        """Start `flow` with an empty draft, before its first question is chosen."""
-        self.state = FlowState(flow=flow, step="")
+    def begin(self, flow: str, draft: Draft | None = None) -> None:
+        """Start `flow` with `draft` (or an empty one), before its first question is chosen."""
+        self.state = FlowState(flow=flow, step="", draft=draft or NoDraft())
 
-    def draft(self) -> dict[str, object]:
-        """The current flow's draft (empty outside a flow)."""
-        return self.state.data if self.state is not None else {}
+    def draft(self, kind: type[D]) -> D:
+        """The current flow's draft as `kind`: a fresh one if the flow has kept none yet."""
+        if self.state is not None and isinstance(self.state.draft, kind):
+            return self.state.draft
+        return kind()
+
+    def keep(self, draft: Draft) -> None:
+        """Replace the current flow's draft (the flow must have begun)."""
+        assert self.state is not None, "keep() outside a flow"
+        self.state.draft = draft
 
     def reprompt(self, note: str | None = None) -> None:
         """Say `note`, then ask the pending question again with its choices."""
@@ -123,6 +133,7 @@ class Flow:
     title: str
     steps: Mapping[str, StepHandler]
     light: bool = False  # a menu-like flow that any command simply replaces
+    draft: type[Draft] = NoDraft  # what it keeps between messages, validated on load
 
 
 @dataclass
@@ -139,6 +150,11 @@ class Registry:
     def add_flow(self, flow: Flow) -> None:
         """Register a flow."""
         self.flows[flow.name] = flow
+
+    def draft_kind(self, flow: str) -> type[Draft] | None:
+        """The draft type of `flow`; None for a flow this version does not have."""
+        found = self.flows.get(flow)
+        return None if found is None else found.draft
 
     def command(self, name: str) -> Command | None:
         """The command with this name or alias."""

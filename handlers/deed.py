@@ -6,6 +6,7 @@ Steps: action (only when I already reported this month) -> household -> category
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from bot.core.i18n import N_
@@ -25,6 +26,7 @@ from handlers.base import CANCEL, PICK_ONE, Context, StepHandler, picked
 from handlers.deed_common import (
     FLOW,
     YES_WORDS,
+    ReportDraft,
     cancel_choice,
     member_id,
 )
@@ -35,13 +37,23 @@ TITLE = N_("a good-deed report")
 COMMUNITY = "community"
 
 
+def _draft(ctx: Context) -> ReportDraft:
+    return ctx.draft(ReportDraft)
+
+
+def _update(ctx: Context, **changes: object) -> ReportDraft:
+    draft = replace(_draft(ctx), **changes)  # type: ignore[arg-type]
+    ctx.keep(draft)
+    return draft
+
+
 def _draft_month(ctx: Context) -> date:
-    return date.fromisoformat(str(ctx.draft().get("month", ctx.month.isoformat())))
+    return _draft(ctx).month or ctx.month
 
 
 async def start(ctx: Context, args: str) -> None:
     """/viectot: begin a report, or offer to edit/withdraw when this month has reports."""
-    photos = [[ctx.message.channel, p.file_ref] for p in ctx.message.photos]
+    photos = tuple((ctx.message.channel, p.file_ref) for p in ctx.message.photos)
     reports = await month_reports(ctx.session, member_id(ctx), ctx.month)
     ctx.state = None
     if reports:
@@ -60,9 +72,7 @@ async def start(ctx: Context, args: str) -> None:
         )
     else:
         await _ask_household(ctx)
-    ctx.draft().update(month=ctx.month.isoformat(), photos=photos)
-    if args:
-        ctx.draft()["text"] = clean(args)
+    ctx.keep(ReportDraft(month=ctx.month, photos=photos, text=clean(args)))
 
 
 async def _ask_household(ctx: Context) -> None:
@@ -82,7 +92,7 @@ async def _on_action(ctx: Context) -> None:
     if ctx.choice == "new":
         await _ask_household(ctx)
     elif ctx.choice in ("edit", "withdraw"):
-        ctx.draft()["mode"] = ctx.choice
+        _update(ctx, mode=ctx.choice)
         await deed_edit.ask_pick(ctx)
     elif ctx.choice == CANCEL:
         await ctx.registry.require("huy").run(ctx, "")
@@ -95,15 +105,15 @@ async def _on_household(ctx: Context) -> None:
         await ctx.registry.require("huy").run(ctx, "")
         return
     if ctx.choice == COMMUNITY:
-        ctx.draft()["household_id"] = None
+        draft = _update(ctx, household_id=None, household_label="")
     elif ctx.choice is not None and ctx.choice.startswith("h:"):
         household_id = int(ctx.choice.removeprefix("h:"))
         household = await require_own_household(ctx.session, member_id(ctx), household_id)
-        ctx.draft().update(household_id=household_id, household_label=household_label(household))
+        draft = _update(ctx, household_id=household_id, household_label=household_label(household))
     else:
         ctx.reprompt(ctx._(PICK_ONE))
         return
-    if ctx.draft().get("category") and ctx.draft().get("text"):
+    if draft.category is not None and draft.text:
         await _ask_confirm(ctx)  # re-chosen after a reassignment: the rest is already there
         return
     choices = tuple(
@@ -117,8 +127,8 @@ async def _on_category(ctx: Context) -> None:
     category = await picked(ctx, "cat:")
     if category is None:
         return
-    ctx.draft()["category"] = category
-    if ctx.draft().get("text"):
+    draft = _update(ctx, category=DeedCategory(category))
+    if draft.text:
         await _after_text(ctx)
     else:
         _ask_text(ctx)
@@ -133,9 +143,9 @@ def _ask_text(ctx: Context) -> None:
 
 
 def _take_photos(ctx: Context) -> None:
-    photos = ctx.draft().setdefault("photos", [])
-    assert isinstance(photos, list)
-    photos.extend([ctx.message.channel, p.file_ref] for p in ctx.message.photos)
+    if ctx.message.photos:
+        added = tuple((ctx.message.channel, p.file_ref) for p in ctx.message.photos)
+        _update(ctx, photos=_draft(ctx).photos + added)
 
 
 def _keeping_photos(step: StepHandler) -> StepHandler:
@@ -158,12 +168,12 @@ async def _on_text(ctx: Context) -> None:
             else ctx._("Please write a few words about the good deed.")
         )
         return
-    ctx.draft()["text"] = text
+    _update(ctx, text=text)
     await _after_text(ctx)
 
 
 async def _after_text(ctx: Context) -> None:
-    if ctx.draft().get("photos") or ctx.draft().get("photo_asked"):
+    if _draft(ctx).photos or _draft(ctx).photo_asked:
         await _ask_confirm(ctx)
         return
     ctx.ask(
@@ -178,7 +188,7 @@ async def _on_photo(ctx: Context) -> None:
     if ctx.choice == CANCEL:
         await ctx.registry.require("huy").run(ctx, "")
     elif ctx.message.photos or ctx.choice == "skip":
-        ctx.draft()["photo_asked"] = True
+        _update(ctx, photo_asked=True)
         await _ask_confirm(ctx)
     else:
         ctx.reprompt(ctx._('Please send a photo, or choose "No photo".'))
@@ -187,10 +197,8 @@ async def _on_photo(ctx: Context) -> None:
 async def _household_still_mine(ctx: Context) -> bool:
     """False (and the household question asked again) when the chosen household was
     reassigned while the member was writing."""
-    household_id = ctx.draft().get("household_id")
-    if household_id is None or await own_household(
-        ctx.session, member_id(ctx), int(str(household_id))
-    ):
+    household_id = _draft(ctx).household_id
+    if household_id is None or await own_household(ctx.session, member_id(ctx), household_id):
         return True
     await _household_taken_away(ctx)
     return False
@@ -204,19 +212,20 @@ async def _household_taken_away(ctx: Context) -> None:
 async def _ask_confirm(ctx: Context) -> None:
     if not await _household_still_mine(ctx):
         return
-    draft = ctx.draft()
-    category = DeedCategory(str(draft["category"]))
-    photos = draft.get("photos") or []
+    draft = _draft(ctx)
+    if draft.category is None:  # e.g. an older version's draft: ask rather than guess
+        await _ask_household(ctx)
+        return
     summary = ctx._(
         "Please check your good-deed report for {month}:\n"
         "For: {household}\nKind: {category}\nWhat you did: {text}\nPhotos: {photos}\n"
         "Send it?"
     ).format(
         month=ctx.month_text(_draft_month(ctx)),
-        household=draft.get("household_label") or ctx._("the community"),
-        category=ctx._(DEED_CATEGORY_LABELS[category]),
-        text=draft["text"],
-        photos=len(photos) if isinstance(photos, list) else 0,
+        household=draft.household_label or ctx._("the community"),
+        category=ctx._(DEED_CATEGORY_LABELS[draft.category]),
+        text=draft.text,
+        photos=len(draft.photos),
     )
     choices = (
         Choice("send", ctx._("Send the report"), YES_WORDS),
@@ -240,9 +249,9 @@ async def _on_confirm(ctx: Context) -> None:
 
 
 async def _send(ctx: Context) -> None:
-    draft = ctx.draft()
+    draft = _draft(ctx)
     month = _draft_month(ctx)
-    if month != ctx.month and not draft.get("month_confirmed"):
+    if month != ctx.month and not draft.month_confirmed:
         # Begun last month, sent this month: the member says which month the deed counts for.
         ctx.ask(
             FLOW,
@@ -255,15 +264,13 @@ async def _send(ctx: Context) -> None:
             ),
         )
         return
-    household_id = draft.get("household_id")
-    photos = draft.get("photos") or []
-    assert isinstance(photos, list)
+    assert draft.category is not None  # checked when the report was shown for confirming
     deed = DeedDraft(
         month=month,
-        household_id=None if household_id is None else int(str(household_id)),
-        category=DeedCategory(str(draft["category"])),
-        text=str(draft["text"]),
-        photos=tuple((str(channel), str(ref)) for channel, ref in photos),
+        household_id=draft.household_id,
+        category=draft.category,
+        text=draft.text,
+        photos=draft.photos,
     )
     try:
         await record_deed(
@@ -291,7 +298,7 @@ async def _send(ctx: Context) -> None:
 async def _on_month(ctx: Context) -> None:
     month = await picked(ctx, "m:")
     if month is not None:
-        ctx.draft().update(month=month, month_confirmed=True)
+        _update(ctx, month=date.fromisoformat(month), month_confirmed=True)
         await _send(ctx)
 
 

@@ -3,6 +3,8 @@ pick -> edit_text, or pick -> withdraw_confirm."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.messages import Choice
 from bot.core.text import clean, shorten
 from bot.services.deeds import DeedView, edit_deed, month_reports, withdraw_deed
@@ -12,6 +14,7 @@ from handlers.deed_common import (
     FLOW,
     NO_WORDS,
     YES_WORDS,
+    ReportDraft,
     cancel_choice,
     member_id,
 )
@@ -30,7 +33,7 @@ async def ask_pick(ctx: Context) -> None:
     choices = tuple(Choice(f"r:{r.id}", _report_label(ctx, r)) for r in reports)
     prompt = (
         ctx._("Which report do you want to change?")
-        if ctx.draft().get("mode") == "edit"
+        if ctx.draft(ReportDraft).mode == "edit"
         else ctx._("Which report do you want to withdraw?")
     )
     ctx.ask(FLOW, "pick", prompt, (*choices, cancel_choice(ctx)))
@@ -40,9 +43,9 @@ async def on_pick(ctx: Context) -> None:
     chosen = await picked(ctx, "r:")
     if chosen is None:
         return
-    report_id = int(chosen)
-    ctx.draft()["report_id"] = report_id
-    if ctx.draft().get("mode") == "edit":
+    draft = replace(ctx.draft(ReportDraft), report_id=int(chosen))
+    ctx.keep(draft)
+    if draft.mode == "edit":
         ctx.ask(FLOW, "edit_text", ctx._("Please write the new description."))
     else:
         ctx.ask(
@@ -67,7 +70,7 @@ async def on_edit_text(ctx: Context) -> None:
         await edit_deed(
             ctx.session,
             member_id(ctx),
-            int(str(ctx.draft()["report_id"])),
+            ctx.draft(ReportDraft).report_id,
             text,
             ctx.month,
             ctx.now,
@@ -83,7 +86,7 @@ async def on_edit_text(ctx: Context) -> None:
 
 async def on_withdraw_confirm(ctx: Context) -> None:
     if ctx.choice == "yes":
-        report_id = int(str(ctx.draft()["report_id"]))
+        report_id = ctx.draft(ReportDraft).report_id
         ctx.finish()
         try:
             await withdraw_deed(ctx.session, member_id(ctx), report_id, ctx.month, ctx.now)

@@ -189,19 +189,62 @@ def build_registry() -> Registry:
         Command(("menu",), account.menu, "", phrases=("chao", "xin chao", "hi"), starts_flow=True)
     )
 
-    registry.add_flow(Flow(deed_common.FLOW, deed.TITLE, deed.STEPS))
+    registry.add_flow(
+        Flow(deed_common.FLOW, deed.TITLE, deed.STEPS, draft=deed_common.ReportDraft)
+    )
     registry.add_flow(Flow(pledge.FLOW, pledge.TITLE, pledge.STEPS))
-    registry.add_flow(Flow(reassign.FLOW, reassign.TITLE, reassign.STEPS))
-    registry.add_flow(Flow(roster_upload.FLOW, roster_upload.TITLE, roster_upload.STEPS))
-    registry.add_flow(Flow(invites.FLOW, invites.TITLE, invites.STEPS, light=True))
+    registry.add_flow(
+        Flow(reassign.FLOW, reassign.TITLE, reassign.STEPS, draft=reassign.ReassignDraft)
+    )
+    registry.add_flow(
+        Flow(
+            roster_upload.FLOW,
+            roster_upload.TITLE,
+            roster_upload.STEPS,
+            draft=roster_upload.RosterDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(invites.FLOW, invites.TITLE, invites.STEPS, light=True, draft=invites.InviteDraft)
+    )
     registry.add_flow(Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True))
     registry.add_flow(Flow(oversight.FLOW, oversight.TITLE, oversight.STEPS, light=True))
     registry.add_flow(Flow(meetings.FLOW, meetings.TITLE, meetings.STEPS, light=True))
-    registry.add_flow(Flow(meetings.RSVP_FLOW, meetings.RSVP_TITLE, meetings.RSVP_STEPS))
-    registry.add_flow(Flow(meetings.OPINION_FLOW, meetings.OPINION_TITLE, meetings.OPINION_STEPS))
-    registry.add_flow(Flow(meeting_admin.FLOW, meeting_admin.TITLE, meeting_admin.STEPS))
-    registry.add_flow(Flow(attendance.FLOW, attendance.TITLE, attendance.STEPS))
-    registry.add_flow(Flow(broadcast.FLOW, broadcast.TITLE, broadcast.STEPS))
+    registry.add_flow(
+        Flow(
+            meetings.RSVP_FLOW,
+            meetings.RSVP_TITLE,
+            meetings.RSVP_STEPS,
+            draft=meetings.MeetingDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(
+            meetings.OPINION_FLOW,
+            meetings.OPINION_TITLE,
+            meetings.OPINION_STEPS,
+            draft=meetings.MeetingDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(
+            meeting_admin.FLOW,
+            meeting_admin.TITLE,
+            meeting_admin.STEPS,
+            draft=meeting_admin.CalendarDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(
+            attendance.FLOW,
+            attendance.TITLE,
+            attendance.STEPS,
+            draft=attendance.AttendanceDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(broadcast.FLOW, broadcast.TITLE, broadcast.STEPS, draft=broadcast.NoticeDraft)
+    )
     registry.add_flow(Flow("delivery", broadcast.REPORT_TITLE, broadcast.REPORT_STEPS, light=True))
     registry.add_flow(Flow(channels.FLOW, channels.TITLE, channels.STEPS, light=True))
     registry.add_flow(Flow("menu", account.MENU_TITLE, account.MENU_STEPS, light=True))

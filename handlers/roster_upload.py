@@ -4,6 +4,7 @@ would change and writes it only after "Apply". Rows of other cells are refused."
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 
 from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage
@@ -12,6 +13,7 @@ from bot.services.oversight import LEADERS_ONLY, overseen_cells
 from bot.services.roster.importer import RosterFile, check_roster, import_roster
 from bot.services.roster.report import orphaned_text, plan_text, problems_text
 from handlers.base import CANCEL, PICK_ONE, Context, cancelled
+from handlers.flow_state import Draft
 from handlers.summary import XLSX
 from models import MemberStatus
 
@@ -20,6 +22,14 @@ TITLE = N_("importing a list")
 PROBLEMS_SHOWN = 10
 MAX_FILE_BYTES = 2 * 1024 * 1024  # far above a commune's roster; stored in the draft meanwhile
 TEMPLATE_FILE = "mau-danh-sach-chi-bo.xlsx"
+
+
+@dataclass(frozen=True)
+class RosterDraft(Draft):
+    """The file checked, kept (base64) until the secretary applies it."""
+
+    file_name: str = ""
+    file: str = ""
 
 
 async def start(ctx: Context, args: str) -> None:
@@ -80,9 +90,8 @@ async def _roster(ctx: Context, name: str, content: bytes, mark: bool) -> Roster
 
 async def _drafted(ctx: Context, mark: bool) -> RosterFile:
     """The file kept in the draft since it was checked."""
-    draft = ctx.draft()
-    content = base64.b64decode(str(draft["file"]))
-    return await _roster(ctx, str(draft["file_name"]), content, mark)
+    draft = ctx.draft(RosterDraft)
+    return await _roster(ctx, draft.file_name, base64.b64decode(draft.file), mark)
 
 
 async def _check(ctx: Context) -> None:
@@ -123,9 +132,7 @@ async def _check(ctx: Context) -> None:
         ctx.finish()
         ctx.say("\n".join(lines))
         return
-    draft = ctx.draft()
-    draft["file_name"] = name
-    draft["file"] = base64.b64encode(document.content).decode("ascii")
+    ctx.keep(RosterDraft(name, base64.b64encode(document.content).decode("ascii")))
     choices = []
     if plan.changes:
         choices.append(Choice("apply", ctx._("Apply"), ("ok", "co", "dong y", "ap dung")))

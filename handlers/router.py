@@ -121,6 +121,16 @@ def _drop_stale_or_orphan_flow(ctx: Context) -> None:
         ctx.finish()
         return
     flow = ctx.registry.flows.get(state.flow)
+    if flow is not None and (state.unreadable or state.step not in flow.steps):
+        # Saved by an older version in a shape this one cannot continue: said, not guessed.
+        ctx.finish()
+        ctx.say(
+            ctx._(
+                "Sorry, I could not resume {title} that you began on {date}: the bot has been "
+                "updated since. Nothing from it was saved; please start it again."
+            ).format(title=ctx._(flow.title), date=ctx.date_text(state.updated_at or ctx.now))
+        )
+        return
     light = flow is None or flow.light
     age = ctx.now - state.updated_at if state.updated_at is not None else timedelta(0)
     if age > (LIGHT_STALE_AFTER if light else STALE_AFTER):
