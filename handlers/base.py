@@ -13,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import format_date, format_month, month_start
 from bot.core.i18n import N_, Translator
 from bot.core.messages import Choice, InboundMessage, OutboundMessage
+from bot.core.words import Phrasebook
 from handlers.flow_state import Draft, FlowState, NoDraft
 from models import Member
 
 CommandHandler = Callable[["Context", str], Awaitable[None]]
+TypedAnswer = Callable[["Context", str, bool], Awaitable[bool]]
 CANCEL = "cancel"  # the key of every flow's "Cancel" option
 PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
 StepHandler = Callable[["Context"], Awaitable[None]]
@@ -123,6 +125,17 @@ class Command:
     starts_flow: bool = False
     in_menu: bool = False
     leaders_only: bool = False  # listed only to secretaries and committee members
+    flow: str = ""  # the flow it starts: typed again mid-way, it starts that flow afresh
+    takes_text: bool = False  # "bao cao giúp bà Phượng...": the words after it are its text
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer to something the bot sent on its own (a notice, a reminder), taken
+    whatever the chat is doing: its buttons' keys start with `prefix`."""
+
+    prefix: str
+    run: CommandHandler
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,19 @@ class Registry:
 
     commands: list[Command] = field(default_factory=list)
     flows: dict[str, Flow] = field(default_factory=dict)
+    answers: list[Answer] = field(default_factory=list)
+    typed_answer: TypedAnswer | None = None  # typed answers to what the bot sent on its own
+    _book: tuple[list[Command], Phrasebook[Command]] | None = None
+
+    def add_answer(self, answer: Answer) -> None:
+        """Register an answer to messages the bot sends on its own."""
+        self.answers.append(answer)
+
+    def answer_for(self, key: str | None) -> Answer | None:
+        """The answer a button key belongs to, if any."""
+        if not key:
+            return None
+        return next((a for a in self.answers if key.startswith(a.prefix)), None)
 
     def add(self, command: Command) -> None:
         """Register a command."""
@@ -167,12 +193,22 @@ class Registry:
             raise KeyError(name)
         return command
 
-    def by_phrase(self, folded_text: str) -> Command | None:
-        """The command a free-text message asks for, matched on folded text."""
-        for command in self.commands:
-            if folded_text in command.phrases or folded_text in command.names:
-                return command
-        return None
+    def _phrasebook(self) -> Phrasebook[Command]:
+        if self._book is None or self._book[0] != self.commands:
+            book = Phrasebook((c, (*c.phrases, *c.names)) for c in self.commands)
+            self._book = (list(self.commands), book)
+        return self._book[1]
+
+    def by_phrase(self, text: str, fuzzy: bool = True) -> Command | None:
+        """The command a whole free-text message asks for ("báo cáo ạ", "dang ki", "baso
+        caso"); with `fuzzy`, forgiving a typo in longer phrases."""
+        return self._phrasebook().whole(text, fuzzy) if text else None
+
+    def leading(self, text: str) -> tuple[Command, str] | None:
+        """A command that takes text, named at the start of the message, and that text:
+        "bao cao giúp bà Phượng sửa mái nhà" -> (/viectot, "giúp bà Phượng sửa mái nhà")."""
+        among = [c for c in self.commands if c.takes_text]
+        return self._phrasebook().leading(text, among) if text else None
 
 
 async def cancelled(ctx: Context) -> bool:

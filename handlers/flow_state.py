@@ -51,6 +51,31 @@ def dump_draft(draft: Draft) -> dict[str, Any]:
     return dumped
 
 
+@dataclass(frozen=True)
+class Held:
+    """A text typed where a text was expected that is also a command word ("lịch họp"),
+    held while the person says which they meant; `prompt` and `choices` are the question
+    it answered, asked again afterwards."""
+
+    text: str
+    command: str
+    prompt: str
+    choices: tuple[Choice, ...]
+
+
+def _choices_json(choices: tuple[Choice, ...]) -> list[list[Any]]:
+    return [[c.key, c.label, list(c.aliases)] for c in choices]
+
+
+def _choices(stored: object) -> tuple[Choice, ...]:
+    if not isinstance(stored, list):
+        raise TypeError("choices")
+    return tuple(
+        Choice(str(c[0]), str(c[1]), tuple(str(a) for a in c[2]) if len(c) > 2 else ())
+        for c in stored
+    )
+
+
 @dataclass
 class FlowState:
     """A chat's place in a multi-step flow; `prompt` is re-shown after an interruption.
@@ -66,14 +91,19 @@ class FlowState:
     choices: tuple[Choice, ...] = ()
     updated_at: datetime | None = None  # when the chat last moved in this flow
     unreadable: bool = False
+    held: Held | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON stored in the database."""
-        return {
+        stored: dict[str, Any] = {
             "draft": dump_draft(self.draft),
             "prompt": self.prompt,
-            "choices": [[c.key, c.label, list(c.aliases)] for c in self.choices],
+            "choices": _choices_json(self.choices),
         }
+        if self.held is not None:
+            held = self.held
+            stored["held"] = [held.text, held.command, held.prompt, _choices_json(held.choices)]
+        return stored
 
     @classmethod
     def from_stored(
@@ -88,12 +118,13 @@ class FlowState:
         (None: a flow this version does not have)."""
         stored = stored if isinstance(stored, dict) else {}
         draft = None if draft_kind is None else load_draft(draft_kind, stored.get("draft", {}))
+        held = None
         try:
-            choices = tuple(
-                Choice(str(c[0]), str(c[1]), tuple(str(a) for a in c[2]) if len(c) > 2 else ())
-                for c in stored.get("choices", [])
-            )
-        except (TypeError, IndexError, KeyError):
+            choices = _choices(stored.get("choices", []))
+            if "held" in stored:
+                text, command, prompt, asked = stored["held"]
+                held = Held(str(text), str(command), str(prompt), _choices(asked))
+        except (TypeError, IndexError, KeyError, ValueError):
             choices, draft = (), None
         return cls(
             flow=flow,
@@ -103,4 +134,5 @@ class FlowState:
             choices=choices,
             updated_at=at,
             unreadable=draft is None,
+            held=held,
         )

@@ -32,6 +32,11 @@ async def start(ctx: Context, args: str) -> None:
     ctx.ask(FLOW, "text", prompt)
 
 
+async def start_next_month(ctx: Context, args: str) -> None:
+    """ "Đăng ký tháng sau": a proposal for next month (rebuilt with the pledge flow)."""
+    await start(ctx, args)
+
+
 async def _on_text(ctx: Context) -> None:
     await _save(ctx, ctx.message.text)
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 from bot.core.i18n import N_
 from handlers import (
     account,
+    answers,
     attendance,
     broadcast,
     channels,
+    courtesy,
     deed,
     deed_common,
     households,
@@ -33,9 +35,24 @@ def build_registry() -> Registry:
             ("viectot", "deed", "baocao", "report"),
             deed.start,
             N_("Report a good deed"),
-            phrases=("bao cao", "bao cao viec tot", "viec tot", "lam viec tot"),
+            phrases=(
+                "báo cáo",
+                "báo cáo việc tốt",
+                "việc tốt",
+                "làm việc tốt",
+                "báo cáo việc tốt tháng này",
+                "báo cáo tháng này",
+                "nộp báo cáo",
+                "gửi báo cáo",
+                "viết báo cáo",
+                "báo cáo việc",
+                "kể việc tốt",
+                "báo việc tốt",
+            ),
             starts_flow=True,
             in_menu=True,
+            flow=deed_common.FLOW,
+            takes_text=True,
         )
     )
     registry.add(
@@ -43,9 +60,37 @@ def build_registry() -> Registry:
             ("dangky", "pledge"),
             pledge.start,
             N_("Pledge this month's good deed"),
-            phrases=("dang ky", "dang ky viec tot"),
+            phrases=(
+                "đăng ký",
+                "đăng ký việc tốt",
+                "đăng ký việc",
+                "đăng ký tháng này",
+                "đăng ký việc tốt tháng này",
+                "kế hoạch",
+                "kế hoạch tháng",
+            ),
             starts_flow=True,
             in_menu=True,
+            flow=pledge.FLOW,
+            takes_text=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("dangkythangsau", "nextmonth"),
+            pledge.start_next_month,
+            "",
+            phrases=(
+                "đăng ký tháng sau",
+                "đăng ký việc tháng sau",
+                "đề xuất việc tháng sau",
+                "đề xuất tháng sau",
+                "việc tháng sau",
+                "kế hoạch tháng sau",
+            ),
+            starts_flow=True,
+            flow=pledge.FLOW,
+            takes_text=True,
         )
     )
     registry.add(
@@ -53,7 +98,20 @@ def build_registry() -> Registry:
             ("lich", "meetings", "lichhop"),
             meetings.show,
             N_("Meeting calendar: attend or not, content"),
-            phrases=("lich hop", "lich", "hop chi bo", "lich sinh hoat"),
+            phrases=(
+                "lịch họp",
+                "lịch",
+                "họp",
+                "họp chi bộ",
+                "lịch sinh hoạt",
+                "sinh hoạt chi bộ",
+                "lịch họp chi bộ",
+                "khi nào họp",
+                "bao giờ họp",
+                "ngày họp",
+                "họp ngày nào",
+                "họp khi nào",
+            ),
             starts_flow=True,
             in_menu=True,
         )
@@ -63,8 +121,10 @@ def build_registry() -> Registry:
             ("ykien", "opinion"),
             meetings.opinion_start,
             N_("Send an opinion on the next meeting's content"),
-            phrases=("y kien", "gop y", "dong gop y kien"),
+            phrases=("ý kiến", "góp ý", "đóng góp ý kiến", "gửi ý kiến", "góp ý kiến"),
             starts_flow=True,
+            flow=meetings.OPINION_FLOW,
+            takes_text=True,
         )
     )
     registry.add(
@@ -72,7 +132,15 @@ def build_registry() -> Registry:
             ("ho", "households"),
             households.show,
             N_("My households"),
-            phrases=("ho cua toi", "ho phu trach", "cac ho", "ho gia dinh"),
+            phrases=(
+                "hộ của tôi",
+                "hộ phụ trách",
+                "các hộ",
+                "hộ gia đình",
+                "hộ tôi phụ trách",
+                "các hộ của tôi",
+                "hộ được giao",
+            ),
             in_menu=True,
         )
     )
@@ -81,7 +149,7 @@ def build_registry() -> Registry:
             ("toi", "me"),
             me.show,
             N_("My month so far"),
-            phrases=("cua toi", "thang nay", "thang nay cua toi"),
+            phrases=("của tôi", "tháng này", "tháng này của tôi", "kết quả của tôi", "tôi"),
             in_menu=True,
         )
     )
@@ -90,7 +158,7 @@ def build_registry() -> Registry:
             ("tonghop", "summary"),
             summary.show,
             N_("Summary of this week and month (secretaries, committees)"),
-            phrases=("tong hop", "bao cao tong hop"),
+            phrases=("tổng hợp", "báo cáo tổng hợp", "xem tổng hợp"),
             starts_flow=True,
             leaders_only=True,
         )
@@ -100,7 +168,7 @@ def build_registry() -> Registry:
             ("chuabaocao", "missing"),
             oversight.missing,
             N_("Who has not reported this month (secretaries, committees)"),
-            phrases=("chua bao cao", "ai chua bao cao"),
+            phrases=("chưa báo cáo", "ai chưa báo cáo", "những ai chưa báo cáo"),
             starts_flow=True,
             leaders_only=True,
         )
@@ -110,8 +178,9 @@ def build_registry() -> Registry:
             ("thongbao", "broadcast"),
             broadcast.start,
             N_("Send a notice to members (secretaries, committees)"),
-            phrases=("thong bao", "gui thong bao"),
+            phrases=("thông báo", "gửi thông báo", "viết thông báo"),
             starts_flow=True,
+            flow=broadcast.FLOW,
             leaders_only=True,
         )
     )
@@ -130,8 +199,9 @@ def build_registry() -> Registry:
             ("phancong", "reassign"),
             reassign.start,
             N_("Give a household to another member (secretaries)"),
-            phrases=("phan cong", "phan cong lai"),
+            phrases=("phân công", "phân công lại", "giao hộ"),
             starts_flow=True,
+            flow=reassign.FLOW,
             leaders_only=True,
         )
     )
@@ -140,8 +210,9 @@ def build_registry() -> Registry:
             ("danhsach", "import", "nhapdanhsach"),
             roster_upload.start,
             N_("Import the cell's members and households from Excel (secretaries)"),
-            phrases=("danh sach", "nhap danh sach", "nhap file"),
+            phrases=("danh sách", "nhập danh sách", "nhập file"),
             starts_flow=True,
+            flow=roster_upload.FLOW,
             leaders_only=True,
         )
     )
@@ -178,16 +249,40 @@ def build_registry() -> Registry:
             ("trogiup", "help", "huongdan"),
             account.help_,
             N_("Help: what I can do"),
-            phrases=("tro giup", "giup", "giup do", "huong dan"),
+            phrases=(
+                "trợ giúp",
+                "hướng dẫn",
+                "giúp tôi",
+                "giúp tôi với",
+                "làm sao",
+                "làm thế nào",
+            ),
             for_strangers=True,
             in_menu=True,
         )
     )
-    registry.add(Command(("huy", "cancel"), account.cancel, N_("Cancel what you are doing")))
+    registry.add(
+        Command(
+            ("huy", "cancel"),
+            account.cancel,
+            N_("Cancel what you are doing"),
+            phrases=("hủy", "thôi", "thoát", "dừng lại", "hủy bỏ", "bỏ qua", "không làm nữa"),
+        )
+    )
     registry.add(Command(("start", "batdau"), account.start, "", for_strangers=True))
     registry.add(
-        Command(("menu",), account.menu, "", phrases=("chao", "xin chao", "hi"), starts_flow=True)
+        Command(
+            ("menu",),
+            account.menu,
+            "",
+            phrases=("chào", "xin chào", "hi", "hello", "alo", "chào bạn", "chào bot"),
+            starts_flow=True,
+        )
     )
+    registry.add(Command(("camon", "thanks"), courtesy.thanks, "", phrases=courtesy.THANKS))
+    for answer in answers.ANSWERS:
+        registry.add_answer(answer)
+    registry.typed_answer = answers.typed
 
     registry.add_flow(
         Flow(deed_common.FLOW, deed.TITLE, deed.STEPS, draft=deed_common.ReportDraft)
