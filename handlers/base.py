@@ -127,6 +127,7 @@ class Command:
     leaders_only: bool = False  # listed only to secretaries and committee members
     flow: str = ""  # the flow it starts: typed again mid-way, it starts that flow afresh
     takes_text: bool = False  # "bao cao giúp bà Phượng...": the words after it are its text
+    never_text: bool = False  # its words typed where a text is expected are never that text
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class Flow:
     steps: Mapping[str, StepHandler]
     light: bool = False  # a menu-like flow that any command simply replaces
     draft: type[Draft] = NoDraft  # what it keeps between messages, validated on load
+    text_steps: frozenset[str] = frozenset()  # steps asking for a text beside their options
 
 
 @dataclass

@@ -12,8 +12,6 @@ from handlers.flow_state import Draft
 from models import DeedCategory
 
 FLOW = "deed"
-YES_WORDS = ("co", "ok", "oke", "dong y", "vang", "yes", "u", "gui", "gui di", "duoc")
-NO_WORDS = ("khong", "ko", "no", "thoi khong")
 
 
 @dataclass(frozen=True)
@@ -34,12 +32,18 @@ class ReportDraft(Draft):
     month_confirmed: bool = False
     mode: Literal["", "edit", "withdraw"] = ""
     report_id: int = 0
+    voices: tuple[tuple[str, str, str], ...] = ()  # (channel, file reference, kind)
+    who_pending: bool = False  # the household (or the community) is not decided yet
+    kind_guessed: bool = False  # the kind was read from the words, not chosen
+    for_member_id: int = 0  # reporting on behalf of this member (0: the sender's own)
+    for_member_name: str = ""
+    new_text: str = ""  # an edit of a saved report, waiting for its confirmation
 
 
 def member_id(ctx: Context) -> int:
-    """The reporting member (the router lets only members into the flow)."""
+    """The member the report is for: the sender, or the member a secretary reports for."""
     assert ctx.member is not None
-    return ctx.member.id
+    return ctx.draft(ReportDraft).for_member_id or ctx.member.id
 
 
 def cancel_choice(ctx: Context) -> Choice:

@@ -7,17 +7,11 @@ from dataclasses import replace
 
 from bot.core.messages import Choice
 from bot.core.text import clean, shorten
+from bot.core.words import NO, YES
 from bot.services.deeds import DeedView, edit_deed, month_reports, withdraw_deed
 from bot.services.errors import NotFoundError
 from handlers.base import PICK_ONE, Context, picked
-from handlers.deed_common import (
-    FLOW,
-    NO_WORDS,
-    YES_WORDS,
-    ReportDraft,
-    cancel_choice,
-    member_id,
-)
+from handlers.deed_common import FLOW, ReportDraft, cancel_choice, member_id
 
 
 def _report_label(ctx: Context, report: DeedView) -> str:
@@ -55,8 +49,8 @@ async def on_pick(ctx: Context) -> None:
                 month=ctx.month_text()
             ),
             (
-                Choice("yes", ctx._("Yes, withdraw it"), YES_WORDS),
-                Choice("no", ctx._("No, keep it"), NO_WORDS),
+                Choice("yes", ctx._("Yes, withdraw it"), YES),
+                Choice("no", ctx._("No, keep it"), NO),
             ),
         )
 
@@ -66,21 +60,57 @@ async def on_edit_text(ctx: Context) -> None:
     if not text:
         ctx.reprompt(ctx._("Please write a few words about the good deed."))
         return
+    draft = ctx.draft(ReportDraft)
+    report = next(
+        (
+            r
+            for r in await month_reports(ctx.session, member_id(ctx), ctx.month)
+            if r.id == draft.report_id
+        ),
+        None,
+    )
+    if report is None:  # withdrawn meanwhile, or the month ended while the member typed
+        ctx.finish()
+        ctx.say(ctx._("That report cannot be changed: only your own reports of this month can."))
+        return
+    ctx.keep(replace(draft, new_text=text))
+    # What was saved is replaced only once the member has seen both.
+    ctx.ask(
+        FLOW,
+        "edit_confirm",
+        ctx._("Replace the description\n“{old}”\nwith\n“{new}”?").format(
+            old=report.text, new=text
+        ),
+        (
+            Choice("yes", ctx._("Yes, replace it"), YES),
+            Choice("no", ctx._("No, keep it as it was"), NO),
+        ),
+    )
+
+
+async def on_edit_confirm(ctx: Context) -> None:
+    if ctx.choice == "no":
+        ctx.finish()
+        ctx.say(ctx._("All right, the report stays as it was."))
+        return
+    if ctx.choice != "yes":
+        ctx.reprompt(ctx._(PICK_ONE))
+        return
+    draft = ctx.draft(ReportDraft)
+    ctx.finish()
     try:
         await edit_deed(
             ctx.session,
             member_id(ctx),
-            ctx.draft(ReportDraft).report_id,
-            text,
+            draft.report_id,
+            draft.new_text,
             ctx.month,
             ctx.now,
             ctx.max_text_length,
         )
-    except NotFoundError as error:  # e.g. the month ended while the member was typing
-        ctx.finish()
+    except NotFoundError as error:  # e.g. the month ended while the member was deciding
         ctx.say(error.render(ctx.t))
         return
-    ctx.finish()
     ctx.say(ctx._("Your report has been changed."))
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.core.text import shorten
-from bot.services.deeds import get_pledge, member_year, month_reports
+from bot.services.deeds import member_year, month_reports
 from bot.services.households import current_household_ids
+from bot.services.pledges import get_pledge
 from handlers.base import Context
 from handlers.labels import DEED_CATEGORY_LABELS
 

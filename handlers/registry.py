@@ -18,11 +18,14 @@ from handlers import (
     me,
     meeting_admin,
     meetings,
+    more_evidence,
+    on_behalf,
     oversight,
     pledge,
     reassign,
     roster_upload,
     summary,
+    voices,
 )
 from handlers.base import Command, Flow, Registry
 
@@ -77,6 +80,23 @@ def build_registry() -> Registry:
     )
     registry.add(
         Command(
+            ("themanh", "morephotos"),
+            more_evidence.start,
+            "",
+            phrases=(
+                "gửi thêm ảnh",
+                "gửi thêm ảnh cho báo cáo vừa rồi",
+                "thêm ảnh",
+                "bổ sung ảnh",
+                "gửi ảnh",
+                "gửi thêm ảnh báo cáo",
+                "thêm ảnh cho báo cáo",
+            ),
+            starts_flow=True,
+        )
+    )
+    registry.add(
+        Command(
             ("dangkythangsau", "nextmonth"),
             pledge.start_next_month,
             "",
@@ -124,6 +144,25 @@ def build_registry() -> Registry:
             phrases=("ý kiến", "góp ý", "đóng góp ý kiến", "gửi ý kiến", "góp ý kiến"),
             starts_flow=True,
             flow=meetings.OPINION_FLOW,
+            takes_text=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("baocaothay", "onbehalf"),
+            on_behalf.start,
+            N_("Report a good deed for a member who cannot (secretaries)"),
+            phrases=(
+                "báo cáo thay",
+                "báo cáo thay đồng chí",
+                "nhập thay",
+                "nhập báo cáo thay",
+                "báo cáo thay đảng viên",
+                "báo cáo cho đảng viên",
+            ),
+            starts_flow=True,
+            leaders_only=True,
+            flow=deed_common.FLOW,
             takes_text=True,
         )
     )
@@ -267,6 +306,7 @@ def build_registry() -> Registry:
             account.cancel,
             N_("Cancel what you are doing"),
             phrases=("hủy", "thôi", "thoát", "dừng lại", "hủy bỏ", "bỏ qua", "không làm nữa"),
+            never_text=True,
         )
     )
     registry.add(Command(("start", "batdau"), account.start, "", for_strangers=True))
@@ -287,7 +327,15 @@ def build_registry() -> Registry:
     registry.add_flow(
         Flow(deed_common.FLOW, deed.TITLE, deed.STEPS, draft=deed_common.ReportDraft)
     )
-    registry.add_flow(Flow(pledge.FLOW, pledge.TITLE, pledge.STEPS))
+    registry.add_flow(
+        Flow(
+            pledge.FLOW,
+            pledge.TITLE,
+            pledge.STEPS,
+            draft=pledge.PledgeDraft,
+            text_steps=frozenset({"text"}),
+        )
+    )
     registry.add_flow(
         Flow(reassign.FLOW, reassign.TITLE, reassign.STEPS, draft=reassign.ReassignDraft)
     )
@@ -303,6 +351,7 @@ def build_registry() -> Registry:
         Flow(invites.FLOW, invites.TITLE, invites.STEPS, light=True, draft=invites.InviteDraft)
     )
     registry.add_flow(Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True))
+    registry.add_flow(Flow(voices.FLOW, voices.TITLE, voices.STEPS, light=True))
     registry.add_flow(Flow(oversight.FLOW, oversight.TITLE, oversight.STEPS, light=True))
     registry.add_flow(Flow(meetings.FLOW, meetings.TITLE, meetings.STEPS, light=True))
     registry.add_flow(

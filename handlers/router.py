@@ -175,7 +175,8 @@ async def _continue_flow(ctx: Context, text: str) -> None:
     typed_text = held is not None and ctx.message.text == held.text
     if ctx.choice is None and text and not _carries_media(ctx) and not typed_text:
         command = ctx.registry.by_phrase(text, fuzzy=False)
-        if command is not None and command.flow != state.flow and _expects_text(state):
+        own = command is not None and (command.flow == state.flow or command.never_text)
+        if command is not None and not own and _expects_text(ctx, state):
             _ask_which(ctx, state, command, text)  # "Họp" may be the notice: asked, not guessed
             return
         if command is not None:
@@ -183,7 +184,7 @@ async def _continue_flow(ctx: Context, text: str) -> None:
             # again) is the command, never the answer: "bao cao" is not saved as a report.
             await run_command(ctx, command, "")
             return
-    if flow is not None and flow.light and ctx.choice is None and not ctx.message.photos:
+    if flow is not None and flow.light and ctx.choice is None and not _carries_media(ctx):
         # A menu left open is no question the person must answer: read them afresh.
         ctx.finish()
         await _free_text(ctx, text)
@@ -191,7 +192,7 @@ async def _continue_flow(ctx: Context, text: str) -> None:
     if (
         ctx.choice is None
         and state.choices
-        and not ctx.message.photos
+        and not _carries_media(ctx)
         and await _typed_answer(ctx, text, by_number=False)
     ):
         # The answer to a notice or reminder that arrived mid-question (typed, as on Zalo):
@@ -202,8 +203,11 @@ async def _continue_flow(ctx: Context, text: str) -> None:
     await step(ctx)
 
 
-def _expects_text(state: FlowState) -> bool:
+def _expects_text(ctx: Context, state: FlowState) -> bool:
     """The pending question asks for a text (its only option, if any, is "Cancel")."""
+    flow = ctx.registry.flows.get(state.flow)
+    if flow is not None and state.step in flow.text_steps:
+        return True
     return all(choice.key == CANCEL for choice in state.choices)
 
 
@@ -281,4 +285,4 @@ async def _free_text(ctx: Context, text: str) -> None:
 
 def _carries_media(ctx: Context) -> bool:
     """A photo (or voice note) came with the message: evidence, never a command word."""
-    return bool(ctx.message.photos)
+    return bool(ctx.message.photos) or ctx.message.voice is not None

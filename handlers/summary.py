@@ -9,7 +9,11 @@ from bot.reports.summary import summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError
-from bot.services.oversight import LEADERS_ONLY, overseen_cells, overseen_orgs
+from bot.services.evidence import entry_counts
+from bot.services.meetings.rules import add_months
+from bot.services.oversight import LEADERS_ONLY, led_cells, overseen_cells, overseen_orgs
+from bot.services.pledges import cell_pledges
+from handlers import voices
 from handlers.base import Context
 
 FLOW = "summary"
@@ -48,13 +52,47 @@ async def show(ctx: Context, args: str) -> None:
         if single
         else scope_text(ctx.t, figures, ctx.month)
     )
-    ctx.ask(FLOW, "menu", text, export)
+    counts = await entry_counts(ctx.session, [cell.id for cell in cells], ctx.month)
+    if counts.on_behalf or counts.voice:
+        text += "\n" + ctx._(
+            "Entered by the cell committee for members: {behalf}. Told by voice message: "
+            "{voice} ({waiting} not confirmed yet)."
+        ).format(behalf=counts.on_behalf, voice=counts.voice, waiting=counts.voice_unconfirmed)
+    extra: list[Choice] = []
+    led = {cell.id for cell in await led_cells(ctx.session, ctx.member.id)}
+    if counts.voice and led:
+        extra.append(
+            Choice(
+                "voices",
+                ctx._("Listen to voice reports ({count} to confirm)").format(
+                    count=counts.voice_unconfirmed
+                ),
+            )
+        )
+    if single and cells[0].id in led:
+        following = add_months(ctx.month, 1)
+        proposals = await cell_pledges(ctx.session, cells[0].id, following)
+        extra.append(
+            Choice(
+                "proposals",
+                ctx._("Proposals for {month} ({count})").format(
+                    month=ctx.month_text(following), count=len(proposals)
+                ),
+            )
+        )
+    ctx.ask(FLOW, "menu", text, (*extra, *export))
 
 
 async def _on_menu(ctx: Context) -> None:
     assert ctx.member is not None
     if ctx.choice == "chart":
         await _chart(ctx)
+        return
+    if ctx.choice == "voices":
+        await voices.show(ctx)
+        return
+    if ctx.choice == "proposals":
+        await _proposals(ctx)
         return
     if ctx.choice is None or not ctx.choice.startswith("export:"):
         ctx.reprompt()
@@ -98,3 +136,20 @@ async def _chart(ctx: Context) -> None:
             ),
         )
     )
+
+
+async def _proposals(ctx: Context) -> None:
+    """Next month's proposals of the secretary's cell, to read before the meeting."""
+    assert ctx.member is not None
+    ctx.finish()
+    cells = await led_cells(ctx.session, ctx.member.id)
+    following = add_months(ctx.month, 1)
+    lines = [ctx._("Proposals for {month}:").format(month=ctx.month_text(following))]
+    for cell in cells:
+        proposals = await cell_pledges(ctx.session, cell.id, following)
+        if len(cells) > 1:
+            lines.append(cell.name)
+        lines += [f"{n}. {p.name}: {p.text}" for n, p in enumerate(proposals, start=1)]
+        if not proposals:
+            lines.append(ctx._('None yet. Members send them with "đăng ký tháng sau".'))
+    ctx.say("\n".join(lines))

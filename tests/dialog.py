@@ -94,3 +94,15 @@ def crashing_registry() -> Registry:
 
     registry.commands.insert(0, Command(("boom",), pledge_then_crash, ""))
     return registry
+
+
+async def report_deed(chat: Chat, household: str, text: str, kind: str = "6") -> str:
+    """Report a deed the way a member would: /viectot, the household, the words, the kind
+    when the words do not tell it, then send; the bot's last answer."""
+    await chat.send("/viectot")
+    await chat.send(household)
+    reply = await chat.send(text)
+    if "loại việc gì" in reply or "What kind of help" in reply:
+        reply = await chat.send(kind)
+    assert "Gửi báo cáo" in reply or "Send the report" in reply, reply
+    return await chat.send("1")

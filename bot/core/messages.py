@@ -22,6 +22,7 @@ class Attachment:
     file_name: str = ""
     mime_type: str = ""
     content: bytes | None = None  # a file the bot made itself (an export), sent as an upload
+    kind: str = ""  # for sound: "voice" (a voice message) or "audio" (an audio file)
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,9 @@ class InboundMessage:
     photos: tuple[Attachment, ...] = ()
     document: Attachment | None = None
     contact: SharedContact | None = None
-    unsupported: bool = False  # a sticker, voice note, location...: content we cannot use
+    unsupported: bool = False  # a sticker, location...: content we cannot use
     display_name: str = ""
+    voice: Attachment | None = None  # a voice note or audio file (kind "voice" / "audio")
 
     @property
     def source_key(self) -> str:
@@ -68,3 +70,4 @@ class OutboundMessage:
     document: Attachment | None = None
     # The label of a "share my phone number" button, on channels that have one.
     request_contact_label: str = ""
+    voice: Attachment | None = None  # a member's voice note, played back (kind as received)

@@ -77,7 +77,12 @@ def cell_sheet(
         own = deeds[member.id]
         described = "\n".join(
             f"{d.created_at.astimezone(tz):%d/%m/%Y} "
-            f"({codes.get(d.household_id or 0, 'cộng đồng')}): {d.text}"
+            f"({codes.get(d.household_id or 0, 'cộng đồng')}): {d.text or '(ghi âm)'}"
+            + (
+                f" [đ/c {names.get(d.entered_by_member_id, '?')} nhập thay]"
+                if d.entered_by_member_id
+                else ""
+            )
             for d in own
         )
         sheet.append(

@@ -203,6 +203,10 @@ class TelegramChannel:
                 )
                 await bot.send_photo(chat_id, picture, caption=reply.text[:CAPTION_LIMIT] or None)
                 continue
+            if reply.voice is not None:  # a member's voice note, replayed by its file id
+                play = bot.send_audio if reply.voice.kind == "audio" else bot.send_voice
+                await play(chat_id, reply.voice.file_ref, caption=reply.text[:CAPTION_LIMIT])
+                continue
             if reply.document is not None:
                 document = reply.document
                 upload: Any = (

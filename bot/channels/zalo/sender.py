@@ -20,6 +20,7 @@ CHOICE_HINT = N_("(Reply with the number of your choice.)")
 NO_PICTURE = N_("(The picture could not be sent on Zalo.)")
 FILE_LINK = N_("Download the file (the link is temporary): {url}")
 NO_FILE = N_("(The file could not be sent on Zalo; you can receive it on Telegram.)")
+NO_VOICE = N_("(Voice notes cannot be played on Zalo; you can listen to it on Telegram.)")
 
 
 class ZaloOut:
@@ -56,6 +57,8 @@ class ZaloOut:
                 log.warning("zalo: picture to %s refused (%s); sending the text", chat_id, error)
             if not first:
                 text = f"{text}\n{self.t.gettext(NO_PICTURE)}"
+        if reply.voice is not None:  # Zalo bots cannot send sound
+            text = f"{text}\n{self.t.gettext(NO_VOICE)}"
         if reply.document is not None:
             url = self._url(reply.document)
             note = self.t.gettext(FILE_LINK).format(url=url) if url else self.t.gettext(NO_FILE)
