@@ -325,7 +325,21 @@ def build_registry() -> Registry:
     registry.typed_answer = answers.typed
 
     registry.add_flow(
-        Flow(deed_common.FLOW, deed.TITLE, deed.STEPS, draft=deed_common.ReportDraft)
+        Flow(
+            deed_common.FLOW,
+            deed.TITLE,
+            {**deed.STEPS, **on_behalf.STEPS},
+            draft=deed_common.ReportDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(
+            more_evidence.FLOW,
+            more_evidence.TITLE,
+            more_evidence.STEPS,
+            light=True,
+            draft=more_evidence.EvidenceDraft,
+        )
     )
     registry.add_flow(
         Flow(

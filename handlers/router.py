@@ -191,7 +191,6 @@ async def _continue_flow(ctx: Context, text: str) -> None:
         return
     if (
         ctx.choice is None
-        and state.choices
         and not _carries_media(ctx)
         and await _typed_answer(ctx, text, by_number=False)
     ):

@@ -53,6 +53,18 @@ class Fault:
     delay: float = 0.0
 
 
+CAPTION_LIMIT = 1024
+
+
+class FakeRefusal(Exception):
+    """A request the Bot API refuses (a file id of another type, a caption too long)."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
 TOO_MANY = Fault(429, "Too Many Requests: retry after 1", retry_after=1)
 BAD_GATEWAY = Fault(502, "Bad Gateway")
 BLOCKED = Fault(403, "Forbidden: bot was blocked by the user")
@@ -71,6 +83,7 @@ class FakeTelegram:
     port: int = 0
     faults: dict[int, list[Fault]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content users sent
+    kinds: dict[str, str] = field(default_factory=dict)  # file_id -> "voice" / "audio"
     attempts: dict[int, list[float]] = field(default_factory=dict)  # send times per chat
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -160,6 +173,31 @@ class FakeTelegram:
             content["caption"] = caption
         await self.push(self.message(user_id, **content))
 
+    async def sends_voice(self, user_id: int, file_id: str, seconds: int = 12) -> None:
+        """The user records a voice message (OGG/Opus); its file id can be sent back only
+        as a voice (sendVoice), as Telegram's file ids keep their type."""
+        self.kinds[file_id] = "voice"
+        voice = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "duration": seconds,
+            "mime_type": "audio/ogg",
+            "file_size": 4000 * seconds,
+        }
+        await self.push(self.message(user_id, voice=voice))
+
+    async def sends_audio(self, user_id: int, file_id: str, file_name: str) -> None:
+        """The user sends an audio file (a recording made with another app)."""
+        self.kinds[file_id] = "audio"
+        audio = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "duration": 30,
+            "mime_type": "audio/mpeg",
+            "file_name": file_name,
+        }
+        await self.push(self.message(user_id, audio=audio))
+
     async def shares_contact(self, user_id: int, phone: str, contact_user_id: int | None) -> None:
         """The user sends a contact card (their own via the button, or somebody's)."""
         contact: dict[str, Any] = {"phone_number": phone, "first_name": "X"}
@@ -228,7 +266,10 @@ class FakeTelegram:
                     await asyncio.sleep(fault.delay)
                     return _error(504, "Gateway Timeout")
                 return _error(fault.status, fault.description, fault.retry_after)
-        result = await handler(params)
+        try:
+            result = await handler(params)
+        except FakeRefusal as refusal:
+            return _error(refusal.status, refusal.description)
         return web.json_response({"ok": True, "result": result})
 
     async def _download(self, request: web.Request) -> web.Response:
@@ -287,6 +328,23 @@ class FakeTelegram:
 
     async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._record("sendDocument", params, str(params.get("caption", "")))
+
+    async def _resend(self, method: str, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+        """A voice or audio file sent again by its file id: refused, as Telegram does, when
+        the id names a file of another type; captions up to 1024 characters."""
+        field = params.get(kind)
+        if isinstance(field, str) and self.kinds.get(field, kind) != kind:
+            raise FakeRefusal(400, "Bad Request: type of file mismatch")
+        caption = str(params.get("caption", ""))
+        if len(caption) > CAPTION_LIMIT:
+            raise FakeRefusal(400, "Bad Request: message caption is too long")
+        return await self._record(method, params, caption)
+
+    async def _api_sendVoice(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._resend("sendVoice", "voice", params)
+
+    async def _api_sendAudio(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._resend("sendAudio", "audio", params)
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         return True

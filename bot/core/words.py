@@ -244,25 +244,28 @@ class Phrasebook(Generic[V]):
         """A phrase meaning one of `among` at the start of the message, and the text after
         it as typed: "bao cao giúp bà Phượng" -> (report, "giúp bà Phượng")."""
         prepared = _prepared(text)
-        for form in _forms(tokens(text)):
-            words = _content(form)
-            for size in range(min(len(words), 6), 0, -1):
-                head = "".join(w.key for w in words[:size])
-                value = self._exact.get(head)
-                if value is None:
-                    value = self._near(head)
-                if value is None or value not in among:
-                    continue
-                rest = words[size:]
-                if len(rest) >= 2 and rest[0].key == "thang" and _is_month(rest[1].key):
-                    rest = rest[2:]  # "báo cáo việc tốt tháng 12": the month, not a text
-                tail = prepared[rest[0].start :] if rest else ""
-                return value, tail.strip(" \t\n,.:;-–")
+        forms = [_content(form) for form in _forms(tokens(text))]
+        for fuzzy in (False, True):  # an exact phrase first, however short; then a typo
+            for words in forms:
+                for size in range(min(len(words), 6), 0, -1):
+                    head = "".join(w.key for w in words[:size])
+                    value = self._near(head) if fuzzy else self._exact.get(head)
+                    if value is None or value not in among:
+                        continue
+                    rest = words[size:]
+                    while rest and rest[0].key in _PARTICLES_FOLDED:
+                        rest = rest[1:]  # "bao cao a, giúp bà Phượng": the particle is no text
+                    if len(rest) >= 2 and rest[0].key == "thang" and _is_month(rest[1].key):
+                        rest = rest[2:]  # "báo cáo việc tốt tháng 12": the month, not a text
+                    tail = prepared[rest[0].start :] if rest else ""
+                    return value, tail.strip(" \t\n,.:;-–")
         return None
 
     def _near(self, key: str) -> V | None:
+        """A phrase one typo away (a leading phrase forgives no more: the words after it
+        must not be read as part of it)."""
         for phrase, value in self._phrases:
-            limit = allowance(phrase)
+            limit = min(allowance(phrase), 1)
             near = limit and abs(len(phrase) - len(key)) <= limit
             if near and OSA.distance(key, phrase, score_cutoff=limit) <= limit:
                 return value
