@@ -356,8 +356,9 @@ def _by_words(text: str, choices: Sequence[Choice]) -> str | None:
     """The one option whose label has the typed words in a row, each one a word of the
     label or its start ("nha o" -> "Nhà ở, nhà tiêu"; "ba Phuong" -> "Hoàng Thị Phượng")."""
     as_typed = [w.key for w in tokens(text) if not w.dropped]
-    for typed in (as_typed, name_words(text)):
-        if typed and sum(len(word) for word in typed) >= 3:
+    titled = name_words(text)  # after a title ("bà Ún") even a short name is a name
+    for typed, least in ((as_typed, 3), (titled, 2 if titled != as_typed else 3)):
+        if typed and sum(len(word) for word in typed) >= least:
             found = _words_in_labels(typed, choices)
             if found is not None:
                 return found
