@@ -46,7 +46,7 @@ async def photo_after_report(ctx: Context) -> bool:
     report = await latest_report(ctx.session, ctx.member.id, ctx.month, ctx.now - RECENT)
     if report is None:
         return False
-    label = f"{ctx.date_text(report.created_at)}: {shorten(report.text or '…', 40)}"
+    label = f"{ctx.date_text(report.created_at)} – {shorten(report.text or '…', 40)}"
     ctx.begin(FLOW, EvidenceDraft(report.id, label, _received(ctx)))
     ctx.ask(
         FLOW,
@@ -68,7 +68,7 @@ async def start(ctx: Context, args: str) -> None:
     if report is None:
         ctx.say(ctx._('You have no report this month yet. Send "báo cáo" to make one.'))
         return
-    label = f"{ctx.date_text(report.created_at)}: {shorten(report.text or '…', 40)}"
+    label = f"{ctx.date_text(report.created_at)} – {shorten(report.text or '…', 40)}"
     ctx.begin(FLOW, EvidenceDraft(report.id, label))
     ctx.ask(
         FLOW,

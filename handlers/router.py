@@ -174,7 +174,9 @@ async def _continue_flow(ctx: Context, text: str) -> None:
         ctx.choice = resolve_choice(text, state.choices)
     typed_text = held is not None and ctx.message.text == held.text
     if ctx.choice is None and text and not _carries_media(ctx) and not typed_text:
-        command = ctx.registry.by_phrase(text, fuzzy=False)
+        command, args = ctx.registry.by_phrase(text, fuzzy=False), ""
+        if command is None:
+            command, args = ctx.registry.leading(text) or (None, "")
         own = command is not None and (command.flow == state.flow or command.never_text)
         if command is not None and not own and _expects_text(ctx, state):
             _ask_which(ctx, state, command, text)  # "Họp" may be the notice: asked, not guessed
@@ -182,7 +184,7 @@ async def _continue_flow(ctx: Context, text: str) -> None:
         if command is not None:
             # A command typed where an answer was expected (or its own flow's command typed
             # again) is the command, never the answer: "bao cao" is not saved as a report.
-            await run_command(ctx, command, "")
+            await run_command(ctx, command, args)
             return
     if flow is not None and flow.light and ctx.choice is None and not _carries_media(ctx):
         # A menu left open is no question the person must answer: read them afresh.
@@ -235,7 +237,9 @@ async def _after_held(ctx: Context, held: Held, text: str) -> bool:
     if meant == MEANT_TEXT:
         ctx.message = replace(ctx.message, text=held.text, choice=None)
     elif meant == MEANT_COMMAND:
-        await run_command(ctx, ctx.registry.require(held.command), "")
+        command = ctx.registry.require(held.command)
+        leading = ctx.registry.leading(held.text) if command.takes_text else None
+        await run_command(ctx, command, leading[1] if leading else "")
         return True
     elif ctx.message.choice is not None:  # a button of an earlier question
         ctx.reprompt(ctx._("That button belongs to an earlier question."))
