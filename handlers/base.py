@@ -206,11 +206,11 @@ class Registry:
         caso"); with `fuzzy`, forgiving a typo in longer phrases."""
         return self._phrasebook().whole(text, fuzzy) if text else None
 
-    def leading(self, text: str) -> tuple[Command, str] | None:
+    def leading(self, text: str, fuzzy: bool = True) -> tuple[Command, str] | None:
         """A command that takes text, named at the start of the message, and that text:
         "bao cao giúp bà Phượng sửa mái nhà" -> (/viectot, "giúp bà Phượng sửa mái nhà")."""
         among = [c for c in self.commands if c.takes_text]
-        return self._phrasebook().leading(text, among) if text else None
+        return self._phrasebook().leading(text, among, fuzzy) if text else None
 
 
 async def cancelled(ctx: Context) -> bool:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Literal
 
 from bot.core.messages import Choice
+from bot.core.text import shorten
 from handlers.base import CANCEL, Context
 from handlers.flow_state import Draft
 from models import DeedCategory
@@ -38,6 +39,11 @@ class ReportDraft(Draft):
     for_member_id: int = 0  # reporting on behalf of this member (0: the sender's own)
     for_member_name: str = ""
     new_text: str = ""  # an edit of a saved report, waiting for its confirmation
+
+
+def told(ctx: Context, text: str, limit: int = 80) -> str:
+    """A report's description as listed; a report told by voice message says so."""
+    return shorten(text, limit) if text else ctx._("(told in a voice message)")
 
 
 def member_id(ctx: Context) -> int:

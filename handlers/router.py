@@ -176,7 +176,7 @@ async def _continue_flow(ctx: Context, text: str) -> None:
     if ctx.choice is None and text and not _carries_media(ctx) and not typed_text:
         command, args = ctx.registry.by_phrase(text, fuzzy=False), ""
         if command is None:
-            command, args = ctx.registry.leading(text) or (None, "")
+            command, args = ctx.registry.leading(text, fuzzy=False) or (None, "")
         own = command is not None and (command.flow == state.flow or command.never_text)
         if command is not None and not own and _expects_text(ctx, state):
             _ask_which(ctx, state, command, text)  # "Họp" may be the notice: asked, not guessed

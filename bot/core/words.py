@@ -240,16 +240,16 @@ class Phrasebook(Generic[V]):
                     best = (distance, order, value)
         return None if best is None else best[2]
 
-    def leading(self, text: str, among: Collection[V]) -> tuple[V, str] | None:
+    def leading(self, text: str, among: Collection[V], fuzzy: bool = True) -> tuple[V, str] | None:
         """A phrase meaning one of `among` at the start of the message, and the text after
         it as typed: "bao cao giúp bà Phượng" -> (report, "giúp bà Phượng")."""
         prepared = _prepared(text)
         forms = [_content(form) for form in _forms(tokens(text))]
-        for fuzzy in (False, True):  # an exact phrase first, however short; then a typo
+        for near in (False, True) if fuzzy else (False,):  # exact first, however short
             for words in forms:
                 for size in range(min(len(words), 6), 0, -1):
                     head = "".join(w.key for w in words[:size])
-                    value = self._near(head) if fuzzy else self._exact.get(head)
+                    value = self._near(head) if near else self._exact.get(head)
                     if value is None or value not in among:
                         continue
                     rest = words[size:]
