@@ -53,11 +53,14 @@ async def show(ctx: Context, args: str) -> None:
         else scope_text(ctx.t, figures, ctx.month)
     )
     counts = await entry_counts(ctx.session, [cell.id for cell in cells], ctx.month)
-    if counts.on_behalf or counts.voice:
+    if counts.on_behalf:
+        text += "\n" + ctx._("Entered by the cell committee for members: {count}.").format(
+            count=counts.on_behalf
+        )
+    if counts.voice:
         text += "\n" + ctx._(
-            "Entered by the cell committee for members: {behalf}. Told by voice message: "
-            "{voice} ({waiting} not confirmed yet)."
-        ).format(behalf=counts.on_behalf, voice=counts.voice, waiting=counts.voice_unconfirmed)
+            "Told by voice message: {count} ({waiting} not confirmed yet)."
+        ).format(count=counts.voice, waiting=counts.voice_unconfirmed)
     extra: list[Choice] = []
     led = {cell.id for cell in await led_cells(ctx.session, ctx.member.id)}
     if counts.voice and led:
