@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.common import SCHEMA, fresh_database, poll
-from bot.channels.telegram.sender import TelegramSender, delivery_bot
+from bot.channels.telegram.sender import TelegramOut, delivery_bot
 from bot.core.clock import SystemClock
 from bot.core.db import make_sessionmaker
 from bot.delivery.outbox import enqueue
@@ -211,7 +211,7 @@ async def run(
                 f"duplicated={sum(n - 1 for n in received.values())}"
             )
             return
-        sender = TelegramSender(delivery_bot(TOKEN, f"http://127.0.0.1:{port}/bot"))
+        sender = TelegramOut(delivery_bot(TOKEN, f"http://127.0.0.1:{port}/bot"))
         await sender.start()
         worker = DeliveryWorker(
             make_sessionmaker(engine), {"telegram": sender}, {"telegram": limits}, SystemClock()

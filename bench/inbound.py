@@ -30,10 +30,9 @@ from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes,
 from telegram.ext import filters as tg_filters
 
 from bench.common import QueueingTelegram, fresh_database
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram import TelegramChannel, command_menu
 from bot.channels.telegram.channel import CONNECTION_POOL_SIZE
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
-from bot.cli.run import command_menu
 from bot.core.config import Settings
 from bot.core.db import make_sessionmaker
 from bot.dispatcher.dispatch import Dispatcher

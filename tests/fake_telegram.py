@@ -14,6 +14,16 @@ from typing import Any
 from aiohttp import web
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
+# The Bot API's limits: "1-4096 characters after entities parsing" for a text, 0-1024 for a
+# caption; longer ones are refused with 400. What a "character" is the docs do not say: the
+# fake takes the stricter reading, UTF-16 code units (what entity offsets count), so an emoji
+# counts two; chibo's parts fit both readings.
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 @dataclass
@@ -45,7 +55,8 @@ class Sent:
 @dataclass(frozen=True)
 class Fault:
     """What the fake answers instead of sending: an error (status, description, retry_after)
-    or a delay longer than the client waits (`delay` seconds, then an ordinary answer)."""
+    or a delay longer than the client waits (`delay` seconds, then an ordinary answer); `PASS`
+    lets the attempt through."""
 
     status: int = 0
     description: str = ""
@@ -53,18 +64,7 @@ class Fault:
     delay: float = 0.0
 
 
-CAPTION_LIMIT = 1024
-
-
-class FakeRefusal(Exception):
-    """A request the Bot API refuses (a file id of another type, a caption too long)."""
-
-    def __init__(self, status: int, description: str) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-
-
+PASS = Fault()  # this attempt goes through
 TOO_MANY = Fault(429, "Too Many Requests: retry after 1", retry_after=1)
 BAD_GATEWAY = Fault(502, "Bad Gateway")
 BLOCKED = Fault(403, "Forbidden: bot was blocked by the user")
@@ -260,16 +260,15 @@ class FakeTelegram:
             chat_id = int(params["chat_id"])
             self.attempts.setdefault(chat_id, []).append(time.monotonic())
             pending = self.faults.get(chat_id)
-            if pending:
-                fault = pending.pop(0)
+            fault = pending.pop(0) if pending else PASS
+            if fault != PASS:
                 if fault.delay:  # the client gives up first; the message was never taken
                     await asyncio.sleep(fault.delay)
                     return _error(504, "Gateway Timeout")
                 return _error(fault.status, fault.description, fault.retry_after)
-        try:
-            result = await handler(params)
-        except FakeRefusal as refusal:
-            return _error(refusal.status, refusal.description)
+        result = await handler(params)
+        if isinstance(result, web.Response):  # the method refused its parameters
+            return result
         return web.json_response({"ok": True, "result": result})
 
     async def _download(self, request: web.Request) -> web.Response:
@@ -320,30 +319,43 @@ class FakeTelegram:
             "text": text,
         }
 
-    async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
-        return await self._record("sendMessage", params, str(params["text"]))
+    async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        text = str(params.get("text", ""))
+        if not text.strip():
+            return _error(400, "Bad Request: message text is empty")
+        if _utf16_length(text) > TEXT_LIMIT:
+            return _error(400, "Bad Request: message is too long")
+        return await self._record("sendMessage", params, text)
 
-    async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
-        return await self._record("sendPhoto", params, str(params.get("caption", "")))
+    async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        caption = str(params.get("caption", ""))
+        if _utf16_length(caption) > CAPTION_LIMIT:
+            return _error(400, "Bad Request: message caption is too long")
+        return await self._record("sendPhoto", params, caption)
 
-    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
-        return await self._record("sendDocument", params, str(params.get("caption", "")))
+    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        caption = str(params.get("caption", ""))
+        if _utf16_length(caption) > CAPTION_LIMIT:
+            return _error(400, "Bad Request: message caption is too long")
+        return await self._record("sendDocument", params, caption)
 
-    async def _resend(self, method: str, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    async def _resend(
+        self, method: str, kind: str, params: dict[str, Any]
+    ) -> dict[str, Any] | web.Response:
         """A voice or audio file sent again by its file id: refused, as Telegram does, when
         the id names a file of another type; captions up to 1024 characters."""
         field = params.get(kind)
         if isinstance(field, str) and self.kinds.get(field, kind) != kind:
-            raise FakeRefusal(400, "Bad Request: type of file mismatch")
+            return _error(400, "Bad Request: type of file mismatch")
         caption = str(params.get("caption", ""))
-        if len(caption) > CAPTION_LIMIT:
-            raise FakeRefusal(400, "Bad Request: message caption is too long")
+        if _utf16_length(caption) > CAPTION_LIMIT:
+            return _error(400, "Bad Request: message caption is too long")
         return await self._record(method, params, caption)
 
-    async def _api_sendVoice(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_sendVoice(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
         return await self._resend("sendVoice", "voice", params)
 
-    async def _api_sendAudio(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_sendAudio(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
         return await self._resend("sendAudio", "audio", params)
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.messages import Choice
+from bot.core.messages import Choice, OutboundMessage
 from bot.delivery.pacer import ChannelLimits
 from bot.delivery.worker import Delivered, DeliveryWorker, Outcome, Undeliverable
 from bot.dispatcher.dispatch import Dispatcher
@@ -35,12 +35,10 @@ class RecordingSender:
         self.inbox: list[tuple[str, str, tuple[Choice, ...]]] = []
         self.blocked = blocked
 
-    async def send(
-        self, chat_id: str, text: str, choices: tuple[Choice, ...], photo: bytes | None = None
-    ) -> Outcome:
+    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
         if chat_id in self.blocked:
             return Undeliverable(FailureReason.BLOCKED, "403")
-        self.inbox.append((chat_id, text, choices))
+        self.inbox.append((chat_id, message.text, message.choices))
         return Delivered(str(len(self.inbox)))
 
 

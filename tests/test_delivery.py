@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.telegram.sender import TelegramSender, delivery_bot
+from bot.channels.telegram.sender import TelegramOut, delivery_bot
 from bot.core.clock import SystemClock
 from bot.delivery.outbox import claim_due, enqueue, mark_sent
 from bot.delivery.pacer import ChannelLimits
@@ -62,7 +62,7 @@ async def worker(
     fake: FakeTelegram, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> AsyncIterator[DeliveryWorker]:
     """A worker sending through the real PTB client to the fake server."""
-    sender = TelegramSender(delivery_bot(TOKEN, fake.base_url, timeout=0.5))
+    sender = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=0.5))
     await sender.start()
     yield DeliveryWorker(
         sessionmaker,
@@ -208,7 +208,7 @@ async def test_a_lost_lease_is_claimed_again_and_the_old_outcome_ignored(
 async def test_a_pause_longer_than_the_lease_sends_nobody_twice(
     fake: FakeTelegram, recipients: list[int], sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    sender = TelegramSender(delivery_bot(TOKEN, fake.base_url, timeout=5))
+    sender = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=5))
     await sender.start()
     worker = DeliveryWorker(
         sessionmaker,

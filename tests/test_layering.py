@@ -34,7 +34,9 @@ def test_a_handler_importing_telegram_breaks_a_contract(
     broken = config.replace(
         'root_packages = ["bot", "handlers", "models"]',
         'root_packages = ["bot", "handlers", "models", "extra"]',
-    ).replace('    "handlers",\n    "bot.reports",', '    "handlers",\n    "extra",\n    "bot.reports",')
+    ).replace(
+        '    "handlers",\n    "bot.reports",', '    "handlers",\n    "extra",\n    "bot.reports",'
+    )
     (tmp_path / "pyproject.toml").write_text(broken, encoding="utf-8")
     (bad / "low.py").write_text("import bot.cli\n")
     assert lint_imports(config_filename=str(tmp_path / "pyproject.toml"), no_cache=True) == 1

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import TelegramChannel
 from bot.core.messages import Attachment, OutboundMessage
+from bot.delivery.worker import Delivered
 from bot.dispatcher.dispatch import Dispatcher
 from models import AuditEntry, DeedPhoto, EvidenceKind, OutboxMessage, Pledge
 from tests.dialog import Chat, verify_dialog
@@ -117,17 +118,12 @@ async def test_telegram_voice_messages_come_in_and_go_back_out_as_voice(
         await fake.wait_text(5001, "Chọn một hộ", after=before)
         await fake.sends_audio(5001, "CQACAgIAAxkBaudio", "ghi-am.mp3")  # kept, like photos
         await fake.wait_text(5001, "Đã nhận: 0 ảnh, 2 ghi âm", after=before)
-        await channel.send(
-            6001,
-            [
-                OutboundMessage(
-                    "Lò Văn Xiên", voice=Attachment("AwACAgIAAxkBvoice", kind="voice")
-                ),
-                OutboundMessage(
-                    "Lò Văn Xiên", voice=Attachment("CQACAgIAAxkBaudio", kind="audio")
-                ),
-            ],
-        )
+        for kind, file_id in (("voice", "AwACAgIAAxkBvoice"), ("audio", "CQACAgIAAxkBaudio")):
+            voice = Attachment(file_id, kind=kind)
+            await channel.deliver("6001", OutboundMessage("Lò Văn Xiên", voice=voice))
+        wrong = Attachment("CQACAgIAAxkBaudio", kind="voice")  # an audio file id as a voice
+        refused = await channel.deliver("6001", OutboundMessage("Lò Văn Xiên", voice=wrong))
+        assert not isinstance(refused, Delivered)
     finally:
         await channel.stop()
     sent = [(s.method, s.params.get("voice") or s.params.get("audio")) for s in fake.to(6001)]

@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.telegram import LeaderMenus, TelegramChannel
-from bot.cli.run import DatabaseLeaderMenus, command_menu
+from bot.channels.telegram import DatabaseLeaderMenus, LeaderMenus, TelegramChannel, command_menu
 from bot.core.config import Settings
 from bot.dispatcher.dispatch import Dispatcher
 from models import ChatAddress, DeedPhoto, DeedReport, Role, RoleKind

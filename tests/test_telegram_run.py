@@ -14,7 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.channels.telegram import TelegramChannel, WebhookConfig
-from bot.cli.run import TELEGRAM_SECRET_HEADER, StartupError, run_bot
+from bot.channels.telegram.channel import SECRET_HEADER as TELEGRAM_SECRET_HEADER
+from bot.cli.run import StartupError, run_bot
+from bot.core.channel_settings import TelegramSettings, ZaloSettings
 from bot.core.config import Settings
 from bot.core.text import split_text
 from bot.dispatcher.dispatch import Dispatcher
@@ -86,8 +88,9 @@ async def test_a_token_telegram_refuses_is_a_clear_error(fake: FakeTelegram) -> 
         _env_file=None,
         database_url="sqlite+aiosqlite://",
         language="vi",
-        telegram_bot_token="987654321:AAThisTokenIsNotKnownToTheFakeServer",
-        telegram_api_url=fake.base_url,
+        telegram=TelegramSettings(
+            bot_token="987654321:AAThisTokenIsNotKnownToTheFakeServer", api_url=fake.base_url
+        ),
     )
     with pytest.raises(StartupError, match="Telegram không chấp nhận TELEGRAM_BOT_TOKEN"):
         await run_bot(settings)
@@ -96,7 +99,9 @@ async def test_a_token_telegram_refuses_is_a_clear_error(fake: FakeTelegram) -> 
 async def test_no_token_explains_what_to_do() -> None:
     settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://")
     with pytest.raises(StartupError, match="chibo demo"):
-        await run_bot(settings.model_copy(update={"telegram_bot_token": None}))
+        await run_bot(
+            settings.model_copy(update={"telegram": TelegramSettings(), "zalo": ZaloSettings()})
+        )
 
 
 async def test_chibo_run_serves_telegram_and_stops_cleanly_on_sigterm(

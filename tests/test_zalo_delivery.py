@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.telegram.sender import TelegramSender, delivery_bot
-from bot.channels.zalo import ZaloClient, ZaloOut, ZaloSender
+from bot.channels.telegram.sender import TelegramOut, delivery_bot
+from bot.channels.zalo import ZaloClient, ZaloOut
 from bot.delivery.outbox import enqueue
 from bot.delivery.pacer import ChannelLimits
 from bot.delivery.worker import DeliverySettings, DeliveryWorker
@@ -42,12 +42,12 @@ async def both(
     clock: FakeClock,
 ) -> AsyncIterator[DeliveryWorker]:
     """The delivery worker with the real Telegram and Zalo senders."""
-    telegram = TelegramSender(delivery_bot(TOKEN, fake.base_url, timeout=2))
+    telegram = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=2))
     await telegram.start()
     zalo = ZaloClient(zalo_fake.token, zalo_fake.base_url)
     yield DeliveryWorker(
         sessionmaker,
-        {"telegram": telegram, "zalo": ZaloSender(ZaloOut(zalo, quota_pause=0.2))},
+        {"telegram": telegram, "zalo": ZaloOut(zalo, quota_pause=0.2)},
         {
             "telegram": ChannelLimits(per_second=100, chat_interval=0),
             "zalo": ChannelLimits(per_second=100, chat_interval=0),
@@ -243,7 +243,7 @@ async def test_messages_for_a_messenger_not_running_go_to_the_one_that_is(
         assert xien is not None
         xien.preferred_channel = Channel.ZALO  # chosen; then the operator removed Zalo's token
     await _queue(sessionmaker, cell, clock, "test:unserved")
-    telegram = TelegramSender(delivery_bot(TOKEN, fake.base_url, timeout=2))
+    telegram = TelegramOut(delivery_bot(TOKEN, fake.base_url, timeout=2))
     await telegram.start()
     try:
         only_telegram = DeliveryWorker(

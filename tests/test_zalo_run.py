@@ -10,6 +10,7 @@ import pytest
 from aiohttp import ClientSession
 
 from bot.cli.run import StartupError, run_bot
+from bot.core.channel_settings import ZaloSettings
 from bot.core.config import Settings
 from tests.cli import chibo_run
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -21,8 +22,7 @@ async def test_a_token_zalo_refuses_is_a_clear_error(zalo_fake: FakeZalo) -> Non
         _env_file=None,
         database_url="sqlite+aiosqlite://",
         language="vi",
-        zalo_bot_token="999:NotTheTokenTheFakeKnows",
-        zalo_api_url=zalo_fake.base_url,
+        zalo=ZaloSettings(bot_token="999:NotTheTokenTheFakeKnows", api_url=zalo_fake.base_url),
     )
     with pytest.raises(StartupError, match="Zalo không chấp nhận ZALO_BOT_TOKEN"):
         await run_bot(settings)
@@ -30,7 +30,7 @@ async def test_a_token_zalo_refuses_is_a_clear_error(zalo_fake: FakeZalo) -> Non
 
 def test_a_malformed_zalo_token_is_refused_before_starting() -> None:
     with pytest.raises(ValueError, match="ZALO_BOT_TOKEN"):
-        Settings(_env_file=None, zalo_bot_token="not a token")
+        Settings(_env_file=None, zalo=ZaloSettings(bot_token="not a token"))
 
 
 async def test_chibo_run_serves_telegram_and_zalo_side_by_side(
@@ -65,10 +65,12 @@ async def test_chibo_run_takes_zalo_updates_by_webhook(
         _env_file=None,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}",
         language="vi",
-        zalo_bot_token=zalo_fake.token,
-        zalo_api_url=zalo_fake.base_url,
-        zalo_webhook_url="https://chibo.example.vn/zalo/hook",
-        zalo_webhook_secret="zalo-hook-secret",
+        zalo=ZaloSettings(
+            bot_token=zalo_fake.token,
+            api_url=zalo_fake.base_url,
+            webhook_url="https://chibo.example.vn/zalo/hook",
+            webhook_secret="zalo-hook-secret",
+        ),
         http_port=port,
     )
     stop = asyncio.Event()

@@ -10,15 +10,24 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.messages import Attachment, Choice, InboundMessage, OutboundMessage
+from bot.channels.base import Capabilities, Handle
+from bot.core.messages import Attachment, InboundMessage, OutboundMessage
+from bot.delivery.pacer import ChannelLimits
 from bot.delivery.worker import Delivered, Outcome
+from bot.web.server import WebhookRoute
 
 CHANNEL = "console"
-Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
+CAPABILITIES = Capabilities(
+    text_length=sys.maxsize,  # a terminal shows any length
+    caption_length=sys.maxsize,
+    buttons=False,  # numbered choices, as on Zalo
+    uploads=True,  # files the bot sends are written to ./exports/
+    limits=ChannelLimits(per_second=1000, chat_interval=0),
+)
 
 
 def render(reply: OutboundMessage, save_files: bool = False) -> str:
@@ -86,44 +95,51 @@ def parse_line(line: str, chat_id: str, message_id: str) -> InboundMessage | Non
     )
 
 
-class ConsoleSender:
-    """Delivers outbox messages to console chats: printed if it is the chat of this shell,
-    otherwise kept for when that member opens a shell (see recent_messages)."""
+class ConsoleChannel:
+    """The chats of this terminal: what is sent to the chat of this shell is printed, what is
+    sent to other console chats is kept for when that member opens a shell (see
+    recent_messages). Its inbound feed is `run_shell`, not `start`."""
+
+    name = CHANNEL
+    capabilities = CAPABILITIES
+    routes: Sequence[WebhookRoute] = ()
 
     def __init__(self, active_chat: str, stdout: TextIO = sys.stdout) -> None:
         self.active_chat = active_chat
         self.stdout = stdout
+        self.waiting_for_input = False  # a message now starts below the prompt
 
-    async def send(
-        self, chat_id: str, text: str, choices: tuple[Choice, ...], photo: bytes | None = None
-    ) -> Outcome:
-        """Deliver one message."""
+    async def start(self) -> None:
+        """Nothing to connect to."""
+
+    async def stop(self) -> None:
+        """Nothing to close."""
+
+    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
+        """Print `message` if it is for this shell's chat."""
         if chat_id == self.active_chat:
-            picture = (
-                Attachment(
-                    file_ref="chart", file_name=f"{uuid.uuid4().hex[:8]}.png", content=photo
-                )
-                if photo is not None
-                else None
-            )
-            print(
-                "\n"
-                + render(OutboundMessage(text, choices, photo=picture), save_files=True)
-                + "\n",
-                file=self.stdout,
-            )
+            photo = message.photo
+            if photo is not None and photo.content is not None and not photo.file_ref:
+                # A queued chart (the digest's, one a week): a file name of its own in
+                # ./exports/, so it does not replace last week's.
+                name = f"{uuid.uuid4().hex[:8]}.png"
+                photo = Attachment("chart", name, photo.mime_type, photo.content)
+                message = OutboundMessage(message.text, message.choices, photo=photo)
+            gap = "\n" if self.waiting_for_input else ""
+            print(gap + render(message, save_files=True) + "\n", file=self.stdout)
         return Delivered(f"console-{uuid.uuid4().hex[:12]}")
 
 
 async def run_shell(
     handle: Handle,
-    chat_id: str,
+    console: ConsoleChannel,
     stdin: TextIO = sys.stdin,
-    stdout: TextIO = sys.stdout,
     greeting: str = "",
     after_each: Callable[[], None] | None = None,
 ) -> int:
-    """Chat until `:quit` or end of input; returns the number of messages sent."""
+    """Chat as `console.active_chat` until `:quit` or end of input, the replies out through
+    `console.deliver`; returns the number of messages sent."""
+    chat_id, stdout = console.active_chat, console.stdout
     interactive = stdin.isatty()
     echo = not interactive  # a scripted session prints what was "typed", like a transcript
     if greeting:
@@ -132,17 +148,18 @@ async def run_shell(
     while True:
         if interactive:
             print("> ", end="", file=stdout, flush=True)
+        console.waiting_for_input = True
         line = await asyncio.to_thread(stdin.readline)
         if not line:
             break
         message = parse_line(line, chat_id, uuid.uuid4().hex)
         if message is None:
             break
+        console.waiting_for_input = False
         if echo:
             print(f"> {line.rstrip()}", file=stdout)
         for reply in await handle(message):
-            print(render(reply, save_files=True), file=stdout)
-            print(file=stdout)
+            await console.deliver(chat_id, reply)
         sent += 1
         if after_each is not None:
             after_each()

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.console import CHANNEL, ConsoleSender, render, run_shell
+from bot.channels.console import CHANNEL, ConsoleChannel, render, run_shell
 from bot.cli import meetings as cli_meetings
 from bot.cli import roster as cli_roster
 from bot.cli.demo import MEMBER_PHONE, seed_demo
@@ -24,14 +24,12 @@ from bot.core.db import engine_for, make_sessionmaker, migrate
 from bot.core.i18n import Translator, translator
 from bot.core.messages import OutboundMessage
 from bot.delivery.outbox import recent_messages
-from bot.delivery.pacer import ChannelLimits
 from bot.delivery.worker import DeliveryWorker
 from bot.dispatcher.dispatch import Dispatcher
 from bot.services.errors import DomainError
 from bot.services.identity import attach_address, member_by_phone
 
 GUEST_CHAT = "guest"
-CONSOLE_LIMITS = ChannelLimits(per_second=1000.0, chat_interval=0.0)
 
 
 def build_parser(t: Translator) -> argparse.ArgumentParser:
@@ -139,13 +137,14 @@ async def _shell(settings: Settings, phone: str | None, seed: bool, open_shell: 
                     for m in recent
                 )
         dispatcher = Dispatcher(sessionmaker, settings, clock)
+        console = ConsoleChannel(chat_id)
         worker = DeliveryWorker(
-            sessionmaker, {CHANNEL: ConsoleSender(chat_id)}, {CHANNEL: CONSOLE_LIMITS}, clock
+            sessionmaker, {CHANNEL: console}, {CHANNEL: console.capabilities.limits}, clock
         )
         stop = asyncio.Event()
         delivery = asyncio.create_task(worker.run(stop))
         try:
-            await run_shell(dispatcher.handle, chat_id, greeting=greeting, after_each=worker.wake)
+            await run_shell(dispatcher.handle, console, greeting=greeting, after_each=worker.wake)
             await worker.drain()  # a notice just confirmed still goes out before we leave
         finally:
             stop.set()
@@ -255,7 +254,8 @@ def _settings_or_explain() -> Settings | None:
         t = translator(os.environ.get("LANGUAGE", "vi"))
         print(t.gettext("The settings (environment or .env) have a problem:"), file=sys.stderr)
         for problem in error.errors():
-            where = ".".join(str(part) for part in problem["loc"]).upper() or "-"
+            # ("telegram", "bot_token") is TELEGRAM_BOT_TOKEN, the name in .env
+            where = "_".join(str(part) for part in problem["loc"]).upper() or "-"
             # Our own validators raise ValueError(msgid): show those in the reader's language.
             cause = problem.get("ctx", {}).get("error")
             message = t.gettext(str(cause)) if isinstance(cause, ValueError) else problem["msg"]

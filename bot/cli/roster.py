@@ -158,7 +158,7 @@ async def _invites(
         link_states,
     )
 
-    username = (args.bot_username or settings.telegram_bot_username or "").lstrip("@")
+    username = (args.bot_username or settings.telegram.bot_username or "").lstrip("@")
     if not username:
         raise InvalidInputError(
             N_(

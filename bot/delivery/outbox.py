@@ -159,16 +159,21 @@ async def _settle(session: AsyncSession, claim: Claimed, **values: object) -> bo
 
 
 async def mark_sent(
-    session: AsyncSession, claim: Claimed, platform_message_id: str, now: datetime
+    session: AsyncSession,
+    claim: Claimed,
+    platform_message_id: str,
+    now: datetime,
+    error: str = "",
 ) -> bool:
-    """The platform accepted the message. False if the claim had been lost meanwhile."""
+    """The platform accepted the message (`error`: why some of its parts did not go out).
+    False if the claim had been lost meanwhile."""
     return await _settle(
         session,
         claim,
         status=DeliveryStatus.SENT,
         sent_at=now,
         platform_message_id=platform_message_id,
-        last_error=None,
+        last_error=error[:300] or None,
     )
 
 

@@ -20,7 +20,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
-from bot.core.messages import Choice
+from bot.core.messages import Attachment, OutboundMessage
 from bot.delivery.outbox import (
     Claimed,
     claim_due,
@@ -38,9 +38,18 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Delivered:
-    """The platform accepted the message."""
+    """The platform accepted the message (its first part, `message_id`, at least): of its
+    `parts` platform messages, `parts_sent` went out; `error` says why the rest did not."""
 
     message_id: str
+    parts_sent: int = 1
+    parts: int = 1
+    error: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """Whether every part reached the person."""
+        return self.parts_sent >= self.parts
 
 
 @dataclass(frozen=True)
@@ -63,13 +72,24 @@ Outcome = Delivered | RetryLater | Undeliverable
 
 
 class Sender(Protocol):
-    """What a channel offers the delivery worker."""
+    """What a channel offers the delivery worker (bot.channels.base.Channel is one)."""
 
-    async def send(
-        self, chat_id: str, text: str, choices: tuple[Choice, ...], photo: bytes | None = None
-    ) -> Outcome:
-        """Send one message (a photo with `text` as caption, if given) and say what happened
-        (never raises for platform errors)."""
+    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
+        """Send one message, every part of it, and say what happened (never raises for
+        platform errors)."""
+
+
+CHART_FILE_NAME = "bieu-do.png"  # queued pictures are charts
+
+
+def queued_message(claim: Claimed) -> OutboundMessage:
+    """The message a claimed outbox row stands for."""
+    photo = (
+        Attachment("", CHART_FILE_NAME, "image/png", claim.photo)
+        if claim.photo is not None
+        else None
+    )
+    return OutboundMessage(claim.text, claim.choices, photo=photo)
 
 
 @dataclass(frozen=True)
@@ -177,8 +197,8 @@ class DeliveryWorker:
                     log.info("delivery: outbox %s was taken over, not sent here", claim.id)
                     return
         try:
-            outcome = await self.senders[claim.channel].send(
-                claim.chat_id, claim.text, claim.choices, claim.photo
+            outcome = await self.senders[claim.channel].deliver(
+                claim.chat_id, queued_message(claim)
             )
         except Exception as error:  # a sender bug must not kill the worker: retry later
             log.exception("delivery: sender failed on outbox %s", claim.id)
@@ -192,7 +212,9 @@ class DeliveryWorker:
         moved: str | None = None
         async with self.sessionmaker() as session, session.begin():
             if isinstance(outcome, Delivered):
-                kept = await mark_sent(session, claim, outcome.message_id, now)
+                if not outcome.complete:
+                    log.warning("delivery: outbox %s only in part: %s", claim.id, outcome.error)
+                kept = await mark_sent(session, claim, outcome.message_id, now, outcome.error)
             elif isinstance(outcome, Undeliverable) or (
                 claim.attempts >= self.settings.max_attempts and outcome.after is None
             ):

@@ -177,7 +177,7 @@ class Dispatcher:
             max_text_length=self.settings.max_text_length,
             registry=self.registry,
             default_language=self.settings.language,
-            bot_username=self.settings.telegram_bot_username or "",
+            bot_username=self.settings.telegram.bot_username or "",
             state=state,
         )
 

@@ -1,57 +1,41 @@
-"""The Telegram channel on python-telegram-bot: polling or webhook, one neutral handler."""
+"""The Telegram channel on python-telegram-bot: polling or webhook, one neutral handler, every
+message out through `TelegramOut`."""
 
 from __future__ import annotations
 
-import io
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat, Document, InputFile, Update
-from telegram.error import TelegramError
+from telegram import BotCommand, BotCommandScopeChat, Document, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.telegram.convert import (
-    CHANNEL,
-    REMOVE_KEYBOARD,
-    choice_keyboard,
-    contact_keyboard,
-    telegram_chunks,
-    to_inbound,
-)
+from bot.channels.base import Capabilities, Handle, StartupError, webhook_route
+from bot.channels.telegram.convert import CHANNEL, TEXT_LIMIT, to_inbound
+from bot.channels.telegram.menus import CommandMenu, Commands, LeaderMenus
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
+from bot.channels.telegram.sender import (
+    CAPTION_LIMIT,
+    DEFAULT_API_URL,
+    TelegramOut,
+    delivery_bot,
+    hides_contact_keyboard,
+)
+from bot.core.i18n import translator
 from bot.core.messages import InboundMessage, OutboundMessage
+from bot.delivery.pacer import ChannelLimits
+from bot.delivery.worker import Delivered, Outcome
+from bot.web.server import WebhookRoute
 
 log = logging.getLogger(__name__)
 
-Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
-DEFAULT_API_URL = "https://api.telegram.org/bot"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024  # documents read for the handlers (roster files)
-CAPTION_LIMIT = 1024
 # httpcore looks through every pooled connection for each request, so a bigger pool costs
 # more per request; 16 keeps replies flowing without that cost growing.
 CONNECTION_POOL_SIZE = 16
-
-
-Commands = Sequence[tuple[str, str]]  # (command, description)
-
-
-@dataclass(frozen=True)
-class CommandMenu:
-    """The commands shown in Telegram's menu, per language code ("" = everyone else)."""
-
-    by_language: dict[str, Commands]
-
-
-class LeaderMenus(Protocol):
-    """Where the channel learns which chats get the longer menu of secretaries and committees."""
-
-    async def all_chats(self) -> list[tuple[str, Commands]]:
-        """Every leader's chat with its menu."""
-
-    async def for_chat(self, chat_id: str) -> Commands | None:
-        """The menu for this chat if it is a leader's, else None."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +61,18 @@ class TelegramChannel:
         menu: CommandMenu | None = None,
         leader_menus: LeaderMenus | None = None,
         poll_timeout: int = 10,
+        limits: ChannelLimits | None = None,
+        language: str = "vi",
     ) -> None:
         self.handle = handle
+        self.language = language
+        self.capabilities = Capabilities(
+            text_length=TEXT_LIMIT,
+            caption_length=CAPTION_LIMIT,
+            buttons=True,
+            uploads=True,
+            limits=limits or ChannelLimits(),
+        )
         self.webhook = webhook
         self.menu = menu
         self.leader_menus = leader_menus
@@ -96,9 +90,36 @@ class TelegramChannel:
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
+        self.replies = TelegramOut(self.application.bot)
+        # The delivery queue has a connection pool of its own, so broadcasts never queue
+        # behind chat replies; both send through the same code.
+        self.queue = TelegramOut(delivery_bot(token, api_url))
+
+    @property
+    def routes(self) -> Sequence[WebhookRoute]:
+        """The webhook route, in webhook mode."""
+        if self.webhook is None:
+            return ()
+        return (webhook_route(self.webhook.url, SECRET_HEADER, self.webhook.secret, self.feed),)
 
     async def start(self) -> None:
-        """Check the token (getMe), publish the menu, and start receiving updates."""
+        """Check the token (getMe), publish the menu, and start receiving updates; a refused
+        token or an unreachable Bot API is a StartupError."""
+        t = translator(self.language)
+        try:
+            await self._start()
+        except InvalidToken as error:
+            raise StartupError(
+                t.gettext("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather.")
+            ) from error
+        except NetworkError as error:
+            raise StartupError(
+                t.gettext(
+                    "Cannot reach the Telegram Bot API ({error}). Check the network."
+                ).format(error=error)
+            ) from error
+
+    async def _start(self) -> None:
         await self.application.initialize()
         if self.menu is not None:
             await self._publish_menu(self.menu)
@@ -115,6 +136,7 @@ class TelegramChannel:
                 timeout=self.poll_timeout,
                 allowed_updates=["message", "callback_query"],
             )
+        await self.queue.start()
         log.info("telegram: started as @%s", self.application.bot.username)
 
     async def stop(self) -> None:
@@ -124,6 +146,11 @@ class TelegramChannel:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+        await self.queue.stop()
+
+    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
+        """Send a queued message (the delivery worker's way in)."""
+        return await self.queue.deliver(chat_id, message)
 
     async def feed(self, payload: dict[str, Any]) -> None:
         """Queue an update that arrived by webhook."""
@@ -162,7 +189,7 @@ class TelegramChannel:
         # After a link attempt the "share my phone" keyboard has done its job: hide it, unless
         # the answer offers it again.
         linking = inbound.contact is not None or inbound.text.startswith("/start")
-        await self.send(int(inbound.chat_id), replies, hide_contact_keyboard=linking)
+        await self._reply(inbound.chat_id, replies, hide_contact_keyboard=linking)
         if linking and self.leader_menus is not None:
             commands = await self.leader_menus.for_chat(inbound.chat_id)
             if commands is not None:
@@ -185,54 +212,20 @@ class TelegramChannel:
             return inbound
         return replace(inbound, document=replace(inbound.document, content=content))
 
-    async def send(
-        self,
-        chat_id: int,
-        replies: Sequence[OutboundMessage],
-        *,
-        hide_contact_keyboard: bool = False,
+    async def _reply(
+        self, chat_id: str, replies: Sequence[OutboundMessage], *, hide_contact_keyboard: bool
     ) -> None:
-        """Send replies in order: long texts split on line ends, choices as buttons."""
-        bot = self.application.bot
+        """Send the replies in order; after one that could not be sent, the rest would not
+        make sense: stop there (logged)."""
+        hide = hide_contact_keyboard
         for reply in replies:
-            if reply.photo is not None:
-                picture: Any = (
-                    InputFile(io.BytesIO(reply.photo.content), filename=reply.photo.file_name)
-                    if reply.photo.content is not None
-                    else reply.photo.file_ref
-                )
-                await bot.send_photo(chat_id, picture, caption=reply.text[:CAPTION_LIMIT] or None)
-                continue
-            if reply.voice is not None:  # a member's voice note, replayed by its file id
-                play = bot.send_audio if reply.voice.kind == "audio" else bot.send_voice
-                await play(chat_id, reply.voice.file_ref, caption=reply.text[:CAPTION_LIMIT])
-                continue
-            if reply.document is not None:
-                document = reply.document
-                upload: Any = (
-                    InputFile(io.BytesIO(document.content), filename=document.file_name)
-                    if document.content is not None
-                    else document.file_ref
-                )
-                await bot.send_document(
-                    chat_id,
-                    upload,
-                    filename=reply.document.file_name or None,
-                    caption=reply.text[:CAPTION_LIMIT] or None,
-                )
-                continue
-            chunks = telegram_chunks(reply.text)
-            for index, chunk in enumerate(chunks):
-                last = index == len(chunks) - 1
-                markup: Any = None
-                if last and reply.choices:
-                    markup = choice_keyboard(reply.choices)
-                elif last and reply.request_contact_label:
-                    markup = contact_keyboard(reply.request_contact_label)
-                elif hide_contact_keyboard:
-                    markup = REMOVE_KEYBOARD
-                    hide_contact_keyboard = False
-                await bot.send_message(chat_id, chunk, reply_markup=markup)
+            outcome = await self.replies.deliver(chat_id, reply, hide_contact_keyboard=hide)
+            hide = hide and not hides_contact_keyboard(reply)
+            if not isinstance(outcome, Delivered):
+                log.warning("telegram: could not answer chat %s: %s", chat_id, outcome.error)
+                return
+            if not outcome.complete:
+                log.warning("telegram: answer to chat %s cut: %s", chat_id, outcome.error)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram: error while handling %r", update, exc_info=context.error)

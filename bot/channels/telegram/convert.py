@@ -20,9 +20,17 @@ CALLBACK_DATA_LIMIT = 64  # bytes, UTF-8
 TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
 
 
+def utf16_length(text: str) -> int:
+    """The length as Telegram counts it: UTF-16 code units (an emoji can be two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def telegram_chunks(text: str) -> list[str]:
-    """`text` in messages Telegram accepts (at most 4096 characters, never blank)."""
-    return split_text(text, TEXT_LIMIT) or ["…"]
+    """`text` in messages Telegram accepts (at most 4096 UTF-16 units, never blank)."""
+    # The docs say "4096 characters" without saying whether an emoji is one or two (UTF-16);
+    # no character is more than two units, so halving the limit for such texts fits both.
+    limit = TEXT_LIMIT if utf16_length(text) == len(text) else TEXT_LIMIT // 2
+    return split_text(text, limit) or ["…"]
 
 
 def to_inbound(update: Update) -> InboundMessage | None:

@@ -1,18 +1,34 @@
-"""Sends outbox messages on Telegram and sorts the answers into delivered / retry / never."""
+"""Messages onto Telegram, for replies and the delivery queue alike: long texts in parts cut at
+line ends, choices as buttons under the last part, pictures and files uploaded with the text as
+their caption when it fits (else the text follows in parts); Telegram's answers sorted into
+delivered / retry / never."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
 
-from telegram import Bot, InputFile
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram import Bot, InputFile, ReplyKeyboardRemove
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.channels.telegram.convert import choice_keyboard, telegram_chunks
-from bot.core.messages import Choice
-from bot.delivery.worker import Delivered, Outcome, RetryLater, Undeliverable
+from bot.channels.parts import Part, PartPolicy, send_parts
+from bot.channels.telegram.convert import (
+    REMOVE_KEYBOARD,
+    choice_keyboard,
+    contact_keyboard,
+    telegram_chunks,
+    utf16_length,
+)
+from bot.core.messages import Attachment, OutboundMessage
+from bot.delivery.worker import Outcome, RetryLater, Undeliverable
 from models import FailureReason
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+CAPTION_LIMIT = 1024
 
 
 def delivery_bot(token: str, api_url: str | None, timeout: float = 10.0) -> Bot:
@@ -24,14 +40,44 @@ def delivery_bot(token: str, api_url: str | None, timeout: float = 10.0) -> Bot:
         connect_timeout=timeout,
         pool_timeout=timeout,
     )
-    return Bot(token, base_url=api_url or "https://api.telegram.org/bot", request=request)
+    return Bot(token, base_url=api_url or DEFAULT_API_URL, request=request)
 
 
-class TelegramSender:
-    """The delivery worker's view of Telegram."""
+def judge(error: Exception) -> RetryLater | Undeliverable:
+    """What a Bot API error means for a message."""
+    if isinstance(error, RetryAfter):
+        wait = error.retry_after  # a timedelta (PTB_TIMEDELTA), or seconds if unset
+        seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+        return RetryLater(error=f"429 retry after {seconds:g}s", after=seconds)
+    if isinstance(error, Forbidden):
+        return Undeliverable(FailureReason.BLOCKED, error.message)
+    if isinstance(error, BadRequest):
+        if "chat not found" in error.message.lower():
+            return Undeliverable(FailureReason.NOT_STARTED, error.message)
+        return Undeliverable(FailureReason.REJECTED, error.message)
+    message = error.message if isinstance(error, TelegramError) else str(error)
+    return RetryLater(error=f"{type(error).__name__}: {message}")  # 5xx, timeouts, resets
 
-    def __init__(self, bot: Bot) -> None:
+
+POLICY = PartPolicy(errors=(TelegramError,), judge=judge)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One Telegram message of an OutboundMessage."""
+
+    method: str  # "photo", "document", "voice", "audio" or "text"
+    text: str  # the caption, or the text
+    attachment: Attachment | None = None
+    markup: Any = None
+
+
+class TelegramOut:
+    """Sends OutboundMessages through one Bot (its own connection pool)."""
+
+    def __init__(self, bot: Bot, policy: PartPolicy = POLICY) -> None:
         self.bot = bot
+        self.policy = policy
 
     async def start(self) -> None:
         """Open the connection pool (and check the token once more)."""
@@ -41,33 +87,83 @@ class TelegramSender:
         """Close the connection pool."""
         await self.bot.shutdown()
 
-    async def send(
-        self, chat_id: str, text: str, choices: tuple[Choice, ...], photo: bytes | None = None
+    async def deliver(
+        self, chat_id: str, message: OutboundMessage, *, hide_contact_keyboard: bool = False
     ) -> Outcome:
-        """Send one proactive message: a photo with a caption of at most 1024 characters, or a
-        text of at most 4096 (queued texts are kept shorter than that)."""
-        chunks = telegram_chunks(text)
-        markup = choice_keyboard(choices) if choices else None
-        try:
-            if photo is not None:
-                message = await self.bot.send_photo(
-                    int(chat_id),
-                    InputFile(io.BytesIO(photo), filename="bieu-do.png"),
-                    caption=text[:1024] or None,
-                    reply_markup=markup,
-                )
-            else:
-                message = await self.bot.send_message(int(chat_id), chunks[0], reply_markup=markup)
-        except RetryAfter as error:
-            wait = error.retry_after  # a timedelta (PTB_TIMEDELTA), or seconds if unset
-            seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
-            return RetryLater(error=f"429 retry after {seconds:g}s", after=seconds)
-        except Forbidden as error:
-            return Undeliverable(FailureReason.BLOCKED, error.message)
-        except BadRequest as error:
-            if "chat not found" in error.message.lower():
-                return Undeliverable(FailureReason.NOT_STARTED, error.message)
-            return Undeliverable(FailureReason.REJECTED, error.message)
-        except (NetworkError, TelegramError) as error:  # 5xx, timeouts, connection resets
-            return RetryLater(error=f"{type(error).__name__}: {error.message}")
-        return Delivered(str(message.message_id))
+        """Send every part of `message` in order; `hide_contact_keyboard` removes the "share
+        my phone" keyboard with the first part that carries no other keyboard."""
+        pieces = plan(message, hide_contact_keyboard)
+        parts: list[Part] = [partial(self._send, int(chat_id), piece) for piece in pieces]
+        return await send_parts(parts, self.policy)
+
+    async def _send(self, chat_id: int, piece: _Piece) -> str:
+        caption = piece.text or None
+        if piece.method == "text":
+            sent = await self.bot.send_message(chat_id, piece.text, reply_markup=piece.markup)
+        elif piece.method == "photo":
+            assert piece.attachment is not None
+            sent = await self.bot.send_photo(
+                chat_id, _upload(piece.attachment), caption=caption, reply_markup=piece.markup
+            )
+        elif piece.method in ("voice", "audio"):
+            assert piece.attachment is not None
+            play = self.bot.send_audio if piece.method == "audio" else self.bot.send_voice
+            sent = await play(
+                chat_id, piece.attachment.file_ref, caption=caption, reply_markup=piece.markup
+            )
+        else:
+            assert piece.attachment is not None
+            sent = await self.bot.send_document(
+                chat_id,
+                _upload(piece.attachment),
+                filename=piece.attachment.file_name or None,
+                caption=caption,
+                reply_markup=piece.markup,
+            )
+        return str(sent.message_id)
+
+
+def plan(message: OutboundMessage, hide_contact_keyboard: bool = False) -> list[_Piece]:
+    """The Telegram messages `message` becomes, in order."""
+    files = [
+        (method, attachment)
+        for method, attachment in (
+            ("photo", message.photo),
+            ("document", message.document),
+            # a member's voice message or audio file, sent again by its file id and type
+            (
+                "audio" if message.voice and message.voice.kind == "audio" else "voice",
+                message.voice,
+            ),
+        )
+        if attachment is not None
+    ]
+    text = message.text
+    caption = text if files and utf16_length(text) <= CAPTION_LIMIT else ""
+    pieces = [_Piece(method, "", attachment) for method, attachment in files]
+    if caption:
+        pieces[-1] = replace(pieces[-1], text=caption)
+    elif text.strip() or not files:
+        pieces += [_Piece("text", chunk) for chunk in telegram_chunks(text)]
+    if message.choices:
+        pieces[-1] = replace(pieces[-1], markup=choice_keyboard(message.choices))
+    elif message.request_contact_label:
+        pieces[-1] = replace(pieces[-1], markup=contact_keyboard(message.request_contact_label))
+    if hide_contact_keyboard:
+        for index, piece in enumerate(pieces):
+            if piece.method == "text" and piece.markup is None:
+                pieces[index] = replace(piece, markup=REMOVE_KEYBOARD)
+                break
+    return pieces
+
+
+def hides_contact_keyboard(message: OutboundMessage) -> bool:
+    """Whether `message` has a part that can take the keyboard's removal."""
+    return any(isinstance(p.markup, ReplyKeyboardRemove) for p in plan(message, True))
+
+
+def _upload(attachment: Attachment) -> Any:
+    """A file chibo made is uploaded; a file Telegram already has is sent by its id."""
+    if attachment.content is not None:
+        return InputFile(io.BytesIO(attachment.content), filename=attachment.file_name)
+    return attachment.file_ref

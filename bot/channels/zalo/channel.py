@@ -1,24 +1,28 @@
 """The Zalo channel: long polling (getUpdates, one update per answer) or webhook, one neutral
-handler, a chat's messages in order, replies through `ZaloOut`."""
+handler, a chat's messages in order, replies and queued messages through `ZaloOut`."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.channels.base import Capabilities, Handle, StartupError, webhook_route
 from bot.channels.locks import ChatLocks
-from bot.channels.zalo.client import INVALID_TOKEN, ZaloClient, ZaloError
-from bot.channels.zalo.convert import CHANNEL, to_inbound, unwrap
+from bot.channels.zalo.client import INVALID_TOKEN, ZaloClient, ZaloError, ZaloNetworkError
+from bot.channels.zalo.convert import CHANNEL, TEXT_LIMIT, to_inbound, unwrap
 from bot.channels.zalo.sender import ZaloOut
-from bot.core.messages import InboundMessage, OutboundMessage
+from bot.core.i18n import translator
+from bot.core.messages import OutboundMessage
+from bot.delivery.pacer import ChannelLimits
+from bot.delivery.worker import Delivered, Outcome
+from bot.web.server import WebhookRoute
 
 log = logging.getLogger(__name__)
 
-Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 
 
@@ -31,7 +35,8 @@ class ZaloWebhook:
 
 
 class ZaloChannel:
-    """Receives Zalo updates, hands neutral messages to `handle`, sends the replies."""
+    """Receives Zalo updates, hands neutral messages to `handle`, sends replies and queued
+    messages."""
 
     name = CHANNEL
 
@@ -45,10 +50,23 @@ class ZaloChannel:
         poll_seconds: int = 30,
         retry_pause: float = 5.0,
         typing_after: float = 1.0,
+        queue: ZaloOut | None = None,
+        limits: ChannelLimits | None = None,
+        language: str = "vi",
     ) -> None:
         self.client = client
         self.handle = handle
         self.out = out
+        # The delivery queue's sends, best on a client (connection pool) of their own.
+        self.queue = queue or out
+        self.language = language
+        self.capabilities = Capabilities(
+            text_length=TEXT_LIMIT,
+            caption_length=0,  # the text follows the picture as a message of its own
+            buttons=False,
+            uploads=False,
+            limits=limits or ChannelLimits(per_second=5, group_per_minute=300),
+        )
         self.webhook = webhook
         self.poll_seconds = poll_seconds
         self.retry_pause = retry_pause
@@ -58,8 +76,35 @@ class ZaloChannel:
         self._poller: asyncio.Task[None] | None = None
         self._in_hand: set[asyncio.Task[None]] = set()
 
+    @property
+    def routes(self) -> Sequence[WebhookRoute]:
+        """The webhook route, in webhook mode."""
+        if self.webhook is None:
+            return ()
+        return (webhook_route(self.webhook.url, SECRET_HEADER, self.webhook.secret, self.feed),)
+
     async def start(self) -> None:
-        """Check the token (getMe), then take updates by webhook or by polling."""
+        """Check the token (getMe), then take updates by webhook or by polling; a refused
+        token, an unreachable or refusing Zalo is a StartupError."""
+        t = translator(self.language)
+        try:
+            await self._start()
+        except ZaloNetworkError as error:
+            raise StartupError(
+                t.gettext("Cannot reach the Zalo Bot API ({error}). Check the network.").format(
+                    error=error.description
+                )
+            ) from error
+        except ZaloError as error:
+            if error.code == INVALID_TOKEN:
+                raise StartupError(
+                    t.gettext("Zalo refused ZALO_BOT_TOKEN; check it in Zalo Bot Manager.")
+                ) from error
+            raise StartupError(
+                t.gettext("Zalo refused to start the bot: {error}").format(error=error)
+            ) from error
+
+    async def _start(self) -> None:
         me = await self.client.get_me()
         self.bot_name = str(me.get("account_name") or me.get("display_name") or "")
         if self.webhook is not None:
@@ -84,6 +129,12 @@ class ZaloChannel:
         if self._in_hand:
             await asyncio.gather(*self._in_hand, return_exceptions=True)
         await self.client.close()
+        if self.queue.client is not self.client:
+            await self.queue.client.close()
+
+    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
+        """Send a queued message (the delivery worker's way in)."""
+        return await self.queue.deliver(chat_id, message)
 
     async def feed(self, payload: dict[str, Any]) -> None:
         """Handle an update that arrived by webhook, before the webhook is answered: Zalo
@@ -124,11 +175,14 @@ class ZaloChannel:
             finally:
                 typing.cancel()
             for reply in replies:
-                try:
-                    await self.out.deliver(inbound.chat_id, reply)
-                except ZaloError as error:
-                    log.warning("zalo: could not answer chat %s: %s", inbound.chat_id, error)
+                outcome = await self.out.deliver(inbound.chat_id, reply)
+                if not isinstance(outcome, Delivered):
+                    log.warning(
+                        "zalo: could not answer chat %s: %s", inbound.chat_id, outcome.error
+                    )
                     break
+                if not outcome.complete:
+                    log.warning("zalo: answer to chat %s cut: %s", inbound.chat_id, outcome.error)
 
     async def _typing_later(self, chat_id: str) -> None:
         """Show "typing…" when an answer takes a while (an export, a chart)."""

@@ -1,0 +1,95 @@
+"""The contract every messenger adapter keeps, and what the composition root gives it.
+
+A channel is one package under bot/channels/ with a `build(wiring)` factory that returns its
+`Channel` (or None when its settings leave it unconfigured); bot/cli/channels.py lists the
+factories. `chibo run` then only iterates: start each channel, mount its webhook routes on
+chibo's HTTP server, hand the delivery worker its `deliver`, stop them in reverse order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import urlparse
+
+from bot.core.config import Settings
+from bot.core.messages import InboundMessage, OutboundMessage
+from bot.delivery.pacer import ChannelLimits
+from bot.delivery.worker import Outcome
+from bot.dispatcher.dispatch import Dispatcher
+from bot.web.media import MediaShelf
+from bot.web.server import Feed, WebhookRoute
+
+# What a channel calls with each message a person sent: the replies to send, in order.
+Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
+
+
+class StartupError(Exception):
+    """A channel (or chibo) cannot start; the message says why in the reader's language."""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a messenger can show and how fast it may be sent to."""
+
+    text_length: int  # the longest text message; longer texts go out in parts, in order
+    caption_length: int  # the longest caption under a picture or file; 0: the text follows it
+    buttons: bool  # choices as buttons; otherwise a numbered list answered by number or label
+    uploads: bool  # pictures and files are uploaded; otherwise sent as links (PUBLIC_URL)
+    limits: ChannelLimits  # the rates the delivery queue keeps
+
+
+class Channel(Protocol):
+    """A messenger chibo serves.
+
+    Inbound: `start` begins taking updates, either by its own polling loop or through
+    `routes`, the webhook routes it wants mounted on chibo's HTTP server (empty when polling);
+    each update becomes an InboundMessage for the `Handle` it was built with, and the replies go
+    out through `deliver`. Outbound: `deliver` is the one way a message reaches a chat, for
+    replies and for the delivery queue alike: every part of a long text, in order, and an
+    `Outcome` that never raises for the platform's errors.
+    """
+
+    name: str  # "telegram", "zalo": the channel of ChatAddress and OutboxMessage rows
+    capabilities: Capabilities
+
+    @property
+    def routes(self) -> Sequence[WebhookRoute]:
+        """The webhook routes to mount on chibo's HTTP server (empty when polling)."""
+        ...
+
+    async def start(self) -> None:
+        """Check the credentials and start taking updates; StartupError says what is wrong."""
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish the ones in hand, close connections (also after a
+        failed or missing start)."""
+
+    async def deliver(self, chat_id: str, message: OutboundMessage) -> Outcome:
+        """Send `message` to `chat_id` and say what happened."""
+        ...
+
+
+def webhook_route(url: str, secret_header: str, secret: str, feed: Feed) -> WebhookRoute:
+    """The route on chibo's HTTP server for a webhook the platform posts to at `url` (behind
+    a reverse proxy that keeps the path)."""
+    return WebhookRoute(urlparse(url).path or "/", secret_header, secret, feed)
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What the composition root hands every channel factory."""
+
+    settings: Settings
+    dispatcher: Dispatcher
+    media: MediaShelf | None = None  # where pictures and files sent by link are kept
+
+    @property
+    def handle(self) -> Handle:
+        """Where a channel hands each message it receives."""
+        return self.dispatcher.handle
+
+
+# A channel package's `build`: its channel as configured in `wiring.settings`, or None.
+ChannelFactory = Callable[[Wiring], Channel | None]
