@@ -149,7 +149,7 @@ async def menu(ctx: Context, args: str) -> None:
 
 
 async def _menu_picked(ctx: Context) -> None:
-    if ctx.message.photos:  # a photo after the menu: the start of a report, keep it
+    if ctx.message.photos or ctx.message.voice:  # media after the menu: a report begins
         ctx.finish()
         await run_command(ctx, ctx.registry.require("viectot"), "")
         return

@@ -4,7 +4,8 @@ reason), then who spoke. Several numbers at once ("2 5 7") work where there are 
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from bot.core.i18n import N_
 from bot.core.messages import Choice
@@ -12,12 +13,37 @@ from bot.core.text import capitalised, fold
 from bot.services.meetings.attendance import attendance_roll, record_attendance
 from bot.services.meetings.calendar import recent
 from handlers.base import PICK_ONE, Context, StepHandler
+from handlers.flow_state import Draft
 from handlers.meeting_common import meeting_label
 
 FLOW = "attendance"
 TITLE = N_("recording attendance")
 DONE = "done"
 _NUMBERS = re.compile(r"^[\d\s,;.]+$")
+Step = Literal["absent", "excused", "spoke"]
+
+
+@dataclass(frozen=True)
+class AttendanceDraft(Draft):
+    """The meeting, its roll (member id, name) and who is marked at each step."""
+
+    meeting_id: int = 0
+    roll: tuple[tuple[int, str], ...] = ()
+    absent: tuple[int, ...] = ()
+    excused: tuple[int, ...] = ()
+    spoke: tuple[int, ...] = ()
+
+    def marked(self, step: Step) -> tuple[int, ...]:
+        """Who is marked at `step`."""
+        return {"absent": self.absent, "excused": self.excused, "spoke": self.spoke}[step]
+
+    def marking(self, step: Step, marked: tuple[int, ...]) -> AttendanceDraft:
+        """The draft with `marked` as who is marked at `step`."""
+        if step == "absent":
+            return replace(self, absent=marked)
+        if step == "excused":
+            return replace(self, excused=marked)
+        return replace(self, spoke=marked)
 
 
 async def start(ctx: Context) -> None:
@@ -40,13 +66,7 @@ async def _on_pick(ctx: Context) -> None:
         return
     meeting_id = int(ctx.choice.removeprefix("m:"))
     roll = await attendance_roll(ctx.session, ctx.member, meeting_id)
-    ctx.draft().update(
-        meeting_id=meeting_id,
-        roll=[[p.id, p.full_name] for p in roll],
-        absent=[],
-        excused=[],
-        spoke=[],
-    )
+    ctx.keep(AttendanceDraft(meeting_id, tuple((p.id, p.full_name) for p in roll)))
     _ask(ctx, "absent")
 
 
@@ -60,15 +80,10 @@ PROMPTS = {
 }
 
 
-def _list(ctx: Context, key: str) -> list[Any]:
-    value = ctx.draft()[key]
-    assert isinstance(value, list)
-    return value
-
-
-def _people(ctx: Context, step: str) -> list[tuple[int, str]]:
-    roll = [(int(i), str(n)) for i, n in _list(ctx, "roll")]
-    absent = set(_list(ctx, "absent"))
+def _people(ctx: Context, step: Step) -> list[tuple[int, str]]:
+    draft = ctx.draft(AttendanceDraft)
+    roll = list(draft.roll)
+    absent = set(draft.absent)
     if step == "excused":
         return [(i, n) for i, n in roll if i in absent]
     if step == "spoke":
@@ -76,18 +91,18 @@ def _people(ctx: Context, step: str) -> list[tuple[int, str]]:
     return roll
 
 
-def _ask(ctx: Context, step: str) -> None:
+def _ask(ctx: Context, step: Step) -> None:
     people = _people(ctx, step)
     if step == "excused" and not people:
         _ask(ctx, "spoke")
         return
-    marked = set(_list(ctx, step))
+    marked = set(ctx.draft(AttendanceDraft).marked(step))
     choices = [Choice(f"p:{i}", ("✓ " if i in marked else "") + name) for i, name in people]
     choices.append(Choice(DONE, ctx._("Done"), ("xong", "done", "het")))
     ctx.ask(FLOW, step, ctx._(PROMPTS[step]), tuple(choices))
 
 
-def _toggle(ctx: Context, step: str) -> bool:
+def _toggle(ctx: Context, step: Step) -> bool:
     """Mark or unmark the tapped (or typed) people; False if the answer named nobody."""
     people = _people(ctx, step)
     picked: list[int] = []
@@ -98,17 +113,18 @@ def _toggle(ctx: Context, step: str) -> bool:
         picked = [people[n - 1][0] for n in numbers if 0 < n <= len(people)]
     if not picked:
         return False
-    marked = list(_list(ctx, step))
+    draft = ctx.draft(AttendanceDraft)
+    marked = list(draft.marked(step))
     for person in picked:
         if person in marked:
             marked.remove(person)
         else:
             marked.append(person)
-    ctx.draft()[step] = marked
+    ctx.keep(draft.marking(step, tuple(marked)))
     return True
 
 
-def _step(step: str, following: str | None) -> StepHandler:
+def _step(step: Step, following: Step | None) -> StepHandler:
     async def run(ctx: Context) -> None:
         if ctx.choice == DONE or fold(ctx.message.text) in ("xong", "done"):
             if following is not None:
@@ -126,16 +142,15 @@ def _step(step: str, following: str | None) -> StepHandler:
 
 async def _save(ctx: Context) -> None:
     assert ctx.member is not None
-    draft = ctx.draft()
-    excused = set(_list(ctx, "excused"))
-    absent = {int(p): int(p) in excused for p in _list(ctx, "absent")}
-    spoke = {int(p) for p in _list(ctx, "spoke")}
+    draft = ctx.draft(AttendanceDraft)
+    excused = set(draft.excused)
+    absent = {p: p in excused for p in draft.absent}
     present, away, speakers = await record_attendance(
         ctx.session,
         actor=ctx.member,
-        meeting_id=int(str(draft["meeting_id"])),
+        meeting_id=draft.meeting_id,
         absent=absent,
-        spoke=spoke,
+        spoke=set(draft.spoke),
         now=ctx.now,
     )
     ctx.finish()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,13 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import format_date, format_month, month_start
 from bot.core.i18n import N_, Translator
 from bot.core.messages import Choice, InboundMessage, OutboundMessage
-from handlers.flow_state import FlowState
+from bot.core.words import Phrasebook
+from handlers.flow_state import Draft, FlowState, NoDraft
 from models import Member
 
 CommandHandler = Callable[["Context", str], Awaitable[None]]
+TypedAnswer = Callable[["Context", str, bool], Awaitable[bool]]
 CANCEL = "cancel"  # the key of every flow's "Cancel" option
 PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
 StepHandler = Callable[["Context"], Awaitable[None]]
+D = TypeVar("D", bound=Draft)
 
 
 @dataclass
@@ -77,17 +81,25 @@ class Context:
 
     def ask(self, flow: str, step: str, prompt: str, choices: tuple[Choice, ...] = ()) -> None:
         """Move to `step` of `flow` (keeping its draft) and ask `prompt`."""
-        data = self.state.data if self.state is not None and self.state.flow == flow else {}
-        self.state = FlowState(flow=flow, step=step, data=data, prompt=prompt, choices=choices)
+        same = self.state is not None and self.state.flow == flow
+        draft = self.state.draft if self.state is not None and same else NoDraft()
+        self.state = FlowState(flow=flow, step=step, draft=draft, prompt=prompt, choices=choices)
         self.say(prompt, choices)
 
-    def begin(self, flow: str) -> None:
-        """Start `flow` with an empty draft, before its first question is chosen."""
-        self.state = FlowState(flow=flow, step="")
+    def begin(self, flow: str, draft: Draft | None = None) -> None:
+        """Start `flow` with `draft` (or an empty one), before its first question is chosen."""
+        self.state = FlowState(flow=flow, step="", draft=draft or NoDraft())
 
-    def draft(self) -> dict[str, object]:
-        """The current flow's draft (empty outside a flow)."""
-        return self.state.data if self.state is not None else {}
+    def draft(self, kind: type[D]) -> D:
+        """The current flow's draft as `kind`: a fresh one if the flow has kept none yet."""
+        if self.state is not None and isinstance(self.state.draft, kind):
+            return self.state.draft
+        return kind()
+
+    def keep(self, draft: Draft) -> None:
+        """Replace the current flow's draft (the flow must have begun)."""
+        assert self.state is not None, "keep() outside a flow"
+        self.state.draft = draft
 
     def reprompt(self, note: str | None = None) -> None:
         """Say `note`, then ask the pending question again with its choices."""
@@ -113,6 +125,18 @@ class Command:
     starts_flow: bool = False
     in_menu: bool = False
     leaders_only: bool = False  # listed only to secretaries and committee members
+    flow: str = ""  # the flow it starts: typed again mid-way, it starts that flow afresh
+    takes_text: bool = False  # "bao cao giúp bà Phượng...": the words after it are its text
+    never_text: bool = False  # its words typed where a text is expected are never that text
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer to something the bot sent on its own (a notice, a reminder), taken
+    whatever the chat is doing: its buttons' keys start with `prefix`."""
+
+    prefix: str
+    run: CommandHandler
 
 
 @dataclass(frozen=True)
@@ -123,6 +147,8 @@ class Flow:
     title: str
     steps: Mapping[str, StepHandler]
     light: bool = False  # a menu-like flow that any command simply replaces
+    draft: type[Draft] = NoDraft  # what it keeps between messages, validated on load
+    text_steps: frozenset[str] = frozenset()  # steps asking for a text beside their options
 
 
 @dataclass
@@ -131,6 +157,19 @@ class Registry:
 
     commands: list[Command] = field(default_factory=list)
     flows: dict[str, Flow] = field(default_factory=dict)
+    answers: list[Answer] = field(default_factory=list)
+    typed_answer: TypedAnswer | None = None  # typed answers to what the bot sent on its own
+    _book: tuple[list[Command], Phrasebook[Command]] | None = None
+
+    def add_answer(self, answer: Answer) -> None:
+        """Register an answer to messages the bot sends on its own."""
+        self.answers.append(answer)
+
+    def answer_for(self, key: str | None) -> Answer | None:
+        """The answer a button key belongs to, if any."""
+        if not key:
+            return None
+        return next((a for a in self.answers if key.startswith(a.prefix)), None)
 
     def add(self, command: Command) -> None:
         """Register a command."""
@@ -139,6 +178,11 @@ class Registry:
     def add_flow(self, flow: Flow) -> None:
         """Register a flow."""
         self.flows[flow.name] = flow
+
+    def draft_kind(self, flow: str) -> type[Draft] | None:
+        """The draft type of `flow`; None for a flow this version does not have."""
+        found = self.flows.get(flow)
+        return None if found is None else found.draft
 
     def command(self, name: str) -> Command | None:
         """The command with this name or alias."""
@@ -151,12 +195,22 @@ class Registry:
             raise KeyError(name)
         return command
 
-    def by_phrase(self, folded_text: str) -> Command | None:
-        """The command a free-text message asks for, matched on folded text."""
-        for command in self.commands:
-            if folded_text in command.phrases or folded_text in command.names:
-                return command
-        return None
+    def _phrasebook(self) -> Phrasebook[Command]:
+        if self._book is None or self._book[0] != self.commands:
+            book = Phrasebook((c, (*c.phrases, *c.names)) for c in self.commands)
+            self._book = (list(self.commands), book)
+        return self._book[1]
+
+    def by_phrase(self, text: str, fuzzy: bool = True) -> Command | None:
+        """The command a whole free-text message asks for ("báo cáo ạ", "dang ki", "baso
+        caso"); with `fuzzy`, forgiving a typo in longer phrases."""
+        return self._phrasebook().whole(text, fuzzy) if text else None
+
+    def leading(self, text: str, fuzzy: bool = True) -> tuple[Command, str] | None:
+        """A command that takes text, named at the start of the message, and that text:
+        "bao cao giúp bà Phượng sửa mái nhà" -> (/viectot, "giúp bà Phượng sửa mái nhà")."""
+        among = [c for c in self.commands if c.takes_text]
+        return self._phrasebook().leading(text, among, fuzzy) if text else None
 
 
 async def cancelled(ctx: Context) -> bool:

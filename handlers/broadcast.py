@@ -6,6 +6,8 @@ Steps: org (only when there is a choice) -> audience -> text -> ack -> preview.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import clean, shorten
@@ -19,6 +21,7 @@ from bot.services.broadcasts import (
     recipients,
 )
 from handlers.base import PICK_ONE, Context, cancelled, picked
+from handlers.flow_state import Draft
 from models import Audience, DeliveryStatus, Organisation
 
 FLOW = "broadcast"
@@ -35,6 +38,17 @@ REASON_LABELS = {
     "rejected": N_("the message was refused"),
     "gave_up": N_("could not be reached after many tries"),
 }
+
+
+@dataclass(frozen=True)
+class NoticeDraft(Draft):
+    """A notice being written: where, to whom, what, and whether to ask for "Received"."""
+
+    org_id: int = 0
+    org_name: str = ""
+    audience: Audience = Audience.ALL
+    text: str = ""
+    ask_ack: bool = False
 
 
 def _cancel(ctx: Context) -> Choice:
@@ -55,7 +69,7 @@ async def start(ctx: Context, args: str) -> None:
 
 
 async def _choose_audience(ctx: Context, org: Organisation) -> None:
-    ctx.draft().update(org_id=org.id, org_name=org.name)
+    ctx.keep(replace(ctx.draft(NoticeDraft), org_id=org.id, org_name=org.name))
     choices = tuple(Choice(f"a:{a.value}", ctx._(label)) for a, label in AUDIENCE_LABELS.items())
     ctx.ask(
         FLOW,
@@ -87,7 +101,7 @@ async def _on_audience(ctx: Context) -> None:
     audience = await picked(ctx, "a:")
     if audience is None:
         return
-    ctx.draft()["audience"] = audience
+    ctx.keep(replace(ctx.draft(NoticeDraft), audience=Audience(audience)))
     ctx.ask(FLOW, "text", ctx._("Write the notice in one message."))
 
 
@@ -96,7 +110,7 @@ async def _on_text(ctx: Context) -> None:
     if not text:
         ctx.reprompt(ctx._("Please write the notice as text."))
         return
-    ctx.draft()["text"] = text
+    ctx.keep(replace(ctx.draft(NoticeDraft), text=text))
     ctx.ask(
         FLOW,
         "ack",
@@ -115,28 +129,31 @@ async def _on_ack(ctx: Context) -> None:
     if ctx.choice not in ("yes", "no"):
         ctx.reprompt(ctx._(PICK_ONE))
         return
-    ctx.draft()["ask_ack"] = ctx.choice == "yes"
+    ctx.keep(replace(ctx.draft(NoticeDraft), ask_ack=ctx.choice == "yes"))
     await _preview(ctx)
 
 
 async def _preview(ctx: Context) -> None:
     assert ctx.member is not None
-    draft = ctx.draft()
+    draft = ctx.draft(NoticeDraft)
     org = next(
-        o
-        for o in await broadcast_scope(ctx.session, ctx.member.id)
-        if o.id == int(str(draft["org_id"]))
+        (o for o in await broadcast_scope(ctx.session, ctx.member.id) if o.id == draft.org_id),
+        None,
     )
-    people = await recipients(ctx.session, org, Audience(str(draft["audience"])), ctx.month)
+    if org is None:  # no longer in the sender's scope (roles changed meanwhile)
+        ctx.finish()
+        ctx.say(ctx._("Sorry, I lost track of what we were doing. Please start again."))
+        return
+    people = await recipients(ctx.session, org, draft.audience, ctx.month)
     not_linked = [p.name for p in people if not p.reachable and not p.blocked]
     blocked = [p.name for p in people if p.blocked]
     lines = [
         ctx._("This is how members will read it:"),
         "",
-        notice_text(ctx.t.language, org.name, ctx.member.full_name, str(draft["text"])),
+        notice_text(ctx.t.language, org.name, ctx.member.full_name, draft.text),
         "",
         ctx._("Recipients: {count} ({audience}).").format(
-            count=len(people), audience=ctx._(AUDIENCE_LABELS[Audience(str(draft["audience"]))])
+            count=len(people), audience=ctx._(AUDIENCE_LABELS[draft.audience])
         ),
     ]
     if not_linked:
@@ -178,14 +195,14 @@ async def _on_confirm(ctx: Context) -> None:
     if ctx.choice != "send":
         ctx.reprompt(ctx._(PICK_ONE))
         return
-    draft = ctx.draft()
+    draft = ctx.draft(NoticeDraft)
     _, people = await create_broadcast(
         ctx.session,
         sender=ctx.member,
-        org_id=int(str(draft["org_id"])),
-        audience=Audience(str(draft["audience"])),
-        text=str(draft["text"]),
-        ask_ack=bool(draft.get("ask_ack")),
+        org_id=draft.org_id,
+        audience=draft.audience,
+        text=draft.text,
+        ask_ack=draft.ask_ack,
         month=ctx.month,
         now=ctx.now,
         default_language=ctx.default_language,

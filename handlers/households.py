@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.core.clock import previous_month
-from bot.core.text import shorten
 from bot.services.households import my_households
 from handlers.base import Context
+from handlers.deed_common import told
 from handlers.labels import HOUSEHOLD_CATEGORY_LABELS
 
 RECENT_MONTHS = 3
@@ -34,7 +34,7 @@ async def show(ctx: Context, args: str) -> None:
         )
         if household.recent_deeds:
             for deed in household.recent_deeds:
-                lines.append(f"   • {ctx.date_text(deed.created_at)}: {shorten(deed.text, 80)}")
+                lines.append(f"   • {ctx.date_text(deed.created_at)}: {told(ctx, deed.text)}")
         else:
             lines.append("   • " + ctx._("no good deed reported in the last 3 months"))
     if len(households) > 5:

@@ -3,6 +3,8 @@ and gives a member a new invite code (or the printable sheet of codes)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.services.errors import AccessDeniedError
@@ -17,6 +19,7 @@ from bot.services.onboarding import (
 )
 from bot.services.oversight import led_cells
 from handlers.base import CANCEL, PICK_ONE, Context, cancelled, picked
+from handlers.flow_state import Draft
 from handlers.summary import XLSX
 from models import Member
 
@@ -26,6 +29,13 @@ NAMES_SHOWN = 30
 CODE_CHOICES = 10
 NOT_YOURS = N_("You can only give codes to members of the cells you lead.")
 SECRETARIES_ONLY = N_("Invite codes are handled by the cell's secretary or deputy secretary.")
+
+
+@dataclass(frozen=True)
+class InviteDraft(Draft):
+    """The member a new code is for, while the secretary confirms it."""
+
+    member_id: int = 0
 
 
 async def show(ctx: Context, args: str) -> None:
@@ -109,7 +119,7 @@ async def _own_member(ctx: Context, member_id: int) -> Member:
 async def _new_code(ctx: Context, member: Member, confirmed: bool = False) -> None:
     assert ctx.member is not None
     if not confirmed and await is_linked(ctx.session, member.id):
-        ctx.draft()["member_id"] = member.id
+        ctx.keep(InviteDraft(member.id))
         ctx.ask(
             FLOW,
             "relink",
@@ -179,7 +189,7 @@ async def _on_relink(ctx: Context) -> None:
     if ctx.choice != "yes":
         ctx.reprompt(ctx._(PICK_ONE))
         return
-    member = await _own_member(ctx, int(str(ctx.draft()["member_id"])))
+    member = await _own_member(ctx, ctx.draft(InviteDraft).member_id)
     await _new_code(ctx, member, confirmed=True)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.core.text import shorten
-from bot.services.deeds import get_pledge, member_year, month_reports
+from bot.services.deeds import member_year, month_reports
 from bot.services.households import current_household_ids
+from bot.services.pledges import get_pledge
 from handlers.base import Context
+from handlers.deed_common import told
 from handlers.labels import DEED_CATEGORY_LABELS
 
 
@@ -30,7 +31,7 @@ async def show(ctx: Context, args: str) -> None:
         target = report.household_label or ctx._("the community")
         lines.append(
             f"• {ctx.date_text(report.created_at)} — {target} — "
-            f"{ctx._(DEED_CATEGORY_LABELS[report.category])}: {shorten(report.text, 80)}"
+            f"{ctx._(DEED_CATEGORY_LABELS[report.category])}: {told(ctx, report.text)}"
         )
     lines.append(
         ctx._("Households helped this month: {helped} of {total}").format(

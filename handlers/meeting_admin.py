@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Literal, get_args
 
 from bot.core.i18n import N_
 from bot.core.messages import Choice
@@ -12,18 +14,29 @@ from bot.services.meetings.calendar import add_meeting, cancel_meeting, move_mee
 from bot.services.meetings.reminders import announce_change, sync_cell
 from bot.services.meetings.rules import parse_local_datetime
 from handlers.base import PICK_ONE, Context, picked
+from handlers.flow_state import Draft
 from handlers.meeting_common import coming, meeting_label
 from models import Meeting
 
 FLOW = "meeting_admin"
 TITLE = N_("a change to the meeting calendar")
 WHEN_EXAMPLE = N_("Write the date and time, for example: 26/11 19:30")
+Action = Literal["agenda", "move", "cancel", "add", "rsvps", "opinions"]
+ACTIONS: dict[str, Action] = {action: action for action in get_args(Action)}
 
 
-async def start(ctx: Context, action: str) -> None:
+@dataclass(frozen=True)
+class CalendarDraft(Draft):
+    """A change to the calendar: what, to which meeting, and (adding one) when."""
+
+    action: Action = "agenda"
+    meeting_id: int = 0
+    when: datetime | None = None
+
+
+async def start(ctx: Context, action: Action) -> None:
     """Begin `action`: choose the meeting first, unless it is a new one."""
-    ctx.begin(FLOW)
-    ctx.draft()["action"] = action
+    ctx.begin(FLOW, CalendarDraft(action=action))
     if action == "add":
         ctx.ask(FLOW, "when", ctx._("When is the new meeting?") + "\n" + ctx._(WHEN_EXAMPLE))
         return
@@ -42,8 +55,9 @@ async def _on_pick(ctx: Context) -> None:
         return
     assert ctx.member is not None
     meeting_id = int(chosen)
-    ctx.draft()["meeting_id"] = meeting_id
-    action = ctx.draft()["action"]
+    draft = replace(ctx.draft(CalendarDraft), meeting_id=meeting_id)
+    ctx.keep(draft)
+    action = draft.action
     if action == "agenda":
         ctx.ask(FLOW, "agenda", ctx._("Write the expected content of the meeting."))
     elif action == "move":
@@ -98,12 +112,11 @@ async def _on_agenda(ctx: Context) -> None:
     if not agenda:
         ctx.reprompt(ctx._("Please write the content as text."))
         return
-    if ctx.draft()["action"] == "add":
+    draft = ctx.draft(CalendarDraft)
+    if draft.action == "add":
         await _create(ctx, agenda)
         return
-    meeting = await set_agenda(
-        ctx.session, ctx.member, int(str(ctx.draft()["meeting_id"])), agenda, ctx.now
-    )
+    meeting = await set_agenda(ctx.session, ctx.member, draft.meeting_id, agenda, ctx.now)
     ctx.finish()
     ctx.say(
         ctx._("Saved. The notice before {meeting} will carry this content.").format(
@@ -121,13 +134,12 @@ async def _on_when(ctx: Context) -> None:
     if when <= ctx.now:
         ctx.reprompt(ctx._("The new time must be in the future."))
         return
-    ctx.draft()["when"] = when.isoformat()
-    if ctx.draft()["action"] == "add":
+    draft = replace(ctx.draft(CalendarDraft), when=when)
+    ctx.keep(draft)
+    if draft.action == "add":
         ctx.ask(FLOW, "agenda", ctx._("Write the expected content of the meeting."))
         return
-    meeting = await move_meeting(
-        ctx.session, ctx.member, int(str(ctx.draft()["meeting_id"])), when, ctx.now
-    )
+    meeting = await move_meeting(ctx.session, ctx.member, draft.meeting_id, when, ctx.now)
     told = await _tell_cell(ctx, meeting, "moved")
     ctx.finish()
     ctx.say(
@@ -139,7 +151,10 @@ async def _on_when(ctx: Context) -> None:
 
 async def _create(ctx: Context, agenda: str) -> None:
     assert ctx.member is not None
-    when = datetime.fromisoformat(str(ctx.draft()["when"]))
+    when = ctx.draft(CalendarDraft).when
+    if when is None:  # "add" always asks the time first; a damaged draft starts again
+        ctx.ask(FLOW, "when", ctx._("When is the new meeting?") + "\n" + ctx._(WHEN_EXAMPLE))
+        return
     meeting = await add_meeting(
         ctx.session,
         actor=ctx.member,
@@ -167,7 +182,7 @@ async def _on_confirm_cancel(ctx: Context) -> None:
         ctx.reprompt(ctx._(PICK_ONE))
         return
     meeting = await cancel_meeting(
-        ctx.session, ctx.member, int(str(ctx.draft()["meeting_id"])), ctx.now
+        ctx.session, ctx.member, ctx.draft(CalendarDraft).meeting_id, ctx.now
     )
     told = await _tell_cell(ctx, meeting, "cancelled")
     ctx.finish()

@@ -7,6 +7,8 @@ handlers/meeting_admin.py and handlers/attendance.py).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import capitalised, clean
@@ -15,6 +17,7 @@ from bot.services.meetings.attendance import add_opinion, answer_rsvp, my_rsvp
 from bot.services.meetings.texts import RSVP_PREFIX
 from handlers import attendance, meeting_admin
 from handlers.base import PICK_ONE, Context
+from handlers.flow_state import Draft
 from handlers.meeting_common import coming, is_cell_leader, meeting_label
 
 FLOW = "meetings"
@@ -32,6 +35,13 @@ LEADER_ACTIONS = (
     ("opinions", N_("Opinions sent in")),
     ("attendance", N_("Record attendance of a past meeting")),
 )
+
+
+@dataclass(frozen=True)
+class MeetingDraft(Draft):
+    """The meeting a reason for absence or an opinion is about."""
+
+    meeting_id: int = 0
 
 
 async def show(ctx: Context, args: str) -> None:
@@ -85,8 +95,8 @@ async def _on_menu(ctx: Context) -> None:
         await opinion_start(ctx, "")
     elif choice == "attendance" and await is_cell_leader(ctx):
         await attendance.start(ctx)
-    elif choice in dict(LEADER_ACTIONS) and await is_cell_leader(ctx):
-        await meeting_admin.start(ctx, choice)
+    elif choice in meeting_admin.ACTIONS and await is_cell_leader(ctx):
+        await meeting_admin.start(ctx, meeting_admin.ACTIONS[choice])
     else:
         ctx.reprompt(ctx._(PICK_ONE))
 
@@ -125,8 +135,7 @@ async def rsvp_choice(ctx: Context, key: str) -> None:
             )
         )
         return
-    ctx.begin(RSVP_FLOW)
-    ctx.draft()["meeting_id"] = meeting.id
+    ctx.begin(RSVP_FLOW, MeetingDraft(meeting.id))
     ctx.ask(
         RSVP_FLOW,
         "reason",
@@ -142,10 +151,11 @@ async def _on_reason(ctx: Context) -> None:
     if not reason:
         ctx.reprompt(ctx._("Please write the reason in a few words."))
         return
+    meeting_id = ctx.draft(MeetingDraft).meeting_id
     await answer_rsvp(
         ctx.session,
         member=ctx.member,
-        meeting_id=int(str(ctx.draft()["meeting_id"])),
+        meeting_id=meeting_id,
         attending=False,
         reason=reason,
         now=ctx.now,
@@ -170,8 +180,7 @@ async def opinion_start(ctx: Context, args: str) -> None:
         ctx.finish()
         ctx.say(ctx._("No meeting is planned yet, so there is no content to comment on."))
         return
-    ctx.begin(OPINION_FLOW)
-    ctx.draft()["meeting_id"] = meetings[0].id
+    ctx.begin(OPINION_FLOW, MeetingDraft(meetings[0].id))
     if args:
         await _save_opinion(ctx, args)
         return
@@ -195,7 +204,7 @@ async def _save_opinion(ctx: Context, raw: str) -> None:
     if not text:
         ctx.reprompt(ctx._("Please write your opinion as text."))
         return
-    await add_opinion(ctx.session, ctx.member, int(str(ctx.draft()["meeting_id"])), text, ctx.now)
+    await add_opinion(ctx.session, ctx.member, ctx.draft(MeetingDraft).meeting_id, text, ctx.now)
     ctx.finish()
     ctx.say(ctx._("Thank you. Your opinion will be gathered for the secretary."))
 

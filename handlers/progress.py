@@ -3,6 +3,8 @@ incinerator, hardened floor) with the date it was reached."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.reports.summary_text import PROGRESS_LABELS
@@ -11,6 +13,7 @@ from bot.services.oversight import LEADERS_ONLY, is_leader
 from bot.services.progress import household_flags, parse_past_date, record_progress
 from bot.services.roster.history import household_in_scope
 from handlers.base import PICK_ONE, Context
+from handlers.flow_state import Draft
 from models import ProgressFlag
 
 FLOW = "progress"
@@ -18,12 +21,21 @@ TITLE = N_("a household's progress")
 ASK_CODE = N_("Which household? Write its code, e.g. NL-012.")
 
 
+@dataclass(frozen=True)
+class ProgressDraft(Draft):
+    """The household being recorded, and the flag and its new state once chosen."""
+
+    code: str = ""
+    flag: ProgressFlag | None = None
+    achieved: bool = False
+
+
 async def start(ctx: Context, args: str) -> None:
     """/tiendo [CODE]: which household, then which flag and from when."""
     assert ctx.member is not None
     if not await is_leader(ctx.session, ctx.member.id):
         raise AccessDeniedError(LEADERS_ONLY)
-    ctx.begin(FLOW)
+    ctx.begin(FLOW, ProgressDraft())
     if args.strip():
         await _show(ctx, args.strip())
         return
@@ -65,7 +77,7 @@ async def _show(ctx: Context, code: str, note: str = "") -> None:
     choices.append(Choice("other", ctx._("Another household")))
     choices.append(Choice("done", ctx._("Done")))
     ctx.ask(FLOW, "flag", "\n".join(lines), tuple(choices))
-    ctx.draft()["code"] = household.code
+    ctx.keep(ProgressDraft(code=household.code))
 
 
 async def _on_flag(ctx: Context) -> None:
@@ -81,7 +93,7 @@ async def _on_flag(ctx: Context) -> None:
         ctx.reprompt(ctx._(PICK_ONE))
         return
     state, flag = choice.split(":", 1)
-    ctx.draft().update({"flag": flag, "achieved": state == "on"})
+    ctx.keep(replace(ctx.draft(ProgressDraft), flag=ProgressFlag(flag), achieved=state == "on"))
     label = ctx._(PROGRESS_LABELS[ProgressFlag(flag)])
     question = (
         ctx._(
@@ -106,8 +118,8 @@ async def _on_flag(ctx: Context) -> None:
 
 
 async def _on_date(ctx: Context) -> None:
-    draft = ctx.draft()
-    code = str(draft["code"])
+    draft = ctx.draft(ProgressDraft)
+    code = draft.code
     if ctx.choice == "back":
         await _show(ctx, code)
         return
@@ -116,8 +128,10 @@ async def _on_date(ctx: Context) -> None:
         ctx.reprompt(ctx._("Please write a date like 15/10/2026, or choose today."))
         return
     household, _ = await household_in_scope(ctx.session, ctx.member, code)
-    flag = ProgressFlag(str(draft["flag"]))
-    achieved = bool(draft["achieved"])
+    flag, achieved = draft.flag, draft.achieved
+    if flag is None:  # a damaged draft: choose the flag again
+        await _show(ctx, code)
+        return
     assert ctx.member is not None
     await record_progress(
         ctx.session,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.services.errors import AccessDeniedError
@@ -14,10 +16,18 @@ from bot.services.roster.history import (
     tell_reassignment,
 )
 from handlers.base import PICK_ONE, Context
+from handlers.flow_state import Draft
 from models import Household
 
 FLOW = "reassign"
 TITLE = N_("a household reassignment")
+
+
+@dataclass(frozen=True)
+class ReassignDraft(Draft):
+    """The household being given to another member."""
+
+    household_id: int = 0
 
 
 async def start(ctx: Context, args: str) -> None:
@@ -41,7 +51,7 @@ async def _household(ctx: Context, code: str) -> None:
     cell_id = holder.cell_id if holder is not None else None
     assert ctx.member is not None
     people = await assignable_members(ctx.session, cell_id or ctx.member.cell_id)
-    ctx.draft()["household_id"] = household.id
+    ctx.keep(ReassignDraft(household.id))
     choices = tuple(
         Choice(f"m:{p.id}", p.full_name) for p in people if holder is None or p.id != holder.id
     )
@@ -63,8 +73,11 @@ async def _on_member(ctx: Context) -> None:
     if ctx.choice is None or not ctx.choice.startswith("m:"):
         ctx.reprompt(ctx._(PICK_ONE))
         return
-    household = await ctx.session.get(Household, int(str(ctx.draft()["household_id"])))
-    assert household is not None
+    household = await ctx.session.get(Household, ctx.draft(ReassignDraft).household_id)
+    if household is None:
+        ctx.finish()
+        ctx.say(ctx._("Sorry, I lost track of what we were doing. Please start again."))
+        return
     done = await reassign(
         ctx.session,
         actor=ctx.member,

@@ -6,9 +6,11 @@ from __future__ import annotations
 from bot.core.i18n import N_
 from handlers import (
     account,
+    answers,
     attendance,
     broadcast,
     channels,
+    courtesy,
     deed,
     deed_common,
     households,
@@ -16,12 +18,16 @@ from handlers import (
     me,
     meeting_admin,
     meetings,
+    more_evidence,
+    on_behalf,
     oversight,
+    phrases,
     pledge,
     progress,
     reassign,
     roster_upload,
     summary,
+    voices,
 )
 from handlers.base import Command, Flow, Registry
 
@@ -34,9 +40,11 @@ def build_registry() -> Registry:
             ("viectot", "deed", "baocao", "report"),
             deed.start,
             N_("Report a good deed"),
-            phrases=("bao cao", "bao cao viec tot", "viec tot", "lam viec tot"),
+            phrases=phrases.VIECTOT,
             starts_flow=True,
             in_menu=True,
+            flow=deed_common.FLOW,
+            takes_text=True,
         )
     )
     registry.add(
@@ -44,9 +52,31 @@ def build_registry() -> Registry:
             ("dangky", "pledge"),
             pledge.start,
             N_("Pledge this month's good deed"),
-            phrases=("dang ky", "dang ky viec tot"),
+            phrases=phrases.DANGKY,
             starts_flow=True,
             in_menu=True,
+            flow=pledge.FLOW,
+            takes_text=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("themanh", "morephotos"),
+            more_evidence.start,
+            "",
+            phrases=phrases.THEMANH,
+            starts_flow=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("dangkythangsau", "nextmonth"),
+            pledge.start_next_month,
+            "",
+            phrases=phrases.DANGKYTHANGSAU,
+            starts_flow=True,
+            flow=pledge.FLOW,
+            takes_text=True,
         )
     )
     registry.add(
@@ -54,7 +84,7 @@ def build_registry() -> Registry:
             ("lich", "meetings", "lichhop"),
             meetings.show,
             N_("Meeting calendar: attend or not, content"),
-            phrases=("lich hop", "lich", "hop chi bo", "lich sinh hoat"),
+            phrases=phrases.LICH,
             starts_flow=True,
             in_menu=True,
         )
@@ -64,8 +94,22 @@ def build_registry() -> Registry:
             ("ykien", "opinion"),
             meetings.opinion_start,
             N_("Send an opinion on the next meeting's content"),
-            phrases=("y kien", "gop y", "dong gop y kien"),
+            phrases=phrases.YKIEN,
             starts_flow=True,
+            flow=meetings.OPINION_FLOW,
+            takes_text=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("baocaothay", "onbehalf"),
+            on_behalf.start,
+            N_("Report a good deed for a member who cannot (secretaries)"),
+            phrases=phrases.BAOCAOTHAY,
+            starts_flow=True,
+            leaders_only=True,
+            flow=deed_common.FLOW,
+            takes_text=True,
         )
     )
     registry.add(
@@ -73,7 +117,7 @@ def build_registry() -> Registry:
             ("ho", "households"),
             households.show,
             N_("My households"),
-            phrases=("ho cua toi", "ho phu trach", "cac ho", "ho gia dinh"),
+            phrases=phrases.HO,
             in_menu=True,
         )
     )
@@ -82,7 +126,7 @@ def build_registry() -> Registry:
             ("toi", "me"),
             me.show,
             N_("My month so far"),
-            phrases=("cua toi", "thang nay", "thang nay cua toi"),
+            phrases=phrases.TOI,
             in_menu=True,
         )
     )
@@ -91,7 +135,7 @@ def build_registry() -> Registry:
             ("tonghop", "summary"),
             summary.show,
             N_("Summary of this week and month (secretaries, committees)"),
-            phrases=("tong hop", "bao cao tong hop"),
+            phrases=phrases.TONGHOP,
             starts_flow=True,
             leaders_only=True,
         )
@@ -101,7 +145,7 @@ def build_registry() -> Registry:
             ("chuabaocao", "missing"),
             oversight.missing,
             N_("Who has not reported this month (secretaries, committees)"),
-            phrases=("chua bao cao", "ai chua bao cao"),
+            phrases=phrases.CHUABAOCAO,
             starts_flow=True,
             leaders_only=True,
         )
@@ -111,8 +155,9 @@ def build_registry() -> Registry:
             ("thongbao", "broadcast"),
             broadcast.start,
             N_("Send a notice to members (secretaries, committees)"),
-            phrases=("thong bao", "gui thong bao"),
+            phrases=phrases.THONGBAO,
             starts_flow=True,
+            flow=broadcast.FLOW,
             leaders_only=True,
         )
     )
@@ -121,7 +166,7 @@ def build_registry() -> Registry:
             ("dagui", "sent"),
             broadcast.report,
             N_("Who has received my notices"),
-            phrases=("da gui",),
+            phrases=phrases.DAGUI,
             starts_flow=True,
             leaders_only=True,
         )
@@ -131,8 +176,9 @@ def build_registry() -> Registry:
             ("phancong", "reassign"),
             reassign.start,
             N_("Give a household to another member (secretaries)"),
-            phrases=("phan cong", "phan cong lai"),
+            phrases=phrases.PHANCONG,
             starts_flow=True,
+            flow=reassign.FLOW,
             leaders_only=True,
         )
     )
@@ -151,8 +197,9 @@ def build_registry() -> Registry:
             ("danhsach", "import", "nhapdanhsach"),
             roster_upload.start,
             N_("Import the cell's members and households from Excel (secretaries)"),
-            phrases=("danh sach", "nhap danh sach", "nhap file"),
+            phrases=phrases.DANHSACH,
             starts_flow=True,
+            flow=roster_upload.FLOW,
             leaders_only=True,
         )
     )
@@ -161,7 +208,7 @@ def build_registry() -> Registry:
             ("mamoi", "invites"),
             invites.show,
             N_("Who has linked a chat; invite codes (secretaries)"),
-            phrases=("ma moi", "lien ket", "ai chua lien ket", "ma lien ket"),
+            phrases=phrases.MAMOI,
             starts_flow=True,
             leaders_only=True,
         )
@@ -171,7 +218,7 @@ def build_registry() -> Registry:
             ("kenh", "channel", "messenger"),
             channels.show,
             N_("Where you receive notices: Telegram or Zalo"),
-            phrases=("kenh", "kenh nhan tin", "nhan tin qua", "zalo", "telegram"),
+            phrases=phrases.KENH,
             starts_flow=True,
         )
     )
@@ -180,7 +227,7 @@ def build_registry() -> Registry:
             ("ngonngu", "language", "lang"),
             account.language,
             N_("Change language (Tiếng Việt / English)"),
-            phrases=("ngon ngu",),
+            phrases=phrases.NGONNGU,
             starts_flow=True,
         )
     )
@@ -189,31 +236,119 @@ def build_registry() -> Registry:
             ("trogiup", "help", "huongdan"),
             account.help_,
             N_("Help: what I can do"),
-            phrases=("tro giup", "giup", "giup do", "huong dan"),
+            phrases=phrases.TROGIUP,
             for_strangers=True,
             in_menu=True,
         )
     )
-    registry.add(Command(("huy", "cancel"), account.cancel, N_("Cancel what you are doing")))
+    registry.add(
+        Command(
+            ("huy", "cancel"),
+            account.cancel,
+            N_("Cancel what you are doing"),
+            phrases=phrases.HUY,
+            never_text=True,
+        )
+    )
     registry.add(Command(("start", "batdau"), account.start, "", for_strangers=True))
     registry.add(
-        Command(("menu",), account.menu, "", phrases=("chao", "xin chao", "hi"), starts_flow=True)
+        Command(
+            ("menu",),
+            account.menu,
+            "",
+            phrases=phrases.MENU,
+            starts_flow=True,
+        )
     )
+    registry.add(Command(("camon", "thanks"), courtesy.thanks, "", phrases=courtesy.THANKS))
+    for answer in answers.ANSWERS:
+        registry.add_answer(answer)
+    registry.typed_answer = answers.typed
 
-    registry.add_flow(Flow(deed_common.FLOW, deed.TITLE, deed.STEPS))
-    registry.add_flow(Flow(pledge.FLOW, pledge.TITLE, pledge.STEPS))
-    registry.add_flow(Flow(reassign.FLOW, reassign.TITLE, reassign.STEPS))
-    registry.add_flow(Flow(progress.FLOW, progress.TITLE, progress.STEPS))
-    registry.add_flow(Flow(roster_upload.FLOW, roster_upload.TITLE, roster_upload.STEPS))
-    registry.add_flow(Flow(invites.FLOW, invites.TITLE, invites.STEPS, light=True))
-    registry.add_flow(Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True))
+    registry.add_flow(
+        Flow(
+            deed_common.FLOW,
+            deed.TITLE,
+            {**deed.STEPS, **on_behalf.STEPS},
+            draft=deed_common.ReportDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(
+            more_evidence.FLOW,
+            more_evidence.TITLE,
+            more_evidence.STEPS,
+            light=True,
+            draft=more_evidence.EvidenceDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(
+            pledge.FLOW,
+            pledge.TITLE,
+            pledge.STEPS,
+            draft=pledge.PledgeDraft,
+            text_steps=frozenset({"text"}),
+        )
+    )
+    registry.add_flow(
+        Flow(reassign.FLOW, reassign.TITLE, reassign.STEPS, draft=reassign.ReassignDraft)
+    )
+    registry.add_flow(
+        Flow(progress.FLOW, progress.TITLE, progress.STEPS, draft=progress.ProgressDraft)
+    )
+    registry.add_flow(
+        Flow(
+            roster_upload.FLOW,
+            roster_upload.TITLE,
+            roster_upload.STEPS,
+            draft=roster_upload.RosterDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(invites.FLOW, invites.TITLE, invites.STEPS, light=True, draft=invites.InviteDraft)
+    )
+    registry.add_flow(
+        Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True, draft=summary.SummaryDraft)
+    )
+    registry.add_flow(Flow(voices.FLOW, voices.TITLE, voices.STEPS, light=True))
     registry.add_flow(Flow(oversight.FLOW, oversight.TITLE, oversight.STEPS, light=True))
     registry.add_flow(Flow(meetings.FLOW, meetings.TITLE, meetings.STEPS, light=True))
-    registry.add_flow(Flow(meetings.RSVP_FLOW, meetings.RSVP_TITLE, meetings.RSVP_STEPS))
-    registry.add_flow(Flow(meetings.OPINION_FLOW, meetings.OPINION_TITLE, meetings.OPINION_STEPS))
-    registry.add_flow(Flow(meeting_admin.FLOW, meeting_admin.TITLE, meeting_admin.STEPS))
-    registry.add_flow(Flow(attendance.FLOW, attendance.TITLE, attendance.STEPS))
-    registry.add_flow(Flow(broadcast.FLOW, broadcast.TITLE, broadcast.STEPS))
+    registry.add_flow(
+        Flow(
+            meetings.RSVP_FLOW,
+            meetings.RSVP_TITLE,
+            meetings.RSVP_STEPS,
+            draft=meetings.MeetingDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(
+            meetings.OPINION_FLOW,
+            meetings.OPINION_TITLE,
+            meetings.OPINION_STEPS,
+            draft=meetings.MeetingDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(
+            meeting_admin.FLOW,
+            meeting_admin.TITLE,
+            meeting_admin.STEPS,
+            draft=meeting_admin.CalendarDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(
+            attendance.FLOW,
+            attendance.TITLE,
+            attendance.STEPS,
+            draft=attendance.AttendanceDraft,
+        )
+    )
+    registry.add_flow(
+        Flow(broadcast.FLOW, broadcast.TITLE, broadcast.STEPS, draft=broadcast.NoticeDraft)
+    )
     registry.add_flow(Flow("delivery", broadcast.REPORT_TITLE, broadcast.REPORT_STEPS, light=True))
     registry.add_flow(Flow(channels.FLOW, channels.TITLE, channels.STEPS, light=True))
     registry.add_flow(Flow("menu", account.MENU_TITLE, account.MENU_STEPS, light=True))

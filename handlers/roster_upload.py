@@ -3,7 +3,7 @@ would change and writes it only after "Apply". Rows of other cells are refused."
 
 from __future__ import annotations
 
-from typing import Any, cast
+from dataclasses import dataclass
 
 from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage, Sheet
@@ -12,6 +12,7 @@ from bot.services.oversight import LEADERS_ONLY, overseen_cells
 from bot.services.roster.importer import RosterFile, check_roster, import_roster
 from bot.services.roster.report import orphaned_text, plan_text, problems_text
 from handlers.base import CANCEL, PICK_ONE, Context, cancelled
+from handlers.flow_state import Draft
 from handlers.summary import XLSX
 from models import MemberStatus
 
@@ -20,6 +21,15 @@ TITLE = N_("importing a list")
 PROBLEMS_SHOWN = 10
 MAX_FILE_MB = 2  # what a chat may send (Telegram downloads documents up to that size)
 TEMPLATE_FILE = "mau-danh-sach-chi-bo.xlsx"
+
+
+@dataclass(frozen=True)
+class RosterDraft(Draft):
+    """The file checked, kept as its sheets (title, rows of cell texts) until the secretary
+    applies it."""
+
+    file_name: str = ""
+    sheets: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
 
 
 async def start(ctx: Context, args: str) -> None:
@@ -84,12 +94,9 @@ async def _roster(ctx: Context, name: str, sheets: tuple[Sheet, ...], mark: bool
 async def _drafted(ctx: Context, mark: bool) -> RosterFile:
     """The file's sheets kept in the draft since it was checked (never the file itself: it is
     read once, in the worker)."""
-    draft = ctx.draft()
-    sheets = tuple(
-        Sheet(str(title), tuple(tuple(str(cell) for cell in row) for row in rows))
-        for title, rows in cast(list[list[Any]], draft["sheets"])
-    )
-    return await _roster(ctx, str(draft["file_name"]), sheets, mark)
+    draft = ctx.draft(RosterDraft)
+    sheets = tuple(Sheet(title, rows) for title, rows in draft.sheets)
+    return await _roster(ctx, draft.file_name, sheets, mark)
 
 
 async def _check(ctx: Context) -> None:
@@ -127,11 +134,9 @@ async def _check(ctx: Context) -> None:
         ctx.finish()
         ctx.say("\n".join(lines))
         return
-    draft = ctx.draft()
-    draft["file_name"] = name
-    draft["sheets"] = [
-        [sheet.name, [list(row) for row in sheet.rows]] for sheet in document.sheets
-    ]
+    ctx.keep(
+        RosterDraft(name, tuple((sheet.name, tuple(sheet.rows)) for sheet in document.sheets))
+    )
     choices = []
     if plan.changes:
         choices.append(Choice("apply", ctx._("Apply"), ("ok", "co", "dong y", "ap dung")))

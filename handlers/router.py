@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import clean, fold
-from bot.delivery.history import latest_offer
-from bot.services.broadcasts import ACK_PREFIX, acknowledge_broadcast, acknowledge_latest
+from bot.core.words import resolve_choice
 from bot.services.identity import looks_like_code
-from bot.services.meetings.texts import RSVP_PREFIX
 from bot.services.oversight import is_leader
-from handlers import meetings
-from handlers.base import Command, Context
+from handlers.base import CANCEL, Command, Context
+from handlers.flow_state import FlowState, Held
 
 _COMMAND = re.compile(r"^/([^\s@]+)(?:@\S+)?\s*(.*)$", re.DOTALL)
-_NUMBER = re.compile(r"^(?:so\s*)?(\d{1,2})[.)]?$")
-_CANCEL_WORDS = frozenset({"huy", "cancel", "thoat", "thoi", "dung lai", "huy bo"})
 # A flow left untouched this long is dropped (with a word to the person) rather than resumed:
 # a reply days later is more likely a new matter than the answer to the old question.
 STALE_AFTER = timedelta(days=2)
-OFFER_LASTS = timedelta(days=3)  # how long a typed number may answer a delivered message
-ACK_WORDS = frozenset({"da nhan", "nhan duoc", "da nhan duoc", "received"})
-ATTEND_WORDS = frozenset({"co tham du", "se tham du", "tham du", "toi se den", "co di"})
-ABSENT_WORDS = frozenset({"khong tham du", "vang mat", "khong di duoc", "khong den duoc"})
 LIGHT_STALE_AFTER = timedelta(hours=1)
+MEANT_COMMAND, MEANT_TEXT = "meant:command", "meant:text"
 
 STRANGER_TEXT = N_(
     "Hello! This chat is not linked to a Party member yet.\n"
@@ -41,30 +35,6 @@ def parse_command(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     return fold(match.group(1)), match.group(2).strip()
-
-
-def resolve_choice(text: str, choices: tuple[Choice, ...]) -> str | None:
-    """The key of the choice a typed reply means: its number, or its label with or without
-    tone marks (a unique prefix of at least three letters is enough)."""
-    folded = fold(text).strip(" .!")
-    if not folded:
-        return None
-    number = _NUMBER.match(folded)
-    if number is not None:
-        index = int(number.group(1)) - 1
-        return choices[index].key if 0 <= index < len(choices) else None
-    labels = [(fold(c.label), c.key) for c in choices]
-    for label, key in labels:
-        if folded == label:
-            return key
-    for choice in choices:
-        if folded in choice.aliases:
-            return choice.key
-    if len(folded) >= 3:
-        hits = [key for label, key in labels if label.startswith(folded) or f" {folded}" in label]
-        if len(hits) == 1:
-            return hits[0]
-    return None
 
 
 async def route(ctx: Context) -> None:
@@ -87,18 +57,10 @@ async def route(ctx: Context) -> None:
     if ctx.message.contact is not None:
         await ctx.registry.require("start").run(ctx, "")
         return
-    if ctx.member is not None and (ctx.message.choice or "").startswith(ACK_PREFIX):
-        await _acknowledge(ctx, ctx.message.choice or "")
-        ctx.reprompt()
-        return
-    if ctx.member is not None and (ctx.message.choice or "").startswith(RSVP_PREFIX):
-        # A reminder's "I will attend" button: answered whatever the chat is doing. An open
-        # menu (/lich itself) is no task to come back to.
-        flow = ctx.registry.flows.get(ctx.state.flow) if ctx.state is not None else None
-        if ctx.state is not None and (flow is None or flow.light):
-            ctx.finish()
+    answer = ctx.registry.answer_for(ctx.message.choice) if ctx.member is not None else None
+    if answer is not None:  # a button under a notice or reminder, pressed at any time
         before = ctx.state
-        await meetings.rsvp_choice(ctx, ctx.message.choice or "")
+        await answer.run(ctx, ctx.message.choice or "")
         if before is not None and ctx.state is before:
             ctx.reprompt()
         return
@@ -121,6 +83,16 @@ def _drop_stale_or_orphan_flow(ctx: Context) -> None:
         ctx.finish()
         return
     flow = ctx.registry.flows.get(state.flow)
+    if flow is not None and (state.unreadable or state.step not in flow.steps):
+        # Saved by an older version in a shape this one cannot continue: said, not guessed.
+        ctx.finish()
+        ctx.say(
+            ctx._(
+                "Sorry, I could not resume {title} that you began on {date}: the bot has been "
+                "updated since. Nothing from it was saved; please start it again."
+            ).format(title=ctx._(flow.title), date=ctx.date_text(state.updated_at or ctx.now))
+        )
+        return
     light = flow is None or flow.light
     age = ctx.now - state.updated_at if state.updated_at is not None else timedelta(0)
     if age > (LIGHT_STALE_AFTER if light else STALE_AFTER):
@@ -158,6 +130,9 @@ async def run_command(ctx: Context, command: Command, args: str) -> None:
         if flow is None or flow.light:
             ctx.finish()
             before = None
+    if before is not None and command.flow == before.flow:
+        ctx.finish()  # the flow's own command typed again mid-way: it starts afresh
+        before = None
     if before is not None and command.starts_flow:
         flow = ctx.registry.flows.get(before.flow)
         title = ctx._(flow.title) if flow is not None else before.flow
@@ -183,10 +158,12 @@ async def _continue_flow(ctx: Context, text: str) -> None:
         ctx.finish()
         ctx.say(ctx._("Sorry, I lost track of what we were doing. Please start again."))
         return
-    folded = fold(text)
-    if folded in _CANCEL_WORDS and ctx.message.choice is None:
-        await ctx.registry.require("huy").run(ctx, "")
-        return
+    held = state.held
+    if held is not None:
+        handled = await _after_held(ctx, held, text)
+        if handled or ctx.state is None:
+            return
+        state, text = ctx.state, clean(ctx.message.text)
     keys = {c.key for c in state.choices}
     if ctx.message.choice is not None:
         if ctx.message.choice not in keys:
@@ -195,16 +172,29 @@ async def _continue_flow(ctx: Context, text: str) -> None:
         ctx.choice = ctx.message.choice
     elif state.choices and text:
         ctx.choice = resolve_choice(text, state.choices)
-    if flow is not None and flow.light and ctx.choice is None and not ctx.message.photos:
+    typed_text = held is not None and ctx.message.text == held.text
+    if ctx.choice is None and text and not _carries_media(ctx) and not typed_text:
+        command, args = ctx.registry.by_phrase(text, fuzzy=False), ""
+        if command is None:
+            command, args = ctx.registry.leading(text, fuzzy=False) or (None, "")
+        own = command is not None and (command.flow == state.flow or command.never_text)
+        if command is not None and not own and _expects_text(ctx, state):
+            _ask_which(ctx, state, command, text)  # "Họp" may be the notice: asked, not guessed
+            return
+        if command is not None:
+            # A command typed where an answer was expected (or its own flow's command typed
+            # again) is the command, never the answer: "bao cao" is not saved as a report.
+            await run_command(ctx, command, args)
+            return
+    if flow is not None and flow.light and ctx.choice is None and not _carries_media(ctx):
         # A menu left open is no question the person must answer: read them afresh.
         ctx.finish()
         await _free_text(ctx, text)
         return
     if (
         ctx.choice is None
-        and state.choices
-        and not ctx.message.photos
-        and await _answer_to_delivered(ctx, text, by_number=False)
+        and not _carries_media(ctx)
+        and await _typed_answer(ctx, text, by_number=False)
     ):
         # The answer to a notice or reminder that arrived mid-question (typed, as on Zalo):
         # recorded, and the question asked again. A bare number stays the question's.
@@ -214,17 +204,47 @@ async def _continue_flow(ctx: Context, text: str) -> None:
     await step(ctx)
 
 
-async def _acknowledge(ctx: Context, key: str) -> None:
-    """A "Received" button under a notice: recorded whatever the chat is doing."""
-    assert ctx.member is not None
-    broadcast_id = key.removeprefix(ACK_PREFIX)
-    found = broadcast_id.isdigit() and await acknowledge_broadcast(
-        ctx.session, int(broadcast_id), ctx.member.id, ctx.now
+def _expects_text(ctx: Context, state: FlowState) -> bool:
+    """The pending question asks for a text (its only option, if any, is "Cancel")."""
+    flow = ctx.registry.flows.get(state.flow)
+    if flow is not None and state.step in flow.text_steps:
+        return True
+    return all(choice.key == CANCEL for choice in state.choices)
+
+
+def _ask_which(ctx: Context, state: FlowState, command: Command, text: str) -> None:
+    """A command word typed where a text was expected: ask which was meant."""
+    held = Held(text, command.names[0], state.prompt, state.choices)
+    label = ctx._(command.summary) if command.summary else "/" + command.names[0]
+    question = ctx._('"{text}": did you mean to open "{command}", or is it your text?').format(
+        text=text, command=label
     )
-    if found:
-        ctx.say(ctx._("Thank you, your confirmation was recorded."))
-    else:
-        ctx.say(ctx._("That button belongs to an earlier question."))
+    choices = (
+        Choice(MEANT_COMMAND, ctx._("Open: {command}").format(command=label)),
+        Choice(MEANT_TEXT, ctx._("It is my text")),
+    )
+    ctx.state = replace(state, prompt=question, choices=choices, held=held)
+    ctx.say(question, choices)
+
+
+async def _after_held(ctx: Context, held: Held, text: str) -> bool:
+    """The answer to "command or text?": the command is run (True), or the held text goes
+    to the step as if typed now; anything else is read against the question asked before."""
+    state = ctx.state
+    assert state is not None
+    meant = ctx.message.choice or resolve_choice(text, state.choices)
+    ctx.state = replace(state, prompt=held.prompt, choices=held.choices, held=None)
+    if meant == MEANT_TEXT:
+        ctx.message = replace(ctx.message, text=held.text, choice=None)
+    elif meant == MEANT_COMMAND:
+        command = ctx.registry.require(held.command)
+        leading = ctx.registry.leading(held.text) if command.takes_text else None
+        await run_command(ctx, command, leading[1] if leading else "")
+        return True
+    elif ctx.message.choice is not None:  # a button of an earlier question
+        ctx.reprompt(ctx._("That button belongs to an earlier question."))
+        return True
+    return False
 
 
 async def _stranger(ctx: Context, text: str) -> None:
@@ -235,47 +255,37 @@ async def _stranger(ctx: Context, text: str) -> None:
         ctx.say_to_stranger(ctx._(STRANGER_TEXT))
 
 
-async def _answer_to_delivered(ctx: Context, text: str, by_number: bool) -> bool:
-    """A typed answer to a notice or reminder the bot sent — one of its choices by label (or
-    by number, when `by_number`), or "đã nhận" / "sẽ tham dự" — recorded. False if the text is
-    none of these. On Zalo, with no buttons, this is how such messages are answered."""
-    assert ctx.member is not None
-    said = fold(text).strip(" .!")
-    if not said or ctx.message.choice is not None:
-        return False
-    offered = await latest_offer(ctx.session, ctx.member.id, ctx.now - OFFER_LASTS)
-    typed_number = _NUMBER.match(said) is not None
-    picked = resolve_choice(text, offered) if offered and (by_number or not typed_number) else None
-    if picked is not None and picked.startswith(ACK_PREFIX):
-        await _acknowledge(ctx, picked)
-        return True
-    if picked is not None and picked.startswith(RSVP_PREFIX):
-        await meetings.rsvp_choice(ctx, picked)
-        return True
-    if said in ACK_WORDS and await acknowledge_latest(ctx.session, ctx.member.id, ctx.now):
-        ctx.say(ctx._("Thank you, your confirmation was recorded."))
-        return True
-    return (said in ATTEND_WORDS or said in ABSENT_WORDS) and await meetings.words_rsvp(
-        ctx, said in ATTEND_WORDS
-    )
+async def _typed_answer(ctx: Context, text: str, by_number: bool) -> bool:
+    """The text answered a notice or reminder (the registered typed answer said so)."""
+    answer = ctx.registry.typed_answer
+    return answer is not None and await answer(ctx, text, by_number)
 
 
 async def _free_text(ctx: Context, text: str) -> None:
     assert ctx.member is not None
     if ctx.message.choice is not None:
         ctx.say(ctx._("That button belongs to an earlier question."))
-    if await _answer_to_delivered(ctx, text, by_number=True):
+    if await _typed_answer(ctx, text, by_number=True):
         return
-    command = ctx.registry.by_phrase(fold(text).strip(" .!?")) if text else None
-    if command is None and ctx.message.photos:
-        command = ctx.registry.command("viectot")
+    command = ctx.registry.by_phrase(text)
+    args = ""
+    if command is None and text:
+        command, args = ctx.registry.leading(text) or (None, "")
+    if _carries_media(ctx) and (command is None or not command.takes_text):
+        # A photo or voice note begins a report; its caption is the report's description.
+        command, args = ctx.registry.require("viectot"), text
     elif command is None and ctx.message.document and await is_leader(ctx.session, ctx.member.id):
         command = ctx.registry.command("danhsach")  # a secretary's file: the cell's list
     if command is not None:
-        await run_command(ctx, command, "")
+        await run_command(ctx, command, args)
         return
     if ctx.message.document is not None:
         ctx.say(ctx._("Thank you, but I cannot use this file here."))
     elif text and ctx.message.choice is None:
         ctx.say(ctx._("Sorry, I did not understand that."))
     await ctx.registry.require("menu").run(ctx, "")
+
+
+def _carries_media(ctx: Context) -> bool:
+    """A photo (or voice note) came with the message: evidence, never a command word."""
+    return bool(ctx.message.photos) or ctx.message.voice is not None

@@ -4,6 +4,8 @@ to drill down; a cell's view has names, and for its secretary the households nob
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.core.text import fold
@@ -15,8 +17,13 @@ from bot.reports.summary import summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError
+from bot.services.evidence import entry_counts
+from bot.services.meetings.rules import add_months
 from bot.services.oversight import LEADERS_ONLY, led_cells
+from bot.services.pledges import cell_pledges
+from handlers import voices
 from handlers.base import Context
+from handlers.flow_state import Draft
 from models import Organisation
 
 FLOW = "summary"
@@ -24,6 +31,14 @@ TITLE = N_("the summary")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 40  # organisations offered at once (Telegram shows at most 100 buttons)
 NOT_FOUND = N_('No organisation under you is called "{name}"; here is the whole summary.')
+
+
+@dataclass(frozen=True)
+class SummaryDraft(Draft):
+    """The organisation on screen (None: the whole scope) and the page of its list."""
+
+    org: int | None = None
+    page: int = 0
 
 
 async def _scope(ctx: Context) -> Scope:
@@ -86,7 +101,8 @@ async def _view(ctx: Context, scope: Scope, org_id: int | None, page: int = 0) -
         if single
         else scope_text(ctx.t, summary)
     )
-    choices = [*_children(ctx, node, page)]
+    text += await _entries(ctx, [cell.id for cell in part.cells])
+    choices = [*_children(ctx, node, page), *await _secretary_choices(ctx, part, single)]
     if (
         single
         and node.figures.quiet
@@ -112,8 +128,55 @@ async def _view(ctx: Context, scope: Scope, org_id: int | None, page: int = 0) -
         )
     choices.extend(_exports(ctx))
     ctx.ask(FLOW, "menu", text, tuple(choices))
-    assert ctx.state is not None
-    ctx.state.data.update({"org": node.org.id or None, "page": page})
+    ctx.keep(SummaryDraft(org=node.org.id or None, page=page))
+
+
+async def _entries(ctx: Context, cell_ids: list[int]) -> str:
+    """Lines on reports entered for members and voice reports, if there are any."""
+    counts = await entry_counts(ctx.session, cell_ids, ctx.month)
+    text = ""
+    if counts.on_behalf:
+        text += "\n" + ctx._("Entered by the cell committee for members: {count}.").format(
+            count=counts.on_behalf
+        )
+    if counts.voice:
+        text += "\n" + ctx._(
+            "Told by voice message: {count} ({waiting} not confirmed yet)."
+        ).format(count=counts.voice, waiting=counts.voice_unconfirmed)
+    return text
+
+
+async def _secretary_choices(ctx: Context, part: Scope, single: bool) -> list[Choice]:
+    """For the leaders of a cell on screen: voice reports to confirm, next month's
+    proposals."""
+    assert ctx.member is not None
+    led = {cell.id for cell in await led_cells(ctx.session, ctx.member.id)}
+    shown = [cell.id for cell in part.cells if cell.id in led]
+    if not shown:
+        return []
+    extra: list[Choice] = []
+    counts = await entry_counts(ctx.session, shown, ctx.month)
+    if counts.voice:
+        extra.append(
+            Choice(
+                "voices",
+                ctx._("Listen to voice reports ({count} to confirm)").format(
+                    count=counts.voice_unconfirmed
+                ),
+            )
+        )
+    if single:
+        following = add_months(ctx.month, 1)
+        proposals = await cell_pledges(ctx.session, shown[0], following)
+        extra.append(
+            Choice(
+                "proposals",
+                ctx._("Proposals for {month} ({count})").format(
+                    month=ctx.month_text(following), count=len(proposals)
+                ),
+            )
+        )
+    return extra
 
 
 def _children(ctx: Context, node: Node[Figures], page: int) -> list[Choice]:
@@ -138,17 +201,20 @@ def _exports(ctx: Context) -> list[Choice]:
 async def _on_menu(ctx: Context) -> None:
     assert ctx.member is not None
     choice = ctx.choice or ""
-    draft = ctx.draft()
-    current = draft.get("org")
-    org_id = int(str(current)) if current else None
+    draft = ctx.draft(SummaryDraft)
+    org_id = draft.org
     if choice.startswith("org:") or choice in ("top", "more"):
         scope = await _scope(ctx)
         if choice == "more":
-            await _view(ctx, scope, org_id, int(str(draft.get("page") or 0)) + 1)
+            await _view(ctx, scope, org_id, draft.page + 1)
         else:
             await _view(ctx, scope, int(choice.removeprefix("org:")) if choice != "top" else None)
         return
-    if choice == "chart":
+    if choice == "voices":
+        await voices.show(ctx)
+    elif choice == "proposals":
+        await _proposals(ctx)
+    elif choice == "chart":
         await _chart(ctx, org_id)
     elif choice == "quiet":
         await _quiet(ctx, org_id)
@@ -233,4 +299,21 @@ async def _quiet(ctx: Context, org_id: int | None) -> None:
             )
         )
     ctx.finish()
+    ctx.say("\n".join(lines))
+
+
+async def _proposals(ctx: Context) -> None:
+    """Next month's proposals of the secretary's cell, to read before the meeting."""
+    assert ctx.member is not None
+    ctx.finish()
+    cells = await led_cells(ctx.session, ctx.member.id)
+    following = add_months(ctx.month, 1)
+    lines = [ctx._("Proposals for {month}:").format(month=ctx.month_text(following))]
+    for cell in cells:
+        proposals = await cell_pledges(ctx.session, cell.id, following)
+        if len(cells) > 1:
+            lines.append(cell.name)
+        lines += [f"{n}. {p.name}: {p.text}" for n, p in enumerate(proposals, start=1)]
+        if not proposals:
+            lines.append(ctx._('None yet. Members send them with "đăng ký tháng sau".'))
     ctx.say("\n".join(lines))

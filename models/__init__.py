@@ -3,7 +3,7 @@
 from models.access import AuditEntry, FailedLink, InviteCode
 from models.base import Base
 from models.chat import ConversationState, ProcessedMessage
-from models.deed import DeedCategory, DeedPhoto, DeedReport, Pledge
+from models.deed import DeedCategory, DeedPhoto, DeedReport, EvidenceKind, Pledge
 from models.household import (
     Assignment,
     Household,
@@ -70,6 +70,7 @@ __all__ = [
     "ConversationState",
     "DeedCategory",
     "DeedPhoto",
+    "EvidenceKind",
     "DeedReport",
     "FailedLink",
     "Household",

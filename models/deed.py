@@ -23,13 +23,23 @@ class DeedCategory(StrEnum):
     OTHER = "other"
 
 
+class EvidenceKind(StrEnum):
+    """What a file kept against a report is: a photo, a voice note or an audio file."""
+
+    PHOTO = "photo"
+    VOICE = "voice"  # Telegram's voice message (OGG/Opus)
+    AUDIO = "audio"  # an audio file sent as music
+
+
 class DeedReport(Base):
     """One good deed reported by a member for a month.
 
     `household_id` is None for a community deed. A withdrawn report keeps its row
     (`withdrawn_at` set) so the audit trail stays whole. `source_key` identifies the chat
     message that created it ("channel:chat:message") and is unique, so a message delivered
-    twice is stored once.
+    twice is stored once. `entered_by_member_id` is set when a secretary or deputy entered
+    the report on the member's behalf (None: the member's own). A report told by voice note
+    may be `confirmed_by` the secretary who listened to it.
     """
 
     __tablename__ = "deed_reports"
@@ -49,10 +59,14 @@ class DeedReport(Base):
     created_at: Mapped[datetime]
     edited_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    entered_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    confirmed_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    confirmed_at: Mapped[datetime | None]
 
 
 class DeedPhoto(Base):
-    """A photo attached to a report: a platform file reference (Telegram file_id, Zalo URL)."""
+    """A photo or voice note kept against a report: a platform file reference (Telegram
+    file_id, Zalo URL) and its kind."""
 
     __tablename__ = "deed_photos"
 
@@ -60,6 +74,9 @@ class DeedPhoto(Base):
     deed_id: Mapped[int] = mapped_column(ForeignKey("deed_reports.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
     file_ref: Mapped[str] = mapped_column(String(2000))
+    kind: Mapped[EvidenceKind] = mapped_column(
+        enum_column(EvidenceKind), default=EvidenceKind.PHOTO, server_default="photo"
+    )
 
 
 class Pledge(Base):

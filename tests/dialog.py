@@ -33,6 +33,7 @@ class Chat:
         photos: tuple[str, ...] = (),
         document: tuple[str, bytes] | None = None,
         message_id: str | None = None,
+        voice: str | None = None,
     ) -> str:
         """Send a message; returns every reply rendered as the console shows it."""
         message = InboundMessage(
@@ -46,8 +47,10 @@ class Chat:
             document=Attachment(document[0], document[0], content=document[1])
             if document is not None
             else None,
+            voice=Attachment(file_ref=voice, kind="voice") if voice else None,
         )
         said = text or choice or (f"[file {document[0]}]" if document else f"[photos {photos}]")
+        said = f"[voice {voice}] {said}" if voice else said
         self.transcript.append(("you", said))
         self.last = await self.dispatcher.handle(message)
         rendered = "\n\n".join(render(reply) for reply in self.last)
@@ -94,3 +97,15 @@ def crashing_registry() -> Registry:
 
     registry.commands.insert(0, Command(("boom",), pledge_then_crash, ""))
     return registry
+
+
+async def report_deed(chat: Chat, household: str, text: str, kind: str = "6") -> str:
+    """Report a deed the way a member would: /viectot, the household, the words, the kind
+    when the words do not tell it, then send; the bot's last answer."""
+    await chat.send("/viectot")
+    await chat.send(household)
+    reply = await chat.send(text)
+    if "loại việc gì" in reply or "What kind of help" in reply:
+        reply = await chat.send(kind)
+    assert "Gửi báo cáo" in reply or "Send the report" in reply, reply
+    return await chat.send("1")

@@ -89,6 +89,7 @@ class FakeTelegram:
     port: int = 0
     faults: dict[int, list[Fault]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content users sent
+    kinds: dict[str, str] = field(default_factory=dict)  # file_id -> "voice" / "audio"
     attempts: dict[int, list[float]] = field(default_factory=dict)  # send times per chat
     allowed_updates: list[str] = field(default_factory=list)  # [] = Telegram's default
     blocked_by: set[int] = field(default_factory=set)  # users who blocked the bot
@@ -196,6 +197,31 @@ class FakeTelegram:
         if caption:
             content["caption"] = caption
         await self.push(self.message(user_id, **content))
+
+    async def sends_voice(self, user_id: int, file_id: str, seconds: int = 12) -> None:
+        """The user records a voice message (OGG/Opus); its file id can be sent back only
+        as a voice (sendVoice), as Telegram's file ids keep their type."""
+        self.kinds[file_id] = "voice"
+        voice = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "duration": seconds,
+            "mime_type": "audio/ogg",
+            "file_size": 4000 * seconds,
+        }
+        await self.push(self.message(user_id, voice=voice))
+
+    async def sends_audio(self, user_id: int, file_id: str, file_name: str) -> None:
+        """The user sends an audio file (a recording made with another app)."""
+        self.kinds[file_id] = "audio"
+        audio = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "duration": 30,
+            "mime_type": "audio/mpeg",
+            "file_name": file_name,
+        }
+        await self.push(self.message(user_id, audio=audio))
 
     async def shares_contact(self, user_id: int, phone: str, contact_user_id: int | None) -> None:
         """The user sends a contact card (their own via the button, or somebody's)."""
@@ -354,6 +380,25 @@ class FakeTelegram:
         if _utf16_length(caption) > CAPTION_LIMIT:
             return _error(400, "Bad Request: message caption is too long")
         return await self._record("sendDocument", params, caption)
+
+    async def _resend(
+        self, method: str, kind: str, params: dict[str, Any]
+    ) -> dict[str, Any] | web.Response:
+        """A voice or audio file sent again by its file id: refused, as Telegram does, when
+        the id names a file of another type; captions up to 1024 characters."""
+        field = params.get(kind)
+        if isinstance(field, str) and self.kinds.get(field, kind) != kind:
+            return _error(400, "Bad Request: type of file mismatch")
+        caption = str(params.get("caption", ""))
+        if _utf16_length(caption) > CAPTION_LIMIT:
+            return _error(400, "Bad Request: message caption is too long")
+        return await self._record(method, params, caption)
+
+    async def _api_sendVoice(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        return await self._resend("sendVoice", "voice", params)
+
+    async def _api_sendAudio(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        return await self._resend("sendAudio", "audio", params)
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         return True

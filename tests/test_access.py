@@ -11,7 +11,7 @@ from bot.dispatcher.dispatch import Dispatcher
 from bot.services.deeds import DeedDraft, edit_deed, record_deed, withdraw_deed
 from bot.services.errors import AccessDeniedError, NotFoundError
 from models import DeedCategory, DeedReport
-from tests.dialog import Chat
+from tests.dialog import Chat, report_deed
 from tests.factories import Cell, FakeClock
 
 
@@ -97,8 +97,7 @@ async def test_cannot_edit_or_withdraw_someone_elses_report(
 
 async def test_my_month_shows_only_my_reports(xien: Chat, dispatcher: Dispatcher) -> None:
     mai = Chat(dispatcher, chat_id="chat-mai")
-    for said in ("/viectot", "1", "1", "Việc của Mai", "1", "1"):
-        await mai.send(said)
+    await report_deed(mai, "1", "Việc của Mai")
     mine = await xien.send("/toi")
     assert "Số việc tốt đã báo cáo: 0" in mine
     assert "Việc của Mai" not in mine

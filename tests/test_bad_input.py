@@ -21,14 +21,13 @@ async def test_empty_description_is_asked_again(xien: Chat) -> None:
         xien,
         [
             ("/viectot", "Việc tốt này giúp ai? Chọn một hộ đồng chí phụ trách"),
-            ("1", "Đó là loại việc gì?"),
             ("1", "Đồng chí mô tả ngắn gọn việc tốt đã làm"),
         ],
     )
     reply = await xien.send("   ")
     assert "viết vài dòng" in reply
-    assert "ảnh" not in reply  # still on the description step
-    assert "Đồng chí có ảnh không?" in await xien.send("Giúp dựng nhà")
+    assert "kiểm tra lại" not in reply  # still on the description step
+    assert "kiểm tra lại" in await xien.send("Giúp dựng nhà")
 
 
 async def test_ten_thousand_characters_are_refused_and_the_draft_kept(
@@ -38,7 +37,6 @@ async def test_ten_thousand_characters_are_refused_and_the_draft_kept(
         xien,
         [
             ("/viectot", "Việc tốt này giúp ai? Chọn một hộ đồng chí phụ trách"),
-            ("1", "Đó là loại việc gì?"),
             ("1", "Đồng chí mô tả ngắn gọn việc tốt đã làm"),
         ],
     )
@@ -47,8 +45,7 @@ async def test_ten_thousand_characters_are_refused_and_the_draft_kept(
     assert "tối đa 2000" in reply
     assert "chưa có gì bị mất" in reply
     assert "mô tả ngắn gọn" in reply  # the pending question is asked again
-    await xien.send("Giúp dựng nhà")
-    assert "Giúp: Lò Văn Pành (PK-01)" in await xien.send("1")  # the draft survived
+    assert "Giúp: Lò Văn Pành (PK-01)" in await xien.send("Giúp dựng nhà")  # the draft survived
     await xien.send("1")
     assert await _count_reports(sessionmaker) == 1
 
@@ -58,12 +55,12 @@ async def test_unknown_command_mid_report_keeps_the_report(xien: Chat) -> None:
         xien,
         [
             ("/viectot", "Việc tốt này giúp ai? Chọn một hộ đồng chí phụ trách"),
-            ("2", "Đó là loại việc gì?"),
+            ("2", "Đồng chí mô tả ngắn gọn việc tốt đã làm"),
         ],
     )
     reply = await xien.send("/abcxyz")
     assert "Tôi không biết lệnh /abcxyz" in reply
-    assert "Đó là loại việc gì?" in reply
+    assert "Đồng chí mô tả ngắn gọn việc tốt" in reply
 
 
 async def test_help_mid_report_answers_then_resumes(xien: Chat) -> None:
@@ -71,14 +68,14 @@ async def test_help_mid_report_answers_then_resumes(xien: Chat) -> None:
         xien,
         [
             ("/viectot", "Việc tốt này giúp ai? Chọn một hộ đồng chí phụ trách"),
-            ("2", "Đó là loại việc gì?"),
+            ("2", "Đồng chí mô tả ngắn gọn việc tốt đã làm"),
         ],
     )
     reply = await xien.send("/trogiup")
     assert "/viectot" in reply
     assert "Mời đồng chí tiếp tục" in reply
-    assert "Đó là loại việc gì?" in reply
-    assert "Đồng chí mô tả ngắn gọn việc tốt đã làm" in await xien.send("1")
+    assert "Đồng chí mô tả ngắn gọn việc tốt" in reply
+    assert "Giúp: Quàng Thị Ún (PK-02)" in await xien.send("Sửa mái nhà")
 
 
 async def test_starting_another_flow_mid_report_is_refused_politely(xien: Chat) -> None:
@@ -86,13 +83,13 @@ async def test_starting_another_flow_mid_report_is_refused_politely(xien: Chat) 
         xien,
         [
             ("/viectot", "Việc tốt này giúp ai? Chọn một hộ đồng chí phụ trách"),
-            ("2", "Đó là loại việc gì?"),
+            ("2", "Đồng chí mô tả ngắn gọn việc tốt đã làm"),
         ],
     )
     reply = await xien.send("/dangky")
     assert "Đồng chí đang làm dở báo cáo việc tốt" in reply
     assert "/huy" in reply
-    assert "Đó là loại việc gì?" in reply
+    assert "Đồng chí mô tả ngắn gọn việc tốt" in reply
 
 
 async def test_a_reply_that_is_no_option_asks_again(xien: Chat) -> None:
@@ -109,7 +106,7 @@ async def test_old_button_is_recognised_as_old(xien: Chat) -> None:
     await xien.send("1")
     reply = await xien.send(choice=old_key)
     assert "thuộc câu hỏi trước" in reply
-    assert "Đó là loại việc gì?" in reply
+    assert "Đồng chí mô tả ngắn gọn việc tốt" in reply
 
 
 async def test_gibberish_outside_a_flow_offers_the_menu(xien: Chat) -> None:
@@ -123,7 +120,7 @@ async def test_control_characters_and_decomposed_accents_are_cleaned(
     xien: Chat, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     decomposed = "Giu\u0301p đơ\u0303 nhà\u200b\x07"
-    for said in ("/viectot", "1", "1", decomposed, "1", "1"):
+    for said in ("/viectot", "1", decomposed, "1", "1"):
         await xien.send(said)
     async with sessionmaker() as session:
         report = await session.scalar(select(DeedReport))

@@ -124,7 +124,7 @@ async def test_not_reported_filter_skips_members_who_reported(secretary: Chat, x
 async def test_double_confirmation_creates_one_broadcast(
     secretary: Chat, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    for said in ("/thongbao", "1", "Họp", "khong"):
+    for said in ("/thongbao", "1", "Họp lúc 19 giờ", "khong"):
         await secretary.send(said)
     key = secretary.choice_key("Gửi thông báo")
     await secretary.send(choice=key)
@@ -172,7 +172,7 @@ async def test_acknowledging_someone_elses_notice_does_nothing(
     clock: FakeClock,
     cell: Cell,
 ) -> None:
-    for said in ("/thongbao", "1", "Họp", "co", "1"):
+    for said in ("/thongbao", "1", "Họp lúc 19 giờ", "co", "1"):
         await secretary.send(said)
     async with sessionmaker() as session, session.begin():
         stranger = await factories.member(

@@ -31,12 +31,14 @@ def test_demo_is_idempotent(demo_dir: Path) -> None:
 
 
 def test_member_reports_a_deed_in_the_demo_shell_without_tone_marks(demo_dir: Path) -> None:
-    script = "bao cao\n1\nnha o\nGiup ba sua mai nha\nkhong co anh\ngui bao cao\n/toi\n"
+    script = "bao cao giup ba Loi sua mai nha\ngui\n/toi\n"  # the README's script
     result = chibo(demo_dir, "demo", stdin=script)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Đồng chí đang trò chuyện với tư cách" in out and "(0912000002)" in out
-    assert "  1. " in out and "(NL-" in out  # households offered as a numbered list
+    assert "Giúp: Đặng Xuân Lợi (NL-006)" in out  # the household named by its head
+    assert "Loại việc: Nhà ở, nhà tiêu, nhà tắm (đoán theo nội dung" in out
+    assert "  1. Gửi báo cáo" in out  # one numbered list, one answer
     assert "Cảm ơn đồng chí" in out and "Đã ghi nhận việc tốt tháng" in out
     assert "Số việc tốt đã báo cáo: 1" in out
     assert "Traceback" not in result.stderr

@@ -15,7 +15,7 @@ from bot.reports.export import build_report, parse_period
 from bot.reports.invite_sheet import InviteLine, invites_workbook
 from bot.services.roster.importer import import_roster
 from models import Organisation
-from tests.dialog import Chat
+from tests.dialog import Chat, report_deed
 from tests.factories import Cell, FakeClock
 from tests.roster_files import (
     HOUSEHOLD_HEADINGS,
@@ -86,8 +86,7 @@ async def test_planted_names_and_deeds_are_text_in_the_committees_report(
             note="",
         )
     assert not plan.problems
-    for said in ("/viectot", "1", "1", PLANTED[4], "1", "1"):
-        await xien.send(said)
+    assert "Đã ghi nhận" in await report_deed(xien, "1", PLANTED[4])
     async with sessionmaker() as session:
         org = await session.get(Organisation, cell.commune_id)
         assert org is not None

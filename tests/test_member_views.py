@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Pledge
-from tests.dialog import Chat, verify_dialog
+from tests.dialog import Chat, report_deed, verify_dialog
 from tests.factories import FakeClock
 
 
@@ -20,7 +20,8 @@ async def test_pledge_in_two_steps_then_change_it(
             ("Giúp hộ ông Pành làm chuồng trại", "Đã lưu đăng ký tháng 11/2026"),
             ("/toi", "Đăng ký: Giúp hộ ông Pành làm chuồng trại"),
             ("/dangky", "Đăng ký tháng 11/2026 của đồng chí: Giúp hộ ông Pành"),
-            ("Vận động con ông Sơn đi học", "Đã lưu đăng ký tháng 11/2026: Vận động"),
+            ("Vận động con ông Sơn đi học", "“Giúp hộ ông Pành làm chuồng trại”\nbằng"),
+            ("co", "Đã lưu đăng ký tháng 11/2026: Vận động"),
         ],
     )
     async with sessionmaker() as session:
@@ -38,10 +39,8 @@ async def test_pledge_with_braces_in_the_text_is_shown_as_typed(xien: Chat) -> N
 
 
 async def test_my_month_counts_households_helped(xien: Chat) -> None:
-    for said in ("/viectot", "1", "1", "Việc một", "1", "1"):
-        await xien.send(said)
-    for said in ("/viectot", "bao cao them", "cong dong", "4", "Việc hai", "1", "1"):
-        await xien.send(said)
+    await report_deed(xien, "1", "Việc một")
+    await report_deed(xien, "cong dong", "Việc hai", kind="4")
     reply = await xien.send("/toi")
     assert "Kết quả tháng 11/2026 của đồng chí Lò Văn Xiên" in reply
     assert "Số việc tốt đã báo cáo: 2" in reply
@@ -52,8 +51,7 @@ async def test_my_month_counts_households_helped(xien: Chat) -> None:
 
 async def test_households_show_recent_deeds_with_local_dates(xien: Chat, clock: FakeClock) -> None:
     clock.advance(hours=15)  # 01:00 on 16/11 in Hà Nội, still 15/11 in UTC
-    for said in ("/viectot", "2", "1", "Dựng nhà tiêu", "1", "1"):
-        await xien.send(said)
+    await report_deed(xien, "2", "Dựng nhà tiêu")
     reply = await xien.send("ho cua toi")
     assert "Quàng Thị Ún (PK-02), Bản Test" in reply
     assert "• 16/11/2026: Dựng nhà tiêu" in reply

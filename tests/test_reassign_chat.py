@@ -6,15 +6,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Assignment, OutboxMessage
-from tests.dialog import Chat, verify_dialog
+from tests.dialog import Chat, report_deed, verify_dialog
 from tests.factories import Cell
 
 
 async def test_secretary_reassigns_a_household_and_both_are_told(
     mai: Chat, xien: Chat, cell: Cell, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    for said in ("/viectot", "1", "1", "Sửa bếp", "1", "1"):
-        await xien.send(said)
+    await report_deed(xien, "1", "Sửa bếp")
     await verify_dialog(
         mai,
         [

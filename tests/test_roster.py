@@ -27,7 +27,7 @@ async def test_reassignment_keeps_history_and_reports_stay_with_their_author(
     clock: FakeClock,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    for said in ("/viectot", "Lò Văn Pành", "1", "Sửa bếp", "1", "1"):
+    for said in ("/viectot", "Lò Văn Pành", "Sửa bếp", "1"):
         await xien.send(said)
     pank = cell.households["Lò Văn Pành"]
     async with sessionmaker() as session, session.begin():

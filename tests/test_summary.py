@@ -31,7 +31,7 @@ from models import (
     RoleKind,
 )
 from tests import factories
-from tests.dialog import Chat
+from tests.dialog import Chat, report_deed
 from tests.factories import Cell, FakeClock
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -46,8 +46,7 @@ async def leaders(
 ) -> Cell:
     """Mai is the secretary; Ủy (second cell, 2 members) sits on the commune committee. Xiên
     reported one deed; last month's meeting had Xiên present and speaking, Mai absent."""
-    for said in ("/viectot", "1", "1", "Giúp sửa nhà", "1", "1"):
-        await xien.send(said)
+    await report_deed(xien, "1", "Giúp sửa nhà")
     now = clock.now()
     async with sessionmaker() as session, session.begin():
         commune = await session.get(Organisation, cell.commune_id)
@@ -196,8 +195,7 @@ async def test_an_exempt_members_deed_counts_as_a_deed_not_a_report(
         )
         await factories.link(session, elder.id, "chat-elder", clock.now())
     elder_chat = Chat(dispatcher, chat_id="chat-elder")
-    for said in ("/viectot", "1", "4", "Quét dọn nhà văn hóa", "1", "1"):
-        await elder_chat.send(said)
+    await report_deed(elder_chat, "1", "Quét dọn nhà văn hóa")
     reply = await Chat(dispatcher, chat_id="chat-mai").send("/tonghop")
     assert "Đã báo cáo: 1/2 đảng viên (50%); 2 việc tốt." in reply
 

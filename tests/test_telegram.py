@@ -110,14 +110,19 @@ async def test_report_with_inline_buttons_and_a_photo(
 ) -> None:
     await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     await _say(fake, "/viectot", "Chọn một hộ")
-    await _tap(fake, "Quàng Thị Ún", "loại việc")
-    await _tap(fake, "Nhà ở", "mô tả")
-    await _say(fake, "Giúp dựng nhà tiêu", "có ảnh không")
+    await _tap(fake, "Quàng Thị Ún", "mô tả")
+    await _say(fake, "Giúp dựng nhà tiêu", "kiểm tra lại")
     before = len(fake.to(XIEN))
     await fake.sends_photo(XIEN, "AgACAgUAAxk-big")
     confirm = await fake.wait_text(XIEN, "kiểm tra lại", after=before)
     assert "Số ảnh: 1" in confirm.text
-    assert [label for label, _ in confirm.buttons] == ["Gửi báo cáo", "Viết lại nội dung", "Hủy"]
+    assert [label for label, _ in confirm.buttons] == [
+        "Gửi báo cáo",
+        "Đổi loại việc",
+        "Đổi hộ",
+        "Viết lại nội dung",
+        "Hủy",
+    ]
     await _tap(fake, "Gửi báo cáo", "Đã ghi nhận việc tốt tháng 11/2026")
     async with sessionmaker() as session:
         report = await session.scalar(select(DeedReport))
@@ -137,19 +142,19 @@ async def test_restart_mid_report_and_finish(
     first = await _start(fake, dispatcher)
     await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     await _say(fake, "/viectot", "Chọn một hộ")
-    await _tap(fake, "Lò Văn Pành", "loại việc")
+    await _tap(fake, "Lò Văn Pành", "mô tả")
+    await _say(fake, "Cho mượn thóc", "loại việc")
     await first.stop()  # the process goes away mid-report
     second = await _start(fake, Dispatcher(sessionmaker, settings, clock))
     try:
-        await _tap(fake, "Sản xuất", "mô tả")  # a button from before the restart still works
-        await _say(fake, "Cho mượn giống ngô", "có ảnh không")
-        await _tap(fake, "Không có ảnh", "Giúp: Lò Văn Pành (PK-01)")
+        # a button from before the restart still works
+        await _tap(fake, "Sản xuất", "Giúp: Lò Văn Pành (PK-01)")
         await _tap(fake, "Gửi báo cáo", "Đã ghi nhận")
     finally:
         await second.stop()
     async with sessionmaker() as session:
         report = await session.scalar(select(DeedReport))
-    assert report is not None and report.text == "Cho mượn giống ngô"
+    assert report is not None and report.text == "Cho mượn thóc"
 
 
 async def test_updates_of_one_chat_are_handled_in_order(
@@ -157,14 +162,14 @@ async def test_updates_of_one_chat_are_handled_in_order(
 ) -> None:
     await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     sent_before = len(fake.to(XIEN))
-    for text in ("/viectot", "1", "1", "Giúp sửa nhà", "1"):
+    for text in ("/viectot", "1", "Giúp việc nhà", "1", "1"):
         await fake.says(XIEN, text)  # all at once, without waiting for answers
     replies = [s.text for s in (await fake.wait_sent(XIEN, sent_before + 5))[sent_before:]]
     assert "Chọn một hộ" in replies[0]
-    assert "Đó là loại việc gì?" in replies[1]
-    assert "Đồng chí mô tả ngắn gọn việc tốt đã làm" in replies[2]
-    assert "có ảnh không" in replies[3]
-    assert "kiểm tra lại báo cáo" in replies[4]
+    assert "mô tả" in replies[1]
+    assert "loại việc" in replies[2]
+    assert "kiểm tra lại báo cáo" in replies[3]
+    assert "Đã ghi nhận" in replies[4]
 
 
 async def test_sticker_gets_a_polite_answer(

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from bot.core.messages import Choice
 from bot.core.phone import InvalidPhoneError, normalise_phone
 from bot.core.text import fold
-from handlers.router import parse_command, resolve_choice
+from bot.core.words import resolve_choice
+from handlers.router import parse_command
 
 
 @pytest.mark.parametrize(

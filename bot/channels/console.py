@@ -2,7 +2,7 @@
 
 Choices are shown as a numbered list, answered by number or label (as on Zalo). A line
 `:photo FILE [caption]` sends a photo, `:file PATH` sends a file (a roster to import);
-`:quit` (or end of input) leaves.
+`:voice FILE` a voice note; `:quit` (or end of input) leaves.
 """
 
 from __future__ import annotations
@@ -34,7 +34,12 @@ def render(reply: OutboundMessage, save_files: bool = False) -> str:
     """A reply as terminal text, with its choices numbered; files the bot made are written to
     ./exports/ when `save_files` (the shell), else only named."""
     lines = [reply.text]
-    for label, attachment in (("ảnh / photo", reply.photo), ("tệp / file", reply.document)):
+    shown = (
+        ("ảnh / photo", reply.photo),
+        ("tệp / file", reply.document),
+        ("ghi âm / voice", reply.voice),
+    )
+    for label, attachment in shown:
         if attachment is not None:
             where = _save(attachment) if save_files else attachment.file_name
             lines.append(f"[{label}: {where or attachment.file_ref}]")
@@ -59,8 +64,13 @@ def parse_line(line: str, chat_id: str, message_id: str) -> InboundMessage | Non
     if text.strip() in (":quit", ":q", ":thoat"):
         return None
     photos: tuple[Attachment, ...] = ()
-    document = None
-    if text.startswith(":photo"):
+    document = voice = None
+    if text.startswith(":voice"):
+        voice = Attachment(
+            file_ref=text.removeprefix(":voice").strip() or "voice.ogg", kind="voice"
+        )
+        text = ""
+    elif text.startswith(":photo"):
         _, _, rest = text.partition(" ")
         file_ref, _, caption = rest.strip().partition(" ")
         photos = (Attachment(file_ref=file_ref or "photo.jpg"),)
@@ -81,6 +91,7 @@ def parse_line(line: str, chat_id: str, message_id: str) -> InboundMessage | Non
         text=text,
         photos=photos,
         document=document,
+        voice=voice,
     )
 
 

@@ -58,6 +58,7 @@ class Attachment:
     file_name: str = ""
     mime_type: str = ""
     content: bytes | None = None  # a file the bot made itself (an export), sent as an upload
+    kind: str = ""  # for sound: "voice" (a voice message) or "audio" (an audio file)
     # A table file a person sent, read (outside any transaction) before it is handled: its
     # sheets, or why it could not be read.
     sheets: tuple[Sheet, ...] | None = None
@@ -102,8 +103,9 @@ class InboundMessage:
     photos: tuple[Attachment, ...] = ()
     document: Attachment | None = None
     contact: SharedContact | None = None
-    unsupported: bool = False  # a sticker, voice note, location...: content we cannot use
+    unsupported: bool = False  # a sticker, location...: content we cannot use
     display_name: str = ""
+    voice: Attachment | None = None  # a voice note or audio file (kind "voice" / "audio")
     event: ChatEvent | None = None  # not a message: the chat was blocked or unblocked
 
     def __post_init__(self) -> None:
@@ -112,10 +114,11 @@ class InboundMessage:
     @property
     def kinds(self) -> str:
         """What the message holds, for the log (never its content): "text:12", "choice",
-        "photos:2", "document", "contact", "unsupported"."""
+        "photos:2", "voice", "document", "contact", "unsupported"."""
         parts = [f"text:{len(self.text)}"] if self.text else []
         parts += ["choice"] if self.choice is not None else []
         parts += [f"photos:{len(self.photos)}"] if self.photos else []
+        parts += ["voice"] if self.voice is not None else []
         parts += ["document"] if self.document is not None else []
         parts += ["contact"] if self.contact is not None else []
         parts += ["unsupported"] if self.unsupported else []
@@ -137,3 +140,4 @@ class OutboundMessage:
     document: Attachment | None = None
     # The label of a "share my phone number" button, on channels that have one.
     request_contact_label: str = ""
+    voice: Attachment | None = None  # a member's voice note, played back (kind as received)

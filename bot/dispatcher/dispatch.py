@@ -157,7 +157,9 @@ class Dispatcher:
                 chat_ids = [message.chat_id for message in fresh if message.channel == channel]
                 found = await members_for_addresses(session, channel, chat_ids)
                 members.update(((channel, chat), member) for chat, member in found.items())
-                stored = await stored_states(session, channel, chat_ids, lock=True)
+                stored = await stored_states(
+                    session, channel, chat_ids, self.registry.draft_kind, lock=True
+                )
                 states.update(((channel, chat), state) for chat, state in stored.items())
             handled: dict[tuple[str, str], Context] = {}
             changes = StateChanges()
@@ -243,7 +245,9 @@ class Dispatcher:
         the whole message was rolled back, so the chat is where it was before it)."""
         async with self.sessionmaker() as session:
             member = await member_for_address(session, message.channel, message.chat_id)
-            state = await load_state(session, message.channel, message.chat_id)
+            state = await load_state(
+                session, message.channel, message.chat_id, self.registry.draft_kind
+            )
         t = translator((member.language if member else None) or self.settings.language)
         replies = [OutboundMessage(error.render(t))]
         if state is not None and state.prompt:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -10,22 +10,31 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.flow_state import FlowState
+from handlers.flow_state import Draft, FlowState
 from models import ConversationState
 
+DraftKinds = Callable[[str], type[Draft] | None]  # a flow's name -> its draft's type
 
-async def load_state(session: AsyncSession, channel: str, chat_id: str) -> FlowState | None:
+
+async def load_state(
+    session: AsyncSession, channel: str, chat_id: str, drafts: DraftKinds
+) -> FlowState | None:
     """The chat's current flow, if one is under way (read only)."""
-    found = (await stored_states(session, channel, [chat_id])).get(chat_id)
+    found = (await stored_states(session, channel, [chat_id], drafts)).get(chat_id)
     return None if found is None else found[1]
 
 
 async def stored_states(
-    session: AsyncSession, channel: str, chat_ids: Sequence[str], lock: bool = False
+    session: AsyncSession,
+    channel: str,
+    chat_ids: Sequence[str],
+    drafts: DraftKinds,
+    lock: bool = False,
 ) -> dict[str, tuple[int, FlowState]]:
-    """The stored flows of these chats by chat id, with their row ids, in one query. With
-    `lock`, the rows stay locked until the transaction ends (PostgreSQL), so two messages of
-    one chat never both act on one."""
+    """The stored flows of these chats by chat id, with their row ids, in one query; each
+    draft validated as its flow's draft type (`drafts`). With `lock`, the rows stay locked
+    until the transaction ends (PostgreSQL), so two messages of one chat never both act on
+    one."""
     table = ConversationState
     query = select(
         table.id, table.external_chat_id, table.flow, table.step, table.data, table.updated_at
@@ -33,7 +42,7 @@ async def stored_states(
     # Locked in id order: two batches locking overlapping chats cannot deadlock on these rows.
     rows = await session.execute(query.order_by(table.id).with_for_update() if lock else query)
     return {
-        chat_id: (row_id, FlowState.from_stored(flow, step, data, at))
+        chat_id: (row_id, FlowState.from_stored(flow, step, data, at, drafts(flow)))
         for row_id, chat_id, flow, step, data, at in rows
     }
 

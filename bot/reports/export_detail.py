@@ -44,6 +44,7 @@ class DeedLine:
     household_code: str | None  # None: for the community
     category: DeedCategory
     text: str
+    entered_by: str | None = None  # who entered it on the member's behalf (a secretary)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ async def details(
     )
     codes = {house.id: house.code for houses in households.values() for house in houses}
     deeds: dict[int, list[DeedLine]] = defaultdict(list)
-    for member_id, created, month, household_id, category, text in await session.execute(
+    rows = await session.execute(
         select(
             DeedReport.member_id,
             DeedReport.created_at,
@@ -166,6 +167,7 @@ async def details(
             DeedReport.household_id,
             DeedReport.category,
             DeedReport.text,
+            DeedReport.entered_by_member_id,
         )
         .join(Member, Member.id == DeedReport.member_id)
         .where(
@@ -175,9 +177,24 @@ async def details(
             DeedReport.withdrawn_at.is_(None),
         )
         .order_by(DeedReport.created_at, DeedReport.id)
-    ):
+    )
+    found = list(rows)
+    enterers = {row[6] for row in found if row[6] is not None}
+    entered_names = (
+        dict(
+            (
+                await session.execute(
+                    select(Member.id, Member.full_name).where(Member.id.in_(sorted(enterers)))
+                )
+            ).all()
+        )
+        if enterers
+        else {}
+    )
+    for member_id, created, month, household_id, category, text, entered_by in found:
         code = codes.get(household_id, "?") if household_id is not None else None
-        deeds[member_id].append(DeedLine(created, month, code, category, text))
+        enterer = entered_names.get(entered_by, "?") if entered_by is not None else None
+        deeds[member_id].append(DeedLine(created, month, code, category, text, enterer))
     current: dict[int, list[str]] = defaultdict(list)
     for member_id, code in sorted(holders, key=lambda pair: pair[1]):
         current[member_id].append(code)

@@ -86,7 +86,9 @@ def cell_sheet(
     )
     for number, member in enumerate(cell.members, start=1):
         described = "\n".join(
-            f"{d.created_at.astimezone(tz):%d/%m/%Y} ({d.household_code or 'cộng đồng'}): {d.text}"
+            f"{d.created_at.astimezone(tz):%d/%m/%Y} "
+            f"({d.household_code or 'cộng đồng'}): {d.text or '(ghi âm)'}"
+            + (f" [đ/c {d.entered_by} nhập thay]" if d.entered_by else "")
             for d in member.deeds
         )
         add_row(

@@ -18,9 +18,9 @@ from models import (
     DeedCategory,
     DeedPhoto,
     DeedReport,
+    EvidenceKind,
     Household,
     Meeting,
-    Pledge,
 )
 
 
@@ -31,8 +31,10 @@ class DeedDraft:
     month: date
     household_id: int | None
     category: DeedCategory
-    text: str
+    text: str  # may be empty when a voice note tells the deed
     photos: tuple[tuple[str, str], ...] = ()  # (channel, file reference)
+    voices: tuple[tuple[str, str, str], ...] = ()  # (channel, file reference, kind)
+    entered_by: int | None = None  # a secretary or deputy entering it on the member's behalf
 
 
 @dataclass(frozen=True)
@@ -48,15 +50,18 @@ class DeedView:
     photo_count: int
     created_at: datetime
     edited_at: datetime | None
+    voice_count: int = 0
 
 
 _EMPTY_DEED = N_("Please write a few words about the good deed.")
-_EMPTY_PLEDGE = N_("Please write what you plan to do this month.")
 
 
-def _require_text(text: str, limit: int, empty_message: str = _EMPTY_DEED) -> str:
+def require_text(
+    text: str, limit: int, empty_message: str = _EMPTY_DEED, empty: bool = False
+) -> str:
+    """The text stripped; refused when empty (unless `empty` may be) or over `limit`."""
     text = text.strip()
-    if not text:
+    if not text and not empty:
         raise InvalidInputError(empty_message)
     if len(text) > limit:
         raise InvalidInputError(
@@ -77,8 +82,9 @@ async def record_deed(
     max_length: int,
 ) -> DeedReport:
     """Store the report. `source_key` (the message that confirmed it) is unique, so storing
-    the same message twice fails with IntegrityError instead of making a second report."""
-    text = _require_text(draft.text, max_length)
+    the same message twice fails with IntegrityError instead of making a second report.
+    A voice note may stand for the description."""
+    text = require_text(draft.text, max_length, empty=bool(draft.voices))
     if draft.household_id is not None:
         await require_own_household(session, member_id, draft.household_id)
     report = DeedReport(
@@ -89,24 +95,33 @@ async def record_deed(
         text=text,
         source_key=source_key,
         created_at=now,
+        entered_by_member_id=draft.entered_by,
     )
     session.add(report)
     await session.flush()
     for channel, file_ref in draft.photos:
         session.add(DeedPhoto(deed_id=report.id, channel=channel, file_ref=file_ref))
+    for channel, file_ref, kind in draft.voices:
+        session.add(
+            DeedPhoto(
+                deed_id=report.id, channel=channel, file_ref=file_ref, kind=EvidenceKind(kind)
+            )
+        )
+    on_behalf = draft.entered_by is not None
     record_audit(
         session,
         at=now,
-        actor_member_id=member_id,
-        action="deed_reported",
+        actor_member_id=draft.entered_by if on_behalf else member_id,
+        action="deed_reported_on_behalf" if on_behalf else "deed_reported",
         subject_type="deed_report",
         subject_id=report.id,
         household_id=draft.household_id,
+        **({"member_id": member_id} if on_behalf else {}),
     )
     return report
 
 
-async def _own_open_report(
+async def own_open_report(
     session: AsyncSession, member_id: int, report_id: int, month: date
 ) -> DeedReport:
     report = await session.get(DeedReport, report_id)
@@ -133,8 +148,8 @@ async def edit_deed(
     max_length: int,
 ) -> DeedReport:
     """Replace the description of one of the member's reports of `month`."""
-    report = await _own_open_report(session, member_id, report_id, month)
-    report.text = _require_text(text, max_length)
+    report = await own_open_report(session, member_id, report_id, month)
+    report.text = require_text(text, max_length)
     report.edited_at = now
     record_audit(
         session,
@@ -151,7 +166,7 @@ async def withdraw_deed(
     session: AsyncSession, member_id: int, report_id: int, month: date, now: datetime
 ) -> DeedReport:
     """Withdraw one of the member's reports of `month` (the row stays, marked withdrawn)."""
-    report = await _own_open_report(session, member_id, report_id, month)
+    report = await own_open_report(session, member_id, report_id, month)
     report.withdrawn_at = now
     record_audit(
         session,
@@ -178,11 +193,15 @@ async def month_reports(session: AsyncSession, member_id: int, month: date) -> l
     )
     pairs = [(report, household) for report, household in rows]
     photo_counts: dict[int, int] = {}
+    voice_counts: dict[int, int] = {}
     if pairs:
-        for deed_id in await session.scalars(
-            select(DeedPhoto.deed_id).where(DeedPhoto.deed_id.in_([r.id for r, _ in pairs]))
+        for deed_id, kind in await session.execute(
+            select(DeedPhoto.deed_id, DeedPhoto.kind).where(
+                DeedPhoto.deed_id.in_([r.id for r, _ in pairs])
+            )
         ):
-            photo_counts[deed_id] = photo_counts.get(deed_id, 0) + 1
+            counts = photo_counts if kind is EvidenceKind.PHOTO else voice_counts
+            counts[deed_id] = counts.get(deed_id, 0) + 1
     return [
         DeedView(
             id=report.id,
@@ -194,6 +213,7 @@ async def month_reports(session: AsyncSession, member_id: int, month: date) -> l
             photo_count=photo_counts.get(report.id, 0),
             created_at=report.created_at,
             edited_at=report.edited_at,
+            voice_count=voice_counts.get(report.id, 0),
         )
         for report, household in pairs
     ]
@@ -216,37 +236,6 @@ async def count_month_reports(session: AsyncSession, member_id: int, month: date
 def household_label(household: Household) -> str:
     """How a household is named in chat: head of household and code."""
     return f"{household.head_name} ({household.code})"
-
-
-async def get_pledge(session: AsyncSession, member_id: int, month: date) -> Pledge | None:
-    """The member's pledge for `month`, if made."""
-    return await session.scalar(
-        select(Pledge).where(Pledge.member_id == member_id, Pledge.month == month)
-    )
-
-
-async def set_pledge(
-    session: AsyncSession,
-    *,
-    member_id: int,
-    month: date,
-    text: str,
-    now: datetime,
-    max_length: int,
-) -> Pledge:
-    """Create or replace the member's pledge for `month`."""
-    text = _require_text(text, max_length, _EMPTY_PLEDGE)
-    pledge = await get_pledge(session, member_id, month)
-    if pledge is None:
-        pledge = Pledge(
-            member_id=member_id, month=month, text=text, created_at=now, updated_at=now
-        )
-        session.add(pledge)
-    else:
-        pledge.text = text
-        pledge.updated_at = now
-    await session.flush()
-    return pledge
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,16 @@ def to_inbound(update: Update) -> InboundMessage | None:
             file_name=message.document.file_name or "",
             mime_type=message.document.mime_type or "",
         )
+    voice = None
+    if message.voice is not None:  # a voice note: kept like a photo, replayed with sendVoice
+        voice = Attachment(
+            message.voice.file_id, mime_type=message.voice.mime_type or "", kind="voice"
+        )
+    elif message.audio is not None:
+        audio = message.audio
+        voice = Attachment(
+            audio.file_id, audio.file_name or "", audio.mime_type or "", kind="audio"
+        )
     contact = None
     if message.contact is not None:
         # Only the contact button sends the sender's own card with their own user id; a
@@ -89,7 +99,7 @@ def to_inbound(update: Update) -> InboundMessage | None:
             is_own=message.contact.user_id == user.id,
         )
     text = message.text or message.caption or ""
-    unsupported = not (text or photos or document or contact)
+    unsupported = not (text or photos or document or contact or voice)
     return InboundMessage(
         channel=CHANNEL,
         chat_id=str(chat.id),
@@ -101,6 +111,7 @@ def to_inbound(update: Update) -> InboundMessage | None:
         contact=contact,
         unsupported=unsupported,
         display_name=user.full_name,
+        voice=voice,
     )
 
 

@@ -69,7 +69,7 @@ POLICY = PartPolicy(errors=(TelegramError,), judge=judge)
 class _Piece:
     """One Telegram message of an OutboundMessage."""
 
-    method: str  # "photo", "document" or "text"
+    method: str  # "photo", "document", "voice", "audio" or "text"
     text: str  # the caption, or the text
     attachment: Attachment | None = None
     markup: Any = None
@@ -139,6 +139,12 @@ class TelegramOut:
             sent = await self.bot.send_photo(
                 chat_id, _upload(piece.attachment), caption=caption, reply_markup=piece.markup
             )
+        elif piece.method in ("voice", "audio"):
+            assert piece.attachment is not None
+            play = self.bot.send_audio if piece.method == "audio" else self.bot.send_voice
+            sent = await play(
+                chat_id, piece.attachment.file_ref, caption=caption, reply_markup=piece.markup
+            )
         else:
             assert piece.attachment is not None
             sent = await self.bot.send_document(
@@ -155,7 +161,15 @@ def plan(message: OutboundMessage, hide_contact_keyboard: bool = False) -> list[
     """The Telegram messages `message` becomes, in order."""
     files = [
         (method, attachment)
-        for method, attachment in (("photo", message.photo), ("document", message.document))
+        for method, attachment in (
+            ("photo", message.photo),
+            ("document", message.document),
+            # a member's voice message or audio file, sent again by its file id and type
+            (
+                "audio" if message.voice and message.voice.kind == "audio" else "voice",
+                message.voice,
+            ),
+        )
         if attachment is not None
     ]
     text = message.text

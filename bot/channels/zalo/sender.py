@@ -27,6 +27,7 @@ NO_FILE = N_("(The file could not be sent on Zalo; you can receive it on Telegra
 # The id recorded for a picture Zalo could not show: the text that follows says so.
 NOT_SHOWN = ""
 ZALO_LIMITS = ChannelLimits(per_second=5, group_per_minute=300)
+NO_VOICE = N_("(Voice notes cannot be played on Zalo; you can listen to it on Telegram.)")
 
 
 class ZaloOut:
@@ -72,6 +73,8 @@ class ZaloOut:
                 sent = [shown]
             if sent[0] == NOT_SHOWN:
                 text = f"{text}\n{self.t.gettext(NO_PICTURE)}"
+        if message.voice is not None:  # Zalo bots cannot send sound
+            text = f"{text}\n{self.t.gettext(NO_VOICE)}"
         if message.document is not None:
             url = self._url(message.document)
             note = self.t.gettext(FILE_LINK).format(url=url) if url else self.t.gettext(NO_FILE)
