@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.web.dashboard.routes import Dashboard
 from bot.web.media import ROUTE as MEDIA_ROUTE
 from bot.web.media import MediaShelf
 
@@ -131,9 +132,11 @@ def build_app(
     *,
     metrics: Metrics | None = None,
     max_pending: int = MAX_PENDING,
+    dashboard: Dashboard | None = None,
 ) -> web.Application:
     """An aiohttp application serving the given webhook routes, GET /healthz, GET /metrics
-    with a `metrics` source and, with a `media` shelf, the files on it."""
+    with a `metrics` source, with a `media` shelf the files on it and, with a `dashboard`,
+    its pages under /web/."""
     app = web.Application(client_max_size=MAX_BODY)
 
     async def healthz(request: web.Request) -> web.Response:
@@ -174,6 +177,8 @@ def build_app(
         app.router.add_get("/metrics", metrics_page)
     if media is not None:
         app.router.add_get(MEDIA_ROUTE, shelved)
+    if dashboard is not None:
+        dashboard.mount(app)
     return app
 
 
