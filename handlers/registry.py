@@ -11,6 +11,7 @@ from handlers import (
     broadcast,
     channels,
     courtesy,
+    dashboard,
     deed,
     deed_common,
     households,
@@ -142,6 +143,14 @@ def build_registry() -> Registry:
     )
     registry.add(
         Command(
+            ("bangtheodoi", "dashboard"),
+            dashboard.show,
+            N_("Open the web dashboard (secretaries, committees)"),
+            leaders_only=True,
+        )
+    )
+    registry.add(
+        Command(
             ("chuabaocao", "missing"),
             oversight.missing,
             N_("Who has not reported this month (secretaries, committees)"),
@@ -261,7 +270,7 @@ def build_registry() -> Registry:
         )
     )
     registry.add(Command(("camon", "thanks"), courtesy.thanks, "", phrases=courtesy.THANKS))
-    for answer in answers.ANSWERS:
+    for answer in (*answers.ANSWERS, dashboard.ANSWER):
         registry.add_answer(answer)
     registry.typed_answer = answers.typed
 

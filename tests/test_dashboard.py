@@ -292,12 +292,14 @@ async def test_a_sign_in_link_works_once_and_only_for_minutes(
     async with sessionmaker() as session, session.begin():
         token = await new_sign_in(session, tree.people["secretary"], clock.now())
         late = await new_sign_in(session, tree.people["secretary"], clock.now())
-    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as http:
-        async with http.get(site.make_url(f"/web/signin/{token}")) as resp:
-            assert resp.status == 200
-            assert "Chi bộ bản Nà Lụng" in await resp.text()
-            cookie = resp.history[0].headers["Set-Cookie"]
-            assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    async with (
+        ClientSession(cookie_jar=CookieJar(unsafe=True)) as http,
+        http.get(site.make_url(f"/web/signin/{token}")) as resp,
+    ):
+        assert resp.status == 200
+        assert "Chi bộ bản Nà Lụng" in await resp.text()
+        cookie = resp.history[0].headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     async with ClientSession() as http:
         async with http.get(site.make_url(f"/web/signin/{token}")) as resp:
             assert resp.status == 403  # spent

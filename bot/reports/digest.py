@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import format_month, month_start
 from bot.core.i18n import N_, Translator, translator
+from bot.core.messages import Choice
 from bot.delivery.outbox import enqueue
 from bot.reports.aggregates import Figures, Node
 from bot.reports.chart import Bars, children_bars, reporting_chart
@@ -22,6 +23,7 @@ from bot.reports.scope import Scope, load_scope
 from bot.reports.summary import monthly_rates, summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
 from bot.services.oversight import overseen_orgs
+from bot.services.web_access import MINI_APP_PATH, OPEN_KEY, OPEN_LABEL
 from models import Member, MemberStatus, OutboxMessage, Role
 
 AXIS = N_("% of members who reported a good deed")
@@ -94,6 +96,7 @@ class DigestParts:
     text: str
     caption: str
     bars: Bars
+    language: str = "vi"
 
 
 @dataclass
@@ -104,6 +107,7 @@ class DigestRun:
     now: datetime
     tz: ZoneInfo
     language: str
+    public_url: str = ""  # PUBLIC_URL: the digest then carries "Open the dashboard"
     made: dict[tuple[tuple[int, ...], str], DigestParts] = field(default_factory=dict)
     drawn: dict[DigestParts, bytes] = field(default_factory=dict)
 
@@ -140,14 +144,24 @@ async def digest_parts(
 async def queue_digest(
     session: AsyncSession, run: DigestRun, leader_id: int, parts: DigestParts, photo: bytes
 ) -> None:
-    """Queue the week's digest (text, then chart) for one leader. A second call in the same
-    week adds nothing (the outbox cause names the week)."""
+    """Queue the week's digest (text, then chart) for one leader, the text with an "Open the
+    dashboard" choice when PUBLIC_URL is set. A second call in the same week adds nothing
+    (the outbox cause names the week)."""
+    choices: tuple[Choice, ...] = ()
+    if run.public_url:
+        choices = (
+            Choice(
+                OPEN_KEY,
+                translator(parts.language).gettext(OPEN_LABEL),
+                web_app_url=run.public_url.rstrip("/") + MINI_APP_PATH,
+            ),
+        )
     await enqueue(
         session,
         cause=f"digest:{run.week}",
         member_id=leader_id,
         text=parts.text,
-        choices=(),
+        choices=choices,
         now=run.now,
     )
     await enqueue(
@@ -187,4 +201,4 @@ async def _digest(
     )
     caption = t.gettext("Reporting rate, month {month}.").format(month=format_month(month))
     bars = await chart_bars(session, summary.tree, month, t)
-    return DigestParts(f"{heading}\n{body}", caption, bars)
+    return DigestParts(f"{heading}\n{body}", caption, bars, t.language)

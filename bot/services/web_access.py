@@ -10,10 +10,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.i18n import N_
 from models import Channel, ChatAddress, Member, MemberStatus, WebSignIn
 
 LINK_MINUTES = 10  # a sign-in link works once, within this many minutes
 LINK_PATH = "/web/signin/"
+MINI_APP_PATH = "/web/app"  # what Telegram's "Open the dashboard" button opens
+OPEN_KEY = "dashboard"  # the key of the "Open the dashboard" choice
+OPEN_LABEL = N_("Open the dashboard")
 
 
 def _digest(token: str) -> str:

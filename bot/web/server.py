@@ -202,6 +202,11 @@ class WebServer:
         await site.start()
         log.info("http: listening on %s:%s", self.host, self.port)
 
+    def port_bound(self) -> int | None:
+        """The port listened on (the one the system chose for port 0)."""
+        addresses = self.runner.addresses
+        return int(addresses[0][1]) if addresses else None
+
     async def stop(self) -> None:
         """Stop serving."""
         await self.runner.cleanup()
