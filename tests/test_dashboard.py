@@ -6,10 +6,12 @@ the address; what is shown is audited."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession, CookieJar
@@ -310,3 +312,52 @@ async def test_a_sign_in_link_works_once_and_only_for_minutes(
         stored = [row async for row in await session.stream_scalars(select(AuditEntry.details))]
         assert token not in str(stored)
         assert await use_sign_in(session, token, clock.now()) is None
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason=f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)",
+)
+async def test_in_a_real_browser_a_committee_member_signs_in_and_drills_down_to_a_member(
+    tree: Tree,
+    site: TestServer,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    request: pytest.FixtureRequest,
+) -> None:
+    from playwright.async_api import async_playwright
+
+    async with sessionmaker() as session, session.begin():
+        token = await new_sign_in(session, tree.people["committee"], clock.now())
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            # A cheap phone's screen.
+            page = await browser.new_page(viewport={"width": 360, "height": 740})
+            response = await page.goto(str(site.make_url(f"/web/signin/{token}")))
+            assert response is not None and response.status == 200
+            assert await page.locator("h1").inner_text() == "Xã Phúc Khánh"
+            assert await page.locator("svg.chart polyline").count() == 2  # one line per cell
+            await page.get_by_role("link", name="Chi bộ bản Nà Lụng").click()
+            await page.wait_for_url(f"**/web/org/{tree.cell}")
+            assert await page.locator("h1").inner_text() == "Chi bộ bản Nà Lụng"
+            await page.get_by_role("link", name="Lò Văn Xiên").click()
+            await page.wait_for_url(f"**/web/member/{tree.people['member']}")
+            assert await page.locator("h1").inner_text() == "Lò Văn Xiên"
+            assert "NL-01" in await page.locator("main").inner_text()
+            ARTIFACTS.mkdir(exist_ok=True)
+            shot = ARTIFACTS / f"dashboard-{request.node.callspec.id}.png"
+            await page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 1000
+            # Editing the address to another commune's cell shows nothing of it.
+            response = await page.goto(str(site.make_url(f"/web/org/{tree.far_cell}")))
+            assert response is not None and response.status == 404
+            assert "Nà Khà" not in await page.content()
+        finally:
+            await browser.close()
