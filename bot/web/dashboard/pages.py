@@ -10,7 +10,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import format_date, format_month
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.reports.aggregates import CellSummary, Figures, Node
 from bot.reports.summary_text import CELL_TYPE_LABELS, PROGRESS_LABELS, percent
 from bot.web.dashboard.svg import MAX_LINES, line_chart
@@ -34,6 +34,33 @@ width:.8em;height:.8em;margin-right:.3em;border-radius:2px}.scroll{overflow-x:au
 .muted{color:#666;font-size:.9em}
 """
 LOW = 0.5  # a reporting rate under this is shown in red
+# Words used inside f-strings below, marked here for extraction (pybabel does not look
+# into f-strings); translated where shown.
+IN_F_STRINGS = (
+    N_("Attendance"),
+    N_("Cell type"),
+    N_("Cells"),
+    N_("Dashboard"),
+    N_("Deeds"),
+    N_("Deeds this month"),
+    N_("Downloads"),
+    N_("Good deeds per month"),
+    N_("Helped"),
+    N_("Households helped"),
+    N_("Households in charge"),
+    N_("Meetings"),
+    N_("Members"),
+    N_("Name"),
+    N_("Next meeting"),
+    N_("Next meetings"),
+    N_("No attendance recorded yet."),
+    N_("No meeting planned."),
+    N_("Not reported yet:"),
+    N_("Quiet"),
+    N_("Rate"),
+    N_("Reported"),
+    N_("Spoke"),
+)
 
 
 def document(t: Translator, title: str, body: str, crumbs: Iterable[tuple[str, str]] = ()) -> str:
