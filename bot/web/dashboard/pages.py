@@ -31,7 +31,7 @@ padding:.3em .4em;border-bottom:1px solid #eee;vertical-align:top}td.n,th.n{text
 .low{color:#b71c1c;font-weight:600}.chart{width:100%;height:auto}.legend{list-style:none;
 padding:0;display:flex;flex-wrap:wrap;gap:.3em 1em;font-size:.85em}.swatch{display:inline-block;
 width:.8em;height:.8em;margin-right:.3em;border-radius:2px}.scroll{overflow-x:auto}
-.muted{color:#666;font-size:.9em}
+.muted{color:#666;font-size:.9em}.rows{padding-left:1.4em}.rows li{margin:.35em 0}
 """
 LOW = 0.5  # a reporting rate under this is shown in red
 # Words used inside f-strings below, marked here for extraction (pybabel does not look
@@ -41,24 +41,18 @@ IN_F_STRINGS = (
     N_("Cell type"),
     N_("Cells"),
     N_("Dashboard"),
-    N_("Deeds"),
     N_("Deeds this month"),
     N_("Downloads"),
     N_("Good deeds per month"),
-    N_("Helped"),
     N_("Households helped"),
     N_("Households in charge"),
     N_("Meetings"),
     N_("Members"),
     N_("Name"),
-    N_("Next meeting"),
     N_("Next meetings"),
     N_("No attendance recorded yet."),
     N_("No meeting planned."),
     N_("Not reported yet:"),
-    N_("Quiet"),
-    N_("Rate"),
-    N_("Reported"),
     N_("Spoke"),
 )
 
@@ -133,6 +127,7 @@ def _kpis(t: Translator, figures: Figures) -> str:
 
 
 def _children_table(t: Translator, node: Node[Figures], page: OrgPage) -> str:
+    """The communes or cells under `node`, lagging first, one per line (a phone's width)."""
     _ = t.gettext
     if node.org.is_cell or not node.children:
         return ""
@@ -140,25 +135,28 @@ def _children_table(t: Translator, node: Node[Figures], page: OrgPage) -> str:
     rows = []
     for child in node.children:  # lagging first
         f = child.figures
-        link = f"/web/org/{child.org.id}"
-        meeting = ""
+        facts = _(
+            "{done}/{owed} reported · {deeds} deeds · {helped}/{households} households "
+            "helped · {quiet} not helped for 3 months"
+        ).format(
+            done=f.reporters,
+            owed=f.members.expected,
+            deeds=f.deeds,
+            helped=f.helped,
+            households=f.households,
+            quiet=f.quiet,
+        )
         if child.org.is_cell and (cell := nexts.get(child.org.id)) and cell.next_meeting:
-            meeting = escape(format_date(cell.next_meeting.starts_at))
+            facts += " · " + _("next meeting {date}").format(
+                date=format_date(cell.next_meeting.starts_at)
+            )
         rows.append(
-            f'<tr><td><a href="{link}">{escape(child.org.name)}</a></td>'
-            f'<td class="n">{_rate(t, f.reporters, f.members.expected)}</td>'
-            f'<td class="n">{f.reporters}/{f.members.expected}</td>'
-            f'<td class="n">{f.deeds}</td><td class="n">{f.helped}/{f.households}</td>'
-            f'<td class="n">{f.quiet}</td><td>{meeting}</td></tr>'
+            f'<li><a href="/web/org/{child.org.id}">{escape(child.org.name)}</a> '
+            f"<b>{_rate(t, f.reporters, f.members.expected)}</b><br>"
+            f"<span class=muted>{escape(facts)}</span></li>"
         )
     heading = _("Cells and communes, lagging first")
-    return (
-        f"<section><h2>{escape(heading)}</h2><div class=scroll><table><tr>"
-        f"<th>{escape(_('Name'))}</th><th class=n>{escape(_('Rate'))}</th>"
-        f"<th class=n>{escape(_('Reported'))}</th><th class=n>{escape(_('Deeds'))}</th>"
-        f"<th class=n>{escape(_('Helped'))}</th><th class=n>{escape(_('Quiet'))}</th>"
-        f"<th>{escape(_('Next meeting'))}</th></tr>{''.join(rows)}</table></div></section>"
-    )
+    return f"<section><h2>{escape(heading)}</h2><ol class=rows>{''.join(rows)}</ol></section>"
 
 
 def _by_type(t: Translator, cells: list[CellSummary]) -> str:

@@ -37,9 +37,10 @@ def line_chart(lines: tuple[Line, ...], labels: tuple[str, ...], title: str) -> 
             f"{tick}%</text>"
         )
     for i, label in enumerate(labels):
-        if i % 2 == len(labels) % 2 or i == len(labels) - 1:  # every other month, and the last
+        if (len(labels) - 1 - i) % 2 == 0:  # every other month, ending with the last
+            anchor = "end" if i == len(labels) - 1 else "middle"
             parts.append(
-                f'<text x="{x(i):.0f}" y="{HEIGHT - 6}" text-anchor="middle" font-size="10">'
+                f'<text x="{x(i):.0f}" y="{HEIGHT - 6}" text-anchor="{anchor}" font-size="10">'
                 f"{escape(label)}</text>"
             )
     for colour, line in zip(COLOURS, shown, strict=False):
