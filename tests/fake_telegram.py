@@ -52,6 +52,17 @@ class Sent:
         ]
 
     @property
+    def web_apps(self) -> list[tuple[str, str]]:
+        """(label, page URL) of the inline keyboard's Mini App buttons."""
+        markup = self.params.get("reply_markup") or {}
+        return [
+            (button["text"], button["web_app"]["url"])
+            for row in markup.get("inline_keyboard", [])
+            for button in row
+            if "web_app" in button
+        ]
+
+    @property
     def asks_for_contact(self) -> bool:
         """Whether it shows a "share my phone number" keyboard."""
         markup = self.params.get("reply_markup") or {}
@@ -367,6 +378,18 @@ class FakeTelegram:
             return _error(400, "Bad Request: message text is empty")
         if _utf16_length(text) > TEXT_LIMIT:
             return _error(400, "Bad Request: message is too long")
+        markup = params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:
+            for button in row:
+                # A Mini App button opens an https page only ("Web App URL ... is invalid:
+                # Only HTTPS links are allowed").
+                url = str((button.get("web_app") or {}).get("url", "https://"))
+                if not url.startswith("https://"):
+                    return _error(
+                        400,
+                        f"Bad Request: inline keyboard button Web App URL '{url}' is invalid: "
+                        "Only HTTPS links are allowed",
+                    )
         return await self._record("sendMessage", params, text)
 
     async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
