@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import ClientSession, CookieJar
@@ -38,6 +39,7 @@ from tests import factories
 from tests.factories import FakeClock
 
 TOKEN = "123456:AAH-real-bot-token"
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = 1_790_000_000.0
 
 
@@ -361,3 +363,35 @@ async def test_in_a_real_browser_a_committee_member_signs_in_and_drills_down_to_
             assert "Nà Khà" not in await page.content()
         finally:
             await browser.close()
+
+
+async def test_the_year_line_of_each_cell_counts_who_reported_each_month(
+    tree: Tree, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    from bot.web.dashboard.views import PastCounts, org_page, viewer_scope
+
+    past = PastCounts()
+    async with sessionmaker() as session:
+        scope = await viewer_scope(session, tree.people["committee"])
+        page = await org_page(session, scope, None, date(2026, 11, 1), clock.now(), HANOI, past)
+        assert page is not None
+        lines = {line.name: line.rates for line in page.lines}
+        assert page.months[0] == date(2025, 12, 1) and page.months[-1] == date(2026, 11, 1)
+        # Nà Lụng: 1 of its 3 members reported in November, nobody before; Chang: nobody.
+        assert lines["Chi bộ bản Nà Lụng"] == (0.0,) * 11 + (1 / 3,)
+        assert lines["Chi bộ bản Chang"] == (0.0,) * 12
+        # The past months are kept; this month is read again: a late report shows at once.
+        session.add(
+            DeedReport(
+                member_id=tree.people["secretary"],
+                month=date(2026, 11, 1),
+                category=DeedCategory.OTHER,
+                text="Dọn đường làng",
+                source_key="test:2",
+                created_at=clock.now(),
+            )
+        )
+        await session.flush()
+        again = await org_page(session, scope, None, date(2026, 11, 1), clock.now(), HANOI, past)
+        assert again is not None
+        assert {line.name: line.rates for line in again.lines}["Chi bộ bản Nà Lụng"][-1] == 2 / 3

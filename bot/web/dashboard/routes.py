@@ -31,7 +31,7 @@ from bot.services.errors import DomainError
 from bot.services.web_access import telegram_member, use_sign_in
 from bot.web.dashboard import pages
 from bot.web.dashboard.auth import COOKIE, Sessions, check_init_data
-from bot.web.dashboard.views import member_page, org_page, viewer_scope
+from bot.web.dashboard.views import PastCounts, member_page, org_page, viewer_scope
 from models import Member, Organisation
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,7 @@ class Dashboard:
 
     def __post_init__(self) -> None:
         self.sessions = Sessions(self.key or secrets.token_bytes(32))
+        self.past = PastCounts()
 
     def mount(self, app: web.Application) -> None:
         """Add the dashboard's routes to `app`."""
@@ -268,7 +269,7 @@ class Dashboard:
             if org_id is not None and len(scope.roots) == 1 and org_id == scope.root.id:
                 org_id = None
             month = month_start(now.astimezone(self.tz).date())
-            page = await org_page(session, scope, org_id, month, now, self.tz)
+            page = await org_page(session, scope, org_id, month, now, self.tz, self.past)
             if page is None:
                 return self._missing(request)
             self._audit(session, member_id, "viewed_dashboard", "organisation", org_id)

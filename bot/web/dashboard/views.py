@@ -5,8 +5,10 @@ does not exist."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -69,19 +71,53 @@ async def viewer_scope(session: AsyncSession, member_id: int) -> Scope:
     return await leader_scope(session, member_id)
 
 
+class PastCounts:
+    """The months before this one change little (a late report, a status change): a
+    dashboard keeps their counts for `seconds`, so drilling down and coming back costs one
+    month's query instead of a year's. At most `kept` scopes, the oldest dropped first."""
+
+    def __init__(self, seconds: float = 600.0, kept: int = 256) -> None:
+        self.seconds = seconds
+        self.kept = kept
+        self._counts: dict[tuple[tuple[int, ...], date], tuple[float, dict[Any, int]]] = {}
+
+    async def get(
+        self, session: AsyncSession, part: Scope, first: date, last: date
+    ) -> dict[tuple[int, date], int]:
+        """Reporters per (cell, month) of [first, last], kept or queried."""
+        key = (tuple(sorted(cell.id for cell in part.cells)), last)
+        found = self._counts.get(key)
+        if found is not None and time.monotonic() - found[0] < self.seconds:
+            return found[1]
+        counts = await q.monthly_reporters(session, part, first, last)
+        self._counts.pop(key, None)
+        self._counts[key] = (time.monotonic(), counts)
+        while len(self._counts) > self.kept:
+            del self._counts[next(iter(self._counts))]
+        return counts
+
+
 async def history(
-    session: AsyncSession, part: Scope, node: Node[Figures], month: date
+    session: AsyncSession,
+    part: Scope,
+    node: Node[Figures],
+    month: date,
+    past: PastCounts | None = None,
 ) -> tuple[tuple[date, ...], tuple[Line, ...]]:
     """The reporting rate of each child of `node` (of the cell itself) for the 12 months to
-    `month`, against the members expected to report now (one grouped query a month)."""
+    `month`, against the members expected to report now (this month's counts queried, the
+    11 before by `past` if given)."""
     months = tuple(add_months(month, offset - HISTORY_MONTHS + 1) for offset in range(12))
     expected = {
         cell: count.expected for cell, count in (await q.headcounts(session, part)).items()
     }
-    reported: list[dict[int, int]] = []
-    for one in months:
-        counts = await q.deeds(session, part, q.Months(one, one, 1))
-        reported.append({cell: values[2] for cell, values in counts.items()})
+    counts = {
+        **await (past or PastCounts()).get(session, part, months[0], months[-2]),
+        **await q.monthly_reporters(session, part, month, month),
+    }
+    reported = [
+        {cell: count for (cell, at), count in counts.items() if at == one} for one in months
+    ]
     groups = [node] if node.org.is_cell else list(node.children)
     lines = []
     for group in groups:
@@ -101,6 +137,7 @@ async def org_page(
     month: date,
     now: datetime,
     tz: ZoneInfo,
+    past: PastCounts | None = None,
 ) -> OrgPage | None:
     """The page of `org_id` (the whole scope if None), or None if it is not in scope."""
     part = scope.narrow(org_id) if org_id is not None else scope
@@ -110,7 +147,7 @@ async def org_page(
     summary = await summarise(
         session, part, month, now, week_start=week_start(now, tz), with_names=single
     )
-    months, lines = await history(session, part, summary.tree, month)
+    months, lines = await history(session, part, summary.tree, month, past)
     detail = None
     quiet: tuple[QuietHousehold, ...] = ()
     if single:
