@@ -32,6 +32,8 @@ from models import (
     ChatAddress,
     DeedCategory,
     DeedReport,
+    Member,
+    MemberStatus,
     OrgKind,
     RoleKind,
 )
@@ -256,6 +258,8 @@ async def test_each_of_five_people_sees_exactly_their_scope_on_every_route(
                         not_found_pages.add(body)
                     if response.status == 200 and name == "member":
                         assert "Lò Văn Xiên" in body.decode()
+                    if response.status == 200 and not name.startswith("export"):
+                        assert len(body) < 150_000  # a slow connection's first page
                     assert "Hoàng Thị Lan" not in body.decode(errors="replace"), (who, name)
     # An existing organisation out of scope answers exactly like one that does not exist.
     assert len(not_found_pages) == 1
@@ -395,3 +399,54 @@ async def test_the_year_line_of_each_cell_counts_who_reported_each_month(
         again = await org_page(session, scope, None, date(2026, 11, 1), clock.now(), HANOI, past)
         assert again is not None
         assert {line.name: line.rates for line in again.lines}["Chi bộ bản Nà Lụng"][-1] == 2 / 3
+
+
+async def test_a_session_ends_when_its_member_leaves(
+    tree: Tree, site: TestServer, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    http = await _signed_in(site, sessionmaker, tree.people["secretary"], clock.now())
+    async with http:
+        async with http.get(site.make_url("/web/")) as response:
+            assert response.status == 200
+        async with sessionmaker() as session, session.begin():
+            member = await session.get(Member, tree.people["secretary"])
+            assert member is not None
+            member.status = MemberStatus.TRANSFERRED_OUT
+        async with http.get(site.make_url("/web/")) as response:
+            assert response.status == 403
+            assert "Chi bộ bản Nà Lụng" not in await response.text()
+
+
+async def test_the_demo_dashboard_opens_from_the_link_chibo_dashboard_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+    import re
+
+    from bot.cli.dashboard import serve_dashboard
+    from tests.cli import NOW, chibo
+
+    banner = await asyncio.to_thread(chibo, tmp_path, "demo", "--no-shell")
+    assert "chibo dashboard" in banner.stdout
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'demo.db'}")
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve_dashboard(settings, FakeClock(NOW), "0912000100", 0, stop))
+    try:
+        link = None
+        for _ in range(200):
+            found = re.search(r"http://127\.0\.0\.1:\d+/web/signin/\S+", capsys.readouterr().out)
+            if found:
+                link = found[0]
+                break
+            await asyncio.sleep(0.05)
+        assert link is not None
+        async with (
+            ClientSession(cookie_jar=CookieJar(unsafe=True)) as http,
+            http.get(link) as response,
+        ):
+            page = await response.text()
+            assert response.status == 200
+            assert "Đảng bộ xã Tân Lập" in page and "Chi bộ bản Nà Lụng" in page
+    finally:
+        stop.set()
+        assert await serving == 0

@@ -75,7 +75,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
         help=_("sign in as the leader with this phone (default: %(default)s, the demo's)"),
     )
     dashboard.add_argument(
-        "--port", type=int, default=0, help=_("port to listen on (default: HTTP_PORT)")
+        "--port", type=int, help=_("port to listen on (default: HTTP_PORT; 0: any free port)")
     )
     add_meetings_parser(commands, t)
     export = commands.add_parser(

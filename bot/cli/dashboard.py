@@ -30,11 +30,11 @@ async def serve_dashboard(
     settings: Settings,
     clock: Clock,
     phone: str,
-    port: int = 0,
+    port: int | None = None,
     stop: asyncio.Event | None = None,
 ) -> int:
-    """Serve the dashboard on HOST:`port` (HTTP_PORT if 0) and print a sign-in link for the
-    leader with `phone`; until `stop` is set or Ctrl-C."""
+    """Serve the dashboard on HOST:`port` (HTTP_PORT if None, any free port if 0) and print a
+    sign-in link for the leader with `phone`; until `stop` is set or Ctrl-C."""
     t = translator(settings.language)
     engine = engine_for(settings.database_url, settings.database_schema)
     try:
@@ -54,11 +54,13 @@ async def serve_dashboard(
             token = await new_sign_in(session, member.id, clock.now())
         dashboard = Dashboard(sessionmaker, clock, settings.tz, settings.language)
         server = WebServer(
-            build_app([], _healthy, dashboard=dashboard), HOST, port or settings.http_port
+            build_app([], _healthy, dashboard=dashboard),
+            HOST,
+            settings.http_port if port is None else port,
         )
         await server.start()
         try:
-            bound = server.port_bound() or port or settings.http_port
+            bound = server.port_bound()
             url = sign_in_url(f"http://{HOST}:{bound}", token)
             print(
                 t.gettext(

@@ -64,7 +64,7 @@ async def use_sign_in(session: AsyncSession, token: str, now: datetime) -> int |
     member_id = spent.scalar_one_or_none()
     if member_id is None:
         return None
-    return await _current(session, member_id)
+    return await current_member(session, member_id)
 
 
 async def telegram_member(session: AsyncSession, telegram_user_id: int) -> int | None:
@@ -75,10 +75,11 @@ async def telegram_member(session: AsyncSession, telegram_user_id: int) -> int |
             ChatAddress.external_id == str(telegram_user_id),
         )
     )
-    return await _current(session, member_id) if member_id is not None else None
+    return await current_member(session, member_id) if member_id is not None else None
 
 
-async def _current(session: AsyncSession, member_id: int) -> int | None:
+async def current_member(session: AsyncSession, member_id: int) -> int | None:
+    """`member_id` if the member is still on a cell's roll (not transferred out), else None."""
     status = await session.scalar(select(Member.status).where(Member.id == member_id))
     if status is None or status is MemberStatus.TRANSFERRED_OUT:
         return None

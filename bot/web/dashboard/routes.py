@@ -28,7 +28,7 @@ from bot.core.i18n import LANGUAGES, Translator, translator
 from bot.reports.scope import Scope
 from bot.services.audit import record_audit
 from bot.services.errors import DomainError
-from bot.services.web_access import telegram_member, use_sign_in
+from bot.services.web_access import current_member, telegram_member, use_sign_in
 from bot.web.dashboard import pages
 from bot.web.dashboard.auth import COOKIE, Sessions, check_init_data
 from bot.web.dashboard.views import PastCounts, member_page, org_page, viewer_scope
@@ -145,7 +145,7 @@ class Dashboard:
     ) -> tuple[int, Scope] | None:
         """The signed-in leader and their scope, or None (no session, or no role now)."""
         member_id = self.sessions.member(request.cookies.get(COOKIE))
-        if member_id is None:
+        if member_id is None or await current_member(session, member_id) is None:
             return None
         scope = await viewer_scope(session, member_id)
         if not scope.cells:
