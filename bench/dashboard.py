@@ -20,8 +20,10 @@ from aiohttp.test_utils import TestServer
 
 from bench.dataset import dataset
 from bench.summary import p95
-from bot.core.clock import SystemClock
+from bot.core.clock import SystemClock, month_start
 from bot.core.db import make_sessionmaker
+from bot.reports.digest import leader_scope
+from bot.reports.summary import summarise, week_start
 from bot.services.web_access import new_sign_in
 from bot.web.dashboard.routes import Dashboard
 from bot.web.server import build_app
@@ -37,6 +39,7 @@ async def run(backend: str, scale: str, runs: int, schema: str | None) -> None:
     now = datetime.now(UTC)
     async with dataset(backend, scale, now, schema) as (engine, district):
         sessionmaker = make_sessionmaker(engine)
+        month = month_start(now.astimezone(HANOI).date())
         dashboard = Dashboard(sessionmaker, SystemClock(), HANOI)
         server = TestServer(build_app([], _healthy, dashboard=dashboard), host="127.0.0.1")
         await server.start_server()
@@ -52,7 +55,7 @@ async def run(backend: str, scale: str, runs: int, schema: str | None) -> None:
                 async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as http:
                     async with http.get(server.make_url(f"/web/signin/{token}")) as response:
                         assert response.status == 200, response.status
-                    times, size = [], 0
+                    times, size, summaries = [], 0, []
                     for _ in range(runs + 1):  # the first: past months not kept yet
                         started = time.perf_counter()
                         async with http.get(server.make_url("/web/")) as response:
@@ -60,11 +63,21 @@ async def run(backend: str, scale: str, runs: int, schema: str | None) -> None:
                             assert response.status == 200
                         times.append((time.perf_counter() - started) * 1000)
                         size = len(body)
+                        # /tonghop's own work at the same moment, for a figure that a busy
+                        # machine does not move: the page's cost relative to the summary's.
+                        started = time.perf_counter()
+                        async with sessionmaker() as session:
+                            scope = await leader_scope(session, leader)
+                            await summarise(
+                                session, scope, month, now, week_start=week_start(now, HANOI)
+                            )
+                        summaries.append((time.perf_counter() - started) * 1000)
                 first, times = times[0], times[1:]
                 print(
                     f"  overview {name:8s}: first {first:7.1f} ms, then p50 "
                     f"{statistics.median(times):7.1f} ms  p95 {p95(times):7.1f} ms  "
-                    f"({size / 1024:.1f} KB)"
+                    f"({size / 1024:.1f} KB); /tonghop's summary p50 "
+                    f"{statistics.median(summaries[1:]):7.1f} ms"
                 )
         finally:
             await server.close()
