@@ -359,7 +359,21 @@ class FakeTelegram:
             self.updates = [u for u in self.updates if self._wanted(u)]
             return list(self.updates[: int(params.get("limit") or 100)])
 
-    async def _record(self, method: str, params: dict[str, Any], text: str) -> dict[str, Any]:
+    async def _record(
+        self, method: str, params: dict[str, Any], text: str
+    ) -> dict[str, Any] | web.Response:
+        markup = params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:
+            for button in row:
+                # A Mini App button opens an https page only ("Web App URL ... is invalid:
+                # Only HTTPS links are allowed").
+                url = str((button.get("web_app") or {}).get("url", "https://"))
+                if not url.startswith("https://"):
+                    return _error(
+                        400,
+                        f"Bad Request: inline keyboard button Web App URL '{url}' is invalid: "
+                        "Only HTTPS links are allowed",
+                    )
         chat_id = int(params["chat_id"])
         message_id = next(self._ids)
         async with self._changed:
@@ -378,18 +392,6 @@ class FakeTelegram:
             return _error(400, "Bad Request: message text is empty")
         if _utf16_length(text) > TEXT_LIMIT:
             return _error(400, "Bad Request: message is too long")
-        markup = params.get("reply_markup") or {}
-        for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:
-            for button in row:
-                # A Mini App button opens an https page only ("Web App URL ... is invalid:
-                # Only HTTPS links are allowed").
-                url = str((button.get("web_app") or {}).get("url", "https://"))
-                if not url.startswith("https://"):
-                    return _error(
-                        400,
-                        f"Bad Request: inline keyboard button Web App URL '{url}' is invalid: "
-                        "Only HTTPS links are allowed",
-                    )
         return await self._record("sendMessage", params, text)
 
     async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import TelegramChannel
@@ -84,8 +85,10 @@ async def test_the_weekly_digest_on_telegram_carries_the_button(
     clock.current = datetime(2026, 11, 16, 0, 0, tzinfo=UTC)  # Monday 07:00 in Hà Nội
     assert await digest_tick(sessionmaker, clock, settings) == 1
     await DeliveryWorker(sessionmaker, {"telegram": telegram}, clock).drain()
-    digest = await fake.wait_text(MAI, "Bản tin tuần")
-    assert digest.web_apps == [("Mở bảng theo dõi", PUBLIC + "/web/app")]
+    await fake.wait_text(MAI, "Bản tin tuần")
+    chart = await fake.wait_text(MAI, "Tỷ lệ báo cáo")
+    assert chart.method == "sendPhoto"
+    assert chart.web_apps == [("Mở bảng theo dõi", PUBLIC + "/web/app")]
 
 
 async def test_elsewhere_choosing_it_sends_a_single_use_link(
@@ -124,3 +127,30 @@ async def test_without_public_url_nothing_is_offered_and_the_bot_says_why(
     assert "bảng theo dõi" not in (await mai.send("/tonghop")).lower()
     reply = await mai.send("/bangtheodoi")
     assert "PUBLIC_URL" in reply and LINK.search(reply) is None
+
+
+async def test_on_a_numbered_channel_the_digest_s_choice_is_answered_with_a_link(
+    dispatcher: Dispatcher,
+    secretary: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    settings: Settings,
+) -> None:
+    import io
+
+    from bot.channels.console import ConsoleChannel
+
+    async with sessionmaker() as session, session.begin():  # Mai is on the console only
+        await session.execute(delete(ChatAddress).where(ChatAddress.channel == Channel.TELEGRAM))
+    clock.current = datetime(2026, 11, 16, 0, 0, tzinfo=UTC)  # Monday 07:00 in Hà Nội
+    assert await digest_tick(sessionmaker, clock, settings) == 1
+    screen = io.StringIO()
+    await DeliveryWorker(
+        sessionmaker, {"console": ConsoleChannel("chat-mai", screen)}, clock
+    ).drain()
+    assert "1. Mở bảng theo dõi" in screen.getvalue()
+    reply = await Chat(dispatcher, chat_id="chat-mai").send("1")
+    found = LINK.search(reply)
+    assert found is not None, reply
+    async with sessionmaker() as session, session.begin():
+        assert await use_sign_in(session, found[1], clock.now()) == secretary.members["mai"]

@@ -144,9 +144,10 @@ async def digest_parts(
 async def queue_digest(
     session: AsyncSession, run: DigestRun, leader_id: int, parts: DigestParts, photo: bytes
 ) -> None:
-    """Queue the week's digest (text, then chart) for one leader, the text with an "Open the
-    dashboard" choice when PUBLIC_URL is set. A second call in the same week adds nothing
-    (the outbox cause names the week)."""
+    """Queue the week's digest (text, then chart) for one leader, the chart with an "Open the
+    dashboard" choice when PUBLIC_URL is set (the last message: on a channel without buttons,
+    the "1" typed after it is its answer). A second call in the same week adds nothing (the
+    outbox cause names the week)."""
     choices: tuple[Choice, ...] = ()
     if run.public_url:
         choices = (
@@ -161,7 +162,7 @@ async def queue_digest(
         cause=f"digest:{run.week}",
         member_id=leader_id,
         text=parts.text,
-        choices=choices,
+        choices=(),
         now=run.now,
     )
     await enqueue(
@@ -169,7 +170,7 @@ async def queue_digest(
         cause=f"digest-chart:{run.week}",
         member_id=leader_id,
         text=parts.caption,
-        choices=(),
+        choices=choices,
         now=run.now,
         photo=photo,
     )
