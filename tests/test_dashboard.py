@@ -450,3 +450,19 @@ async def test_the_demo_dashboard_opens_from_the_link_chibo_dashboard_prints(
     finally:
         stop.set()
         assert await serving == 0
+
+
+async def test_the_dashboard_speaks_the_language_the_member_chose(
+    tree: Tree, site: TestServer, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        member = await session.get(Member, tree.people["secretary"])
+        assert member is not None
+        member.language = "en"
+    http = await _signed_in(site, sessionmaker, tree.people["secretary"], clock.now())
+    async with http:
+        async with http.get(site.make_url("/web/")) as response:
+            page = await response.text()
+            assert "Reported this month" in page and "Đã báo cáo tháng này" not in page
+        async with http.get(site.make_url("/web/?lang=vi")) as response:
+            assert "Đã báo cáo tháng này" in await response.text()

@@ -123,8 +123,16 @@ class Dashboard:
             status=404,
         )
 
-    def _start_session(self, request: web.Request, member_id: int) -> web.Response:
+    def _start_session(
+        self, request: web.Request, member_id: int, language: str | None
+    ) -> web.Response:
+        """The session cookie, and the member's own language (/ngonngu) unless the browser
+        chose one already."""
         response = web.Response(status=303, headers={"Location": "/web/"})
+        if language in LANGUAGES and LANG_COOKIE not in request.cookies:
+            response.set_cookie(
+                LANG_COOKIE, language, max_age=365 * 86400, httponly=True, samesite="Lax"
+            )
         response.set_cookie(
             COOKIE,
             self.sessions.issue(member_id),
@@ -152,6 +160,13 @@ class Dashboard:
             return None
         return member_id, scope
 
+    async def _language(self, session: AsyncSession, member_id: int | None) -> str | None:
+        """For a member signing in: the sign-in audited, and their language."""
+        if member_id is None:
+            return None
+        self._audit(session, member_id, "signed_in_web", "member", member_id)
+        return await session.scalar(select(Member.language).where(Member.id == member_id))
+
     def _audit(
         self, session: AsyncSession, member_id: int, action: str, kind: str, subject: int | None
     ) -> None:
@@ -171,8 +186,7 @@ class Dashboard:
         """A single-use link: spend it and start a session."""
         async with self.sessionmaker() as session, session.begin():
             member_id = await use_sign_in(session, request.match_info["token"], self._now())
-            if member_id is not None:
-                self._audit(session, member_id, "signed_in_web", "member", member_id)
+            language = await self._language(session, member_id)
         if member_id is None:
             t = self._t(request)
             log.info("dashboard: refused a used, expired or unknown sign-in link")
@@ -189,7 +203,7 @@ class Dashboard:
                 status=403,
             )
         log.info("dashboard: member %s signed in by link", member_id)
-        return self._start_session(request, member_id)
+        return self._start_session(request, member_id, language)
 
     async def mini_app(self, request: web.Request) -> web.StreamResponse:
         """The page Telegram opens: posts its initData to /web/telegram."""
@@ -227,12 +241,11 @@ class Dashboard:
             return self._denied(request)
         async with self.sessionmaker() as session, session.begin():
             member_id = await telegram_member(session, user.id)
-            if member_id is not None:
-                self._audit(session, member_id, "signed_in_web", "member", member_id)
+            language = await self._language(session, member_id)
         if member_id is None:
             return self._denied(request)
         log.info("dashboard: member %s signed in from Telegram", member_id)
-        return self._start_session(request, member_id)
+        return self._start_session(request, member_id, language)
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
         """End the session."""
