@@ -258,6 +258,9 @@ async def test_each_of_five_people_sees_exactly_their_scope_on_every_route(
                         not_found_pages.add(body)
                     if response.status == 200 and name == "member":
                         assert "Lò Văn Xiên" in body.decode()
+                    if response.status == 200 and name.startswith("export"):
+                        assert body.startswith(b"PK")  # an .xlsx (a zip)
+                        assert "attachment" in response.headers["Content-Disposition"]
                     if response.status == 200 and not name.startswith("export"):
                         assert len(body) < 150_000  # a slow connection's first page
                     assert "Hoàng Thị Lan" not in body.decode(errors="replace"), (who, name)
