@@ -27,6 +27,7 @@ from models.meeting import (
 from models.member import (
     Channel,
     ChatAddress,
+    Follow,
     Member,
     Membership,
     MemberStatus,
@@ -78,6 +79,7 @@ __all__ = [
     "HouseholdCategoryLink",
     "HouseholdProgress",
     "InviteCode",
+    "Follow",
     "Member",
     "MemberStatus",
     "MemberStatusChange",
