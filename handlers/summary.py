@@ -10,7 +10,7 @@ from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.core.text import fold
 from bot.reports.aggregates import Figures, Node
-from bot.reports.digest import chart_for, leader_scope
+from bot.reports.digest import chart_for, leader_scope, whole_name
 from bot.reports.quiet import quiet_households
 from bot.reports.scope import Scope
 from bot.reports.summary import summarise, week_start
@@ -31,19 +31,24 @@ TITLE = N_("the summary")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 40  # organisations offered at once (Telegram shows at most 100 buttons)
 NOT_FOUND = N_('No organisation under you is called "{name}"; here is the whole summary.')
+WHOLE_WORDS = ("toan bo", "tat ca", "ca xa", "all", "whole")
 
 
 @dataclass(frozen=True)
 class SummaryDraft(Draft):
-    """The organisation on screen (None: the whole scope) and the page of its list."""
+    """The organisation on screen (None: the whole scope), the page of its list, and whether
+    a committee member who follows cells asked for their whole scope."""
 
     org: int | None = None
     page: int = 0
+    whole: bool = False
 
 
-async def _scope(ctx: Context) -> Scope:
+async def _scope(ctx: Context, whole: bool = False) -> Scope:
+    """The caller's scope: the cells they follow (a committee member who follows some), or
+    with `whole` everything they oversee."""
     assert ctx.member is not None
-    scope = await leader_scope(ctx.session, ctx.member.id)
+    scope = await leader_scope(ctx.session, ctx.member.id, whole=whole)
     if not scope.cells:
         raise AccessDeniedError(LEADERS_ONLY)
     return scope
@@ -62,17 +67,25 @@ def _named(scope: Scope, args: str) -> int | None:
 
 async def show(ctx: Context, args: str) -> None:
     """/tonghop [NAME]: the caller's whole scope, or the organisation NAME within it."""
-    scope = await _scope(ctx)
+    whole = fold(args).strip() in WHOLE_WORDS
+    scope = await _scope(ctx, whole)
     org_id = None
-    if args.strip():
+    if args.strip() and not whole:
         org_id = _named(scope, args)
+        if org_id is None:  # a cell the committee member does not follow: look in the whole
+            whole = True
+            scope = await _scope(ctx, whole)
+            org_id = _named(scope, args)
         if org_id is None:
             ctx.say(ctx._(NOT_FOUND).format(name=args.strip()))
-    await _view(ctx, scope, org_id)
+    await _view(ctx, scope, org_id, whole=whole)
 
 
-async def _view(ctx: Context, scope: Scope, org_id: int | None, page: int = 0) -> None:
-    """Show `org_id` (the scope's root if None) with its choices."""
+async def _view(
+    ctx: Context, scope: Scope, org_id: int | None, page: int = 0, whole: bool = False
+) -> None:
+    """Show `org_id` (the scope's root if None) with its choices; `whole`: the scope is
+    everything the caller oversees although they follow some cells."""
     assert ctx.member is not None
     part = scope.narrow(org_id) if org_id else scope
     if part is None:
@@ -126,9 +139,16 @@ async def _view(ctx: Context, scope: Scope, org_id: int | None, page: int = 0) -
                 ),
             )
         )
+    everything = await whole_name(ctx.session, ctx.member.id)
+    if everything is not None and org_id is None:
+        choices.append(
+            Choice("followed", ctx._("The cells I follow"))
+            if whole
+            else Choice("whole", ctx._("All of {org}").format(org=everything))
+        )
     choices.extend(_exports(ctx))
     ctx.ask(FLOW, "menu", text, tuple(choices))
-    ctx.keep(SummaryDraft(org=node.org.id or None, page=page))
+    ctx.keep(SummaryDraft(org=node.org.id or None, page=page, whole=whole))
 
 
 async def _entries(ctx: Context, cell_ids: list[int]) -> str:
@@ -203,23 +223,31 @@ async def _on_menu(ctx: Context) -> None:
     choice = ctx.choice or ""
     draft = ctx.draft(SummaryDraft)
     org_id = draft.org
+    if choice in ("whole", "followed"):
+        await _view(ctx, await _scope(ctx, choice == "whole"), None, whole=choice == "whole")
+        return
     if choice.startswith("org:") or choice in ("top", "more"):
-        scope = await _scope(ctx)
+        scope = await _scope(ctx, draft.whole)
         if choice == "more":
-            await _view(ctx, scope, org_id, draft.page + 1)
+            await _view(ctx, scope, org_id, draft.page + 1, whole=draft.whole)
         else:
-            await _view(ctx, scope, int(choice.removeprefix("org:")) if choice != "top" else None)
+            await _view(
+                ctx,
+                scope,
+                int(choice.removeprefix("org:")) if choice != "top" else None,
+                whole=draft.whole,
+            )
         return
     if choice == "voices":
         await voices.show(ctx)
     elif choice == "proposals":
         await _proposals(ctx)
     elif choice == "chart":
-        await _chart(ctx, org_id)
+        await _chart(ctx, org_id, draft.whole)
     elif choice == "quiet":
         await _quiet(ctx, org_id)
     elif choice.startswith("export:"):
-        await _export(ctx, org_id, choice.removeprefix("export:"))
+        await _export(ctx, org_id, choice.removeprefix("export:"), draft.whole)
     else:
         ctx.reprompt()
 
@@ -227,11 +255,13 @@ async def _on_menu(ctx: Context) -> None:
 STEPS = {"menu": _on_menu}
 
 
-async def _export(ctx: Context, org_id: int | None, period_text: str) -> None:
+async def _export(ctx: Context, org_id: int | None, period_text: str, whole: bool) -> None:
     assert ctx.member is not None
     from bot.reports.export import build_report, parse_period  # openpyxl: load when asked
 
-    scope = await _scope(ctx)
+    # From the cells a committee member follows, the workbook of their whole organisation
+    # (it has a sheet per cell); from one organisation on screen, that one.
+    scope = await _scope(ctx, whole or org_id is None)
     part = scope.narrow(org_id) if org_id else scope
     # The organisation shown, or for several unrelated ones the widest.
     roots = (part or scope).roots
@@ -249,8 +279,8 @@ async def _export(ctx: Context, org_id: int | None, period_text: str) -> None:
     )
 
 
-async def _chart(ctx: Context, org_id: int | None) -> None:
-    scope = await _scope(ctx)
+async def _chart(ctx: Context, org_id: int | None, whole: bool) -> None:
+    scope = await _scope(ctx, whole)
     part = (scope.narrow(org_id) if org_id else scope) or scope
     summary = await summarise(
         ctx.session, part, ctx.month, ctx.now, week_start=week_start(ctx.now, ctx.tz)
