@@ -55,7 +55,10 @@ NOT_UNDER = N_("{name} is not a member of a cell under {org}.")
 
 def role_label(org_kind: OrgKind, kind: RoleKind) -> str:
     """The msgid naming `kind` at the level of `org_kind`."""
-    return ROLE_LABELS.get((org_kind, kind), ROLE_LABELS[(OrgKind.CELL, kind)])
+    found = ROLE_LABELS.get((org_kind, kind))
+    if found is None:  # a standing committee member of a cell: refused when given
+        found = ROLE_LABELS[(OrgKind.GRASSROOTS_COMMITTEE, kind)]
+    return found
 
 
 def parse_role(text: str) -> RoleKind:
