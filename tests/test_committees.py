@@ -137,6 +137,14 @@ async def test_a_cells_list_in_chat_does_not_appoint_committees(
     assert any("bí thư cấp ủy (/capuy)" in w.render(VI) for w in plan.warnings)
     [change] = plan.members
     assert change.positions == [] and change.cell_role
+    async with sessionmaker() as session, session.begin():
+        await factories.role(session, cell.members["xien"], cell.cell_id)
+        await factories.role(
+            session, cell.members["xien"], cell.commune_id, RoleKind.COMMITTEE_MEMBER
+        )
+    async with sessionmaker() as session:  # what the list says is so already: no note
+        plan = await check_roster(session, read(("dv.csv", members), scope={cell.cell_id}))
+    assert not plan.problems and not plan.warnings and not plan.changes
 
 
 async def test_the_cap_uy_sheet_gives_roles_and_followed_cells(

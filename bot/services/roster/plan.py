@@ -348,9 +348,10 @@ def plan_member(
     """Add the change one member row makes (or its problem) to `plan`."""
     if not row.phone or not row.name:
         return
-    above = _positions(plan, row, cell, orgs, scope)
+    above = _positions(plan, row, cell, orgs)
     member = by_phone.get(row.phone)
     if member is None:
+        above = _only_noted(plan, row, above, scope)
         plan.members.append(MemberChange(row, cell, None, [N_("new")], None, positions=above))
         return
     if scope is not None and member.cell_id not in scope:
@@ -366,11 +367,16 @@ def plan_member(
     if row.membership is not None and member.membership is not row.membership:
         fields.append(N_("membership"))
     cell_role = _role_changes(row, member, cell, roles)
-    wanted = [
-        (org, kind)
-        for org, kind in above
-        if not isinstance(org, Organisation) or (member.id, org.id, kind) not in roles
-    ]
+    wanted = _only_noted(
+        plan,
+        row,
+        [
+            (org, kind)
+            for org, kind in above
+            if not isinstance(org, Organisation) or (member.id, org.id, kind) not in roles
+        ],
+        scope,
+    )
     if cell_role or wanted:
         fields.append(N_("role"))
     status = row.status
@@ -408,14 +414,11 @@ def committee_above(cell: Org, level: Level, orgs: OrgIndex) -> Org | None:
 
 
 def _positions(
-    plan: ImportPlan, row: MemberRow, cell: Org, orgs: OrgIndex, scope: set[int] | None
+    plan: ImportPlan, row: MemberRow, cell: Org, orgs: OrgIndex
 ) -> list[tuple[Org, RoleKind]]:
-    """The committees above the cell where the row's Chức vụ gives a role. From a cell's
-    list in chat they are only noted: committees are appointed by the operator or their
-    secretary (/capuy)."""
+    """The committees above the cell where the row's Chức vụ gives a role."""
     found: list[tuple[Org, RoleKind]] = []
     for level, kind in row.positions:
-        spelled = POSITION_WORDS[(level, kind)][0]
         org = committee_above(cell, level, orgs)
         if org is None:
             plan.problems.append(
@@ -423,23 +426,37 @@ def _positions(
                     "role",
                     N_("{cell} is not under a committee where one can be “{role}”."),
                     cell=cell.name,
-                    role=spelled,
-                )
-            )
-        elif scope is not None:
-            plan.warnings.append(
-                row.problem(
-                    "role",
-                    N_(
-                        "“{role}” is not changed by a cell's list: the operator (chibo roles) "
-                        "or the committee's secretary (/capuy) appoints committees."
-                    ),
-                    role=spelled,
+                    role=POSITION_WORDS[(level, kind)][0],
                 )
             )
         else:
             found.append((org, kind))
     return found
+
+
+def _only_noted(
+    plan: ImportPlan, row: MemberRow, wanted: list[tuple[Org, RoleKind]], scope: set[int] | None
+) -> list[tuple[Org, RoleKind]]:
+    """From a cell's list in chat, committee positions that would change are only noted:
+    committees are appointed by the operator or their secretary (/capuy)."""
+    if scope is None or not wanted:
+        return wanted
+    plan.warnings.append(
+        row.problem(
+            "role",
+            N_(
+                "“{role}” is not changed by a cell's list: the operator (chibo roles) "
+                "or the committee's secretary (/capuy) appoints committees."
+            ),
+            role=values_text(row),
+        )
+    )
+    return []
+
+
+def values_text(row: MemberRow) -> str:
+    """The positions above the cell a row names, as the file's words."""
+    return ", ".join(POSITION_WORDS[position][0] for position in row.positions)
 
 
 def _role_changes(
