@@ -34,6 +34,7 @@ SECRETARIES_ONLY = N_(
 )
 LOST = N_("Sorry, I lost track of what we were doing. Please start again.")
 PICK_AT_MOST = 10  # members offered when a name matches several
+CELLS_LISTED = 40  # cells offered as buttons (Telegram shows at most 100); more are typed
 # Roles a committee's secretary gives in chat; secretaries and deputies are appointed above
 # (chibo roles grant).
 GIVEN_IN_CHAT = (RoleKind.STANDING_COMMITTEE_MEMBER, RoleKind.COMMITTEE_MEMBER)
@@ -272,11 +273,17 @@ async def _cells_under(ctx: Context, org: Organisation) -> list[Organisation]:
 
 
 async def _cells(ctx: Context, org: Organisation, member: Member, chosen: tuple[int, ...]) -> None:
+    """The cells to tick; a district's hundreds are typed by name instead of listed."""
     cells = await _cells_under(ctx, org)
     picked = [cell.name for cell in cells if cell.id in chosen]
-    text = ctx._(
-        "Cells {name} follows: {cells}. Tap a cell to add or remove it, then Save."
-    ).format(name=member.full_name, cells=", ".join(picked) or ctx._("no cell"))
+    lines = [
+        ctx._("Cells {name} follows: {cells}. Tap a cell to add or remove it, then Save.").format(
+            name=member.full_name, cells=", ".join(picked) or ctx._("no cell")
+        )
+    ]
+    if len(cells) > CELLS_LISTED:
+        lines.append(ctx._("Or write a cell's name to add or remove it."))
+        cells = [cell for cell in cells if cell.id in chosen]
     choices = [
         Choice(f"c:{cell.id}", ("✓ " if cell.id in chosen else "") + cell.name) for cell in cells
     ]
@@ -284,7 +291,13 @@ async def _cells(ctx: Context, org: Organisation, member: Member, chosen: tuple[
         Choice("save", ctx._("Save ({count} cells)").format(count=len(chosen))),
         Choice("back", ctx._("Back")),
     ]
-    ctx.ask(FLOW, "cells", text, tuple(choices))
+    ctx.ask(FLOW, "cells", "\n".join(lines), tuple(choices))
+
+
+def _toggled(chosen: tuple[int, ...], cell_id: int) -> tuple[int, ...]:
+    if cell_id in chosen:
+        return tuple(c for c in chosen if c != cell_id)
+    return (*chosen, cell_id)
 
 
 async def _on_cells(ctx: Context) -> None:
@@ -292,30 +305,40 @@ async def _on_cells(ctx: Context) -> None:
     org = await _org(ctx, draft.org_id)
     member = await _member(ctx, org, draft.member_id)
     choice = ctx.choice or ""
+    under = await _cells_under(ctx, org)
+    typed = ctx.message.text.strip() if not choice else ""
     if member is None:
         await _menu(ctx, org, ctx._(LOST))
     elif choice == "back":
         await _member_menu(ctx, org, member.id)
     elif choice.startswith("c:") and choice.removeprefix("c:").isdigit():
         cell_id = int(choice.removeprefix("c:"))
-        if cell_id not in {cell.id for cell in await _cells_under(ctx, org)}:
+        if cell_id not in {cell.id for cell in under}:
             ctx.reprompt(ctx._(PICK_ONE))
             return
-        chosen = (
-            tuple(c for c in draft.cells if c != cell_id)
-            if cell_id in draft.cells
-            else (*draft.cells, cell_id)
-        )
+        chosen = _toggled(draft.cells, cell_id)
         ctx.keep(replace(draft, cells=chosen))
         await _cells(ctx, org, member, chosen)
     elif choice == "save":
-        names = [cell.name for cell in await _cells_under(ctx, org) if cell.id in draft.cells]
+        names = [cell.name for cell in under if cell.id in draft.cells]
         await _confirm(
             ctx,
             ctx._("{name} follows for {org} from today: {cells}. Save?").format(
                 name=member.full_name, org=org.name, cells=", ".join(names) or ctx._("no cell")
             ),
         )
+    elif typed:
+        found = named(under, typed, lambda cell: cell.name)
+        if len(found) != 1:
+            ctx.reprompt(
+                ctx._("No single cell under {org} matches “{text}”.").format(
+                    org=org.name, text=typed
+                )
+            )
+            return
+        chosen = _toggled(draft.cells, found[0].id)
+        ctx.keep(replace(draft, cells=chosen))
+        await _cells(ctx, org, member, chosen)
     else:
         ctx.reprompt(ctx._(PICK_ONE))
 

@@ -140,6 +140,8 @@ async def _view(
             )
         )
     everything = await whole_name(ctx.session, ctx.member.id)
+    if everything is not None and org_id is None and not whole:
+        text = ctx._("The cells you follow (and your own cell):") + "\n" + text
     if everything is not None and org_id is None:
         choices.append(
             Choice("followed", ctx._("The cells I follow"))

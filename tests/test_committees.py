@@ -304,7 +304,9 @@ async def test_tonghop_starts_from_the_followed_cells_and_the_whole_is_one_tap_a
 ) -> None:
     uy = Chat(dispatcher, chat_id="chat-uy")
     first = await uy.send("/tonghop")
-    assert first.startswith("Chi bộ thôn Hai, tháng 11/2026:")
+    assert first.startswith(
+        "Các chi bộ đồng chí phụ trách (và chi bộ của đồng chí):\nChi bộ thôn Hai, tháng 11/2026:"
+    )
     assert "Chi bộ bản Test" not in first
     whole = await uy.tap("Toàn bộ Đảng bộ xã Test")
     assert "Đảng bộ xã Test: tổng hợp 2 chi bộ" in whole
@@ -351,6 +353,8 @@ async def test_capuy_gives_a_role_and_followed_cells_after_confirmation(
     await mai.tap("Chi bộ phụ trách")
     toggled = await mai.tap("Chi bộ bản Test")
     assert "✓ Chi bộ bản Test" in toggled
+    assert "✓ Chi bộ thôn Hai" in await mai.send("thon hai")  # typed, as for a district
+    assert "✓ Chi bộ thôn Hai" not in await mai.send("thôn Hai")
     await mai.tap("Lưu (1 chi bộ)")
     assert "Lưu?" in mai.transcript[-1][1]
     await mai.tap("Xác nhận")
