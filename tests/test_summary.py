@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatcher.dispatch import Dispatcher
-from bot.reports.export import build_report, parse_period
+from bot.reports.export import build_report
+from bot.reports.period import parse_period
 from bot.services.errors import InvalidInputError
 from bot.services.roster.history import assign_household
 from models import (

@@ -67,7 +67,10 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     export.add_argument(
         "--period",
         required=True,
-        help=_("2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year)"),
+        help=_(
+            "a month (11/2026 or 2026-11), a quarter (Q4/2026 or 2026-Q4) or a year (2026); "
+            "also 'thang truoc' (last month)"
+        ),
     )
     export.add_argument("--out", help=_("file to write (default: a name made from both)"))
     add_roster_parsers(commands, t)
