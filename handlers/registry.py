@@ -312,7 +312,15 @@ def build_registry() -> Registry:
         Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True, draft=summary.SummaryDraft)
     )
     registry.add_flow(Flow(voices.FLOW, voices.TITLE, voices.STEPS, light=True))
-    registry.add_flow(Flow(oversight.FLOW, oversight.TITLE, oversight.STEPS, light=True))
+    registry.add_flow(
+        Flow(
+            oversight.FLOW,
+            oversight.TITLE,
+            oversight.STEPS,
+            light=True,
+            draft=oversight.MissingDraft,
+        )
+    )
     registry.add_flow(Flow(meetings.FLOW, meetings.TITLE, meetings.STEPS, light=True))
     registry.add_flow(
         Flow(

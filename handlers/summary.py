@@ -74,7 +74,7 @@ async def _scope(ctx: Context) -> Scope:
     return scope
 
 
-def _named(scope: Scope, args: str) -> int | None:
+def named_org(scope: Scope, args: str) -> int | None:
     """The organisation of the scope that `args` names (whole name or a unique part)."""
     wanted = fold(args).strip()
     names = [(fold(org.name), org.id) for org in scope.orgs]
@@ -96,7 +96,7 @@ async def show(ctx: Context, args: str) -> None:
         await _period(ctx, scope, None, text)
         return
     if text:
-        org_id = _named(scope, args)
+        org_id = named_org(scope, args)
         if org_id is None:
             ctx.say(ctx._(NOT_FOUND).format(name=text))
     await _view(ctx, scope, org_id, month=default_month(ctx))
