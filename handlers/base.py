@@ -150,6 +150,9 @@ class Flow:
     light: bool = False  # a menu-like flow that any command simply replaces
     draft: type[Draft] = NoDraft  # what it keeps between messages, validated on load
     text_steps: frozenset[str] = frozenset()  # steps asking for a text beside their options
+    # What a light flow reads from a typed text besides its options (a period typed under
+    # /tonghop): such a text goes to the step, not to the commands or the menu.
+    reads: Callable[[Context, str], bool] | None = None
 
 
 @dataclass

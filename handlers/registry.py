@@ -309,7 +309,14 @@ def build_registry() -> Registry:
         Flow(invites.FLOW, invites.TITLE, invites.STEPS, light=True, draft=invites.InviteDraft)
     )
     registry.add_flow(
-        Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True, draft=summary.SummaryDraft)
+        Flow(
+            summary.FLOW,
+            summary.TITLE,
+            summary.STEPS,
+            light=True,
+            draft=summary.SummaryDraft,
+            reads=summary.reads,
+        )
     )
     registry.add_flow(Flow(voices.FLOW, voices.TITLE, voices.STEPS, light=True))
     registry.add_flow(

@@ -312,6 +312,11 @@ async def _on_menu(ctx: Context) -> None:
 STEPS = {"menu": _on_menu}
 
 
+def reads(ctx: Context, text: str) -> bool:
+    """A month, quarter or year typed under the summary (even one not begun: refused there)."""
+    return read_period(text, ctx.month) is not None
+
+
 async def _export(ctx: Context, org_id: int | None, period_text: str) -> None:
     assert ctx.member is not None
     from bot.reports.export import build_report  # openpyxl: load when asked
