@@ -67,7 +67,7 @@ async def missing(ctx: Context, args: str) -> None:
     await _view(ctx, scope, org_id)
 
 
-def _nudge_lines(ctx: Context, plan: NudgePlan, names: bool) -> list[str]:
+def _nudge_lines(ctx: Context, plan: NudgePlan) -> list[str]:
     """What a tap would do: how many it reaches, who it cannot, who had one lately."""
     lines = []
     if plan.reminded:
@@ -80,11 +80,7 @@ def _nudge_lines(ctx: Context, plan: NudgePlan, names: bool) -> list[str]:
         (plan.not_linked, ctx._("{count} have not linked a chat with the bot")),
         (plan.blocked, ctx._("{count} have blocked the bot")),
     ]
-    said = [
-        text.format(count=len(who)) + (f" ({', '.join(who)})" if names else "")
-        for who, text in unreachable
-        if who
-    ]
+    said = [text.format(count=len(who)) for who, text in unreachable if who]
     if said:
         lines.append(ctx._("The reminder cannot reach: {who}.").format(who="; ".join(said)))
     return lines
@@ -126,7 +122,13 @@ async def _view(ctx: Context, scope: Scope, org_id: int | None, page: int = 0) -
                     month=month,
                 )
             ]
-            lines.extend(f"{number}. {name}" for number, name in enumerate(cell.missing, 1))
+            marks = {name: ctx._("not linked") for name in plan.not_linked} | {
+                name: ctx._("blocked the bot") for name in plan.blocked
+            }
+            lines.extend(
+                f"{number}. {name}" + (f" ({marks[name]})" if name in marks else "")
+                for number, name in enumerate(cell.missing, 1)
+            )
     else:
         tree = part.tree(
             {c.cell_id: Owed(c.expected, len(c.missing)) for c in result}, Owed, _lagging
@@ -160,10 +162,9 @@ async def _view(ctx: Context, scope: Scope, org_id: int | None, page: int = 0) -
         left = len(tree.children) - (page + 1) * PAGE
         if left > 0:
             choices.append(Choice("more", ctx._("{count} more").format(count=left)))
-    lines.extend(_nudge_lines(ctx, plan, names=part.root.is_cell))
+    lines.extend(_nudge_lines(ctx, plan))
     if plan.reachable:
-        choices.insert(
-            0,
+        choices.append(
             Choice(
                 "nudge",
                 ctx._("Remind them now ({count} can be reached)").format(
@@ -254,7 +255,7 @@ async def _on_nudge(ctx: Context) -> None:
             reached=outcome.reached, count=len(plan.due)
         )
     ]
-    lines.extend(_nudge_lines(ctx, plan, names=part.root.is_cell))
+    lines.extend(_nudge_lines(ctx, plan))
     lines.append(ctx._("Send /dagui to see who has received it."))
     ctx.say("\n".join(lines))
 

@@ -88,9 +88,8 @@ async def test_district_drills_down_from_communes_to_names(
     reply = await van.tap("Chi bộ thôn Hai")
     assert reply.startswith(
         "Chi bộ thôn Hai: 3/3 đảng viên chưa báo cáo tháng 11/2026:\n"
-        "1. Lý Thị Năm\n2. Ma Văn Bốn\n3. Nông Thị Ba\n"
-        "Lời nhắc không tới được: 1 người chưa liên kết với trợ lý (Ma Văn Bốn); "
-        "1 người đã chặn bot (Lý Thị Năm)."
+        "1. Lý Thị Năm (đã chặn bot)\n2. Ma Văn Bốn (chưa liên kết)\n3. Nông Thị Ba\n"
+        "Lời nhắc không tới được: 1 người chưa liên kết với trợ lý; 1 người đã chặn bot."
     )
     assert "Quay lại Đảng bộ xã Test" in van.labels()
     assert (await van.tap("Quay lại")).startswith("Đảng bộ xã Test: 2 chi bộ")
@@ -107,7 +106,7 @@ async def test_the_reminder_tells_whom_it_reaches_and_a_second_tap_sends_nothing
 ) -> None:
     van = Chat(dispatcher, chat_id="chat-van")
     await van.send("/chuabaocao xã Test")
-    assert van.labels()[0] == "Nhắc những người này ngay (3 người nhận được)"
+    assert "Nhắc những người này ngay (3 người nhận được)" in van.labels()
     reply = await van.tap("Nhắc những người này")
     assert reply == (
         "Đang gửi lời nhắc tới 3 trong số 5 đảng viên chưa báo cáo.\n"
@@ -127,7 +126,7 @@ async def test_the_reminder_tells_whom_it_reaches_and_a_second_tap_sends_nothing
     assert not any("Nhắc" in label for label in van.labels())  # nothing left to tap
     clock.advance(minutes=45)  # past the hour: they can be reminded again
     await van.send("/chuabaocao xã Test")
-    assert van.labels()[0] == "Nhắc những người này ngay (3 người nhận được)"
+    assert "Nhắc những người này ngay (3 người nhận được)" in van.labels()
 
 
 async def test_a_tap_within_the_hour_of_anothers_says_when_and_sends_nothing(
