@@ -233,7 +233,12 @@ async def _on_nudge(ctx: Context) -> None:
     plan = outcome.plan
     if not outcome.broadcast_ids:
         if outcome.earlier is None:
-            ctx.say(ctx._("Nobody here owes a report any more: nothing was sent."))
+            lines = [
+                ctx._("None of them can be reached now: nothing was sent.")
+                if plan.due
+                else ctx._("Nobody here owes a report any more: nothing was sent.")
+            ]
+            ctx.say("\n".join(lines + _nudge_lines(ctx, plan)))
             return
         at = outcome.earlier.at.astimezone(ctx.tz)
         ctx.say(

@@ -122,7 +122,10 @@ async def test_the_reminder_tells_whom_it_reaches_and_a_second_tap_sends_nothing
     ]
     clock.advance(minutes=20)
     reply = await van.send("/chuabaocao xã Test")
-    assert "5 người đã được nhắc trong một giờ qua, không nhắc lại." in reply
+    assert (
+        "3 người đã được nhắc trong một giờ qua, không nhắc lại.\n"
+        "Lời nhắc không tới được: 1 người chưa liên kết với trợ lý; 1 người đã chặn bot.\n"
+    ) in reply
     assert not any("Nhắc" in label for label in van.labels())  # nothing left to tap
     clock.advance(minutes=45)  # past the hour: they can be reminded again
     await van.send("/chuabaocao xã Test")

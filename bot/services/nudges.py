@@ -43,7 +43,7 @@ class Owing:
     language: str | None
     reachable: bool  # has a chat where they have not blocked the bot
     blocked: bool  # linked, but blocked the bot wherever they are linked
-    reminded: bool  # had a reminder within the hour: not sent again
+    reminded: bool  # a reminder reached them within the hour: not sent again
 
 
 @dataclass(frozen=True)
@@ -126,9 +126,10 @@ async def nudge_plan(
     open_chat = exists().where(
         ChatAddress.member_id == Member.id, ChatAddress.blocked_at.is_(None)
     )
-    reminded = exists().where(
+    reminded = exists().where(  # reached by a reminder within the hour (not just tried)
         OutboxMessage.member_id == Member.id,
         OutboxMessage.cause.in_(_recent_nudge_causes(now)),  # type: ignore[arg-type]
+        OutboxMessage.status != DeliveryStatus.FAILED,
     )
     rows = await session.execute(
         select(Member.id, Member.full_name, Member.language, has_chat, open_chat, reminded)
@@ -168,7 +169,11 @@ async def _earlier(
         .where(
             Broadcast.kind == BroadcastKind.NUDGE,
             Broadcast.created_at > now - NUDGE_INTERVAL,
-            exists().where(OutboxMessage.cause == cause, OutboxMessage.member_id.in_(member_ids)),
+            exists().where(
+                OutboxMessage.cause == cause,
+                OutboxMessage.member_id.in_(member_ids),
+                OutboxMessage.status != DeliveryStatus.FAILED,
+            ),
         )
         .order_by(Broadcast.created_at.desc(), Broadcast.id.desc())
         .limit(1)
@@ -201,7 +206,7 @@ async def send_nudge(
     member (recorded at once as not reachable for those who cannot be), audited."""
     orgs = [await org_in_scope(session, sender.id, org_id) for org_id in org_ids]
     plan = await nudge_plan(session, orgs, month, now)
-    if not plan.due:
+    if not plan.reachable:  # nobody a reminder would reach: no broadcast of failures only
         earlier = await _earlier(session, [o.member_id for o in plan.owing], now)
         return NudgeOutcome(plan, (), 0, earlier)
     due = {o.member_id: o for o in plan.due}
