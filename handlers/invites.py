@@ -152,6 +152,12 @@ async def _new_code(ctx: Context, member: Member, confirmed: bool = False) -> No
                 link=deep_link(ctx.bot_username, invite)
             )
         )
+    if ctx.zalo_bot_name:
+        lines.append(
+            ctx._('On Zalo: they open "{bot}" and send the code {code}.').format(
+                bot=ctx.zalo_bot_name, code=invite.code
+            )
+        )
     ctx.say("\n".join(lines))
 
 

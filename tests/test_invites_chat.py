@@ -11,10 +11,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.channel_settings import ZaloSettings
+from bot.core.config import Settings
+from bot.dispatcher.dispatch import Dispatcher
 from models import InviteCode, RoleKind
 from tests import factories
 from tests.dialog import Chat
-from tests.factories import Cell
+from tests.factories import Cell, FakeClock
 
 REFUSED = "Mã mời do bí thư hoặc phó bí thư chi bộ cấp."
 
@@ -77,3 +80,18 @@ async def test_the_printable_sheet_without_a_telegram_username(mai: Chat, cell: 
     rows = list(sheet.iter_rows(min_row=5, values_only=True))
     assert [(row[1], row[2]) for row in rows] == [("Lò Văn Xiên", "Chi bộ bản Test")]
     assert sheet._images == []  # type: ignore[attr-defined]
+
+
+async def test_a_new_code_says_how_to_send_it_on_zalo(
+    cell: Cell,
+    mai: Chat,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    clock: FakeClock,
+) -> None:
+    zalo = settings.model_copy(update={"zalo": ZaloSettings(bot_name="Chi bộ Tân Lập")})
+    chat = Chat(Dispatcher(sessionmaker, zalo, clock), chat_id="chat-mai")
+    reply = await chat.send("/mamoi 0912345678")  # Xiên, not linked yet
+    assert reply.startswith("Mã mời mới của đồng chí Lò Văn Xiên:")
+    assert 'Trên Zalo: mở "Chi bộ Tân Lập" và gửi mã ' in reply
+    assert "t.me" not in reply  # no Telegram username: no link
