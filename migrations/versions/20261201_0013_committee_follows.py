@@ -2,7 +2,7 @@
 standing committee role is a new value of the (non-native) role enum and needs no change.
 
 Revision ID: 0013_committee_follows
-Revises: 0012_deed_entered_by
+Revises: 0014_broadcast_kind
 Create Date: 2026-12-01 02:44:21.070280
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_committee_follows"
-down_revision: str | None = "0012_deed_entered_by"
+down_revision: str | None = "0014_broadcast_kind"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
