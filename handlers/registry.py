@@ -10,6 +10,7 @@ from handlers import (
     attendance,
     broadcast,
     channels,
+    committee,
     courtesy,
     dashboard,
     deed,
@@ -224,6 +225,17 @@ def build_registry() -> Registry:
     )
     registry.add(
         Command(
+            ("capuy", "committee"),
+            committee.start,
+            N_("The Party committee: roles and the cells each member follows (its secretary)"),
+            phrases=("cấp ủy", "ban chấp hành", "phân công cấp ủy", "cấp ủy phụ trách"),
+            starts_flow=True,
+            flow=committee.FLOW,
+            leaders_only=True,
+        )
+    )
+    registry.add(
+        Command(
             ("kenh", "channel", "messenger"),
             channels.show,
             N_("Where you receive notices: Telegram or Zalo"),
@@ -315,13 +327,31 @@ def build_registry() -> Registry:
         )
     )
     registry.add_flow(
+        Flow(committee.FLOW, committee.TITLE, committee.STEPS, draft=committee.CommitteeDraft)
+    )
+    registry.add_flow(
         Flow(invites.FLOW, invites.TITLE, invites.STEPS, light=True, draft=invites.InviteDraft)
     )
     registry.add_flow(
-        Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True, draft=summary.SummaryDraft)
+        Flow(
+            summary.FLOW,
+            summary.TITLE,
+            summary.STEPS,
+            light=True,
+            draft=summary.SummaryDraft,
+            reads=summary.reads,
+        )
     )
     registry.add_flow(Flow(voices.FLOW, voices.TITLE, voices.STEPS, light=True))
-    registry.add_flow(Flow(oversight.FLOW, oversight.TITLE, oversight.STEPS, light=True))
+    registry.add_flow(
+        Flow(
+            oversight.FLOW,
+            oversight.TITLE,
+            oversight.STEPS,
+            light=True,
+            draft=oversight.MissingDraft,
+        )
+    )
     registry.add_flow(Flow(meetings.FLOW, meetings.TITLE, meetings.STEPS, light=True))
     registry.add_flow(
         Flow(

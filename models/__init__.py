@@ -27,6 +27,7 @@ from models.meeting import (
 from models.member import (
     Channel,
     ChatAddress,
+    Follow,
     Member,
     Membership,
     MemberStatus,
@@ -38,6 +39,7 @@ from models.org import CellType, Organisation, OrgKind
 from models.outbox import (
     Audience,
     Broadcast,
+    BroadcastKind,
     DeliveryStatus,
     FailureReason,
     OutboxMessage,
@@ -59,6 +61,7 @@ __all__ = [
     "ScheduledReminder",
     "Audience",
     "Broadcast",
+    "BroadcastKind",
     "DeliveryStatus",
     "FailureReason",
     "OutboxMessage",
@@ -78,6 +81,7 @@ __all__ = [
     "HouseholdCategoryLink",
     "HouseholdProgress",
     "InviteCode",
+    "Follow",
     "Member",
     "MemberStatus",
     "MemberStatusChange",

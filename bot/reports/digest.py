@@ -1,7 +1,10 @@
 """The weekly digest: each secretary and committee member gets their scope's summary and a
 chart, through the delivery queue, once a week. For each leader the job runner reads
 (`digest_parts`), draws outside any transaction, then queues in a short transaction of its
-own (`queue_digest`); leaders with the same scope share one summary and one chart."""
+own (`queue_digest`); leaders with the same scope share one summary and one chart.
+
+The first digest of a month (sent in its first seven days) carries the month just closed
+with its final figures besides the new month's, and draws the closed month's chart."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.clock import format_month, month_start
+from bot.core.clock import format_month, month_start, previous_month
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messages import Choice
 from bot.delivery.outbox import enqueue
@@ -22,18 +25,43 @@ from bot.reports.chart import Bars, children_bars, reporting_chart
 from bot.reports.scope import Scope, load_scope
 from bot.reports.summary import monthly_rates, summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
+from bot.services.committees import followed_cells
 from bot.services.oversight import overseen_orgs
 from bot.services.web_access import MINI_APP_PATH, OPEN_KEY, OPEN_LABEL
 from models import Member, MemberStatus, OutboxMessage, Role
 
 AXIS = N_("% of members who reported a good deed")
+FIRST_WEEK = 7  # a digest sent by the 7th is a month's first: it tells the closed month
 HIDDEN = N_("{count} more not shown: the {shown} most lagging are drawn (see the summary).")
 
 
-async def leader_scope(session: AsyncSession, member_id: int) -> Scope:
-    """What a leader's summaries and digest cover: everything under the organisations where
-    they hold a role now."""
-    return await load_scope(session, await overseen_orgs(session, member_id))
+WHOLE_HINT = N_(
+    "These are the cells you follow (and your own cell). The whole of {org}: /tonghop toàn bộ"
+)
+
+
+async def leader_scope(session: AsyncSession, member_id: int, whole: bool = False) -> Scope:
+    """What a leader's summaries and digest cover: by default, for a committee member who
+    follows cells, those cells (and the cells where they hold a role themselves); with
+    `whole`, or when they follow none, everything under the organisations where they hold a
+    role now."""
+    overseen = await overseen_orgs(session, member_id)
+    if not whole:
+        followed = await followed_cells(session, member_id)
+        if followed:
+            own = [org for org in overseen if org.is_cell()]
+            return await load_scope(session, [*followed, *own])
+    return await load_scope(session, overseen)
+
+
+async def whole_name(session: AsyncSession, member_id: int) -> str | None:
+    """The name of what a leader oversees in whole (the widest organisation) when their
+    default scope is the cells they follow; None when it is already the whole."""
+    if not await followed_cells(session, member_id):
+        return None
+    overseen = await overseen_orgs(session, member_id)
+    widest = min(overseen, key=lambda org: (org.path.count("/"), org.name), default=None)
+    return widest.name if widest is not None else None
 
 
 async def chart_bars(
@@ -108,7 +136,7 @@ class DigestRun:
     tz: ZoneInfo
     language: str
     public_url: str = ""  # PUBLIC_URL: the digest then carries "Open the dashboard"
-    made: dict[tuple[tuple[int, ...], str], DigestParts] = field(default_factory=dict)
+    made: dict[tuple[tuple[int, ...], str, str], DigestParts] = field(default_factory=dict)
     drawn: dict[DigestParts, bytes] = field(default_factory=dict)
 
     @property
@@ -135,9 +163,10 @@ async def digest_parts(
     if not scope.cells:
         return None
     language = leader.language or run.language
-    key = (tuple(root.id for root in scope.roots), language)
+    whole = await whole_name(session, leader_id)
+    key = (tuple(root.id for root in scope.roots), language, whole or "")
     if key not in run.made:
-        run.made[key] = await _digest(session, scope, run, translator(language))
+        run.made[key] = await _digest(session, scope, run, translator(language), whole)
     return run.made[key]
 
 
@@ -177,11 +206,12 @@ async def queue_digest(
 
 
 async def _digest(
-    session: AsyncSession, scope: Scope, run: DigestRun, t: Translator
+    session: AsyncSession, scope: Scope, run: DigestRun, t: Translator, whole: str | None
 ) -> DigestParts:
     this_week = week_start(run.now, run.tz)
     last_week = this_week - timedelta(days=7)  # the digest tells the week just ended
-    month = month_start(run.now.astimezone(run.tz).date())
+    today = run.now.astimezone(run.tz).date()
+    month = month_start(today)
     single = scope.root.is_cell
     summary = await summarise(
         session,
@@ -200,6 +230,22 @@ async def _digest(
     heading = t.gettext("Weekly digest, week of {date}:").format(
         date=last_week.strftime("%d/%m/%Y")
     )
-    caption = t.gettext("Reporting rate, month {month}.").format(month=format_month(month))
-    bars = await chart_bars(session, summary.tree, month, t)
-    return DigestParts(f"{heading}\n{body}", caption, bars, t.language)
+    text = f"{heading}\n{body}"
+    tree, charted = summary.tree, month
+    if today.day <= FIRST_WEEK:
+        closed = previous_month(month)
+        final = await summarise(
+            session, scope, closed, run.now, week_start=last_week, with_names=single
+        )
+        closed_text = (
+            cell_text(t, run.tz, final.cells[0], closed, final=True)
+            if single
+            else scope_text(t, final, final=True)
+        )
+        text = f"{heading}\n{closed_text}\n\n{body}"
+        tree, charted = final.tree, closed
+    if whole is not None:
+        text += "\n" + t.gettext(WHOLE_HINT).format(org=whole)
+    caption = t.gettext("Reporting rate, month {month}.").format(month=format_month(charted))
+    bars = await chart_bars(session, tree, charted, t)
+    return DigestParts(text, caption, bars, t.language)

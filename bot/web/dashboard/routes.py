@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock, month_start
 from bot.core.i18n import LANGUAGES, Translator, translator
+from bot.reports.period import parse_period
 from bot.reports.scope import Scope
 from bot.services.audit import record_audit
 from bot.services.errors import DomainError
@@ -310,7 +311,7 @@ class Dashboard:
 
     async def export(self, request: web.Request) -> web.StreamResponse:
         """The workbook of an organisation of the viewer's scope for a period."""
-        from bot.reports.export import build_report, parse_period  # openpyxl: when asked
+        from bot.reports.export import build_report  # openpyxl: when asked
 
         org_id = int(request.match_info["org_id"])
         period_text = request.match_info["period"]
@@ -324,7 +325,8 @@ class Dashboard:
             if scope.narrow(org_id) is None:
                 return self._missing(request)
             try:
-                period = parse_period(period_text)
+                this_month = month_start(self._now().astimezone(self.tz).date())
+                period = parse_period(period_text, this_month)
             except DomainError:
                 return self._missing(request)
             org = await session.get(Organisation, org_id)

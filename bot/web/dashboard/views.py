@@ -67,8 +67,9 @@ class MemberPage:
 
 async def viewer_scope(session: AsyncSession, member_id: int) -> Scope:
     """What the viewer may see: everything under the organisations where they hold a role
-    (a secretary: their cell; a committee member: their subtree; others: nothing)."""
-    return await leader_scope(session, member_id)
+    (a secretary: their cell; a committee member: their whole subtree, not only the cells
+    they follow; others: nothing)."""
+    return await leader_scope(session, member_id, whole=True)
 
 
 class PastCounts:
