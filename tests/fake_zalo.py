@@ -37,7 +37,9 @@ class ZaloFault:
 OK = ZaloFault(0, "")  # this attempt goes through
 QUOTA = ZaloFault(429, "Quota exceeded")
 BROKEN = ZaloFault(500, "Internal error")
-GONE = ZaloFault(403, "User has blocked the bot or left")
+# Zalo's docs list 403 as "Internal server error" (not as a block); 404 as "not found".
+INTERNAL = ZaloFault(403, "Internal server error")
+NOT_FOUND = ZaloFault(404, "Not found")
 
 
 def user_id(name: str) -> str:

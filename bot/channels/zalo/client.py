@@ -16,9 +16,14 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://bot-api.zaloplatforms.com/bot"
 TEXT_LIMIT = 2000  # sendMessage takes 1-2000 characters
+# Zalo's error codes as its docs list them (docs/platforms.md says what is documented and
+# what is guessed).
+BAD_REQUEST = 400
+INVALID_TOKEN = 401
+INTERNAL_ERROR = 403  # documented as "Internal server error", NOT as "blocked"
+NOT_FOUND = 404
 NO_UPDATE = 408  # getUpdates' long poll ended with nothing new
 QUOTA_EXCEEDED = 429
-INVALID_TOKEN = 401
 
 
 class ZaloError(Exception):
