@@ -57,6 +57,8 @@ class FakeZalo:
     sent: list[ZaloSent] = field(default_factory=list)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     faults: dict[str, list[ZaloFault]] = field(default_factory=dict)
+    # What the next calls of a method meet (e.g. "getMe": [BROKEN]), one per call.
+    method_faults: dict[str, list[ZaloFault]] = field(default_factory=dict)
     webhook: dict[str, str] = field(default_factory=dict)
     port: int = 0
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -146,6 +148,10 @@ class FakeZalo:
         method = request.match_info["method"]
         params: dict[str, Any] = await request.json() if request.can_read_body else {}
         self.calls.append((method, params))
+        pending_call = self.method_faults.get(method)
+        if pending_call:
+            fault = pending_call.pop(0)
+            return _error(fault.code, fault.description)
         if method.startswith("send") and method != "sendChatAction":
             pending = self.faults.get(str(params.get("chat_id")))
             fault = pending.pop(0) if pending else OK
@@ -182,7 +188,9 @@ class FakeZalo:
         self.webhook = {"url": params["url"], "secret_token": params["secret_token"]}
         return {"url": params["url"], "updated_at": int(time.time() * 1000)}
 
-    async def _api_deleteWebhook(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_deleteWebhook(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        if not self.webhook:  # guessed (docs/platforms.md): another client tolerates this 404
+            return _error(404, "Webhook not found")
         self.webhook = {}
         return {"url": "", "updated_at": int(time.time() * 1000)}
 

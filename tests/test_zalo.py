@@ -23,7 +23,7 @@ from bot.web.media import MediaShelf
 from bot.web.server import WebhookRoute, build_app
 from models import ChatAddress, DeedPhoto, DeedReport, ProcessedMessage
 from tests.factories import Cell
-from tests.fake_zalo import OK, QUOTA, FakeZalo, ZaloFault, ZaloSent, user_id
+from tests.fake_zalo import NOT_FOUND, OK, QUOTA, FakeZalo, ZaloFault, ZaloSent, user_id
 
 XIEN = user_id("xien")
 SECRET = "zalo-webhook_secret-42"
@@ -304,3 +304,19 @@ def test_a_shelved_file_is_served_with_the_type_its_name_says() -> None:
         "ghi-chu": "application/octet-stream",
         "x.docx": f"{office}.wordprocessingml.document",
     }
+
+
+async def test_a_404_from_deletewebhook_does_not_stop_polling_from_starting(
+    zalo_fake: FakeZalo, dispatcher: Dispatcher, cell: Cell
+) -> None:
+    # A webhook left by an earlier run; Zalo answers its deletion with 404 (as another Zalo
+    # client has seen): polling starts anyway.
+    zalo_fake.webhook = {"url": "https://old.example.vn/zalo", "secret_token": "x" * 8}
+    zalo_fake.method_faults["deleteWebhook"] = [NOT_FOUND]
+    channel = _channel(zalo_fake, dispatcher)
+    await channel.start()
+    zalo_fake.webhook = {}  # (the fake's 404 left it set; the real one is gone)
+    try:
+        await _say(zalo_fake, "/start XEN234", "Chào mừng đồng chí Lò Văn Xiên!")
+    finally:
+        await channel.stop()

@@ -27,7 +27,13 @@ Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
 
 
 class StartupError(Exception):
-    """A channel (or chibo) cannot start; the message says why in the reader's language."""
+    """A channel (or chibo) cannot start; the message says why in the reader's language.
+    `lasting`: trying again cannot help (a refused token) until the operator acts; otherwise
+    (network, the platform's own trouble) `chibo run` tries again with back-off."""
+
+    def __init__(self, message: str, *, lasting: bool = False) -> None:
+        super().__init__(message)
+        self.lasting = lasting
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from bot.cli.channels import CHANNELS, configured_channels
 from bot.cli.ops import health_check, metrics_page
 from bot.cli.scheduler import RunningJobs, build_scheduler
 from bot.cli.schema import ensure_schema
+from bot.cli.supervise import FIRST_PAUSE, Supervised, start_all
 from bot.core.clock import SystemClock
 from bot.core.config import Settings
 from bot.core.db import engine_for, make_sessionmaker
@@ -35,9 +36,13 @@ async def run_bot(
     settings: Settings,
     stop: asyncio.Event | None = None,
     factories: Sequence[ChannelFactory] = CHANNELS,
+    *,
+    retry_pause: float = FIRST_PAUSE,
 ) -> None:
     """Serve every channel the settings configure (of `factories`, the registry in
-    bot/cli/channels.py) until `stop` is set (or SIGINT/SIGTERM arrives)."""
+    bot/cli/channels.py) until `stop` is set (or SIGINT/SIGTERM arrives). A channel whose
+    start fails is tried again after `retry_pause` seconds, doubling up to 5 minutes; only
+    if every channel is refused for good (their tokens) is it a StartupError."""
     t = translator(settings.language)
     engine = engine_for(settings.database_url, settings.database_schema)
     sessionmaker = make_sessionmaker(engine)
@@ -63,10 +68,12 @@ async def run_bot(
     async with AsyncExitStack() as stack:
         stack.push_async_callback(engine.dispose)
         await ensure_schema(engine, settings)
-        for channel in channels:
+        supervised = [Supervised(channel, first_pause=retry_pause) for channel in channels]
+        for one in supervised:
             # Stopped in reverse order, also when its own start or a later one fails.
-            stack.push_async_callback(channel.stop)
-            await channel.start()
+            stack.push_async_callback(one.stop)
+        # A channel that fails to start is tried again in the background, the others serve.
+        await start_all(supervised)
         alerts = operator_alerts(settings, channels)
         if alerts is not None:
             logging.getLogger().addHandler(alerts)
@@ -104,7 +111,7 @@ async def run_bot(
         stack.push_async_callback(stop_scheduler)
         routes = [route for channel in channels for route in channel.routes]
         if routes or media is not None or settings.serve_http:
-            health = health_check(engine, channels, lambda: scheduler.running, time.time())
+            health = health_check(engine, supervised, lambda: scheduler.running, time.time())
             app = build_app(
                 routes, health, media, metrics=metrics_page(sessionmaker, clock, health)
             )

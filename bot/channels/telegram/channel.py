@@ -119,7 +119,8 @@ class TelegramChannel:
             await self._start()
         except InvalidToken as error:
             raise StartupError(
-                t.gettext("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather.")
+                t.gettext("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather."),
+                lasting=True,
             ) from error
         except NetworkError as error:
             raise StartupError(

@@ -13,7 +13,13 @@ from typing import Any
 from bot.channels.base import Capabilities, Handle, StartupError, webhook_route
 from bot.channels.locks import ChatLocks
 from bot.channels.replies import REPLIES, ReplyPatience, send_reply
-from bot.channels.zalo.client import INVALID_TOKEN, ZaloClient, ZaloError, ZaloNetworkError
+from bot.channels.zalo.client import (
+    INVALID_TOKEN,
+    NOT_FOUND,
+    ZaloClient,
+    ZaloError,
+    ZaloNetworkError,
+)
 from bot.channels.zalo.convert import CHANNEL, TEXT_LIMIT, to_inbound, unwrap
 from bot.channels.zalo.sender import ZaloOut
 from bot.core import metrics
@@ -107,7 +113,8 @@ class ZaloChannel:
         except ZaloError as error:
             if error.code == INVALID_TOKEN:
                 raise StartupError(
-                    t.gettext("Zalo refused ZALO_BOT_TOKEN; check it in Zalo Bot Manager.")
+                    t.gettext("Zalo refused ZALO_BOT_TOKEN; check it in Zalo Bot Manager."),
+                    lasting=True,
                 ) from error
             raise StartupError(
                 t.gettext("Zalo refused to start the bot: {error}").format(error=error)
@@ -122,8 +129,14 @@ class ZaloChannel:
             if registered != self.webhook.url:
                 log.warning("zalo: webhook is %r, not %r as asked", registered, self.webhook.url)
         else:
-            # getUpdates does not work while a webhook is set (e.g. from an earlier run).
-            await self.client.delete_webhook()
+            # getUpdates does not work while a webhook is set (e.g. from an earlier run); Zalo
+            # may answer deleteWebhook with 404 when there is none: that is what we want.
+            if (await self.client.get_webhook_info()).get("url"):
+                try:
+                    await self.client.delete_webhook()
+                except ZaloError as error:
+                    if error.code != NOT_FOUND:
+                        raise
             self._poller = asyncio.create_task(self._poll())
         self._started = True
         log.info("zalo: started as %s", self.bot_name or "(unnamed bot)")

@@ -24,6 +24,9 @@ INTERNAL_ERROR = 403  # documented as "Internal server error", NOT as "blocked"
 NOT_FOUND = 404
 NO_UPDATE = 408  # getUpdates' long poll ended with nothing new
 QUOTA_EXCEEDED = 429
+# Zalo fetches the picture of sendPhoto from its URL (a chart on chibo's media shelf) before it
+# answers: 10 s is too short for that; another Zalo client allows 150 s.
+PHOTO_SECONDS = 150.0
 
 
 class ZaloError(Exception):
@@ -51,7 +54,8 @@ class ZaloClient:
         self._http = httpx.AsyncClient(timeout=timeout)
 
     async def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (a later call opens a new one: a channel whose start
+        failed is stopped, then started again)."""
         await self._http.aclose()
 
     async def call(
@@ -60,6 +64,8 @@ class ZaloClient:
         """Call `method` with `params` (None values left out) and return its result; `wait`
         is how long to wait for the answer (default: the client's timeout)."""
         body = {key: value for key, value in (params or {}).items() if value is not None}
+        if self._http.is_closed:
+            self._http = httpx.AsyncClient(timeout=self._timeout)
         try:
             response = await self._http.post(
                 self._base + method, json=body, timeout=wait or self._timeout
@@ -117,7 +123,9 @@ class ZaloClient:
     async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> str:
         """Send the picture at `photo_url` (Zalo fetches it) with an optional caption."""
         result = await self.call(
-            "sendPhoto", {"chat_id": chat_id, "photo": photo_url, "caption": caption or None}
+            "sendPhoto",
+            {"chat_id": chat_id, "photo": photo_url, "caption": caption or None},
+            wait=PHOTO_SECONDS,
         )
         return _message_id(result)
 
