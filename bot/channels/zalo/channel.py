@@ -7,10 +7,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.channels.base import Capabilities, Handle, StartupError, webhook_route
+from bot.channels.base import Capabilities, Handle, Keep, StartupError, webhook_route
 from bot.channels.locks import ChatLocks
 from bot.channels.replies import REPLIES, ReplyPatience, send_reply
 from bot.channels.zalo.client import (
@@ -24,9 +24,10 @@ from bot.channels.zalo.convert import CHANNEL, TEXT_LIMIT, to_inbound, unwrap
 from bot.channels.zalo.sender import ZaloOut
 from bot.core import metrics
 from bot.core.i18n import translator
-from bot.core.messages import OutboundMessage
+from bot.core.messages import Attachment, InboundMessage, OutboundMessage
 from bot.delivery.outcome import Delivered, Outcome, Progress
 from bot.delivery.pacer import ChannelLimits
+from bot.services.kept import MAX_BYTES
 from bot.web.server import WebhookRoute
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,14 @@ class ZaloChannel:
         limits: ChannelLimits | None = None,
         patience: ReplyPatience | None = None,
         language: str = "vi",
+        keep: Keep | None = None,
+        picture_bytes: int = MAX_BYTES,
     ) -> None:
         self.client = client
+        # Members' pictures come as Zalo CDN URLs, which may expire: downloaded (at most
+        # `picture_bytes`) and kept in the database through `keep`.
+        self.keep = keep
+        self.picture_bytes = picture_bytes
         self.handle = handle
         self.out = out
         # The delivery queue's sends, best on a client (connection pool) of their own.
@@ -213,6 +220,10 @@ class ZaloChannel:
         if inbound is None:
             log.info("zalo: update %s has nothing to answer", update.get("event_name"))
             return
+        if inbound.photos and self.keep is not None:
+            inbound = replace(
+                inbound, photos=tuple([await self._kept(inbound, p) for p in inbound.photos])
+            )
         async with self._locks.hold(inbound.chat_id):
             typing = asyncio.create_task(self._typing_later(inbound.chat_id))
             try:
@@ -220,6 +231,22 @@ class ZaloChannel:
             finally:
                 typing.cancel()
             await self._reply(inbound.chat_id, replies)
+
+    async def _kept(self, inbound: InboundMessage, photo: Attachment) -> Attachment:
+        """The picture downloaded and kept ("kept:..."), or as it came (its URL) when it
+        cannot be: too big, the CDN refusing, no network."""
+        assert self.keep is not None
+        try:
+            content, mime_type = await self.client.download(photo.file_ref, self.picture_bytes)
+            file_ref = await self.keep(content, mime_type, CHANNEL)
+        except ZaloError as error:
+            log.warning(
+                "zalo: picture of message %s not kept (%s); keeping its URL",
+                inbound.message_id[:64],
+                error.code,
+            )
+            return photo
+        return replace(photo, file_ref=file_ref, mime_type=mime_type)
 
     async def _reply(self, chat_id: str, replies: Sequence[OutboundMessage]) -> None:
         """Send the replies in order, each tried with patience (bot.channels.replies); after

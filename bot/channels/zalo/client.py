@@ -24,6 +24,7 @@ INTERNAL_ERROR = 403  # documented as "Internal server error", NOT as "blocked"
 NOT_FOUND = 404
 NO_UPDATE = 408  # getUpdates' long poll ended with nothing new
 QUOTA_EXCEEDED = 429
+TOO_BIG = 413  # (ours) a download over the size limit
 # Zalo fetches the picture of sendPhoto from its URL (a chart on chibo's media shelf) before it
 # answers: 10 s is too short for that; another Zalo client allows 150 s.
 PHOTO_SECONDS = 150.0
@@ -128,6 +129,30 @@ class ZaloClient:
             wait=PHOTO_SECONDS,
         )
         return _message_id(result)
+
+    async def download(self, url: str, max_bytes: int, wait: float = 30.0) -> tuple[bytes, str]:
+        """The file at `url` (a picture on Zalo's CDN) and its MIME type, if at most
+        `max_bytes`; ZaloError otherwise (413 too big, the CDN's status, or no network)."""
+        if not url.startswith(("https://", "http://")):
+            raise ZaloError(BAD_REQUEST, "download: not a web address")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async with self._http.stream("GET", url, timeout=wait) as response:
+                if response.status_code != 200:
+                    raise ZaloError(response.status_code, "download refused")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise ZaloError(TOO_BIG, "download: too big")
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise ZaloError(TOO_BIG, "download: too big")
+                    chunks.append(chunk)
+                mime_type = response.headers.get("content-type", "").split(";")[0].strip()
+        except httpx.HTTPError as error:
+            raise ZaloNetworkError(f"download: {type(error).__name__}") from None
+        return b"".join(chunks), mime_type or "image/jpeg"
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         """Show "typing…" in the chat for a few seconds."""
