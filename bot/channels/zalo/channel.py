@@ -94,6 +94,7 @@ class ZaloChannel:
         self.bot_name = ""
         self._locks = ChatLocks()
         self._poller: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self._started = False
         self._failed_polls = 0
         self._in_hand: set[asyncio.Task[None]] = set()
@@ -144,6 +145,7 @@ class ZaloChannel:
                 except ZaloError as error:
                     if error.code != NOT_FOUND:
                         raise
+            self._stopping.clear()
             self._poller = asyncio.create_task(self._poll())
         self._started = True
         log.info("zalo: started as %s", self.bot_name or "(unnamed bot)")
@@ -151,11 +153,17 @@ class ZaloChannel:
     async def stop(self) -> None:
         """Stop polling, finish the messages in hand, close the connection pool."""
         if self._poller is not None:
-            # An update Zalo is answering right now may be lost with the cancelled long poll
-            # (Zalo has no offset to confirm it); waiting up to 30 s for it would be worse.
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
+            # Zalo has no offset: an update it answered a long poll with counts as delivered,
+            # so cancelling the poll under way could drop one. Let it end (at most
+            # `poll_seconds`), handle what it brought, then stop.
+            self._stopping.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._poller), self.poll_seconds + 15)
+            except TimeoutError:  # Zalo did not answer in time: nothing to lose any more
+                self._poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._poller
+            self._poller = None
         if self._in_hand:
             await asyncio.gather(*self._in_hand, return_exceptions=True)
         await self.client.close()
@@ -192,7 +200,7 @@ class ZaloChannel:
         await self._process(unwrap(payload))
 
     async def _poll(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 update = await self.client.get_updates(self.poll_seconds)
                 self._failed_polls = 0
@@ -202,7 +210,8 @@ class ZaloChannel:
                     log.error("zalo: the token was refused (401); check ZALO_BOT_TOKEN")
                 else:
                     log.warning("zalo: getUpdates failed (%s); retrying", error)
-                await asyncio.sleep(self.retry_pause)
+                with contextlib.suppress(TimeoutError):  # a stop ends the pause at once
+                    await asyncio.wait_for(self._stopping.wait(), self.retry_pause)
                 continue
             if update is not None:
                 task = asyncio.create_task(self._process(update))
