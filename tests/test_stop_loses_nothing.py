@@ -5,6 +5,7 @@ confirms only what was handled) — the real clients against the fakes."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel, ZaloClient, ZaloOut
@@ -13,7 +14,7 @@ from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.fake_zalo import FakeZalo, user_id
 
 
-async def _polls(calls: list[tuple[str, object]], method: str, more_than: int) -> None:
+async def _polls(calls: Sequence[tuple[str, object]], method: str, more_than: int) -> None:
     for _ in range(200):
         if len([c for c in calls if c[0] == method]) > more_than:
             return
