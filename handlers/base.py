@@ -14,12 +14,13 @@ from bot.core.clock import format_date, format_month, month_start
 from bot.core.i18n import N_, Translator
 from bot.core.messages import Choice, InboundMessage, OutboundMessage
 from bot.core.words import Phrasebook
+from handlers import paging
 from handlers.flow_state import Draft, FlowState, NoDraft
 from models import Member
 
 CommandHandler = Callable[["Context", str], Awaitable[None]]
 TypedAnswer = Callable[["Context", str, bool], Awaitable[bool]]
-CANCEL = "cancel"  # the key of every flow's "Cancel" option
+CANCEL = paging.CANCEL  # the key of every flow's "Cancel" option
 PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
 StepHandler = Callable[["Context"], Awaitable[None]]
 D = TypeVar("D", bound=Draft)
@@ -68,7 +69,13 @@ class Context:
         return format_month(month or self.month)
 
     def say(self, text: str, choices: tuple[Choice, ...] = ()) -> None:
-        """Add a reply."""
+        """Add a reply; more choices than a screen holds are shown a page at a time (the
+        chat's current page of them: see handlers/paging.py)."""
+        if paging.paged(choices):
+            state = self.state
+            page = state.page if state is not None and state.choices == choices else 0
+            choices, hint = paging.page_of(choices, page, self._)
+            text = f"{text}\n{hint}"
         self.replies.append(OutboundMessage(text=text, choices=choices))
 
     def say_to_stranger(self, text: str) -> None:

@@ -293,6 +293,8 @@ class FakeTelegram:
                     await asyncio.sleep(fault.delay)
                     return _error(504, "Gateway Timeout")
                 return _error(fault.status, fault.description, fault.retry_after)
+        if _markup_too_big(params.get("reply_markup")):
+            return _error(400, "Bad Request: REPLY_MARKUP_TOO_LONG")
         result = await handler(params)
         if isinstance(result, web.Response):  # the method refused its parameters
             return result
@@ -430,6 +432,21 @@ async def _params(request: web.Request) -> dict[str, Any]:
                 pass
         params[key] = value
     return params
+
+
+# Telegram refuses an inline keyboard of more than 100 buttons or about 10 KB of markup
+# (measured by its users; the Bot API docs are silent), with REPLY_MARKUP_TOO_LONG.
+MAX_BUTTONS = 100
+MAX_MARKUP_BYTES = 10 * 1024
+
+
+def _markup_too_big(markup: object) -> bool:
+    if not isinstance(markup, dict):
+        return False
+    rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+    buttons = sum(len(row) for row in rows if isinstance(row, list))
+    size = len(json.dumps(markup, ensure_ascii=False).encode())
+    return buttons > MAX_BUTTONS or size > MAX_MARKUP_BYTES
 
 
 def _error(code: int, description: str, retry_after: int | None = None) -> web.Response:
