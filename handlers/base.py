@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import format_date, format_month, month_start
 from bot.core.i18n import N_, Translator
@@ -23,6 +23,10 @@ TypedAnswer = Callable[["Context", str, bool], Awaitable[bool]]
 CANCEL = paging.CANCEL  # the key of every flow's "Cancel" option
 PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
 StepHandler = Callable[["Context"], Awaitable[None]]
+# Long work of a message (a district workbook, a chart) done after its transaction and its
+# batch, so no other chat waits for it: given the sessionmaker, it reads in a short session
+# and renders with none open (SQLite's lock is held by any open transaction); its replies.
+Later = Callable[[async_sessionmaker[AsyncSession]], Awaitable[list[OutboundMessage]]]
 D = TypeVar("D", bound=Draft)
 
 
@@ -43,6 +47,7 @@ class Context:
     default_language: str = "vi"  # for texts to other people who chose no language
     bot_username: str = ""  # the Telegram bot's username, for invite links (may be unknown)
     replies: list[OutboundMessage] = field(default_factory=list)
+    later: list[Later] = field(default_factory=list)
 
     def _(self, message: str) -> str:
         """Translate `message` into the reader's language."""
@@ -77,6 +82,11 @@ class Context:
             choices, hint = paging.page_of(choices, page, self._)
             text = f"{text}\n{hint}"
         self.replies.append(OutboundMessage(text=text, choices=choices))
+
+    def after_commit(self, work: Later) -> None:
+        """Do `work` once this message is committed, outside the batch (other chats are
+        answered meanwhile, this chat's next message waits): its replies follow these."""
+        self.later.append(work)
 
     def say_to_stranger(self, text: str) -> None:
         """Add a reply for someone not linked yet, offering to share their phone number."""

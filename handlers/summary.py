@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import format_month
 from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.core.text import fold
 from bot.reports.aggregates import Figures, Node
-from bot.reports.digest import chart_for, leader_scope
+from bot.reports.digest import chart_bars, draw, leader_scope
 from bot.reports.quiet import quiet_households
 from bot.reports.scope import Scope
 from bot.reports.summary import summarise, week_start
@@ -29,6 +32,7 @@ from models import Organisation
 FLOW = "summary"
 TITLE = N_("the summary")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Sessions = async_sessionmaker[AsyncSession]
 PAGE = 40  # organisations offered at once (Telegram shows at most 100 buttons)
 NOT_FOUND = N_('No organisation under you is called "{name}"; here is the whole summary.')
 
@@ -229,7 +233,7 @@ STEPS = {"menu": _on_menu}
 
 async def _export(ctx: Context, org_id: int | None, period_text: str) -> None:
     assert ctx.member is not None
-    from bot.reports.export import build_report, parse_period  # openpyxl: load when asked
+    from bot.reports.export import parse_period, render_report, report_data  # openpyxl
 
     scope = await _scope(ctx)
     part = scope.narrow(org_id) if org_id else scope
@@ -237,34 +241,44 @@ async def _export(ctx: Context, org_id: int | None, period_text: str) -> None:
     roots = (part or scope).roots
     top = min(roots, key=lambda org: (org.path.count("/"), org.name))
     period = parse_period(period_text)
-    org = await ctx.session.get(Organisation, top.id)
-    assert org is not None
-    name, content = await build_report(ctx.session, org, period, ctx.tz, ctx.member.id, ctx.now)
+    member_id, tz, now, t = ctx.member.id, ctx.tz, ctx.now, ctx.t
     ctx.finish()
-    ctx.replies.append(
-        OutboundMessage(
-            ctx._("Report of {org}, {period}.").format(org=top.name, period=period.label),
-            document=Attachment(file_ref=name, file_name=name, content=content, mime_type=XLSX),
-        )
-    )
+
+    async def workbook(sessions: Sessions) -> list[OutboundMessage]:
+        # A district's workbook takes seconds: made after this message's batch, read in a
+        # short transaction (with its audit entry) and rendered in a worker thread with no
+        # session open, so no other chat waits for it.
+        async with sessions() as session, session.begin():
+            org = await session.get(Organisation, top.id)
+            assert org is not None
+            report = await report_data(session, org, period, tz, member_id, now)
+        name, content = await render_report(report, org, period, tz)
+        text = t.gettext("Report of {org}, {period}.").format(org=top.name, period=period.label)
+        document = Attachment(file_ref=name, file_name=name, content=content, mime_type=XLSX)
+        return [OutboundMessage(text, document=document)]
+
+    ctx.after_commit(workbook)
 
 
 async def _chart(ctx: Context, org_id: int | None) -> None:
     scope = await _scope(ctx)
     part = (scope.narrow(org_id) if org_id else scope) or scope
-    summary = await summarise(
-        ctx.session, part, ctx.month, ctx.now, week_start=week_start(ctx.now, ctx.tz)
-    )
-    png = await chart_for(ctx.session, summary.tree, ctx.month, ctx.t)
+    month, now, t = ctx.month, ctx.now, ctx.t
+    week = week_start(ctx.now, ctx.tz)
     ctx.finish()
-    ctx.replies.append(
-        OutboundMessage(
-            ctx._("Reporting rate, month {month}.").format(month=ctx.month_text()),
-            photo=Attachment(
-                file_ref="chart.png", file_name="bieu-do.png", content=png, mime_type="image/png"
-            ),
+
+    async def chart(sessions: Sessions) -> list[OutboundMessage]:
+        async with sessions() as session:  # reads, then closed before drawing
+            summary = await summarise(session, part, month, now, week_start=week)
+            bars = await chart_bars(session, summary.tree, month, t)
+        png = await draw(bars, t)  # in a worker thread
+        photo = Attachment(
+            file_ref="chart.png", file_name="bieu-do.png", content=png, mime_type="image/png"
         )
-    )
+        text = t.gettext("Reporting rate, month {month}.").format(month=format_month(month))
+        return [OutboundMessage(text, photo=photo)]
+
+    ctx.after_commit(chart)
 
 
 async def _quiet(ctx: Context, org_id: int | None) -> None:

@@ -109,6 +109,20 @@ async def build_report(
     now: datetime,
 ) -> tuple[str, bytes]:
     """The workbook's file name and bytes; the export is written to the audit log."""
+    report = await report_data(session, org, period, tz, actor_member_id, now)
+    return await render_report(report, org, period, tz)
+
+
+async def report_data(
+    session: AsyncSession,
+    org: Organisation,
+    period: Period,
+    tz: ZoneInfo,
+    actor_member_id: int | None,
+    now: datetime,
+) -> PeriodReport:
+    """What the workbook shows, read from the database (the part that needs a session), and
+    the export written to the audit log."""
     report = await period_report(session, org, period.first, period.last, period.label, tz, now)
     record_audit(
         session,
@@ -120,6 +134,14 @@ async def build_report(
         period=period.slug,
         cells=report.tree.figures.cells,
     )
+    return report
+
+
+async def render_report(
+    report: PeriodReport, org: Organisation, period: Period, tz: ZoneInfo
+) -> tuple[str, bytes]:
+    """The workbook's file name and bytes, rendered in a worker thread (openpyxl takes
+    seconds for a district): needs no session, so none is held meanwhile."""
     content = await asyncio.to_thread(render_workbook, report, tz)
     safe = re.sub(r"[^a-z0-9]+", "-", fold(org.name)).strip("-")
     return f"bao-cao-{safe or org.id}-{period.slug}.xlsx", content
