@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import format_month
+from bot.core.db import reading
 from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.core.text import fold
@@ -233,7 +234,12 @@ STEPS = {"menu": _on_menu}
 
 async def _export(ctx: Context, org_id: int | None, period_text: str) -> None:
     assert ctx.member is not None
-    from bot.reports.export import parse_period, render_report, report_data  # openpyxl
+    from bot.reports.export import (  # openpyxl: load when asked
+        audit_export,
+        parse_period,
+        render_report,
+        report_data,
+    )
 
     scope = await _scope(ctx)
     part = scope.narrow(org_id) if org_id else scope
@@ -248,10 +254,12 @@ async def _export(ctx: Context, org_id: int | None, period_text: str) -> None:
         # A district's workbook takes seconds: made after this message's batch, read in a
         # short transaction (with its audit entry) and rendered in a worker thread with no
         # session open, so no other chat waits for it.
-        async with sessions() as session, session.begin():
+        async with reading(sessions) as session:
             org = await session.get(Organisation, top.id)
             assert org is not None
-            report = await report_data(session, org, period, tz, member_id, now)
+            report = await report_data(session, org, period, tz, now)
+        async with sessions() as session, session.begin():
+            audit_export(session, org, period, member_id, now, report)
         name, content = await render_report(report, org, period, tz)
         text = t.gettext("Report of {org}, {period}.").format(org=top.name, period=period.label)
         document = Attachment(file_ref=name, file_name=name, content=content, mime_type=XLSX)
@@ -268,7 +276,7 @@ async def _chart(ctx: Context, org_id: int | None) -> None:
     ctx.finish()
 
     async def chart(sessions: Sessions) -> list[OutboundMessage]:
-        async with sessions() as session:  # reads, then closed before drawing
+        async with reading(sessions) as session:  # closed before drawing
             summary = await summarise(session, part, month, now, week_start=week)
             bars = await chart_bars(session, summary.tree, month, t)
         png = await draw(bars, t)  # in a worker thread

@@ -6,7 +6,6 @@ rendering in a worker thread so the event loop keeps answering."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from bot.core.text import fold
 from bot.reports.aggregates import Figures, Node
 from bot.reports.export_data import MAX_DETAIL_CELLS, PeriodReport, period_report
 from bot.reports.export_sheet import BOLD, PROGRESS_VI, TITLE, bold_row, cell_sheet, styled, widths
+from bot.reports.offload import offload
 from bot.reports.xlsx import add_row
 from bot.services.audit import record_audit
 from bot.services.errors import InvalidInputError
@@ -109,21 +109,27 @@ async def build_report(
     now: datetime,
 ) -> tuple[str, bytes]:
     """The workbook's file name and bytes; the export is written to the audit log."""
-    report = await report_data(session, org, period, tz, actor_member_id, now)
+    report = await report_data(session, org, period, tz, now)
+    audit_export(session, org, period, actor_member_id, now, report)
     return await render_report(report, org, period, tz)
 
 
 async def report_data(
+    session: AsyncSession, org: Organisation, period: Period, tz: ZoneInfo, now: datetime
+) -> PeriodReport:
+    """What the workbook shows, read from the database (reads only)."""
+    return await period_report(session, org, period.first, period.last, period.label, tz, now)
+
+
+def audit_export(
     session: AsyncSession,
     org: Organisation,
     period: Period,
-    tz: ZoneInfo,
     actor_member_id: int | None,
     now: datetime,
-) -> PeriodReport:
-    """What the workbook shows, read from the database (the part that needs a session), and
-    the export written to the audit log."""
-    report = await period_report(session, org, period.first, period.last, period.label, tz, now)
+    report: PeriodReport,
+) -> None:
+    """Write the export to the audit log."""
     record_audit(
         session,
         at=now,
@@ -134,15 +140,14 @@ async def report_data(
         period=period.slug,
         cells=report.tree.figures.cells,
     )
-    return report
 
 
 async def render_report(
     report: PeriodReport, org: Organisation, period: Period, tz: ZoneInfo
 ) -> tuple[str, bytes]:
-    """The workbook's file name and bytes, rendered in a worker thread (openpyxl takes
+    """The workbook's file name and bytes, rendered in a worker process (openpyxl takes
     seconds for a district): needs no session, so none is held meanwhile."""
-    content = await asyncio.to_thread(render_workbook, report, tz)
+    content = await offload(render_workbook, report, tz)
     safe = re.sub(r"[^a-z0-9]+", "-", fold(org.name)).strip("-")
     return f"bao-cao-{safe or org.id}-{period.slug}.xlsx", content
 
