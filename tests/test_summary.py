@@ -277,15 +277,13 @@ async def test_other_chats_are_answered_while_a_workbook_is_being_made(
     from bot.reports import export
 
     release = threading.Event()
+    render = export.render_workbook
 
-    async def held_offload(function: Any, *args: Any) -> Any:
-        def held() -> Any:
-            assert release.wait(10), "the other member was not answered meanwhile"
-            return function(*args)
+    def held_render(*args: Any) -> bytes:
+        assert release.wait(10), "the other member was not answered while the workbook was made"
+        return render(*args)
 
-        return await asyncio.to_thread(held)
-
-    monkeypatch.setattr(export, "offload", held_offload)
+    monkeypatch.setattr(export, "render_workbook", held_render)
     mai = Chat(dispatcher, chat_id="chat-mai")
     await mai.send("/tonghop")
     exporting = asyncio.create_task(mai.tap("Xuất báo cáo Excel"))

@@ -6,6 +6,7 @@ rendering in a worker thread so the event loop keeps answering."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from dataclasses import dataclass
@@ -20,7 +21,6 @@ from bot.core.text import fold
 from bot.reports.aggregates import Figures, Node
 from bot.reports.export_data import MAX_DETAIL_CELLS, PeriodReport, period_report
 from bot.reports.export_sheet import BOLD, PROGRESS_VI, TITLE, bold_row, cell_sheet, styled, widths
-from bot.reports.offload import offload
 from bot.reports.xlsx import add_row
 from bot.services.audit import record_audit
 from bot.services.errors import InvalidInputError
@@ -145,9 +145,11 @@ def audit_export(
 async def render_report(
     report: PeriodReport, org: Organisation, period: Period, tz: ZoneInfo
 ) -> tuple[str, bytes]:
-    """The workbook's file name and bytes, rendered in a worker process (openpyxl takes
-    seconds for a district): needs no session, so none is held meanwhile."""
-    content = await offload(render_workbook, report, tz)
+    """The workbook's file name and bytes, rendered in a worker thread (openpyxl takes
+    seconds for a district): needs no session, so none is held meanwhile. Not in a worker
+    process: pickling a district year's figures there (14 MB) holds the interpreter lock for
+    2 s, longer than the thread's share of it costs the event loop (bench/latency.py)."""
+    content = await asyncio.to_thread(render_workbook, report, tz)
     safe = re.sub(r"[^a-z0-9]+", "-", fold(org.name)).strip("-")
     return f"bao-cao-{safe or org.id}-{period.slug}.xlsx", content
 
