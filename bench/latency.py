@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete
 
 from bench.dataset import dataset
+from bot.cli.run import tune_garbage_collector
 from bot.cli.scheduler import digest_tick
 from bot.core.clock import SystemClock
 from bot.core.config import Settings
@@ -157,7 +158,15 @@ async def main() -> None:
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--leaders", type=int, help="only the first N leaders' digests")
     parser.add_argument("--idle", type=float, default=5.0, help="seconds measured alone")
+    parser.add_argument(
+        "--gc",
+        choices=["chibo", "python"],
+        default="chibo",
+        help="the garbage collector as `chibo run` tunes it (default) or Python's defaults",
+    )
     args = parser.parse_args()
+    if args.gc == "chibo":
+        tune_garbage_collector()
     for backend in args.backend or ["sqlite", "postgresql"]:
         print(f"{backend}:")
         await run(backend, args.leaders, args.idle)
