@@ -75,6 +75,7 @@ TOO_MANY = Fault(429, "Too Many Requests: retry after 1", retry_after=1)
 BAD_GATEWAY = Fault(502, "Bad Gateway")
 BLOCKED = Fault(403, "Forbidden: bot was blocked by the user")
 CHAT_NOT_FOUND = Fault(400, "Bad Request: chat not found")
+INTERNAL = Fault(500, "Internal Server Error")
 
 
 @dataclass
@@ -93,6 +94,8 @@ class FakeTelegram:
     attempts: dict[int, list[float]] = field(default_factory=dict)  # send times per chat
     allowed_updates: list[str] = field(default_factory=list)  # [] = Telegram's default
     blocked_by: set[int] = field(default_factory=set)  # users who blocked the bot
+    # What the next calls of a method meet (e.g. "getMe": [INTERNAL]), one per call.
+    method_faults: dict[str, list[Fault]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -278,6 +281,10 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await _params(request)
         self.calls.append((method, params))
+        pending_call = self.method_faults.get(method)
+        if pending_call:
+            fault = pending_call.pop(0)
+            return _error(fault.status, fault.description, fault.retry_after)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return _error(404, "Not Found: method not found")

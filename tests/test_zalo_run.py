@@ -14,6 +14,7 @@ from bot.cli.run import StartupError, run_bot
 from bot.core.channel_settings import TelegramSettings, ZaloSettings
 from bot.core.config import Settings
 from tests.cli import chibo_run
+from tests.fake_telegram import INTERNAL as INTERNAL_500
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.fake_zalo import BROKEN, INTERNAL, FakeZalo, user_id
 
@@ -225,3 +226,37 @@ async def test_zalo_unreachable_keeps_retrying_and_chibo_run_keeps_serving_teleg
     finally:
         stop.set()
         await asyncio.wait_for(running, 30)
+
+
+async def test_telegram_failing_to_start_is_retried_while_zalo_serves(
+    fake: FakeTelegram, zalo_fake: FakeZalo, tmp_path: Path
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    fake.method_faults["getMe"] = [INTERNAL_500, INTERNAL_500]  # the Bot API answers 500 twice
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'tg.db'}",
+        language="vi",
+        migrate_on_start=True,
+        serve_http=True,
+        http_port=port,
+        telegram=TelegramSettings(bot_token=TOKEN, api_url=fake.base_url),
+        zalo=ZaloSettings(bot_token=zalo_fake.token, api_url=zalo_fake.base_url),
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_bot(settings, stop, retry_pause=0.5))
+    try:
+        status, body = await _until_state(port, "telegram", "retrying")
+        assert (status, body["checks"]["zalo"]) == (200, "up")
+        villager = user_id("villager")
+        await zalo_fake.says(villager, "xin chào")
+        await zalo_fake.wait_text(villager, "chưa được liên kết")
+        await _until_state(port, "telegram", "up")
+        await fake.says(4242, "xin chào")
+        await fake.wait_text(4242, "chưa được liên kết", within=20)
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 30)
+    assert not running.exception()
