@@ -39,6 +39,7 @@ from models.org import CellType, Organisation, OrgKind
 from models.outbox import (
     Audience,
     Broadcast,
+    BroadcastKind,
     DeliveryStatus,
     FailureReason,
     OutboxMessage,
@@ -61,6 +62,7 @@ __all__ = [
     "ScheduledReminder",
     "Audience",
     "Broadcast",
+    "BroadcastKind",
     "DeliveryStatus",
     "FailureReason",
     "OutboxMessage",

@@ -27,7 +27,7 @@ async def test_the_secretary_reports_for_a_member_who_is_told(
         [
             ("báo cáo thay", "Đồng chí báo cáo việc tốt thay cho đảng viên nào?"),
             ("Lò Văn Xiên", "Việc tốt của đồng chí Lò Văn Xiên giúp ai?"),
-            ("bà Ún", "mô tả"),  # Xiên's households, not Mai's
+            ("bà Ún", "mô tả ngắn gọn việc tốt"),  # Xiên's households, not Mai's
             ("Giúp chị Ún dựng lại nhà tiêu", "của đồng chí Lò Văn Xiên, do đồng chí nhập thay"),
             ("gui", "Đã báo tin cho đảng viên đó."),
         ],
@@ -49,7 +49,7 @@ async def test_the_secretary_reports_for_a_member_who_is_told(
     assert "Giúp chị Ún dựng lại nhà tiêu" in await xien.send("/toi")  # it counts for Xiên
     summary = await mai.send("/tonghop")
     assert "Chi ủy nhập thay cho đảng viên: 1 báo cáo" in summary
-    await mai.tap("Xuất báo cáo Excel tháng này")
+    await mai.tap("Xuất báo cáo Excel tháng 11/2026")
     [workbook] = [r.document for r in mai.last if r.document is not None]
     assert workbook is not None and workbook.content is not None
     sheet = load_workbook(io.BytesIO(workbook.content))["bản Test"]
