@@ -28,6 +28,7 @@ from models.meeting import (
 from models.member import (
     Channel,
     ChatAddress,
+    Follow,
     Member,
     Membership,
     MemberStatus,
@@ -82,6 +83,7 @@ __all__ = [
     "HouseholdCategoryLink",
     "HouseholdProgress",
     "InviteCode",
+    "Follow",
     "Member",
     "MemberStatus",
     "MemberStatusChange",
