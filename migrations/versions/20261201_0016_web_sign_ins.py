@@ -1,7 +1,7 @@
 """dashboard sign-in links
 
 Revision ID: 0016_web_sign_ins
-Revises: 0013_committee_follows
+Revises: 0018_kept_files
 Create Date: 2026-12-01 03:00:00
 
 A single-use link opens the web dashboard for a few minutes; only the SHA-256 of its token is
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016_web_sign_ins"
-down_revision: str | None = "0013_committee_follows"
+down_revision: str | None = "0018_kept_files"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
