@@ -190,9 +190,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     return parser
 
 
-def add_meetings_parser(
-    commands: argparse._SubParsersAction[ChiboParser], t: Translator
-) -> None:
+def add_meetings_parser(commands: argparse._SubParsersAction[ChiboParser], t: Translator) -> None:
     """Register `chibo meetings` and its subcommands."""
     _ = t.gettext
     meetings = commands.add_parser("meetings", help=_("the cells' meeting calendar"))
@@ -280,9 +278,7 @@ def add_meetings_parser(
     place.add_argument("text", help=_("the place, e.g. the village hall"))
 
 
-def add_roster_parsers(
-    commands: argparse._SubParsersAction[ChiboParser], t: Translator
-) -> None:
+def add_roster_parsers(commands: argparse._SubParsersAction[ChiboParser], t: Translator) -> None:
     """Register the roster commands."""
     _ = t.gettext
     importing = commands.add_parser(
@@ -368,9 +364,7 @@ def settings_or_explain() -> Settings | None:
         return None
 
 
-def add_backup_parsers(
-    commands: argparse._SubParsersAction[ChiboParser], t: Translator
-) -> None:
+def add_backup_parsers(commands: argparse._SubParsersAction[ChiboParser], t: Translator) -> None:
     """Register `chibo backup` and `chibo restore`."""
     _ = t.gettext
     backup = commands.add_parser(
@@ -388,9 +382,7 @@ def add_backup_parsers(
     restore.add_argument("file", metavar="FILE", help=_("a file written by chibo backup"))
 
 
-def add_purge_parser(
-    commands: argparse._SubParsersAction[ChiboParser], t: Translator
-) -> None:
+def add_purge_parser(commands: argparse._SubParsersAction[ChiboParser], t: Translator) -> None:
     """Register `chibo purge`."""
     _ = t.gettext
     purge = commands.add_parser(
