@@ -37,9 +37,18 @@ def test_schedule_list_move_and_cancel_from_the_command_line(demo: Path) -> None
     # "The 31st" is each month's last day (the clock stands at 15/11/2026).
     assert "19:00 30/11/2026" in regular[0] and "19:00 31/12/2026" in regular[1]
     meeting_id = regular[0].split()[0].lstrip("#")
-    moved = chibo(tmp_path, "meetings", "move", meeting_id, "--to", "5/1/2027 8:00")
-    assert moved.returncode == 0 and "08:00 05/01/2027: đã dời" in moved.stdout
-    cancelled = chibo(tmp_path, "meetings", "cancel", meeting_id)
+    shown = chibo(tmp_path, "meetings", "move", meeting_id, "--to", "5/1/2027 8:00")
+    assert shown.returncode == 0
+    assert f"#{meeting_id} Họp chi bộ thường kỳ: 19:00 30/11/2026 → 08:00 05/01/2027" in (
+        shown.stdout
+    )
+    assert "Chưa thay đổi gì: chạy lại lệnh với --yes" in shown.stdout
+    unchanged = chibo(tmp_path, "meetings", "list", "--cell", "khuoi").stdout
+    assert f"#{meeting_id}  19:00 30/11/2026" in unchanged
+    moved = chibo(tmp_path, "meetings", "move", meeting_id, "--to", "5/1/2027 8:00", "--yes")
+    assert moved.returncode == 0
+    assert "19:00 30/11/2026 → 08:00 05/01/2027: đã dời" in moved.stdout
+    cancelled = chibo(tmp_path, "meetings", "cancel", meeting_id, "--yes")
     assert cancelled.returncode == 0
     after = chibo(tmp_path, "meetings", "list", "--cell", "Khuổi Phầy").stdout
     assert f"#{meeting_id}  08:00 05/01/2027" in after and "đã hủy" in after
