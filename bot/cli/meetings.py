@@ -105,6 +105,8 @@ async def _schedule(
     """Set the cell's rules; the coming meetings they re-date or cancel are announced once
     and listed for the operator."""
     current = await session.get(CellSchedule, cell.id)
+    if current is not None:  # the meetings members may have seen, under the old rules
+        await sync_cell(session, cell.id, now, settings.tz)
     keep = current is not None and args.thematic_month is None and not args.no_thematic
     await set_schedule(
         session,
