@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli.scheduler import planning_tick, reminders_tick
 from bot.core.config import Settings
+from bot.core.i18n import translator
 from bot.dispatcher.dispatch import Dispatcher
 from bot.services.errors import InvalidInputError
 from bot.services.meetings.calendar import (
@@ -84,16 +85,10 @@ def test_at_the_year_end_tomorrow_is_next_year_and_today_is_past() -> None:
     assert typed_when("2/1 19:30", YEAR_END, HANOI) == datetime(2027, 1, 2, 19, 30, tzinfo=HANOI)
     with pytest.raises(InvalidInputError) as past:
         typed_when("31/12 23:00", YEAR_END, HANOI)
-    assert "tương lai" in past.value.render(_vi())
+    assert "tương lai" in past.value.render(translator("vi"))
     with pytest.raises(InvalidInputError) as asked:
         typed_when("30/12 19:30", YEAR_END, HANOI)
-    assert "ghi cả năm, ví dụ 30/12/2027 19:30" in asked.value.render(_vi())
-
-
-def _vi():  # type: ignore[no-untyped-def]
-    from bot.core.i18n import translator
-
-    return translator("vi")
+    assert "ghi cả năm, ví dụ 30/12/2027 19:30" in asked.value.render(translator("vi"))
 
 
 async def _outbox(
@@ -205,7 +200,7 @@ async def test_cancelling_twice_tells_members_once(
         assert meeting is not None
         with pytest.raises(InvalidInputError) as again:
             await cancel_meeting(session, None, meeting.id, clock.now())
-    assert "đã hủy rồi; không báo lại" in again.value.render(_vi())
+    assert "đã hủy rồi; không báo lại" in again.value.render(translator("vi"))
     assert len(await _outbox(sessionmaker, ":cancelled:")) == 2
 
 

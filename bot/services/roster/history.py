@@ -315,7 +315,7 @@ async def households_of_cell(
         .where(Member.cell_id == cell_id)
         .order_by(Household.code)
     )
-    return [(household, member) for household, member in rows.tuples()]
+    return [(household, member) for household, member in rows.all()]
 
 
 async def tell_reassignment(
