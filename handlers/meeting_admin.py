@@ -9,6 +9,7 @@ from typing import Literal, get_args
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import capitalised, clean
+from bot.core.words import NO, YES
 from bot.services.errors import DomainError
 from bot.services.meetings.attendance import opinions, rsvp_list
 from bot.services.meetings.calendar import (
@@ -92,8 +93,8 @@ async def _on_pick(ctx: Context) -> None:
                 count=told,
             ),
             (
-                Choice("yes", ctx._("Yes, cancel it"), ("co", "dong y")),
-                Choice("no", ctx._("No, keep it"), ("khong",)),
+                Choice("yes", ctx._("Yes, cancel it"), YES),
+                Choice("no", ctx._("No, keep it"), NO),
             ),
         )
     elif action == "rsvps":
@@ -192,8 +193,8 @@ async def _on_when(ctx: Context) -> None:
             count=told,
         ),
         (
-            Choice("yes", ctx._("Yes, move it"), ("co", "dong y")),
-            Choice("no", ctx._("No, keep it"), ("khong",)),
+            Choice("yes", ctx._("Yes, move it"), YES),
+            Choice("no", ctx._("No, keep it"), NO),
         ),
     )
 

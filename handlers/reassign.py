@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.core.i18n import N_
 from bot.core.messages import Choice
-from bot.core.words import resolve_choice
+from bot.core.words import NO, YES, resolve_choice
 from bot.services.errors import AccessDeniedError, NotFoundError
 from bot.services.oversight import LEADERS_ONLY, is_leader
 from bot.services.roster.history import (
@@ -154,8 +154,8 @@ async def _on_member(ctx: Context) -> None:
         "confirm",
         "\n".join(lines),
         (
-            Choice("yes", ctx._("Yes, give it"), ("co", "dong y")),
-            Choice("no", ctx._("No, keep it as it is"), ("khong",)),
+            Choice("yes", ctx._("Yes, give it"), YES),
+            Choice("no", ctx._("No, keep it as it is"), NO),
         ),
     )
 

@@ -139,7 +139,7 @@ async def test_a_move_at_the_year_end_is_shown_old_to_new_and_confirmed(
         ],
     )
     assert await _outbox(sessionmaker, ":moved:") == []  # nobody told before the tap
-    assert "Đã dời: 19:30 24/01/2027 → 19:30 05/01/2027" in await mai.send("co")
+    assert "Đã dời: 19:30 24/01/2027 → 19:30 05/01/2027" in await mai.send("ok")
     told = await _outbox(sessionmaker, ":moved:")
     assert len(told) == 2
     assert "lúc 19:30 24/01/2027 nay chuyển sang 19:30 05/01/2027" in told[0].text
