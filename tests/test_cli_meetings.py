@@ -122,6 +122,20 @@ def test_reminder_settings_per_cell_are_validated(demo: Path) -> None:
         ),
         (("schedule", "--cell", "Nà Lụng", "--day", "40", "--time", "19:30"), "không phải ngày"),
         (
+            (
+                "schedule",
+                "--cell",
+                "Nà Lụng",
+                "--day",
+                "4",
+                "--time",
+                "8h",
+                "--thematic-month",
+                "5",
+            ),
+            "5: tháng trong quý là 1, 2 hoặc 3",
+        ),
+        (
             ("schedule", "--cell", "Nà Lụng", "--day", "24", "--time", "19:30", "--morning", "x"),
             "lựa chọn không hợp lệ: 'x'",
         ),
@@ -151,6 +165,9 @@ def test_every_bad_value_is_one_vietnamese_line_and_exit_code_2(
 def test_argparse_speaks_vietnamese_at_the_top_level_too(demo: Path) -> None:
     result = chibo(demo, "purge", "--years", "-2")
     assert result.returncode == 2 and "--years phải là số nguyên" in result.stderr
+    url = chibo(demo, "--database-url", "foo://x", "migrate")
+    assert url.returncode == 2 and len(url.stderr.strip().splitlines()) == 1
+    assert "foo://x không phải địa chỉ cơ sở dữ liệu" in url.stderr
     helped = chibo(demo, "meetings", "move", "--help")
     assert helped.stdout.startswith("cách dùng: chibo meetings move")
     assert "hiện hướng dẫn này rồi thoát" in helped.stdout

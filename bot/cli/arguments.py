@@ -127,6 +127,16 @@ def nudge_days(text: str) -> str:
     return text
 
 
+def database_url(text: str) -> str:
+    """A SQLite or PostgreSQL URL (the only databases chibo runs on)."""
+    if re.fullmatch(r"(sqlite|postgres|postgresql)(\+\w+)?://.*", text.strip()):
+        return text.strip()
+    _refuse(
+        N_("{value} is not a database URL: write sqlite:///FILE or postgresql://USER@HOST/DB."),
+        value=text,
+    )
+
+
 DAY_OF_MONTH = N_("{value} is not a day of the month (1 to 31).")
 MEETING_ID = N_("{value} is not a meeting number (see chibo meetings list).")
 
@@ -141,7 +151,9 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
             "chibo: the chatbot for Party cells. Settings come from .env / environment."
         ),
     )
-    parser.add_argument("--database-url", help=_("database URL (default: DATABASE_URL)"))
+    parser.add_argument(
+        "--database-url", type=database_url, help=_("database URL (default: DATABASE_URL)")
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser(
         "demo", help=_("create the demo commune (once) and open the chat shell")
@@ -210,8 +222,8 @@ def add_meetings_parser(commands: argparse._SubParsersAction[ChiboParser], t: Tr
     )
     schedule.add_argument(
         "--thematic-month",
-        type=int,
-        choices=(1, 2, 3),
+        type=whole_number(1, 3, N_("{value}: the month of the quarter is 1, 2 or 3.")),
+        metavar="{1,2,3}",
         help=_("month of each quarter for the thematic meeting"),
     )
     schedule.add_argument("--thematic-day", type=day, help=_("its day of the month"))

@@ -143,9 +143,9 @@ async def seed_demo(session: AsyncSession, now: datetime, today: date) -> DemoPe
 async def _calendar(
     session: AsyncSession, rng: random.Random, now: datetime, today: date, featured: int
 ) -> None:
-    """Village cells meet on the 24th at 19:30 (Pá Kìm's day), office and school cells on the
-    5th at 16:30, at the village hall or the office's hall; a thematic meeting in the second month of each quarter. Nà Lụng's meeting of
-    last month took place, with its attendance recorded."""
+    """Village cells meet on the 24th at 19:30 (Pá Kìm's day) at the village hall, office and
+    school cells on the 5th at 16:30 in their hall; a thematic meeting in the second month of
+    each quarter. Nà Lụng's meeting of last month took place, with its attendance recorded."""
     for cell in await session.scalars(
         select(Organisation).where(Organisation.kind == OrgKind.CELL)
     ):
