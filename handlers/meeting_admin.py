@@ -88,7 +88,7 @@ async def _on_pick(ctx: Context) -> None:
             FLOW,
             "confirm_cancel",
             ctx._("Cancel {meeting}: {when} → cancelled. Tell the {count} members?").format(
-                meeting=capitalised(meeting_label(ctx, meeting)),
+                meeting=capitalised(ctx._(KIND_LABELS[meeting.kind])),
                 when=time_text(meeting.starts_at, ctx.tz),
                 count=told,
             ),

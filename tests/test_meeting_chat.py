@@ -195,7 +195,7 @@ async def test_secretary_cancels_and_adds_meetings(mai: Chat, calendar: Cell) ->
         [
             ("/lich", "Hủy một buổi họp"),
             ("Hủy một buổi họp", "Buổi họp nào?"),
-            ("1", "Hủy Họp chi bộ thường kỳ, 19:30 24/11/2026: 19:30 24/11/2026 → hủy."),
+            ("1", "Hủy Họp chi bộ thường kỳ: 19:30 24/11/2026 → hủy. Báo cho 2 đảng viên?"),
             ("co", "Đã hủy. Đang báo cho"),
             ("/lich", "Thêm buổi họp"),
             ("Thêm buổi họp", "Buổi họp mới vào lúc nào?"),
