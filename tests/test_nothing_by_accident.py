@@ -55,12 +55,12 @@ async def test_dang_ky_typed_again_is_the_command_not_the_pledge(
 async def test_lich_hop_at_the_description_is_asked_about_and_never_stored(
     xien: Chat, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    await verify_dialog(xien, [("bao cao", "Chọn một hộ"), ("1", "mô tả")])
+    await verify_dialog(xien, [("bao cao", "Chọn một hộ"), ("1", "mô tả ngắn gọn việc tốt")])
     question = await xien.send("lich hop")
     assert "muốn mở" in question and "Lịch họp" in question
     reply = await xien.send("1")  # open the calendar
     assert "Đồng chí đang làm dở báo cáo việc tốt" in reply or "Các buổi họp" in reply
-    assert "mô tả" in reply  # and the report waits where it was
+    assert "mô tả ngắn gọn việc tốt" in reply  # and the report waits where it was
     assert "kiểm tra lại" in await xien.send("Giúp dọn nhà văn hóa")
     assert await stored_reports(sessionmaker) == []
 

@@ -27,7 +27,7 @@ async def test_the_secretary_reports_for_a_member_who_is_told(
         [
             ("báo cáo thay", "Đồng chí báo cáo việc tốt thay cho đảng viên nào?"),
             ("Lò Văn Xiên", "Việc tốt của đồng chí Lò Văn Xiên giúp ai?"),
-            ("bà Ún", "mô tả"),  # Xiên's households, not Mai's
+            ("bà Ún", "mô tả ngắn gọn việc tốt"),  # Xiên's households, not Mai's
             ("Giúp chị Ún dựng lại nhà tiêu", "của đồng chí Lò Văn Xiên, do đồng chí nhập thay"),
             ("gui", "Đã báo tin cho đảng viên đó."),
         ],

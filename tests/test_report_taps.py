@@ -126,7 +126,7 @@ async def test_a_photo_with_a_caption_is_one_line_and_one_tap(
 
 async def test_bao_cao_alone_asks_the_household_then_the_words(tally: Tally) -> None:
     assert "Chọn một hộ" in await tally.line("bao cao")
-    assert "mô tả" in await tally.tap("Quàng Thị Ún")
+    assert "mô tả ngắn gọn việc tốt" in await tally.tap("Quàng Thị Ún")
     assert "kiểm tra lại" in await tally.line("Dựng lại nhà tiêu")
     assert "Đã ghi nhận" in await tally.tap("Gửi báo cáo")
     assert (tally.lines, tally.taps) == (2, 2)

@@ -110,7 +110,7 @@ async def test_report_with_inline_buttons_and_a_photo(
 ) -> None:
     await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     await _say(fake, "/viectot", "Chọn một hộ")
-    await _tap(fake, "Quàng Thị Ún", "mô tả")
+    await _tap(fake, "Quàng Thị Ún", "mô tả ngắn gọn việc tốt")
     await _say(fake, "Giúp dựng nhà tiêu", "kiểm tra lại")
     before = len(fake.to(XIEN))
     await fake.sends_photo(XIEN, "AgACAgUAAxk-big")
@@ -142,7 +142,7 @@ async def test_restart_mid_report_and_finish(
     first = await _start(fake, dispatcher)
     await _say(fake, "/start XEN234", "Các lệnh đồng chí có thể gửi:")
     await _say(fake, "/viectot", "Chọn một hộ")
-    await _tap(fake, "Lò Văn Pành", "mô tả")
+    await _tap(fake, "Lò Văn Pành", "mô tả ngắn gọn việc tốt")
     await _say(fake, "Cho mượn thóc", "loại việc")
     await first.stop()  # the process goes away mid-report
     second = await _start(fake, Dispatcher(sessionmaker, settings, clock))
@@ -166,7 +166,7 @@ async def test_updates_of_one_chat_are_handled_in_order(
         await fake.says(XIEN, text)  # all at once, without waiting for answers
     replies = [s.text for s in (await fake.wait_sent(XIEN, sent_before + 5))[sent_before:]]
     assert "Chọn một hộ" in replies[0]
-    assert "mô tả" in replies[1]
+    assert "mô tả ngắn gọn việc tốt" in replies[1]
     assert "loại việc" in replies[2]
     assert "kiểm tra lại báo cáo" in replies[3]
     assert "Đã ghi nhận" in replies[4]

@@ -72,7 +72,7 @@ async def test_link_by_code_then_report_a_deed_by_numbers_with_a_photo(
     await _say(zalo_fake, "/start XEN234", "Chào mừng đồng chí Lò Văn Xiên")
     households = await _say(zalo_fake, "bao cao", "Việc tốt này giúp ai?")
     assert "(Trả lời bằng số thứ tự của lựa chọn.)" in households.text
-    await _say(zalo_fake, _number_of(households, "Quàng Thị Ún"), "mô tả")
+    await _say(zalo_fake, _number_of(households, "Quàng Thị Ún"), "mô tả ngắn gọn việc tốt")
     kinds = await _say(zalo_fake, "Giúp việc nhà", "loại việc")
     assert "1. " in kinds.text
     await _say(zalo_fake, "nha o", "kiểm tra lại")  # the label typed without tone marks
@@ -202,7 +202,7 @@ async def test_webhook_refuses_a_wrong_secret_and_handles_a_repeat_once(
                 assert await post(repeat) == 200
             assert len(zalo_fake.to(XIEN)) == before  # no second answer
             assert await post(said(_number_of(households, "Lò Văn Pành"))) == 200
-            assert "mô tả" in zalo_fake.to(XIEN)[-1].text
+            assert "mô tả ngắn gọn việc tốt" in zalo_fake.to(XIEN)[-1].text
     finally:
         await server.close()
         await channel.stop()
