@@ -281,6 +281,7 @@ async def _create(ctx: Context, agenda: str, place: str | None) -> None:
         agenda=agenda or None,
         now=ctx.now,
         place=place,
+        usual_place_if_none=False,  # "Not decided yet" was chosen
     )
     told = await _tell_cell(ctx, meeting, "added")
     ctx.finish()

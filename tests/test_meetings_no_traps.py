@@ -239,3 +239,22 @@ async def test_the_place_is_in_every_reminder_and_set_from_the_chat(
         )
     assert kinds == 3
     assert texts and all("Địa điểm: Nhà ông Pành" in text for text in texts)
+
+
+async def test_a_new_meeting_at_the_usual_place_or_not_decided_yet(
+    mai: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    for said in ("/lich", "Thêm buổi họp", "28/11 8:00", "Bàn làm đường"):
+        asked = await mai.send(said)
+    assert "Họp ở đâu?" in asked and "1. Nhà văn hóa bản" in asked
+    assert "Đã thêm" in await mai.tap("Nhà văn hóa bản")
+    for said in ("/lich", "Thêm buổi họp", "29/11 8:00", "Bàn trồng rừng"):
+        await mai.send(said)
+    assert "Đã thêm" in await mai.tap("Chưa quyết định")
+    async with sessionmaker() as session:
+        places = dict(
+            (m.agenda, m.place) for m in await session.scalars(select(Meeting)) if m.agenda
+        )
+    assert places == {"Bàn làm đường": "Nhà văn hóa bản", "Bàn trồng rừng": None}
+    told = await _outbox(sessionmaker, ":added:")
+    assert any("Địa điểm: chi ủy sẽ thông báo sau" in m.text for m in told)

@@ -314,8 +314,10 @@ async def add_meeting(
     agenda: str | None,
     now: datetime,
     place: str | None = None,
+    usual_place_if_none: bool = True,
 ) -> Meeting:
-    """A one-off meeting of the actor's cell (at the cell's usual place unless `place`)."""
+    """A one-off meeting of the actor's cell, at `place`; without one, at the cell's usual
+    place (or nowhere yet, when `usual_place_if_none` is False: "not decided yet")."""
     await _require_leader(session, actor, cell_id)
     if starts_at <= now:
         raise InvalidInputError(N_("The new time must be in the future."))
@@ -327,7 +329,11 @@ async def add_meeting(
         status=MeetingStatus.PLANNED,
         moved=False,
         agenda=agenda,
-        place=clean_place(place) if place else await usual_place(session, cell_id),
+        place=clean_place(place)
+        if place
+        else await usual_place(session, cell_id)
+        if usual_place_if_none
+        else None,
         created_at=now,
     )
     session.add(meeting)
