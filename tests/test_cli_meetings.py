@@ -168,6 +168,10 @@ def test_argparse_speaks_vietnamese_at_the_top_level_too(demo: Path) -> None:
     url = chibo(demo, "--database-url", "foo://x", "migrate")
     assert url.returncode == 2 and len(url.stderr.strip().splitlines()) == 1
     assert "foo://x không phải địa chỉ cơ sở dữ liệu" in url.stderr
+    for command in (("template",), ("export", "--org", "Nà Lụng", "--period", "2026-11")):
+        nowhere = chibo(demo, *command, "--out", str(demo / "no-such-folder" / "x.xlsx"))
+        assert nowhere.returncode == 2 and "no-such-folder không tồn tại" in nowhere.stderr
+        assert len(nowhere.stderr.strip().splitlines()) == 1
     helped = chibo(demo, "meetings", "move", "--help")
     assert helped.stdout.startswith("cách dùng: chibo meetings move")
     assert "hiện hướng dẫn này rồi thoát" in helped.stdout

@@ -137,6 +137,18 @@ def database_url(text: str) -> str:
     )
 
 
+def output_file(text: str) -> str:
+    """A file to write: its folder must exist and be writable (checked before any work)."""
+    folder = os.path.dirname(os.path.abspath(text))
+    if not os.path.isdir(folder):
+        _refuse(N_("{value}: the folder {folder} does not exist."), value=text, folder=folder)
+    if not os.access(folder, os.W_OK):
+        _refuse(
+            N_("{value}: the folder {folder} cannot be written to."), value=text, folder=folder
+        )
+    return text
+
+
 DAY_OF_MONTH = N_("{value} is not a day of the month (1 to 31).")
 MEETING_ID = N_("{value} is not a meeting number (see chibo meetings list).")
 
@@ -195,7 +207,9 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
         required=True,
         help=_("2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year)"),
     )
-    export.add_argument("--out", help=_("file to write (default: a name made from both)"))
+    export.add_argument(
+        "--out", type=output_file, help=_("file to write (default: a name made from both)")
+    )
     add_roster_parsers(commands, t)
     add_backup_parsers(commands, t)
     add_purge_parser(commands, t)
@@ -333,7 +347,10 @@ def add_roster_parsers(commands: argparse._SubParsersAction[ChiboParser], t: Tra
         "template", help=_("write a blank roster workbook with the headings and an example row")
     )
     template.add_argument(
-        "--out", default=TEMPLATE_NAME, help=_("file to write (default: %(default)s)")
+        "--out",
+        type=output_file,
+        default=TEMPLATE_NAME,
+        help=_("file to write (default: %(default)s)"),
     )
     invites = commands.add_parser(
         "invites",
@@ -343,7 +360,9 @@ def add_roster_parsers(commands: argparse._SubParsersAction[ChiboParser], t: Tra
     invites.add_argument(
         "--bot-username", help=_("the bot's Telegram username (default: TELEGRAM_BOT_USERNAME)")
     )
-    invites.add_argument("--out", help=_("file to write (default: a name made from the org)"))
+    invites.add_argument(
+        "--out", type=output_file, help=_("file to write (default: a name made from the org)")
+    )
     households = commands.add_parser("households", help=_("households and who looks after them"))
     actions = households.add_subparsers(dest="households_command", required=True, metavar="ACTION")
     reassign = actions.add_parser(
@@ -382,7 +401,9 @@ def add_backup_parsers(commands: argparse._SubParsersAction[ChiboParser], t: Tra
     backup = commands.add_parser(
         "backup", help=_("copy the whole database into FILE (safe while chibo run is running)")
     )
-    backup.add_argument("file", metavar="FILE", help=_("the backup file to write (.zip)"))
+    backup.add_argument(
+        "file", metavar="FILE", type=output_file, help=_("the backup file to write (.zip)")
+    )
     backup.add_argument(
         "--portable",
         action="store_true",
