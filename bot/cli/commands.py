@@ -16,6 +16,7 @@ from bot.channels.console import CHANNEL, KEPT, SHOWN, ConsoleChannel, render, r
 from bot.cli import backup as cli_backup
 from bot.cli import meetings as cli_meetings
 from bot.cli import purge as cli_purge
+from bot.cli import roles as cli_roles
 from bot.cli import roster as cli_roster
 from bot.cli.clock import ClockRefused, command_clock
 from bot.cli.demo import seed_demo
@@ -176,6 +177,13 @@ async def _meetings(settings: Settings, args: argparse.Namespace, clock: Clock) 
     return await _with_database(settings, work)
 
 
+async def _roles(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    async def work(session: AsyncSession, t: Translator) -> str:
+        return await cli_roles.run(args, session, settings, t, clock.now())
+
+    return await _with_database(settings, work)
+
+
 async def _export(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     from bot.reports.export import build_report  # openpyxl only to export
     from bot.reports.period import parse_period
@@ -272,6 +280,8 @@ def execute(settings: Settings, args: argparse.Namespace, clock: Clock | None = 
         return asyncio.run(_meetings(settings, args, clock))
     if args.command == "export":
         return asyncio.run(_export(settings, args, clock))
+    if args.command == "roles":
+        return asyncio.run(_roles(settings, args, clock))
     if args.command == "template":
         print(cli_roster.write_template(args.out, t))
         return 0
