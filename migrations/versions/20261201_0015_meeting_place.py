@@ -2,7 +2,7 @@
 remembers the meeting time it answered, so a moved meeting asks again.
 
 Revision ID: 0015_meeting_place
-Revises: 0013_committee_follows
+Revises: 0018_kept_files
 Create Date: 2026-12-01 03:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_meeting_place"
-down_revision: str | None = "0013_committee_follows"
+down_revision: str | None = "0018_kept_files"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
