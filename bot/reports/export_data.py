@@ -63,7 +63,11 @@ async def period_report(
     tree = scope.tree(figures, Figures, by_name)
     cells = scope.cells
     left_out = len(cells) > MAX_DETAIL_CELLS
-    details = () if left_out or not detail else await export_detail.details(session, scope, first, last, tz, now)
+    details = (
+        ()
+        if left_out or not detail
+        else await export_detail.details(session, scope, first, last, tz, now)
+    )
     return PeriodReport(
         scope.roots[0],
         first,

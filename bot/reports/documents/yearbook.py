@@ -110,9 +110,7 @@ def _member_page(
         rows.append(
             (
                 index + 1,
-                (pledge + (" (đã làm)" if month in months_with_deeds else " (chưa làm)"))
-                if pledge
-                else "",
+                _pledge(pledge, month, month in months_with_deeds, book.day),
                 "\n".join(d.text or "(ghi âm)" for d in deeds),
                 ", ".join(sorted({d.household_code or "cộng đồng" for d in deeds})),
                 "\n".join(marks),
@@ -129,7 +127,8 @@ def _member_page(
     present = [m for m in held if m.status is AttendanceStatus.PRESENT]
     excused = [m for m in held if m.status is AttendanceStatus.EXCUSED]
     helped = sorted({d.household_code for d in member.deeds if d.household_code})
-    kept = [month for month in pledges if month in months_with_deeds]
+    due = [month for month in pledges if month <= book.day]  # not next month's yet
+    kept = [month for month in due if month in months_with_deeds]
     page.line(doc, "Tổng hợp cả năm", bold=True)
     page.line(
         doc,
@@ -146,7 +145,16 @@ def _member_page(
     )
     page.line(
         doc,
-        f"Đăng ký việc tốt đã thực hiện: {page.ratio(len(kept), len(pledges))} tháng.",
+        f"Đăng ký việc tốt đã thực hiện: {page.ratio(len(kept), len(due))} tháng.",
         indent=True,
     )
     page.to_fill(doc, "Chi bộ nhận xét, đề xuất mức xếp loại")
+
+
+def _pledge(pledge: str | None, month: date, done: bool, today: date) -> str:
+    """What a member pledged for `month` and whether they did it (once the month has come)."""
+    if not pledge:
+        return ""
+    if month > today:
+        return pledge
+    return pledge + (" (đã làm)" if done else " (chưa làm)")
