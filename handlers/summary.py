@@ -192,6 +192,7 @@ def _exports(ctx: Context) -> list[Choice]:
     quarter = (ctx.month.month - 1) // 3 + 1
     return [
         Choice("chart", ctx._("Chart of the reporting rate")),
+        Choice(f"docx:{ctx.month:%Y-%m}", ctx._("Report of this month (Word)")),
         Choice(f"export:{ctx.month:%Y-%m}", ctx._("Excel report of this month")),
         Choice(f"export:{ctx.month.year}-Q{quarter}", ctx._("Excel report of this quarter")),
         Choice(f"export:{ctx.month.year}", ctx._("Excel report of this year")),
@@ -220,6 +221,8 @@ async def _on_menu(ctx: Context) -> None:
         await _quiet(ctx, org_id)
     elif choice.startswith("export:"):
         await _export(ctx, org_id, choice.removeprefix("export:"))
+    elif choice.startswith("docx:"):
+        await _export(ctx, org_id, choice.removeprefix("docx:"), word=True)
     else:
         ctx.reprompt()
 
@@ -227,9 +230,12 @@ async def _on_menu(ctx: Context) -> None:
 STEPS = {"menu": _on_menu}
 
 
-async def _export(ctx: Context, org_id: int | None, period_text: str) -> None:
+async def _export(ctx: Context, org_id: int | None, period_text: str, word: bool = False) -> None:
+    """The workbook (or with `word` the Word report: a cell's report, a committee's summary)
+    of the organisation on screen."""
     assert ctx.member is not None
-    from bot.reports.export import build_report, parse_period  # openpyxl: load when asked
+    from bot.reports.documents.build import DOCX, build_report_document  # load when asked
+    from bot.reports.export import build_report, parse_period
 
     scope = await _scope(ctx)
     part = scope.narrow(org_id) if org_id else scope
@@ -239,12 +245,15 @@ async def _export(ctx: Context, org_id: int | None, period_text: str) -> None:
     period = parse_period(period_text)
     org = await ctx.session.get(Organisation, top.id)
     assert org is not None
-    name, content = await build_report(ctx.session, org, period, ctx.tz, ctx.member.id, ctx.now)
+    build = build_report_document if word else build_report
+    name, content = await build(ctx.session, org, period, ctx.tz, ctx.member.id, ctx.now)
     ctx.finish()
     ctx.replies.append(
         OutboundMessage(
             ctx._("Report of {org}, {period}.").format(org=top.name, period=period.label),
-            document=Attachment(file_ref=name, file_name=name, content=content, mime_type=XLSX),
+            document=Attachment(
+                file_ref=name, file_name=name, content=content, mime_type=DOCX if word else XLSX
+            ),
         )
     )
 

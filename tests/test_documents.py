@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import docx
 import pytest
 from docx.document import Document
+from docx.shared import Length
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -132,6 +133,11 @@ async def meeting(
         return held.id
 
 
+def page_mm(document: Document) -> tuple[int, int]:
+    section = document.sections[0]
+    return round(Length(section.page_width or 0).mm), round(Length(section.page_height or 0).mm)
+
+
 def assert_party_header(document: Document, issuer: str, symbol: str, dated: str) -> None:
     header = document.tables[0]
     left, right = header.rows[0].cells
@@ -141,9 +147,8 @@ def assert_party_header(document: Document, issuer: str, symbol: str, dated: str
     number, place = header.rows[1].cells
     assert number.text.startswith("Số") and number.text.endswith(f"-{symbol}")
     assert place.text == dated and place.paragraphs[0].runs[0].italic
-    section = document.sections[0]
-    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
-    assert round(section.left_margin.mm) == 30
+    assert page_mm(document) == (210, 297)  # A4, portrait
+    assert round(Length(document.sections[0].left_margin or 0).mm) == 30
     assert document.styles["Normal"].font.name == "Times New Roman"
 
 
@@ -248,8 +253,7 @@ async def test_committee_summary_lists_cells_lagging_first_with_denominators(
     document = read(content)
     header = document.tables[0].rows[0].cells[0]
     assert [p.text for p in header.paragraphs] == ["ĐẢNG BỘ HUYỆN TEST", "ĐẢNG ỦY XÃ TEST", "*"]
-    section = document.sections[0]
-    assert section.page_width > section.page_height  # landscape
+    assert page_mm(document) == (297, 210)  # A4, landscape
     rows = [[c.text for c in row.cells] for row in document.tables[1].rows]
     assert rows[1][:3] == ["1", "Chi bộ thôn Hai", "0/1 = 0,0 %"]  # lagging first
     assert rows[2][:5] == ["2", "Chi bộ bản Test", "1/3 = 33,3 %", "1/3 = 33,3 %", "1/1 = 100,0 %"]
