@@ -6,6 +6,7 @@ import io
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+import docx
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -263,3 +264,30 @@ async def test_committee_member_can_nudge_every_cell_under_them(
             )
         )
     assert names == {"Hà Thị Mai", "Trần Văn Ủy", "Nông Thị Ba"}  # Xiên reported
+
+
+async def test_word_report_in_chat_for_the_secretary_and_the_committee(
+    dispatcher: Dispatcher, leaders: Cell
+) -> None:
+    mai = Chat(dispatcher, chat_id="chat-mai")
+    await mai.send("/tonghop")
+    await mai.tap("Báo cáo tháng này (Word)")
+    [reply] = mai.last
+    assert reply.document is not None and reply.document.content is not None
+    assert reply.document.file_name == "bao-cao-chi-bo-ban-test-2026-11.docx"
+    assert reply.document.mime_type.endswith("wordprocessingml.document")
+    report = docx.Document(io.BytesIO(reply.document.content))
+    assert report.tables[0].rows[0].cells[0].text == "ĐẢNG BỘ XÃ TEST\nCHI BỘ BẢN TEST\n*"
+    assert any("Đảng viên có báo cáo việc tốt: 1/2 = 50,0 %" in p.text for p in report.paragraphs)
+    uy = Chat(dispatcher, chat_id="chat-uy")
+    await uy.send("/tonghop")
+    await uy.tap("Báo cáo tháng này (Word)")
+    [summary] = uy.last
+    assert summary.document is not None and summary.document.content is not None
+    assert summary.document.file_name == "bao-cao-dang-bo-xa-test-2026-11.docx"
+    table = docx.Document(io.BytesIO(summary.document.content)).tables[1]
+    assert [row.cells[1].text for row in table.rows[1:]] == [
+        "Chi bộ thôn Hai",  # nobody reported: first
+        "Chi bộ bản Test",
+        "TỔNG CỘNG",
+    ]
