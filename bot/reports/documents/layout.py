@@ -152,8 +152,8 @@ def _rule(paragraph: Paragraph) -> None:
         bottom.set(qn(key), value)
     border.append(bottom)
     properties.append(border)
-    paragraph.paragraph_format.left_indent = Mm(12)
-    paragraph.paragraph_format.right_indent = Mm(12)
+    paragraph.paragraph_format.left_indent = Mm(22)
+    paragraph.paragraph_format.right_indent = Mm(22)
 
 
 def _cell_line(
@@ -169,18 +169,29 @@ def _cell_line(
     return paragraph
 
 
+def _halves(doc: Document, left: float) -> tuple[float, float]:
+    """The text width in mm, split `left` : the rest."""
+    section = doc.sections[0]
+    width = (
+        (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    ) / Mm(1)
+    return width * left, width * (1 - left)
+
+
 def heading(doc: Document, top: Heading) -> None:
     """The header table: issuing body and number at left, the Party's name and the place and
     date at right."""
     table = doc.add_table(rows=2, cols=2)
     _borderless(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, _halves(doc, 0.4))
     left, right = table.rows[0].cells
     if top.parent:
         _cell_line(left, top.parent.upper())
     _cell_line(left, top.issuer.upper(), bold=True)
     _cell_line(left, "*")
-    _rule(_cell_line(right, PARTY, bold=True, size=15))
+    _cell_line(right, PARTY, bold=True, size=15)
+    _rule(_cell_line(right, "", size=2))
     number, dated = table.rows[1].cells
     _cell_line(number, f"Số      -{top.symbol}")
     _cell_line(dated, date_line(top.place, top.day), italic=True)
@@ -200,6 +211,7 @@ def signatures(doc: Document, recipients: Sequence[str], signers: Sequence[Signe
     right; with two signers (minutes: chair and secretary) one on each side."""
     table = doc.add_table(rows=1, cols=2)
     _borderless(table)
+    _widths(table, _halves(doc, 0.5))
     left, right = table.rows[0].cells
     blocks: list[tuple[_Cell, Signer]]
     if len(signers) == 2:
@@ -250,10 +262,18 @@ def grid(
             if isinstance(value, int | float):
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if widths_mm is not None:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths_mm, strict=True):
-                cell.width = Mm(width)
+        _widths(table, widths_mm)
     return table
+
+
+def _widths(table: Table, widths_mm: Sequence[float]) -> None:
+    """Column widths that Word (cell widths) and LibreOffice (the grid) both keep."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
 
 
 def page_break(doc: Document) -> None:

@@ -243,8 +243,12 @@ def _results(doc: Document, minutes: Minutes) -> None:
         doc,
         'Thực hiện "Mỗi tháng một việc tốt": đảng viên có báo cáo '
         f"{page.ratio(figures.reporters, figures.members.expected)}; {figures.deeds} việc tốt; "
-        f"hộ được giúp {page.ratio(figures.helped, figures.households)} hộ được phân công; "
-        f"đăng ký việc tốt và đã thực hiện {page.ratio(minutes.kept, minutes.pledged)}.",
+        f"hộ được giúp {page.ratio(figures.helped, figures.households)} hộ được phân công"
+        + (
+            f"; đăng ký việc tốt và đã thực hiện {page.ratio(minutes.kept, minutes.pledged)}."
+            if minutes.pledged
+            else "; chưa có đảng viên đăng ký việc tốt cho tháng này."
+        ),
         indent=True,
     )
     if minutes.deeds:
