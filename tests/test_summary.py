@@ -130,10 +130,29 @@ async def test_excel_report_in_chat(dispatcher: Dispatcher, leaders: Cell) -> No
     book = load_workbook(io.BytesIO(reply.document.content))
     assert book.sheetnames == ["Tổng hợp", "bản Test"]
     rows = list(book["Tổng hợp"].iter_rows(values_only=True))
-    assert rows[0][0] == "CHI BỘ BẢN TEST"
-    assert "THÁNG 11/2026" in str(rows[1][0])
+    # The Party's header: the issuing body at left, the Party's name at right (column L).
+    assert [r[0] for r in rows[:4]] == [
+        "ĐẢNG BỘ XÃ TEST",
+        "CHI BỘ BẢN TEST",
+        "*",
+        "Số      -BC/CB",
+    ]
+    assert rows[0][11] == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    assert rows[2][11] == "Test, ngày 15 tháng 11 năm 2026"
+    assert "THÁNG 11/2026" in str(rows[5][0])
+    assert rows[8][8] == "Tháng có báo cáo / phải báo cáo"
     # No., cell, type, members, exempt, working away, expected, reported, rate, deeds
-    assert rows[5][:10] == (1, "Chi bộ bản Test", "Nông thôn", 2, 0, 0, 2, 1, 50, 1)
+    assert rows[9][:10] == (1, "Chi bộ bản Test", "Nông thôn", 2, 0, 0, 2, 1, "1/2 = 50,0 %", 1)
+    signature = [r[11] for r in rows[-5:]]
+    assert signature == ["T/M CHI BỘ", "BÍ THƯ", None, None, "Hà Thị Mai"]
+    assert rows[-5][1] == "Nơi nhận:" and rows[-4][1] == "- Đảng ủy xã Test (b/c),"
+    sheet = book["Tổng hợp"]
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$9:$9"  # the headings on every page
+    assert sheet["B10"].border.left.style == "thin" and sheet["B10"].alignment.wrap_text
+    assert book["bản Test"].page_setup.orientation == "landscape"
     cell_rows = [r for r in book["bản Test"].iter_rows(values_only=True) if any(r)]
     assert any(
         r[1] == "Lò Văn Xiên" and r[4] == 1 and "Giúp sửa nhà" in str(r[5]) for r in cell_rows

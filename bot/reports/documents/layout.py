@@ -21,6 +21,8 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from bot.reports.aggregates import ratio as ratio  # the documents' rates
+
 FONT = "Times New Roman"
 BODY_SIZE = 14
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
@@ -286,13 +288,6 @@ def to_bytes(doc: Document) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
-
-
-def ratio(part: int, whole: int) -> str:
-    """ "7/10 = 70,0 %": a rate with what it divides, one decimal, Vietnamese notation."""
-    if not whole:
-        return f"{part}/{whole}"
-    return f"{part}/{whole} = {100 * part / whole:.1f} %".replace(".", ",")
 
 
 def month_words(month: date) -> str:
