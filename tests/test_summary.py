@@ -149,7 +149,8 @@ async def test_excel_report_in_chat(dispatcher: Dispatcher, leaders: Cell) -> No
     sheet = book["Tổng hợp"]
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
     assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    fitted = sheet.sheet_properties.pageSetUpPr
+    assert fitted is not None and fitted.fitToPage
     assert sheet.print_title_rows == "$9:$9"  # the headings on every page
     assert sheet["B10"].border.left.style == "thin" and sheet["B10"].alignment.wrap_text
     assert book["bản Test"].page_setup.orientation == "landscape"
