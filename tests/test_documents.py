@@ -203,6 +203,11 @@ async def test_minutes_only_for_the_cells_leaders_and_once_the_meeting_began(
             await build_minutes(
                 session, meeting, None, HANOI, datetime(2026, 11, 12, 12, tzinfo=UTC)
             )
+        held = await session.get(Meeting, meeting)
+        assert held is not None
+        held.status = MeetingStatus.CANCELLED
+        with pytest.raises(InvalidInputError):
+            await build_minutes(session, meeting, None, HANOI, clock.now())
 
 
 async def test_cell_report_has_the_figures_and_places_for_the_secretary(

@@ -25,7 +25,7 @@ from bot.services.errors import InvalidInputError
 from bot.services.meetings.calendar import managed_meeting
 from bot.services.meetings.rules import add_months
 from bot.services.pledges import cell_pledges
-from models import Member, Organisation, OrgKind
+from models import MeetingStatus, Member, Organisation, OrgKind
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_YEARBOOK_CELLS = 60  # one page per member: a commune's cells, not a district's
@@ -62,6 +62,8 @@ async def build_minutes(
 ) -> tuple[str, bytes]:
     """The draft minutes of a meeting the actor leads (None: the operator)."""
     meeting = await managed_meeting(session, actor, meeting_id)
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise InvalidInputError(N_("That meeting was cancelled: it has no minutes."))
     if meeting.starts_at > now:
         raise InvalidInputError(N_("The minutes can be drafted once the meeting has begun."))
     minutes = await load_minutes(session, meeting, tz, now)

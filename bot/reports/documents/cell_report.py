@@ -137,9 +137,8 @@ def _absences(doc: Document, cell: CellDetail, tz: ZoneInfo) -> None:
 
 def _deeds(doc: Document, cell: CellDetail, tz: ZoneInfo) -> None:
     rows = []
-    for number, member in enumerate(cell.members, start=1):
-        if member.status is MemberStatus.TRANSFERRED_OUT:
-            continue
+    on_roll = [m for m in cell.members if m.status is not MemberStatus.TRANSFERRED_OUT]
+    for number, member in enumerate(on_roll, start=1):
         done = "\n".join(
             f"{d.created_at.astimezone(tz):%d/%m}: {d.text or '(ghi âm)'}"
             + (f" ({d.household_code})" if d.household_code else " (cộng đồng)")
