@@ -153,7 +153,8 @@ async def test_excel_report_in_chat(dispatcher: Dispatcher, leaders: Cell) -> No
     assert fitted is not None and fitted.fitToPage
     assert sheet.print_title_rows == "$9:$9"  # the headings on every page
     assert sheet["B10"].border.left.style == "thin" and sheet["B10"].alignment.wrap_text
-    assert book["bản Test"].page_setup.orientation == "landscape"
+    cell_sheet = book["bản Test"].page_setup
+    assert cell_sheet.orientation == "landscape" and cell_sheet.fitToHeight == 1  # one page
     cell_rows = [r for r in book["bản Test"].iter_rows(values_only=True) if any(r)]
     assert any(
         r[1] == "Lò Văn Xiên" and r[4] == 1 and "Giúp sửa nhà" in str(r[5]) for r in cell_rows
@@ -269,6 +270,12 @@ async def test_export_leaves_out_cancelled_and_future_meetings_and_follows_moved
     assert pank[3] == "Trần Văn Ủy"
     assert "Lò Văn Xiên: 01/01/2026 – 10/11/2026" in str(pank[4])
     assert "Trần Văn Ủy: 10/11/2026 – nay" in str(pank[4])
+    # Two spans of history, each wrapping in its column: the row is four lines high, or a
+    # printed page would clip them; a row of one line keeps the default height.
+    heights = book["bản Test"].row_dimensions
+    number = next(i for i, r in enumerate(rows, start=1) if r[0] == "PK-01")
+    assert heights[number].height == 4 * 15
+    assert heights[number - 2].height is None  # the heading "III. HỘ ĐƯỢC PHÂN CÔNG..."
 
 
 async def test_committee_member_can_nudge_every_cell_under_them(

@@ -16,13 +16,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.documents.sources import Issuer
-from bot.reports.xlsx import add_row, text_cell
+from bot.reports.xlsx import add_row, rows_written, text_cell
 
 THIN = Side(style="thin")
 FRAME = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -31,17 +32,20 @@ ITALIC = Font(italic=True)
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 HEADING = Alignment(wrap_text=True, vertical="center", horizontal="center")
 A4 = "9"  # paperSize of ECMA-376
+LINE_HEIGHT = 15  # points: one line of Calibri 11
 _MODELS: WeakKeyDictionary[Workbook, dict[tuple[bool, bool], StyleArray]] = WeakKeyDictionary()
 
 
-def printable(sheet: WriteOnlyWorksheet, title_rows: str, tall_row: int | None = None) -> None:
-    """A4 landscape, as wide as the page, `title_rows` ("8:8") repeated on every page;
-    `tall_row` (a heading of wrapped texts) three lines high."""
+def printable(
+    sheet: WriteOnlyWorksheet, title_rows: str, tall_row: int | None = None, one_page: bool = False
+) -> None:
+    """A4 landscape, as wide as the page (with `one_page`, as high too), `title_rows` ("8:8")
+    repeated on every page; `tall_row` (a heading of wrapped texts) three lines high."""
     page = cast(Worksheet, sheet)  # a write-only sheet borrows the set-up of a Worksheet
     page.page_setup.orientation = "landscape"
     page.page_setup.paperSize = A4
     page.page_setup.fitToWidth = 1
-    page.page_setup.fitToHeight = 0  # as many pages down as it takes
+    page.page_setup.fitToHeight = 1 if one_page else 0  # 0: as many pages down as it takes
     page.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     page.page_margins = PageMargins(left=0.5, right=0.4, top=0.6, bottom=0.6)
     page.print_options.horizontalCentered = True
@@ -85,12 +89,28 @@ def framed_row(
 ) -> None:
     """A row of a bordered table, its texts wrapped (a heading row centred and bold)."""
     model = _model(sheet, bold, heading)
+    lines = _lines(sheet, values)
+    if lines > 1:  # LibreOffice does not grow a row for its wrapped text when opening a file
+        page = cast(Worksheet, sheet)
+        page.row_dimensions[rows_written(sheet) + 1].height = LINE_HEIGHT * lines
     cells = []
     for value in values:
         cell = WriteOnlyCell(sheet, value=value)
         cell._style = copy(model)  # type: ignore[attr-defined]
         cells.append(text_cell(cell))  # after the style: its quote prefix is part of it
     add_row(sheet, cells)
+
+
+def _lines(sheet: WriteOnlyWorksheet, values: Sequence[Any]) -> int:
+    """How many lines the tallest text of a row wraps to in its column."""
+    dimensions = cast(Worksheet, sheet).column_dimensions
+    most = 1
+    for index, value in enumerate(values, start=1):
+        if isinstance(value, str) and len(value) > 8:
+            width = dimensions[get_column_letter(index)].width or 10
+            per_line = max(1, int(width * 1.1))
+            most = max(most, sum(-(-len(part) // per_line) or 1 for part in value.split("\n")))
+    return min(most, 40)
 
 
 def party_header(

@@ -20,6 +20,7 @@ from bot.reports.export_print import framed_row, printable
 from bot.reports.xlsx import add_row, text_cell
 from models import AttendanceStatus, HouseholdCategory, MemberStatus, ProgressFlag
 
+ONE_PAGE_ROWS = 90  # a cell sheet this long still reads when shrunk to one A4 page
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -77,7 +78,10 @@ def cell_sheet(
 ) -> None:
     """Write one cell's sheet."""
     widths(sheet, [7, 26, 18, 24, 26, 70, 14, 14, 14])
-    printable(sheet, "1:2", 5)  # row 5: the members' headings
+    # Row 5: the members' headings. A village cell's sheet (11 members, 47 households) fits
+    # one page; a bigger one runs on, its rows kept legible.
+    rows = 2 * len(cell.members) + len(cell.households) + 12
+    printable(sheet, "1:2", 5, one_page=rows <= ONE_PAGE_ROWS)
     add_row(sheet, [styled(sheet, cell.cell.name.upper(), TITLE)])
     add_row(sheet, [f"Kỳ báo cáo: {period_label}"])
     add_row(sheet, [])
