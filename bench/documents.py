@@ -21,7 +21,7 @@ from bench.dataset import dataset
 from bot.core.clock import month_start
 from bot.core.db import make_sessionmaker
 from bot.reports.documents.build import build_minutes, build_report_document
-from bot.reports.export import parse_period
+from bot.reports.period import parse_period
 from bot.services.meetings.rules import add_months
 from models import Meeting, Organisation
 

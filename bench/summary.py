@@ -20,7 +20,8 @@ from bot.core.clock import month_start
 from bot.core.db import make_sessionmaker
 from bot.core.i18n import translator
 from bot.reports.digest import leader_scope
-from bot.reports.export import build_report, parse_period
+from bot.reports.export import build_report
+from bot.reports.period import parse_period
 from bot.reports.summary import summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
 from models import Organisation

@@ -41,6 +41,7 @@ class Context:
     choice: str | None = None
     default_language: str = "vi"  # for texts to other people who chose no language
     bot_username: str = ""  # the Telegram bot's username, for invite links (may be unknown)
+    zalo_bot_name: str = ""  # the name members find the bot by in Zalo (may be unknown)
     replies: list[OutboundMessage] = field(default_factory=list)
 
     def _(self, message: str) -> str:
@@ -149,6 +150,9 @@ class Flow:
     light: bool = False  # a menu-like flow that any command simply replaces
     draft: type[Draft] = NoDraft  # what it keeps between messages, validated on load
     text_steps: frozenset[str] = frozenset()  # steps asking for a text beside their options
+    # What a light flow reads from a typed text besides its options (a period typed under
+    # /tonghop): such a text goes to the step, not to the commands or the menu.
+    reads: Callable[[Context, str], bool] | None = None
 
 
 @dataclass

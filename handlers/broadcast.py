@@ -22,7 +22,7 @@ from bot.services.broadcasts import (
 )
 from handlers.base import PICK_ONE, Context, cancelled, picked
 from handlers.flow_state import Draft
-from models import Audience, DeliveryStatus, Organisation
+from models import Audience, BroadcastKind, DeliveryStatus, Organisation
 
 FLOW = "broadcast"
 TITLE = N_("a notice")
@@ -228,7 +228,15 @@ async def report(ctx: Context, args: str) -> None:
         await _show_report(ctx, recent[0].id)
         return
     choices = tuple(
-        Choice(f"b:{b.id}", f"{ctx.date_text(b.created_at)} {b.org_name}: {shorten(b.text, 30)}")
+        Choice(
+            f"b:{b.id}",
+            f"{ctx.date_text(b.created_at)} {b.org_name}: "
+            + (
+                ctx._("reminder to report")
+                if b.kind is BroadcastKind.NUDGE
+                else shorten(b.text, 30)
+            ),
+        )
         for b in recent
     )
     ctx.ask("delivery", "pick", ctx._("Which notice?"), choices)
@@ -249,8 +257,15 @@ async def _show_report(ctx: Context, broadcast_id: int) -> None:
     sent = [line for line in lines if line.status is DeliveryStatus.SENT]
     failed = [line for line in lines if line.status is DeliveryStatus.FAILED]
     pending = len(lines) - len(sent) - len(failed)
+    org = await ctx.session.get(Organisation, broadcast.org_id)
     out = [
-        ctx._("Notice of {date}: {text}").format(
+        ctx._("Reminder to report sent at {time} on {date} to {org}.").format(
+            time=f"{broadcast.created_at.astimezone(ctx.tz):%H:%M}",
+            date=ctx.date_text(broadcast.created_at),
+            org=org.name if org is not None else "",
+        )
+        if broadcast.kind is BroadcastKind.NUDGE
+        else ctx._("Notice of {date}: {text}").format(
             date=ctx.date_text(broadcast.created_at), text=shorten(broadcast.text, 60)
         ),
         ctx._("Delivered: {sent} of {count}. Still sending: {pending}.").format(

@@ -3,10 +3,12 @@ and gives a member a new invite code (or the printable sheet of codes)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage
+from bot.core.text import fold
 from bot.services.errors import AccessDeniedError
 from bot.services.identity import member_in_cells
 from bot.services.onboarding import (
@@ -76,8 +78,14 @@ async def show(ctx: Context, args: str) -> None:
         Choice(f"m:{s.member.id}", ctx._("New code for {name}").format(name=s.member.full_name))
         for s in waiting[:CODE_CHOICES]
     ]
-    if ctx.bot_username:
-        choices.append(Choice("sheet", ctx._("Printable sheet of codes with QR (Excel)")))
+    choices.append(
+        Choice(
+            "sheet",
+            ctx._("Printable sheet of codes with QR (Excel)")
+            if ctx.bot_username
+            else ctx._("Printable sheet of codes (Excel)"),
+        )
+    )
     choices.append(Choice(CANCEL, ctx._("Close")))
     ctx.ask(FLOW, "pick", "\n".join(lines), tuple(choices))
 
@@ -144,6 +152,12 @@ async def _new_code(ctx: Context, member: Member, confirmed: bool = False) -> No
                 link=deep_link(ctx.bot_username, invite)
             )
         )
+    if ctx.zalo_bot_name:
+        lines.append(
+            ctx._('On Zalo: they open "{bot}" and send the code {code}.').format(
+                bot=ctx.zalo_bot_name, code=invite.code
+            )
+        )
     ctx.say("\n".join(lines))
 
 
@@ -154,32 +168,39 @@ async def _sheet(ctx: Context) -> None:
     cells = await led_cells(ctx.session, ctx.member.id)
     if not cells:
         raise AccessDeniedError(SECRETARIES_ONLY)
-    lines = []
-    for state in await link_states(ctx.session, cells, ctx.now):
-        if not state.linked:
-            code = await invite_to_hand_out(ctx.session, state, ctx.member.id, ctx.now)
-            lines.append(
-                InviteLine(
-                    state.member.full_name,
-                    state.cell.name,
-                    code.code,
-                    deep_link(ctx.bot_username, code),
-                    code.expires_at.astimezone(ctx.tz).date(),
-                )
-            )
     ctx.finish()
-    title = cells[0].name if len(cells) == 1 else ctx.member.full_name
-    name = "ma-moi.xlsx"
-    ctx.replies.append(
-        OutboundMessage(
-            ctx._("Invite codes to print and hand out ({count} members).").format(
-                count=len(lines)
-            ),
-            document=Attachment(
-                name, name, XLSX, content=invites_workbook(title, ctx.bot_username, lines)
-            ),
+    sheets = 0
+    for cell in cells:  # one sheet per cell: each is handed out in its own cell
+        lines = []
+        for state in await link_states(ctx.session, [cell], ctx.now):
+            if not state.linked:
+                code = await invite_to_hand_out(ctx.session, state, ctx.member.id, ctx.now)
+                lines.append(
+                    InviteLine(
+                        state.member.full_name,
+                        state.cell.name,
+                        code.code,
+                        deep_link(ctx.bot_username, code) if ctx.bot_username else "",
+                        code.expires_at.astimezone(ctx.tz).date(),
+                    )
+                )
+        if not lines:
+            continue
+        sheets += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(cell.name)).strip("-") or str(cell.id)
+        name = f"ma-moi-{slug}.xlsx"
+        content = invites_workbook(cell.name, ctx.bot_username, lines, ctx.zalo_bot_name)
+        ctx.replies.append(
+            OutboundMessage(
+                ctx._(
+                    "Invite codes of {cell} ({count} members), to print and hand to each "
+                    "member in person: never post the sheet or send a photo of it to a group."
+                ).format(cell=cell.name, count=len(lines)),
+                document=Attachment(name, name, XLSX, content=content),
+            )
         )
-    )
+    if not sheets:
+        ctx.say(ctx._("Everyone has linked a chat."))
 
 
 async def _on_relink(ctx: Context) -> None:

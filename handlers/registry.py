@@ -310,10 +310,25 @@ def build_registry() -> Registry:
         Flow(invites.FLOW, invites.TITLE, invites.STEPS, light=True, draft=invites.InviteDraft)
     )
     registry.add_flow(
-        Flow(summary.FLOW, summary.TITLE, summary.STEPS, light=True, draft=summary.SummaryDraft)
+        Flow(
+            summary.FLOW,
+            summary.TITLE,
+            summary.STEPS,
+            light=True,
+            draft=summary.SummaryDraft,
+            reads=summary.reads,
+        )
     )
     registry.add_flow(Flow(voices.FLOW, voices.TITLE, voices.STEPS, light=True))
-    registry.add_flow(Flow(oversight.FLOW, oversight.TITLE, oversight.STEPS, light=True))
+    registry.add_flow(
+        Flow(
+            oversight.FLOW,
+            oversight.TITLE,
+            oversight.STEPS,
+            light=True,
+            draft=oversight.MissingDraft,
+        )
+    )
     registry.add_flow(Flow(meetings.FLOW, meetings.TITLE, meetings.STEPS, light=True))
     registry.add_flow(
         Flow(

@@ -173,6 +173,16 @@ async def _continue_flow(ctx: Context, text: str) -> None:
     elif state.choices and text:
         ctx.choice = resolve_choice(text, state.choices)
     typed_text = held is not None and ctx.message.text == held.text
+    read = (
+        flow is not None
+        and flow.reads is not None
+        and ctx.choice is None
+        and bool(text)
+        and flow.reads(ctx, text)
+    )
+    if read:
+        await step(ctx)
+        return
     if ctx.choice is None and text and not _carries_media(ctx) and not typed_text:
         command, args = ctx.registry.by_phrase(text, fuzzy=False), ""
         if command is None:

@@ -1,22 +1,30 @@
 """/tonghop: this week and this month for the caller's scope, rolled up district -> commune ->
 cell: a committee sees what is under it (lagging first) and taps (or types the number of) one
-to drill down; a cell's view has names, and for its secretary the households nobody helped."""
+to drill down; a cell's view has names, and for its secretary the households nobody helped.
+
+Which month: the current one, except on the first days of a month (`CLOSING_DAYS`), when a
+committee expects the month just closed, whose figures are now final; the other one is a tap
+away, and any month, quarter or year can be typed ("11/2026", "quý 4/2026", "tháng trước"):
+a month is shown, a quarter or a year comes as the Excel report."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from bot.core.clock import previous_month
 from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.core.text import fold
 from bot.reports.aggregates import Figures, Node
 from bot.reports.digest import chart_for, leader_scope
+from bot.reports.period import Period, PeriodKind, parse_period, read_period
 from bot.reports.quiet import quiet_households
 from bot.reports.scope import Scope
 from bot.reports.summary import summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
 from bot.services.audit import record_audit
-from bot.services.errors import AccessDeniedError
+from bot.services.errors import AccessDeniedError, DomainError
 from bot.services.evidence import entry_counts
 from bot.services.meetings.rules import add_months
 from bot.services.oversight import LEADERS_ONLY, led_cells
@@ -31,14 +39,31 @@ TITLE = N_("the summary")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 40  # organisations offered at once (Telegram shows at most 100 buttons)
 NOT_FOUND = N_('No organisation under you is called "{name}"; here is the whole summary.')
+CLOSING_DAYS = 3  # on the 1st-3rd, /tonghop opens on the month just closed
+OTHER_PERIOD = N_(
+    "Another period: type a month (10/2026, tháng trước), a quarter (quý 4/2026) or a year (2026)."
+)
 
 
 @dataclass(frozen=True)
 class SummaryDraft(Draft):
-    """The organisation on screen (None: the whole scope) and the page of its list."""
+    """The organisation on screen (None: the whole scope), the page of its list and the
+    month shown ("2026-10"; empty: the default month)."""
 
     org: int | None = None
     page: int = 0
+    month: str = ""
+
+
+def default_month(ctx: Context) -> date:
+    """The month /tonghop opens on: the one just closed on the first days of a month, else
+    the current one."""
+    return previous_month(ctx.month) if ctx.today.day <= CLOSING_DAYS else ctx.month
+
+
+def _shown_month(ctx: Context, draft: SummaryDraft) -> date:
+    period = read_period(draft.month) if draft.month else None
+    return period.first if period is not None else default_month(ctx)
 
 
 async def _scope(ctx: Context) -> Scope:
@@ -49,7 +74,7 @@ async def _scope(ctx: Context) -> Scope:
     return scope
 
 
-def _named(scope: Scope, args: str) -> int | None:
+def named_org(scope: Scope, args: str) -> int | None:
     """The organisation of the scope that `args` names (whole name or a unique part)."""
     wanted = fold(args).strip()
     names = [(fold(org.name), org.id) for org in scope.orgs]
@@ -61,27 +86,49 @@ def _named(scope: Scope, args: str) -> int | None:
 
 
 async def show(ctx: Context, args: str) -> None:
-    """/tonghop [NAME]: the caller's whole scope, or the organisation NAME within it."""
+    """/tonghop [NAME | PERIOD]: the caller's whole scope, or the organisation NAME within
+    it; a month typed after it is shown, a quarter or year exported."""
     scope = await _scope(ctx)
     org_id = None
-    if args.strip():
-        org_id = _named(scope, args)
+    text = args.strip()
+    if text and read_period(text, ctx.month) is not None:
+        ctx.begin(FLOW)
+        await _period(ctx, scope, None, text)
+        return
+    if text:
+        org_id = named_org(scope, args)
         if org_id is None:
-            ctx.say(ctx._(NOT_FOUND).format(name=args.strip()))
-    await _view(ctx, scope, org_id)
+            ctx.say(ctx._(NOT_FOUND).format(name=text))
+    await _view(ctx, scope, org_id, month=default_month(ctx))
 
 
-async def _view(ctx: Context, scope: Scope, org_id: int | None, page: int = 0) -> None:
-    """Show `org_id` (the scope's root if None) with its choices."""
+async def _period(ctx: Context, scope: Scope, org_id: int | None, text: str) -> None:
+    """A period typed: its month shown, or its quarter's or year's report."""
+    try:
+        period = parse_period(text, ctx.month)
+    except DomainError as error:
+        ctx.reprompt(error.render(ctx.t))
+        return
+    if period.kind is PeriodKind.MONTH:
+        await _view(ctx, scope, org_id, month=period.first)
+    else:
+        await _export(ctx, org_id, period.slug)
+
+
+async def _view(
+    ctx: Context, scope: Scope, org_id: int | None, page: int = 0, *, month: date
+) -> None:
+    """Show `org_id` (the scope's root if None) for `month`, with its choices."""
     assert ctx.member is not None
     part = scope.narrow(org_id) if org_id else scope
     if part is None:
         part, org_id = scope, None
     single = part.root.is_cell
+    final = month < ctx.month
     summary = await summarise(
         ctx.session,
         part,
-        ctx.month,
+        month,
         ctx.now,
         week_start=week_start(ctx.now, ctx.tz),
         with_names=single,
@@ -95,13 +142,15 @@ async def _view(ctx: Context, scope: Scope, org_id: int | None, page: int = 0) -
         subject_type="organisation",
         subject_id=node.org.id or None,
         cells=node.figures.cells,
+        month=f"{month:%Y-%m}",
     )
     text = (
-        cell_text(ctx.t, ctx.tz, summary.cells[0], ctx.month)
+        cell_text(ctx.t, ctx.tz, summary.cells[0], month, final=final)
         if single
-        else scope_text(ctx.t, summary)
+        else scope_text(ctx.t, summary, final=final)
     )
-    text += await _entries(ctx, [cell.id for cell in part.cells])
+    text += await _entries(ctx, [cell.id for cell in part.cells], month)
+    text += "\n" + ctx._(OTHER_PERIOD)
     choices = [*_children(ctx, node, page), *await _secretary_choices(ctx, part, single)]
     if (
         single
@@ -126,14 +175,14 @@ async def _view(ctx: Context, scope: Scope, org_id: int | None, page: int = 0) -
                 ),
             )
         )
-    choices.extend(_exports(ctx))
+    choices.extend(_exports(ctx, month))
     ctx.ask(FLOW, "menu", text, tuple(choices))
-    ctx.keep(SummaryDraft(org=node.org.id or None, page=page))
+    ctx.keep(SummaryDraft(org=node.org.id or None, page=page, month=f"{month:%Y-%m}"))
 
 
-async def _entries(ctx: Context, cell_ids: list[int]) -> str:
+async def _entries(ctx: Context, cell_ids: list[int], month: date) -> str:
     """Lines on reports entered for members and voice reports, if there are any."""
-    counts = await entry_counts(ctx.session, cell_ids, ctx.month)
+    counts = await entry_counts(ctx.session, cell_ids, month)
     text = ""
     if counts.on_behalf:
         text += "\n" + ctx._("Entered by the cell committee for members: {count}.").format(
@@ -188,14 +237,39 @@ def _children(ctx: Context, node: Node[Figures], page: int) -> list[Choice]:
     return choices
 
 
-def _exports(ctx: Context) -> list[Choice]:
-    quarter = (ctx.month.month - 1) // 3 + 1
+def _exports(ctx: Context, month: date) -> list[Choice]:
+    """The other month one tap away, the chart, and the reports of the month shown, of
+    last month (when this one is shown), and of the quarter and year of the month shown."""
+    last = previous_month(ctx.month)
+    switch = (
+        Choice(
+            f"month:{last:%Y-%m}",
+            ctx._("Last month ({month}): final figures").format(month=ctx.month_text(last)),
+        )
+        if month == ctx.month
+        else Choice(
+            f"month:{ctx.month:%Y-%m}",
+            ctx._("This month ({month})").format(month=ctx.month_text()),
+        )
+    )
+    periods = [Period.of_month(month, PeriodKind.MONTH)]
+    if month == ctx.month:
+        periods.append(Period.of_month(last, PeriodKind.MONTH))
+    periods += [Period.of_month(month, kind) for kind in (PeriodKind.QUARTER, PeriodKind.YEAR)]
     return [
+        switch,
         Choice("chart", ctx._("Chart of the reporting rate")),
-        Choice(f"docx:{ctx.month:%Y-%m}", ctx._("Report of this month (Word)")),
-        Choice(f"export:{ctx.month:%Y-%m}", ctx._("Excel report of this month")),
-        Choice(f"export:{ctx.month.year}-Q{quarter}", ctx._("Excel report of this quarter")),
-        Choice(f"export:{ctx.month.year}", ctx._("Excel report of this year")),
+        Choice(
+            f"docx:{month:%Y-%m}",
+            ctx._("Word report, {period}").format(period=periods[0].label),
+        ),
+        *(
+            Choice(
+                f"export:{period.slug}",
+                ctx._("Excel report, {period}").format(period=period.label),
+            )
+            for period in periods
+        ),
     ]
 
 
@@ -204,19 +278,33 @@ async def _on_menu(ctx: Context) -> None:
     choice = ctx.choice or ""
     draft = ctx.draft(SummaryDraft)
     org_id = draft.org
+    month = _shown_month(ctx, draft)
+    if not choice and read_period(ctx.message.text, ctx.month) is not None:
+        await _period(ctx, await _scope(ctx), org_id, ctx.message.text)
+        return
+    if choice.startswith("month:"):
+        shown = read_period(choice.removeprefix("month:"))
+        month = shown.first if shown is not None else month
+        await _view(ctx, await _scope(ctx), org_id, draft.page, month=month)
+        return
     if choice.startswith("org:") or choice in ("top", "more"):
         scope = await _scope(ctx)
         if choice == "more":
-            await _view(ctx, scope, org_id, draft.page + 1)
+            await _view(ctx, scope, org_id, draft.page + 1, month=month)
         else:
-            await _view(ctx, scope, int(choice.removeprefix("org:")) if choice != "top" else None)
+            await _view(
+                ctx,
+                scope,
+                int(choice.removeprefix("org:")) if choice != "top" else None,
+                month=month,
+            )
         return
     if choice == "voices":
         await voices.show(ctx)
     elif choice == "proposals":
         await _proposals(ctx)
     elif choice == "chart":
-        await _chart(ctx, org_id)
+        await _chart(ctx, org_id, month)
     elif choice == "quiet":
         await _quiet(ctx, org_id)
     elif choice.startswith("export:"):
@@ -230,19 +318,24 @@ async def _on_menu(ctx: Context) -> None:
 STEPS = {"menu": _on_menu}
 
 
+def reads(ctx: Context, text: str) -> bool:
+    """A month, quarter or year typed under the summary (even one not begun: refused there)."""
+    return read_period(text, ctx.month) is not None
+
+
 async def _export(ctx: Context, org_id: int | None, period_text: str, word: bool = False) -> None:
     """The workbook (or with `word` the Word report: a cell's report, a committee's summary)
     of the organisation on screen."""
     assert ctx.member is not None
     from bot.reports.documents.build import DOCX, build_report_document  # load when asked
-    from bot.reports.export import build_report, parse_period
+    from bot.reports.export import build_report
 
     scope = await _scope(ctx)
     part = scope.narrow(org_id) if org_id else scope
     # The organisation shown, or for several unrelated ones the widest.
     roots = (part or scope).roots
     top = min(roots, key=lambda org: (org.path.count("/"), org.name))
-    period = parse_period(period_text)
+    period = parse_period(period_text, ctx.month)
     org = await ctx.session.get(Organisation, top.id)
     assert org is not None
     build = build_report_document if word else build_report
@@ -258,17 +351,17 @@ async def _export(ctx: Context, org_id: int | None, period_text: str, word: bool
     )
 
 
-async def _chart(ctx: Context, org_id: int | None) -> None:
+async def _chart(ctx: Context, org_id: int | None, month: date) -> None:
     scope = await _scope(ctx)
     part = (scope.narrow(org_id) if org_id else scope) or scope
     summary = await summarise(
-        ctx.session, part, ctx.month, ctx.now, week_start=week_start(ctx.now, ctx.tz)
+        ctx.session, part, month, ctx.now, week_start=week_start(ctx.now, ctx.tz)
     )
-    png = await chart_for(ctx.session, summary.tree, ctx.month, ctx.t)
+    png = await chart_for(ctx.session, summary.tree, month, ctx.t)
     ctx.finish()
     ctx.replies.append(
         OutboundMessage(
-            ctx._("Reporting rate, month {month}.").format(month=ctx.month_text()),
+            ctx._("Reporting rate, month {month}.").format(month=ctx.month_text(month)),
             photo=Attachment(
                 file_ref="chart.png", file_name="bieu-do.png", content=png, mime_type="image/png"
             ),

@@ -38,6 +38,7 @@ from models.org import CellType, Organisation, OrgKind
 from models.outbox import (
     Audience,
     Broadcast,
+    BroadcastKind,
     DeliveryStatus,
     FailureReason,
     OutboxMessage,
@@ -59,6 +60,7 @@ __all__ = [
     "ScheduledReminder",
     "Audience",
     "Broadcast",
+    "BroadcastKind",
     "DeliveryStatus",
     "FailureReason",
     "OutboxMessage",

@@ -53,8 +53,17 @@ class Audience(StrEnum):
     ABSENT_LAST_MEETING = "absent_last_meeting"  # absent at their cell's last recorded meeting
 
 
+class BroadcastKind(StrEnum):
+    """What a broadcast was: a notice written by its sender, or the one-tap reminder to
+    those who have not reported (`/chuabaocao`)."""
+
+    NOTICE = "notice"
+    NUDGE = "nudge"
+
+
 class Broadcast(Base):
-    """A notice a secretary or committee member sent to an organisation's members."""
+    """A notice a secretary or committee member sent to an organisation's members, or their
+    one-tap reminder to report (`kind`)."""
 
     __tablename__ = "broadcasts"
 
@@ -65,6 +74,9 @@ class Broadcast(Base):
     text: Mapped[str] = mapped_column(Text)
     ask_ack: Mapped[bool]
     created_at: Mapped[datetime]
+    kind: Mapped[BroadcastKind] = mapped_column(
+        enum_column(BroadcastKind), default=BroadcastKind.NOTICE, server_default="notice"
+    )
 
 
 class OutboxMessage(Base):

@@ -65,6 +65,13 @@ class Chat:
                     return choice.key
         raise AssertionError(f"no choice containing {label_part!r} in {self.last}")
 
+    def labels(self) -> list[str]:
+        """The labels of the choices offered by the last reply that offered any."""
+        for reply in reversed(self.last):
+            if reply.choices:
+                return [choice.label for choice in reply.choices]
+        return []
+
     async def tap(self, label_part: str) -> str:
         """Press the button whose label contains `label_part`."""
         return await self.send(choice=self.choice_key(label_part))

@@ -22,7 +22,7 @@ from bot.reports.documents.build import (
     build_yearbook,
 )
 from bot.reports.documents.layout import ratio
-from bot.reports.export import parse_period
+from bot.reports.period import parse_period
 from bot.services.errors import AccessDeniedError, InvalidInputError
 from models import (
     AgendaOpinion,

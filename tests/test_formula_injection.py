@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.reports.export import build_report, parse_period
+from bot.reports.export import build_report
 from bot.reports.invite_sheet import InviteLine, invites_workbook
+from bot.reports.period import parse_period
 from bot.services.roster.importer import import_roster
 from models import Organisation
 from tests.dialog import Chat, report_deed

@@ -49,7 +49,7 @@ async def test_the_secretary_reports_for_a_member_who_is_told(
     assert "Giúp chị Ún dựng lại nhà tiêu" in await xien.send("/toi")  # it counts for Xiên
     summary = await mai.send("/tonghop")
     assert "Chi ủy nhập thay cho đảng viên: 1 báo cáo" in summary
-    await mai.tap("Xuất báo cáo Excel tháng này")
+    await mai.tap("Xuất báo cáo Excel tháng 11/2026")
     [workbook] = [r.document for r in mai.last if r.document is not None]
     assert workbook is not None and workbook.content is not None
     sheet = load_workbook(io.BytesIO(workbook.content))["bản Test"]

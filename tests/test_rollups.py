@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.dispatcher.dispatch import Dispatcher
 from bot.reports.aggregates import Figures, Headcount, Node, OrgRef, rate_text
 from bot.reports.chart import MAX_BARS, children_bars, reporting_chart
-from bot.reports.export import build_report, parse_period
+from bot.reports.export import build_report
+from bot.reports.period import parse_period
 from models import (
     Attendance,
     AttendanceStatus,

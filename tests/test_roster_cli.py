@@ -91,17 +91,32 @@ def test_a_broken_csv_is_refused_with_its_places(demo: Path) -> None:
     assert unreadable.stderr.strip() == "Không mở được hong.xlsx như một tệp Excel (.xlsx)."
 
 
+def _sheet(path: Path) -> Worksheet:
+    sheet = load_workbook(path).active
+    assert isinstance(sheet, Worksheet)
+    return sheet
+
+
 def test_invites_sheet_for_the_unlinked_members(demo: Path) -> None:
-    refused = chibo(demo, "invites", "--org", "Nà Lụng")
-    assert refused.returncode == 2 and "--bot-username" in refused.stderr
     result = chibo(
-        demo, "invites", "--org", "Nà Lụng", "--bot-username", "@chibo_demo_bot", "--out", "m.xlsx"
+        demo,
+        "invites",
+        "--org",
+        "Đảng bộ xã Tân Lập",
+        "--cell",
+        "Nà Lụng",
+        "--bot-username",
+        "@chibo_demo_bot",
+        "--out",
+        "m.xlsx",
     )
     assert result.returncode == 0, result.stderr
     assert "Đã ghi: m.xlsx, 2 đồng chí chưa liên kết." in result.stdout
-    sheet = load_workbook(demo / "m.xlsx").active
-    assert isinstance(sheet, Worksheet)
-    rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert "phát tận tay mỗi đồng chí mã của mình" in result.stdout
+    sheet = _sheet(demo / "m.xlsx")
+    assert str(sheet["A2"].value).startswith("PHÁT TẬN TAY")  # handed out, never posted
+    assert "@chibo_demo_bot" in str(sheet["A3"].value) and "Zalo" in str(sheet["A3"].value)
+    rows = [row for row in sheet.iter_rows(min_row=5, values_only=True)]
     codes = {
         name: (code, link_code)
         for name, code, link_code in _query(
@@ -120,6 +135,43 @@ def test_invites_sheet_for_the_unlinked_members(demo: Path) -> None:
     again = chibo(demo, "invites", "--org", "Nà Lụng", "--bot-username", "chibo_demo_bot")
     assert again.returncode == 0
     assert _query(demo, "SELECT count(*) FROM invite_codes") == [(2,)]  # codes handed out stay
+
+
+def test_invites_for_a_zalo_only_commune_one_sheet_per_cell(demo: Path) -> None:
+    result = chibo(
+        demo,
+        "invites",
+        "--org",
+        "Đảng bộ xã Tân Lập",
+        "--out",
+        "to-in",
+        env={"ZALO_BOT_NAME": "Chi bộ Tân Lập"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "không có đường liên kết và mã QR" in result.stdout
+    files = sorted((demo / "to-in").iterdir())
+    unlinked = _query(
+        demo,
+        "SELECT o.name, count(*) FROM members m JOIN organisations o ON o.id = m.cell_id "
+        "WHERE m.status != 'transferred_out' AND NOT EXISTS "
+        "(SELECT 1 FROM chat_addresses c WHERE c.member_id = m.id) GROUP BY o.name",
+    )
+    assert len(files) == len(unlinked) > 1  # one file per cell, never the whole commune
+    for path in files:
+        sheet = _sheet(path)
+        assert "mở “Chi bộ Tân Lập” trong Zalo, gửi mã mời" in str(sheet["A3"].value)
+        assert "Telegram" not in str(sheet["A3"].value)
+        rows = [row for row in sheet.iter_rows(min_row=5, values_only=True)]
+        assert len({row[2] for row in rows}) == 1  # the members of one cell only
+        assert all(len(str(row[3])) == 6 and str(row[4]).startswith("hết hạn") for row in rows)
+        assert sheet._images == []  # type: ignore[attr-defined]  # no QR without a link
+    assert f"Đã ghi: {Path('to-in') / files[0].name}" in result.stdout
+    refused = chibo(demo, "invites", "--org", "Đảng bộ xã Tân Lập", "--cell", "Không Có")
+    assert refused.returncode == 2
+    assert (
+        refused.stderr.strip()
+        == 'Không có đúng một chi bộ thuộc Đảng bộ xã Tân Lập tên "Không Có".'
+    )
 
 
 def test_reassign_from_the_command_line_tells_both(demo: Path) -> None:

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatcher.dispatch import Dispatcher
-from bot.reports.export import build_report, parse_period
+from bot.reports.export import build_report
+from bot.reports.period import parse_period
 from bot.services.errors import InvalidInputError
 from bot.services.roster.history import assign_household
 from models import (
@@ -183,9 +184,12 @@ async def test_nudge_now_reaches_only_non_reporters_once_an_hour(
 ) -> None:
     mai = Chat(dispatcher, chat_id="chat-mai")
     await mai.send("/chuabaocao")
-    assert "Đang gửi lời nhắc tới 1 đảng viên" in await mai.tap("Nhắc những người này")
-    await mai.send("/chuabaocao")
-    await mai.tap("Nhắc những người này")  # pressed again: nobody gets it twice
+    assert await mai.tap("Nhắc những người này") == (
+        "Đang gửi lời nhắc tới 1 trong số 1 đảng viên chưa báo cáo.\nGửi /dagui để xem ai đã nhận."
+    )
+    reply = await mai.send("/chuabaocao")
+    assert "1 người đã được nhắc trong một giờ qua, không nhắc lại." in reply
+    assert "Nhắc những người này" not in reply  # nobody left to remind: no button
     async with sessionmaker() as session:
         queued = list(await session.scalars(select(OutboxMessage)))
     assert [m.member_id for m in queued] == [leaders.members["mai"]]
@@ -282,8 +286,13 @@ async def test_committee_member_can_nudge_every_cell_under_them(
     dispatcher: Dispatcher, leaders: Cell, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     uy = Chat(dispatcher, chat_id="chat-uy")
-    await uy.send("/chuabaocao")
-    assert "Đang gửi lời nhắc tới 3 đảng viên" in await uy.tap("Nhắc những người này")
+    reply = await uy.send("/chuabaocao")
+    assert "Lời nhắc không tới được: 1 người chưa liên kết với trợ lý." in reply
+    assert await uy.tap("Nhắc những người này ngay (2 người nhận được)") == (
+        "Đang gửi lời nhắc tới 2 trong số 3 đảng viên chưa báo cáo.\n"
+        "Lời nhắc không tới được: 1 người chưa liên kết với trợ lý.\n"
+        "Gửi /dagui để xem ai đã nhận."
+    )
     async with sessionmaker() as session:
         names = set(
             await session.scalars(
@@ -298,7 +307,7 @@ async def test_word_report_in_chat_for_the_secretary_and_the_committee(
 ) -> None:
     mai = Chat(dispatcher, chat_id="chat-mai")
     await mai.send("/tonghop")
-    await mai.tap("Báo cáo tháng này (Word)")
+    await mai.tap("Báo cáo Word tháng 11/2026")
     [reply] = mai.last
     assert reply.document is not None and reply.document.content is not None
     assert reply.document.file_name == "bao-cao-chi-bo-ban-test-2026-11.docx"
@@ -308,7 +317,7 @@ async def test_word_report_in_chat_for_the_secretary_and_the_committee(
     assert any("Đảng viên có báo cáo việc tốt: 1/2 = 50,0 %" in p.text for p in report.paragraphs)
     uy = Chat(dispatcher, chat_id="chat-uy")
     await uy.send("/tonghop")
-    await uy.tap("Báo cáo tháng này (Word)")
+    await uy.tap("Báo cáo Word tháng 11/2026")
     [summary] = uy.last
     assert summary.document is not None and summary.document.content is not None
     assert summary.document.file_name == "bao-cao-dang-bo-xa-test-2026-11.docx"

@@ -67,7 +67,10 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     export.add_argument(
         "--period",
         required=True,
-        help=_("2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year)"),
+        help=_(
+            "a month (11/2026 or 2026-11), a quarter (Q4/2026 or 2026-Q4) or a year (2026); "
+            "also 'thang truoc' (last month)"
+        ),
     )
     export.add_argument("--out", help=_("file to write (default: a name made from both)"))
     add_paperwork_parsers(commands, t)
@@ -165,7 +168,10 @@ def add_paperwork_parsers(
     report.add_argument(
         "--period",
         required=True,
-        help=_("2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year)"),
+        help=_(
+            "a month (11/2026 or 2026-11), a quarter (Q4/2026 or 2026-Q4) or a year (2026); "
+            "also 'thang truoc' (last month)"
+        ),
     )
     report.add_argument(
         "--format", default="docx", metavar="docx|xlsx", help=_("docx (default) or xlsx")
@@ -231,13 +237,29 @@ def add_roster_parsers(
     )
     invites = commands.add_parser(
         "invites",
-        help=_("write a printable sheet of invite codes, links and QR codes for unlinked members"),
+        help=_(
+            "write printable sheets of invite codes (one per cell, to hand out in person) for "
+            "unlinked members"
+        ),
     )
     invites.add_argument("--org", required=True, help=_("organisation name (or part of it) or id"))
     invites.add_argument(
-        "--bot-username", help=_("the bot's Telegram username (default: TELEGRAM_BOT_USERNAME)")
+        "--cell", help=_("only this cell under --org (default: one sheet per cell)")
     )
-    invites.add_argument("--out", help=_("file to write (default: a name made from the org)"))
+    invites.add_argument(
+        "--bot-username",
+        help=_(
+            "the bot's Telegram username, for links and QR codes (default: "
+            "TELEGRAM_BOT_USERNAME; without one the sheets have the codes and the Zalo steps)"
+        ),
+    )
+    invites.add_argument(
+        "--out",
+        help=_(
+            "for one cell, the file to write; for several, the folder of their files "
+            "(default: ma-moi-CELL.xlsx here)"
+        ),
+    )
     households = commands.add_parser("households", help=_("households and who looks after them"))
     actions = households.add_subparsers(dest="households_command", required=True, metavar="ACTION")
     reassign = actions.add_parser(

@@ -168,13 +168,14 @@ async def _meetings(settings: Settings, args: argparse.Namespace, clock: Clock) 
 
 
 async def _export(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
-    from bot.reports.export import build_report, parse_period  # openpyxl only to export
+    from bot.reports.export import build_report  # openpyxl only to export
+    from bot.reports.period import parse_period
 
     async def work(session: AsyncSession, t: Translator) -> str:
+        now = clock.now()
+        period = parse_period(args.period, local_today(clock, settings.tz).replace(day=1))
         org = await cli_meetings.find_org(session, args.org)
-        name, content = await build_report(
-            session, org, parse_period(args.period), settings.tz, None, clock.now()
-        )
+        name, content = await build_report(session, org, period, settings.tz, None, now)
         path = Path(args.out or name)
         await asyncio.to_thread(path.write_bytes, content)
         return t.gettext("Written: {path} ({size} KB)").format(

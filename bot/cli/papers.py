@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.meetings import find_org
-from bot.core.clock import Clock
+from bot.core.clock import Clock, local_today
 from bot.core.config import Settings
 from bot.core.i18n import N_, Translator
 from bot.services.errors import InvalidInputError
@@ -49,14 +49,15 @@ async def run(
 ) -> str:
     """Write the document the command asks for; what to print (its path and size)."""
     from bot.reports.documents.build import build_minutes, build_report_document, build_yearbook
-    from bot.reports.export import build_report, parse_period
+    from bot.reports.export import build_report
+    from bot.reports.period import parse_period
 
     now, tz = clock.now(), settings.tz
     if args.command == "minutes":
         name, content = await build_minutes(session, _meeting_id(args.meeting), None, tz, now)
     elif args.command == "report":
         kind = _format(args.format)
-        period = parse_period(args.period)
+        period = parse_period(args.period, local_today(clock, settings.tz).replace(day=1))
         org = await find_org(session, args.org)
         build = build_report_document if kind == "docx" else build_report
         name, content = await build(session, org, period, tz, None, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.meetings import find_cell, find_org
 from bot.core.config import Settings
 from bot.core.i18n import N_, Translator
+from bot.core.text import fold, named
 from bot.services.errors import InvalidInputError, NotFoundError
-from models import MemberStatus
+from models import MemberStatus, Organisation
 
 MARKS = {
     "transferred_out": MemberStatus.TRANSFERRED_OUT,
@@ -102,6 +104,8 @@ async def _invites(
     t: Translator,
     now: datetime,
 ) -> str:
+    """One sheet per cell of unlinked members' codes (each handed to that cell), or the one
+    cell `--cell` names; links and QR codes only when the Telegram username is known."""
     from bot.reports.invite_sheet import InviteLine, invites_workbook
     from bot.services.onboarding import (
         cells_under,
@@ -111,40 +115,69 @@ async def _invites(
     )
 
     username = (args.bot_username or settings.telegram.bot_username or "").lstrip("@")
-    if not username:
-        raise InvalidInputError(
-            N_(
-                "The sheet needs the bot's Telegram username for its links: give "
-                "--bot-username NAME or set TELEGRAM_BOT_USERNAME."
-            )
-        )
+    zalo_name = settings.zalo.bot_name or ""
     org = await find_org(session, args.org)
-    lines = []
-    for state in await link_states(session, await cells_under(session, org), now):
-        if state.linked:
-            continue
-        code = await invite_to_hand_out(session, state, None, now)
-        lines.append(
-            InviteLine(
-                state.member.full_name,
-                state.cell.name,
-                code.code,
-                deep_link(username, code),
-                code.expires_at.astimezone(settings.tz).date(),
+    cells = await cells_under(session, org)
+    if args.cell:
+        cells = named(cells, args.cell, lambda cell: cell.name)
+        if len(cells) != 1:
+            raise InvalidInputError(
+                N_('No single cell under {org} is called "{name}".'), org=org.name, name=args.cell
+            )
+    sheets: list[tuple[Organisation, list[InviteLine]]] = []
+    for cell in cells:
+        lines = []
+        for state in await link_states(session, [cell], now):
+            if state.linked:
+                continue
+            code = await invite_to_hand_out(session, state, None, now)
+            lines.append(
+                InviteLine(
+                    state.member.full_name,
+                    state.cell.name,
+                    code.code,
+                    deep_link(username, code) if username else "",
+                    code.expires_at.astimezone(settings.tz).date(),
+                )
+            )
+        if lines:
+            sheets.append((cell, lines))
+    if not sheets:
+        return t.gettext("Every member of {org} has linked a chat; no sheet is needed.").format(
+            org=cells[0].name if args.cell else org.name
+        )
+    single = len(cells) == 1
+    out = Path(args.out) if args.out else None
+    folder = Path(".") if single else (out or Path("."))
+    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+    written = []
+    for cell, lines in sheets:
+        content = await asyncio.to_thread(invites_workbook, cell.name, username, lines, zalo_name)
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(cell.name)).strip("-") or str(cell.id)
+        path = out if single and out else folder / f"ma-moi-{slug}.xlsx"
+        await asyncio.to_thread(path.write_bytes, content)
+        written.append(
+            t.ngettext(
+                "Written: {path}, {count} member not linked yet.",
+                "Written: {path}, {count} members not linked yet.",
+                len(lines),
+            ).format(path=path, count=len(lines))
+        )
+    notes = [
+        t.gettext(
+            "Hand each cell its own sheet, and each member their own code, in person: never "
+            "post a sheet or send a photo of it to a group."
+        )
+    ]
+    if not username:
+        notes.append(
+            t.gettext(
+                "No Telegram username (--bot-username or TELEGRAM_BOT_USERNAME): the sheets "
+                "have the codes and how to send one to the bot on Zalo, without links or QR "
+                "codes."
             )
         )
-    if not lines:
-        return t.gettext("Every member of {org} has linked a chat; no sheet is needed.").format(
-            org=org.name
-        )
-    content = await asyncio.to_thread(invites_workbook, org.name, username, lines)
-    path = Path(args.out or f"ma-moi-{org.id}.xlsx")
-    await asyncio.to_thread(path.write_bytes, content)
-    return t.ngettext(
-        "Written: {path}, {count} member not linked yet.",
-        "Written: {path}, {count} members not linked yet.",
-        len(lines),
-    ).format(path=path, count=len(lines))
+    return "\n".join(written + notes)
 
 
 async def _reassign(

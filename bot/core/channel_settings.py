@@ -94,6 +94,8 @@ class ZaloSettings(BaseModel):
     api_url: str | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # The name members find the bot (or Official Account) by in Zalo, printed on invite sheets.
+    bot_name: str | None = Field(default=None, max_length=100)
     rate_per_second: float = Field(default=5.0, gt=0, le=1000)
     chat_interval: float = Field(default=1.0, ge=0)
     quota_pause: float = Field(default=10.0, gt=0, le=3600)

@@ -198,6 +198,7 @@ class Dispatcher:
             registry=self.registry,
             default_language=self.settings.language,
             bot_username=self.settings.telegram.bot_username or "",
+            zalo_bot_name=self.settings.zalo.bot_name or "",
             state=state,
         )
 

@@ -19,7 +19,7 @@ from models import CellType, MemberStatus, OrgKind, ProgressFlag
 PROGRESS_FLAGS = tuple(ProgressFlag)  # the order of `Progress.achieved`
 
 
-class _Additive:
+class Additive:
     """Field-by-field `+` for dataclasses of ints and of other additive dataclasses."""
 
     def __add__(self, other: Self) -> Self:
@@ -48,7 +48,7 @@ class OrgRef:
 
 
 @dataclass(frozen=True)
-class Headcount(_Additive):
+class Headcount(Additive):
     """Members on the roll (transferred-out members are not), by status."""
 
     active: int = 0
@@ -76,7 +76,7 @@ class Headcount(_Additive):
 
 
 @dataclass(frozen=True)
-class Progress(_Additive):
+class Progress(Additive):
     """How many of `households` have each progress flag (hygienic toilet, incinerator, floor)."""
 
     households: int = 0
@@ -99,7 +99,7 @@ class Progress(_Additive):
 
 
 @dataclass(frozen=True)
-class Figures(_Additive):
+class Figures(Additive):
     """A cell's (or the sum of several cells') figures for a period: the month of a summary,
     or the month, quarter or year of a workbook. Meetings count those held in the period,
     except in a summary, where they are each cell's last meeting with attendance."""
@@ -126,7 +126,7 @@ class Figures(_Additive):
 
 
 @dataclass(frozen=True)
-class Week(_Additive):
+class Week(Additive):
     """Deeds reported during a week and by how many expected members."""
 
     reporters: int = 0
@@ -164,7 +164,7 @@ class CellSummary:
         return self.figures.report_rate
 
 
-F = TypeVar("F", bound=_Additive)
+F = TypeVar("F", bound=Additive)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """The weekly digest: each secretary and committee member gets their scope's summary and a
 chart, through the delivery queue, once a week. For each leader the job runner reads
 (`digest_parts`), draws outside any transaction, then queues in a short transaction of its
-own (`queue_digest`); leaders with the same scope share one summary and one chart."""
+own (`queue_digest`); leaders with the same scope share one summary and one chart.
+
+The first digest of a month (sent in its first seven days) carries the month just closed
+with its final figures besides the new month's, and draws the closed month's chart."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.clock import format_month, month_start
+from bot.core.clock import format_month, month_start, previous_month
 from bot.core.i18n import N_, Translator, translator
 from bot.delivery.outbox import enqueue
 from bot.reports.aggregates import Figures, Node
@@ -25,6 +28,7 @@ from bot.services.oversight import overseen_orgs
 from models import Member, MemberStatus, OutboxMessage, Role
 
 AXIS = N_("% of members who reported a good deed")
+FIRST_WEEK = 7  # a digest sent by the 7th is a month's first: it tells the closed month
 HIDDEN = N_("{count} more not shown: the {shown} most lagging are drawn (see the summary).")
 
 
@@ -166,7 +170,8 @@ async def _digest(
 ) -> DigestParts:
     this_week = week_start(run.now, run.tz)
     last_week = this_week - timedelta(days=7)  # the digest tells the week just ended
-    month = month_start(run.now.astimezone(run.tz).date())
+    today = run.now.astimezone(run.tz).date()
+    month = month_start(today)
     single = scope.root.is_cell
     summary = await summarise(
         session,
@@ -185,6 +190,20 @@ async def _digest(
     heading = t.gettext("Weekly digest, week of {date}:").format(
         date=last_week.strftime("%d/%m/%Y")
     )
-    caption = t.gettext("Reporting rate, month {month}.").format(month=format_month(month))
-    bars = await chart_bars(session, summary.tree, month, t)
-    return DigestParts(f"{heading}\n{body}", caption, bars)
+    text = f"{heading}\n{body}"
+    tree, charted = summary.tree, month
+    if today.day <= FIRST_WEEK:
+        closed = previous_month(month)
+        final = await summarise(
+            session, scope, closed, run.now, week_start=last_week, with_names=single
+        )
+        closed_text = (
+            cell_text(t, run.tz, final.cells[0], closed, final=True)
+            if single
+            else scope_text(t, final, final=True)
+        )
+        text = f"{heading}\n{closed_text}\n\n{body}"
+        tree, charted = final.tree, closed
+    caption = t.gettext("Reporting rate, month {month}.").format(month=format_month(charted))
+    bars = await chart_bars(session, tree, charted, t)
+    return DigestParts(text, caption, bars)

@@ -9,24 +9,21 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.i18n import N_
 from bot.core.text import fold
 from bot.reports.aggregates import Figures, Node, ratio
 from bot.reports.documents.sources import Issuer, issuer_of
 from bot.reports.export_data import MAX_DETAIL_CELLS, PeriodReport, period_report
 from bot.reports.export_print import framed_row, party_header, printable, signature_rows
 from bot.reports.export_sheet import BOLD, PROGRESS_VI, TITLE, bold_row, cell_sheet, styled, widths
+from bot.reports.period import Period
 from bot.reports.xlsx import add_row
 from bot.services.audit import record_audit
-from bot.services.errors import InvalidInputError
-from bot.services.meetings.rules import add_months
 from models import CellType, Organisation
 
 CELL_TYPE_VI = {
@@ -58,35 +55,6 @@ HEADINGS = [
     "Dự họp (lượt có mặt / phải dự)",
     "Phát biểu (lượt / lượt có mặt)",
 ]
-
-
-@dataclass(frozen=True)
-class Period:
-    """Months [first, last] the report covers, and how to name it."""
-
-    first: date
-    last: date
-    label: str  # "tháng 11/2026", "quý IV/2026", "năm 2026"
-    slug: str  # "2026-11", "2026-Q4", "2026"
-
-
-def parse_period(text: str) -> Period:
-    """ "2026-11" (a month), "2026-Q4" (a quarter) or "2026" (a year)."""
-    text = text.strip().upper()
-    if match := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-        year, month = int(match[1]), int(match[2])
-        if 1 <= month <= 12:
-            first = date(year, month, 1)
-            return Period(first, first, f"tháng {month:02d}/{year}", f"{year}-{month:02d}")
-    if match := re.fullmatch(r"(\d{4})-Q([1-4])", text):
-        year, quarter = int(match[1]), int(match[2])
-        first = date(year, 3 * quarter - 2, 1)
-        roman = ("I", "II", "III", "IV")[quarter - 1]
-        return Period(first, add_months(first, 2), f"quý {roman}/{year}", f"{year}-Q{quarter}")
-    if re.fullmatch(r"\d{4}", text):
-        year = int(text)
-        return Period(date(year, 1, 1), date(year, 12, 1), f"năm {year}", str(year))
-    raise InvalidInputError(N_("The period must look like 2026-11, 2026-Q4 or 2026."))
 
 
 def month_start_of(moment: datetime, tz: ZoneInfo) -> date:

@@ -118,7 +118,18 @@ def _meeting_lines(t: Translator, tz: ZoneInfo, cell: CellSummary) -> list[str]:
     return lines
 
 
-def _reported_line(t: Translator, figures: Figures, week: Week, past_week: bool) -> str:
+def _reported_line(
+    t: Translator, figures: Figures, week: Week, past_week: bool, final: bool = False
+) -> str:
+    if final:  # a closed month: no "this week" in it
+        return t.gettext(
+            "Reported: {reported}/{expected} members ({rate}); {deeds} good deeds."
+        ).format(
+            reported=figures.reporters,
+            expected=figures.members.expected,
+            rate=percent(t, figures.reporters, figures.members.expected),
+            deeds=figures.deeds,
+        )
     text = (
         t.gettext(
             "Reported: {reported}/{expected} members ({rate}); {deeds} good deeds. Last "
@@ -140,21 +151,37 @@ def _reported_line(t: Translator, figures: Figures, week: Week, past_week: bool)
     )
 
 
+def final_line(t: Translator, month: date) -> str:
+    """Said of a month that is over: its figures no longer change."""
+    return t.gettext("Month {month} is closed: these are its final figures.").format(
+        month=format_month(month)
+    )
+
+
 def cell_text(
-    t: Translator, tz: ZoneInfo, cell: CellSummary, month: date, past_week: bool = False
+    t: Translator,
+    tz: ZoneInfo,
+    cell: CellSummary,
+    month: date,
+    past_week: bool = False,
+    final: bool = False,
 ) -> str:
     """One cell's summary, with the names of who has not reported (the week being this one,
-    or with `past_week` the one just ended, as in the digest)."""
+    or with `past_week` the one just ended, as in the digest; none for a `final` month)."""
     lines = [
         t.gettext("{cell}, month {month}:").format(cell=cell.name, month=format_month(month)),
-        _reported_line(t, cell.figures, cell.week, past_week),
+        *([final_line(t, month)] if final else []),
+        _reported_line(t, cell.figures, cell.week, past_week, final),
         members_line(t, cell.figures),
         *households_lines(t, cell.figures),
         *_meeting_lines(t, tz, cell),
     ]
     if cell.missing_names:
+        names = ", ".join(cell.missing_names)
         lines.append(
-            t.gettext("Not reported yet: {names}.").format(names=", ".join(cell.missing_names))
+            t.gettext("Did not report: {names}.").format(names=names)
+            if final
+            else t.gettext("Not reported yet: {names}.").format(names=names)
         )
     return "\n".join(lines)
 
@@ -191,9 +218,10 @@ def scope_text(
     summary: ScopeSummary,
     node: Node[Figures] | None = None,
     past_week: bool = False,
+    final: bool = False,
 ) -> str:
     """Totals of an organisation (the scope's root by default) then what is under it, lagging
-    first: communes under a district, cells under a commune."""
+    first: communes under a district, cells under a commune (`final`: of a closed month)."""
     node = node or summary.tree
     week = summary.week_of(node)
     figures = node.figures
@@ -208,7 +236,8 @@ def scope_text(
     )
     lines = [
         heading,
-        _reported_line(t, figures, week, past_week),
+        *([final_line(t, summary.month)] if final else []),
+        _reported_line(t, figures, week, past_week, final),
         members_line(t, figures),
         *households_lines(t, figures),
         *speaking_lines(t, summary.speaking_of(node)),

@@ -19,6 +19,7 @@ from models import (
     AttendanceStatus,
     Audience,
     Broadcast,
+    BroadcastKind,
     ChatAddress,
     DeedReport,
     DeliveryStatus,
@@ -57,7 +58,7 @@ async def broadcast_scope(session: AsyncSession, member_id: int) -> list[Organis
     )
 
 
-async def _org_in_scope(session: AsyncSession, member_id: int, org_id: int) -> Organisation:
+async def org_in_scope(session: AsyncSession, member_id: int, org_id: int) -> Organisation:
     for org in await broadcast_scope(session, member_id):
         if org.id == org_id:
             return org
@@ -131,7 +132,7 @@ async def create_broadcast(
     default_language: str,
 ) -> tuple[Broadcast, list[Recipient]]:
     """Record the broadcast and queue one message per recipient, in the caller's transaction."""
-    org = await _org_in_scope(session, sender.id, org_id)
+    org = await org_in_scope(session, sender.id, org_id)
     people = await recipients(session, org, audience, month)
     broadcast = Broadcast(
         org_id=org.id,
@@ -180,6 +181,7 @@ class BroadcastSummary:
     created_at: datetime
     text: str
     recipients: int
+    kind: BroadcastKind = BroadcastKind.NOTICE
 
 
 async def recent_broadcasts(
@@ -193,7 +195,14 @@ async def recent_broadcasts(
         .scalar_subquery()
     )
     rows = await session.execute(
-        select(Broadcast.id, Organisation.name, Broadcast.created_at, Broadcast.text, count)
+        select(
+            Broadcast.id,
+            Organisation.name,
+            Broadcast.created_at,
+            Broadcast.text,
+            count,
+            Broadcast.kind,
+        )
         .join(Organisation, Organisation.id == Broadcast.org_id)
         .where(Broadcast.sender_member_id == sender_id)
         .order_by(Broadcast.created_at.desc(), Broadcast.id.desc())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
@@ -89,8 +91,18 @@ async def led_cells(session: AsyncSession, member_id: int) -> list[Organisation]
     )
 
 
+class Named(Protocol):
+    """A cell as an ORM row or a plain reference: its id and name."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 async def missing_reports(
-    session: AsyncSession, cells: list[Organisation], month: date
+    session: AsyncSession, cells: Sequence[Named], month: date
 ) -> list[CellMissing]:
     """Per cell, who is expected to report for `month` and has not (one query for all)."""
     if not cells:
@@ -103,7 +115,11 @@ async def missing_reports(
     rows = await session.execute(
         select(Member.cell_id, Member.full_name, reported.label("reported"))
         .where(
-            Member.cell_id.in_([cell.id for cell in cells]),
+            Member.cell_id.in_(
+                bindparam(
+                    "cells", [cell.id for cell in cells], expanding=True, literal_execute=True
+                )
+            ),
             Member.status.in_(EXPECTED_TO_REPORT),
         )
         .order_by(Member.full_name)

@@ -17,8 +17,8 @@ from bot.reports.documents.committee import render_committee_summary
 from bot.reports.documents.minutes import load_minutes, render_minutes
 from bot.reports.documents.sources import issuer_of
 from bot.reports.documents.yearbook import load_yearbook, render_yearbook
-from bot.reports.export import Period
 from bot.reports.export_data import period_report
+from bot.reports.period import Period
 from bot.reports.scope import load_scope
 from bot.services.audit import record_audit
 from bot.services.errors import InvalidInputError
