@@ -10,6 +10,7 @@ from handlers import (
     attendance,
     broadcast,
     channels,
+    committee,
     courtesy,
     deed,
     deed_common,
@@ -216,6 +217,17 @@ def build_registry() -> Registry:
     )
     registry.add(
         Command(
+            ("capuy", "committee"),
+            committee.start,
+            N_("The Party committee: roles and the cells each member follows (its secretary)"),
+            phrases=("cấp ủy", "ban chấp hành", "phân công cấp ủy", "cấp ủy phụ trách"),
+            starts_flow=True,
+            flow=committee.FLOW,
+            leaders_only=True,
+        )
+    )
+    registry.add(
+        Command(
             ("kenh", "channel", "messenger"),
             channels.show,
             N_("Where you receive notices: Telegram or Zalo"),
@@ -305,6 +317,9 @@ def build_registry() -> Registry:
             roster_upload.STEPS,
             draft=roster_upload.RosterDraft,
         )
+    )
+    registry.add_flow(
+        Flow(committee.FLOW, committee.TITLE, committee.STEPS, draft=committee.CommitteeDraft)
     )
     registry.add_flow(
         Flow(invites.FLOW, invites.TITLE, invites.STEPS, light=True, draft=invites.InviteDraft)

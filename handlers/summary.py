@@ -17,7 +17,7 @@ from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.core.text import fold
 from bot.reports.aggregates import Figures, Node
-from bot.reports.digest import chart_for, leader_scope
+from bot.reports.digest import chart_for, leader_scope, whole_name
 from bot.reports.period import Period, PeriodKind, parse_period, read_period
 from bot.reports.quiet import quiet_households
 from bot.reports.scope import Scope
@@ -39,6 +39,7 @@ TITLE = N_("the summary")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 40  # organisations offered at once (Telegram shows at most 100 buttons)
 NOT_FOUND = N_('No organisation under you is called "{name}"; here is the whole summary.')
+WHOLE_WORDS = ("toan bo", "tat ca", "ca xa", "all", "whole")
 CLOSING_DAYS = 3  # on the 1st-3rd, /tonghop opens on the month just closed
 OTHER_PERIOD = N_(
     "Another period: type a month (10/2026, tháng trước), a quarter (quý 4/2026) or a year (2026)."
@@ -48,11 +49,13 @@ OTHER_PERIOD = N_(
 @dataclass(frozen=True)
 class SummaryDraft(Draft):
     """The organisation on screen (None: the whole scope), the page of its list and the
-    month shown ("2026-10"; empty: the default month)."""
+    month shown ("2026-10"; empty: the default month); `whole`: a committee member who follows
+    cells asked for everything they oversee."""
 
     org: int | None = None
     page: int = 0
     month: str = ""
+    whole: bool = False
 
 
 def default_month(ctx: Context) -> date:
@@ -66,9 +69,11 @@ def _shown_month(ctx: Context, draft: SummaryDraft) -> date:
     return period.first if period is not None else default_month(ctx)
 
 
-async def _scope(ctx: Context) -> Scope:
+async def _scope(ctx: Context, whole: bool = False) -> Scope:
+    """The caller's scope: the cells they follow (a committee member who follows some), or
+    with `whole` everything they oversee."""
     assert ctx.member is not None
-    scope = await leader_scope(ctx.session, ctx.member.id)
+    scope = await leader_scope(ctx.session, ctx.member.id, whole=whole)
     if not scope.cells:
         raise AccessDeniedError(LEADERS_ONLY)
     return scope
@@ -88,21 +93,28 @@ def named_org(scope: Scope, args: str) -> int | None:
 async def show(ctx: Context, args: str) -> None:
     """/tonghop [NAME | PERIOD]: the caller's whole scope, or the organisation NAME within
     it; a month typed after it is shown, a quarter or year exported."""
-    scope = await _scope(ctx)
-    org_id = None
     text = args.strip()
+    whole = fold(text) in WHOLE_WORDS
+    scope = await _scope(ctx, whole)
+    org_id = None
     if text and read_period(text, ctx.month) is not None:
         ctx.begin(FLOW)
         await _period(ctx, scope, None, text)
         return
-    if text:
+    if text and not whole:
         org_id = named_org(scope, args)
+        if org_id is None:  # a cell the committee member does not follow: look in the whole
+            whole = True
+            scope = await _scope(ctx, whole)
+            org_id = named_org(scope, args)
         if org_id is None:
             ctx.say(ctx._(NOT_FOUND).format(name=text))
-    await _view(ctx, scope, org_id, month=default_month(ctx))
+    await _view(ctx, scope, org_id, month=default_month(ctx), whole=whole)
 
 
-async def _period(ctx: Context, scope: Scope, org_id: int | None, text: str) -> None:
+async def _period(
+    ctx: Context, scope: Scope, org_id: int | None, text: str, whole: bool = False
+) -> None:
     """A period typed: its month shown, or its quarter's or year's report."""
     try:
         period = parse_period(text, ctx.month)
@@ -110,15 +122,22 @@ async def _period(ctx: Context, scope: Scope, org_id: int | None, text: str) -> 
         ctx.reprompt(error.render(ctx.t))
         return
     if period.kind is PeriodKind.MONTH:
-        await _view(ctx, scope, org_id, month=period.first)
+        await _view(ctx, scope, org_id, month=period.first, whole=whole)
     else:
-        await _export(ctx, org_id, period.slug)
+        await _export(ctx, org_id, period.slug, whole)
 
 
 async def _view(
-    ctx: Context, scope: Scope, org_id: int | None, page: int = 0, *, month: date
+    ctx: Context,
+    scope: Scope,
+    org_id: int | None,
+    page: int = 0,
+    *,
+    month: date,
+    whole: bool = False,
 ) -> None:
-    """Show `org_id` (the scope's root if None) for `month`, with its choices."""
+    """Show `org_id` (the scope's root if None) for `month`, with its choices; `whole`: the
+    scope is everything the caller oversees although they follow some cells."""
     assert ctx.member is not None
     part = scope.narrow(org_id) if org_id else scope
     if part is None:
@@ -175,9 +194,18 @@ async def _view(
                 ),
             )
         )
+    everything = await whole_name(ctx.session, ctx.member.id)
+    if everything is not None and org_id is None and not whole:
+        text = ctx._("The cells you follow (and your own cell):") + "\n" + text
+    if everything is not None and org_id is None:
+        choices.append(
+            Choice("followed", ctx._("The cells I follow"))
+            if whole
+            else Choice("whole", ctx._("All of {org}").format(org=everything))
+        )
     choices.extend(_exports(ctx, month))
     ctx.ask(FLOW, "menu", text, tuple(choices))
-    ctx.keep(SummaryDraft(org=node.org.id or None, page=page, month=f"{month:%Y-%m}"))
+    ctx.keep(SummaryDraft(org=node.org.id or None, page=page, month=f"{month:%Y-%m}", whole=whole))
 
 
 async def _entries(ctx: Context, cell_ids: list[int], month: date) -> str:
@@ -279,24 +307,30 @@ async def _on_menu(ctx: Context) -> None:
     draft = ctx.draft(SummaryDraft)
     org_id = draft.org
     month = _shown_month(ctx, draft)
+    whole = draft.whole
     if not choice and read_period(ctx.message.text, ctx.month) is not None:
-        await _period(ctx, await _scope(ctx), org_id, ctx.message.text)
+        await _period(ctx, await _scope(ctx, whole), org_id, ctx.message.text, whole)
+        return
+    if choice in ("whole", "followed"):
+        whole = choice == "whole"
+        await _view(ctx, await _scope(ctx, whole), None, month=month, whole=whole)
         return
     if choice.startswith("month:"):
         shown = read_period(choice.removeprefix("month:"))
         month = shown.first if shown is not None else month
-        await _view(ctx, await _scope(ctx), org_id, draft.page, month=month)
+        await _view(ctx, await _scope(ctx, whole), org_id, draft.page, month=month, whole=whole)
         return
     if choice.startswith("org:") or choice in ("top", "more"):
-        scope = await _scope(ctx)
+        scope = await _scope(ctx, whole)
         if choice == "more":
-            await _view(ctx, scope, org_id, draft.page + 1, month=month)
+            await _view(ctx, scope, org_id, draft.page + 1, month=month, whole=whole)
         else:
             await _view(
                 ctx,
                 scope,
                 int(choice.removeprefix("org:")) if choice != "top" else None,
                 month=month,
+                whole=whole,
             )
         return
     if choice == "voices":
@@ -304,13 +338,13 @@ async def _on_menu(ctx: Context) -> None:
     elif choice == "proposals":
         await _proposals(ctx)
     elif choice == "chart":
-        await _chart(ctx, org_id, month)
+        await _chart(ctx, org_id, month, whole)
     elif choice == "quiet":
         await _quiet(ctx, org_id)
     elif choice.startswith("export:"):
-        await _export(ctx, org_id, choice.removeprefix("export:"))
+        await _export(ctx, org_id, choice.removeprefix("export:"), whole)
     elif choice.startswith("docx:"):
-        await _export(ctx, org_id, choice.removeprefix("docx:"), word=True)
+        await _export(ctx, org_id, choice.removeprefix("docx:"), whole, word=True)
     else:
         ctx.reprompt()
 
@@ -323,14 +357,18 @@ def reads(ctx: Context, text: str) -> bool:
     return read_period(text, ctx.month) is not None
 
 
-async def _export(ctx: Context, org_id: int | None, period_text: str, word: bool = False) -> None:
+async def _export(
+    ctx: Context, org_id: int | None, period_text: str, whole: bool = False, word: bool = False
+) -> None:
     """The workbook (or with `word` the Word report: a cell's report, a committee's summary)
     of the organisation on screen."""
     assert ctx.member is not None
     from bot.reports.documents.build import DOCX, build_report_document  # load when asked
     from bot.reports.export import build_report
 
-    scope = await _scope(ctx)
+    # From the cells a committee member follows, the workbook of their whole organisation
+    # (it has a sheet per cell); from one organisation on screen, that one.
+    scope = await _scope(ctx, whole or org_id is None)
     part = scope.narrow(org_id) if org_id else scope
     # The organisation shown, or for several unrelated ones the widest.
     roots = (part or scope).roots
@@ -351,8 +389,8 @@ async def _export(ctx: Context, org_id: int | None, period_text: str, word: bool
     )
 
 
-async def _chart(ctx: Context, org_id: int | None, month: date) -> None:
-    scope = await _scope(ctx)
+async def _chart(ctx: Context, org_id: int | None, month: date, whole: bool = False) -> None:
+    scope = await _scope(ctx, whole)
     part = (scope.narrow(org_id) if org_id else scope) or scope
     summary = await summarise(
         ctx.session, part, month, ctx.now, week_start=week_start(ctx.now, ctx.tz)

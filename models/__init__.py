@@ -27,6 +27,7 @@ from models.meeting import (
 from models.member import (
     Channel,
     ChatAddress,
+    Follow,
     Member,
     Membership,
     MemberStatus,
@@ -80,6 +81,7 @@ __all__ = [
     "HouseholdCategoryLink",
     "HouseholdProgress",
     "InviteCode",
+    "Follow",
     "Member",
     "MemberStatus",
     "MemberStatusChange",

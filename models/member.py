@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -37,11 +37,14 @@ class Channel(StrEnum):
 
 
 class RoleKind(StrEnum):
-    """A role held in one organisation; committee roles oversee the whole subtree."""
+    """A role held in one organisation; committee roles oversee the whole subtree. The level
+    is the organisation's: a committee member of a cell is a chi ủy viên, of a commune's
+    Party committee a đảng ủy viên, of a district's a huyện ủy viên."""
 
     SECRETARY = "secretary"  # bí thư
     DEPUTY_SECRETARY = "deputy_secretary"  # phó bí thư
-    COMMITTEE_MEMBER = "committee_member"  # chi ủy viên / cấp ủy viên
+    STANDING_COMMITTEE_MEMBER = "standing_committee_member"  # ủy viên ban thường vụ
+    COMMITTEE_MEMBER = "committee_member"  # chi ủy viên / đảng ủy viên / huyện ủy viên
 
 
 class Member(Base):
@@ -108,5 +111,30 @@ class Role(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     kind: Mapped[RoleKind] = mapped_column(enum_column(RoleKind))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Follow(Base):
+    """A committee member of an organisation who follows one of its cells (cấp ủy viên phụ
+    trách chi bộ: attends its meetings, reads its figures first) between two dates."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        Index(
+            "uq_follows_current",
+            "member_id",
+            "cell_id",
+            unique=True,
+            sqlite_where=text("ended_on IS NULL"),
+            postgresql_where=text("ended_on IS NULL"),
+        ),
+        Index("ix_follows_cell_id", "cell_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))  # the committee's
+    cell_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)

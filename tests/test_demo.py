@@ -7,7 +7,14 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.cli.demo import COMMITTEE_PHONE, SECRETARY_PHONE, seed_demo
+from bot.cli.demo import (
+    COMMITTEE_PHONE,
+    COMMUNE_SECRETARY_PHONE,
+    FOLLOWED,
+    SECRETARY_PHONE,
+    seed_demo,
+)
+from bot.services.committees import followed_cells
 from models import Assignment, Household, Member, Organisation, OrgKind, Role, RoleKind
 from tests.factories import FakeClock
 
@@ -40,6 +47,9 @@ async def test_demo_commune_shape(
         villages = await session.scalar(
             select(func.count()).select_from(Household).where(Household.village == "Bản Nà Lụng")
         )
+        committee = await session.scalar(select(Member).where(Member.phone == COMMITTEE_PHONE))
+        assert committee is not None
+        followed = [cell.name for cell in await followed_cells(session, committee.id)]
         roles = {
             (phone, kind)
             for phone, kind in await session.execute(
@@ -51,3 +61,5 @@ async def test_demo_commune_shape(
     assert sorted(loads.values()) == [4] * 8 + [5] * 3
     assert (SECRETARY_PHONE, RoleKind.SECRETARY) in roles
     assert (COMMITTEE_PHONE, RoleKind.COMMITTEE_MEMBER) in roles
+    assert (COMMUNE_SECRETARY_PHONE, RoleKind.SECRETARY) in roles
+    assert sorted(followed) == sorted(FOLLOWED)

@@ -43,7 +43,7 @@ def test_template_has_the_headings_and_an_example_row(tmp_path: Path) -> None:
     assert written.returncode == 0, written.stderr
     assert "Đã ghi: mau-danh-sach-chi-bo.xlsx" in written.stdout
     book = load_workbook(tmp_path / "mau-danh-sach-chi-bo.xlsx")
-    assert book.sheetnames == ["Đảng viên", "Hộ gia đình", "Tổ chức", "Hướng dẫn"]
+    assert book.sheetnames == ["Đảng viên", "Hộ gia đình", "Tổ chức", "Cấp ủy", "Hướng dẫn"]
     members = list(book["Đảng viên"].iter_rows(values_only=True))
     assert members[0][:3] == ("Chi bộ", "Họ và tên", "Số điện thoại")
     assert members[1][:3] == ("Chi bộ bản Nà Lụng", "Lò Văn Xiên", "0912 345 678")

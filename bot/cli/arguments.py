@@ -75,6 +75,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     export.add_argument("--out", help=_("file to write (default: a name made from both)"))
     add_paperwork_parsers(commands, t)
     add_roster_parsers(commands, t)
+    add_roles_parser(commands, t)
     add_backup_parsers(commands, t)
     add_purge_parser(commands, t)
     return parser
@@ -290,6 +291,50 @@ def settings_or_explain() -> Settings | None:
             message = t.gettext(str(cause)) if isinstance(cause, ValueError) else problem["msg"]
             print(f"  {where}: {message}", file=sys.stderr)
         return None
+
+
+def add_roles_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], t: Translator
+) -> None:
+    """Register `chibo roles` and its actions."""
+    _ = t.gettext
+    roles = commands.add_parser(
+        "roles",
+        help=_("Party committees: who holds which role, and which cells each member follows"),
+    )
+    actions = roles.add_subparsers(dest="roles_command", required=True, metavar="ACTION")
+    org_help = _("the organisation (commune, district or cell), name or id")
+    listing = actions.add_parser("list", help=_("an organisation's committee and followed cells"))
+    listing.add_argument("--org", required=True, help=org_help)
+    grant = actions.add_parser(
+        "grant", help=_("give a member a role in an organisation from today (audited)")
+    )
+    grant.add_argument("--org", required=True, help=org_help)
+    grant.add_argument("--phone", required=True, help=_("the member's phone"))
+    grant.add_argument(
+        "--role",
+        required=True,
+        help=_(
+            "secretary, deputy, standing (ủy viên ban thường vụ) or member (cấp ủy viên); "
+            "Vietnamese words are accepted"
+        ),
+    )
+    revoke = actions.add_parser(
+        "revoke", help=_("end a member's role in an organisation today (audited)")
+    )
+    revoke.add_argument("--org", required=True, help=org_help)
+    revoke.add_argument("--phone", required=True, help=_("the member's phone"))
+    follow = actions.add_parser(
+        "follow",
+        help=_("set the cells a committee member follows (cấp ủy viên phụ trách chi bộ)"),
+    )
+    follow.add_argument("--org", required=True, help=_("the committee's organisation"))
+    follow.add_argument("--phone", required=True, help=_("the committee member's phone"))
+    follow.add_argument(
+        "--cells",
+        required=True,
+        help=_('cells under the organisation, comma-separated; "" to follow none'),
+    )
 
 
 def add_backup_parsers(

@@ -17,6 +17,7 @@ from bot.cli import backup as cli_backup
 from bot.cli import meetings as cli_meetings
 from bot.cli import papers as cli_papers
 from bot.cli import purge as cli_purge
+from bot.cli import roles as cli_roles
 from bot.cli import roster as cli_roster
 from bot.cli.clock import ClockRefused, command_clock
 from bot.cli.demo import seed_demo
@@ -167,6 +168,13 @@ async def _meetings(settings: Settings, args: argparse.Namespace, clock: Clock) 
     return await _with_database(settings, work)
 
 
+async def _roles(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    async def work(session: AsyncSession, t: Translator) -> str:
+        return await cli_roles.run(args, session, settings, t, clock.now())
+
+    return await _with_database(settings, work)
+
+
 async def _export(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     from bot.reports.export import build_report  # openpyxl only to export
     from bot.reports.period import parse_period
@@ -268,6 +276,8 @@ def execute(settings: Settings, args: argparse.Namespace, clock: Clock | None = 
         return asyncio.run(_export(settings, args, clock))
     if args.command in ("minutes", "report", "yearbook"):
         return asyncio.run(_papers(settings, args, clock))
+    if args.command == "roles":
+        return asyncio.run(_roles(settings, args, clock))
     if args.command == "template":
         print(cli_roster.write_template(args.out, t))
         return 0

@@ -22,6 +22,7 @@ from models import (
     ChatAddress,
     DeedCategory,
     DeedReport,
+    Follow,
     Household,
     HouseholdCategory,
     HouseholdCategoryLink,
@@ -43,6 +44,9 @@ SECRETARY_PHONE = "0912000001"
 MEMBER_PHONE = arguments.MEMBER_PHONE
 DEPUTY_PHONE = "0912000003"
 COMMITTEE_PHONE = "0912000100"
+COMMUNE_SECRETARY_PHONE = "0912000300"  # Bí thư Đảng ủy xã: /capuy
+# The cells the commune committee member follows (cấp ủy viên phụ trách chi bộ).
+FOLLOWED = data.CELLS[0][0], data.CELLS[1][0], data.CELLS[2][0]
 UNLINKED_PHONES = ("0912000009", "0912000010")
 
 
@@ -89,8 +93,10 @@ async def seed_demo(session: AsyncSession, now: datetime, today: date) -> DemoPe
     commune = await _org(session, data.COMMUNE, OrgKind.GRASSROOTS_COMMITTEE, district)
     joined = today - timedelta(days=365)
     featured_index, other_index = 0, 100
+    cell_ids: dict[str, int] = {}
     for cell_number, (cell_name, village, cell_type, size, prefix) in enumerate(data.CELLS):
         cell = await _org(session, cell_name, OrgKind.CELL, commune, cell_type=cell_type)
+        cell_ids[cell_name] = cell.id
         members: list[Member] = []
         for position in range(size):
             if cell_number == 0:
@@ -98,6 +104,8 @@ async def seed_demo(session: AsyncSession, now: datetime, today: date) -> DemoPe
                 phone = _phone(featured_index)
             elif cell_type is CellType.OFFICE and position == 0:
                 phone = COMMITTEE_PHONE
+            elif cell_type is CellType.OFFICE and position == 1:
+                phone = COMMUNE_SECRETARY_PHONE
             else:
                 other_index += 1
                 phone = _phone(other_index)
@@ -117,14 +125,32 @@ async def seed_demo(session: AsyncSession, now: datetime, today: date) -> DemoPe
                 Role(member_id=members[position].id, org_id=cell.id, kind=kind, started_on=joined)
             )
         if cell_type is CellType.OFFICE:
-            # The first office member sits on the commune committee and follows every cell.
-            session.add(
-                Role(
+            # The first office member sits on the commune committee and follows three cells;
+            # the second is the commune's Party secretary (Bí thư Đảng ủy).
+            session.add_all(
+                [
+                    Role(
+                        member_id=members[0].id,
+                        org_id=commune.id,
+                        kind=RoleKind.COMMITTEE_MEMBER,
+                        started_on=joined,
+                    ),
+                    Role(
+                        member_id=members[1].id,
+                        org_id=commune.id,
+                        kind=RoleKind.SECRETARY,
+                        started_on=joined,
+                    ),
+                ]
+            )
+            session.add_all(
+                Follow(
                     member_id=members[0].id,
                     org_id=commune.id,
-                    kind=RoleKind.COMMITTEE_MEMBER,
+                    cell_id=cell_ids[name],
                     started_on=joined,
                 )
+                for name in FOLLOWED
             )
         if village:
             await _households(

@@ -24,6 +24,7 @@ from bot.reports.chart import Bars, children_bars, reporting_chart
 from bot.reports.scope import Scope, load_scope
 from bot.reports.summary import monthly_rates, summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
+from bot.services.committees import followed_cells
 from bot.services.oversight import overseen_orgs
 from models import Member, MemberStatus, OutboxMessage, Role
 
@@ -32,10 +33,33 @@ FIRST_WEEK = 7  # a digest sent by the 7th is a month's first: it tells the clos
 HIDDEN = N_("{count} more not shown: the {shown} most lagging are drawn (see the summary).")
 
 
-async def leader_scope(session: AsyncSession, member_id: int) -> Scope:
-    """What a leader's summaries and digest cover: everything under the organisations where
-    they hold a role now."""
-    return await load_scope(session, await overseen_orgs(session, member_id))
+WHOLE_HINT = N_(
+    "These are the cells you follow (and your own cell). The whole of {org}: /tonghop toàn bộ"
+)
+
+
+async def leader_scope(session: AsyncSession, member_id: int, whole: bool = False) -> Scope:
+    """What a leader's summaries and digest cover: by default, for a committee member who
+    follows cells, those cells (and the cells where they hold a role themselves); with
+    `whole`, or when they follow none, everything under the organisations where they hold a
+    role now."""
+    overseen = await overseen_orgs(session, member_id)
+    if not whole:
+        followed = await followed_cells(session, member_id)
+        if followed:
+            own = [org for org in overseen if org.is_cell()]
+            return await load_scope(session, [*followed, *own])
+    return await load_scope(session, overseen)
+
+
+async def whole_name(session: AsyncSession, member_id: int) -> str | None:
+    """The name of what a leader oversees in whole (the widest organisation) when their
+    default scope is the cells they follow; None when it is already the whole."""
+    if not await followed_cells(session, member_id):
+        return None
+    overseen = await overseen_orgs(session, member_id)
+    widest = min(overseen, key=lambda org: (org.path.count("/"), org.name), default=None)
+    return widest.name if widest is not None else None
 
 
 async def chart_bars(
@@ -108,7 +132,7 @@ class DigestRun:
     now: datetime
     tz: ZoneInfo
     language: str
-    made: dict[tuple[tuple[int, ...], str], DigestParts] = field(default_factory=dict)
+    made: dict[tuple[tuple[int, ...], str, str], DigestParts] = field(default_factory=dict)
     drawn: dict[DigestParts, bytes] = field(default_factory=dict)
 
     @property
@@ -135,9 +159,10 @@ async def digest_parts(
     if not scope.cells:
         return None
     language = leader.language or run.language
-    key = (tuple(root.id for root in scope.roots), language)
+    whole = await whole_name(session, leader_id)
+    key = (tuple(root.id for root in scope.roots), language, whole or "")
     if key not in run.made:
-        run.made[key] = await _digest(session, scope, run, translator(language))
+        run.made[key] = await _digest(session, scope, run, translator(language), whole)
     return run.made[key]
 
 
@@ -166,7 +191,7 @@ async def queue_digest(
 
 
 async def _digest(
-    session: AsyncSession, scope: Scope, run: DigestRun, t: Translator
+    session: AsyncSession, scope: Scope, run: DigestRun, t: Translator, whole: str | None
 ) -> DigestParts:
     this_week = week_start(run.now, run.tz)
     last_week = this_week - timedelta(days=7)  # the digest tells the week just ended
@@ -204,6 +229,8 @@ async def _digest(
         )
         text = f"{heading}\n{closed_text}\n\n{body}"
         tree, charted = final.tree, closed
+    if whole is not None:
+        text += "\n" + t.gettext(WHOLE_HINT).format(org=whole)
     caption = t.gettext("Reporting rate, month {month}.").format(month=format_month(charted))
     bars = await chart_bars(session, tree, charted, t)
     return DigestParts(text, caption, bars)

@@ -17,6 +17,7 @@ from bot.services.roster.columns import (
     GUIDE_SHEET,
     LEVEL_WORDS,
     MEMBERSHIP_WORDS,
+    POSITION_WORDS,
     ROLE_WORDS,
     SHEET_TITLES,
     STATUS_WORDS,
@@ -42,10 +43,18 @@ HELP = (
     "phụ trách” là số điện thoại của đảng viên phụ trách hộ (cùng chi bộ).",
     "Trang “Tổ chức” chỉ cần khi thêm chi bộ mới (người quản trị, lệnh chibo import); "
     "bí thư chi bộ không cần điền.",
+    "Trang “Cấp ủy” (người quản trị, lệnh chibo import): mỗi dòng một cấp ủy viên — cấp ủy "
+    "(Đảng bộ xã, huyện hoặc chi bộ), số điện thoại, chức vụ trong cấp ủy đó và các chi bộ "
+    "đồng chí phụ trách (cách nhau bằng dấu phẩy; để trống nếu không thay đổi). Đảng viên phải "
+    "sinh hoạt ở một chi bộ trực thuộc cấp ủy đó; chi bộ phụ trách phải trực thuộc cấp ủy đó.",
     "",
     "Loại đảng viên: " + _choices(MEMBERSHIP_WORDS.values()),
     "Tình trạng: " + _choices(STATUS_WORDS.values()),
-    "Chức vụ: " + _choices(ROLE_WORDS.values()) + " (để trống nếu không có)",
+    "Chức vụ (trang Đảng viên; nhiều chức vụ cách nhau bằng dấu phẩy, ví dụ “bí thư chi bộ, "
+    "đảng ủy viên”): "
+    + ", ".join(dict.fromkeys(spelled[0] for spelled in POSITION_WORDS.values()))
+    + " (để trống nếu không có)",
+    "Chức vụ (trang Cấp ủy): " + _choices(ROLE_WORDS.values()),
     "Diện hộ (nhiều diện cách nhau bằng dấu phẩy): " + _choices(CATEGORY_WORDS.values()),
     "Nhà tiêu, nhà tắm hợp vệ sinh; Lò đốt rác; Nền nhà cứng hóa: “có” (đã có, tính từ ngày "
     "nhập), ngày đạt (ví dụ 15/10/2026) hoặc “không”; để trống nếu không thay đổi.",
@@ -75,13 +84,14 @@ def _sheet(sheet: Worksheet, kind: SheetKind) -> None:
 
 
 def template_workbook() -> bytes:
-    """The workbook as bytes: members, households, organisations, then how to fill it in."""
+    """The workbook as bytes: members, households, organisations, committees, then how to
+    fill it in."""
     book = Workbook()
     first = book.active
     assert first is not None
     first.title = SHEET_TITLES[SheetKind.MEMBERS]
     _sheet(first, SheetKind.MEMBERS)
-    for kind in (SheetKind.HOUSEHOLDS, SheetKind.ORGANISATIONS):
+    for kind in (SheetKind.HOUSEHOLDS, SheetKind.ORGANISATIONS, SheetKind.COMMITTEES):
         _sheet(book.create_sheet(SHEET_TITLES[kind]), kind)
     guide = book.create_sheet(GUIDE_SHEET)
     for line in HELP:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.core.i18n import N_
+from bot.services.committees import set_follows
 from bot.services.errors import InvalidInputError
 from bot.services.roster.history import change_member_status
 from bot.services.roster.plan import CHUNK, ImportPlan, OrgIndex
@@ -137,8 +138,11 @@ async def apply_members(writing: Writing, plan: ImportPlan, note: str) -> None:
                 now=writing.now,
                 today=writing.today,
             )
-        if "role" in change.fields or (member is None and row.role is not None):
+        if change.cell_role or (member is None and row.role is not None):
             await _replace_roles(writing, member_id, cell.id, row.role)
+        for org, kind in change.positions:
+            assert isinstance(org, Organisation)  # new organisations are created first
+            await _replace_roles(writing, member_id, org.id, kind)
         if change.fields:
             writing.audit(
                 "member_imported",
@@ -170,6 +174,32 @@ async def _replace_roles(
         changes.append(("role_started", role))
     for action, kind in changes:
         writing.audit(action, "member", member_id, org_id=cell_id, role=kind.value)
+
+
+async def apply_committees(writing: Writing, plan: ImportPlan) -> None:
+    """The Cấp ủy sheet's roles and followed cells (members are written already)."""
+    session = writing.session
+    for change in plan.committees:
+        org = change.org
+        assert isinstance(org, Organisation)
+        member = await session.scalar(select(Member).where(Member.phone == change.row.phone))
+        assert member is not None
+        await writing.write_audit()
+        if change.role is not None:
+            await _replace_roles(writing, member.id, org.id, change.role)
+            await session.flush()
+        if change.follows is not None:
+            cells = [cell for cell in change.follows if isinstance(cell, Organisation)]
+            await set_follows(
+                session,
+                org=org,
+                member=member,
+                cells=cells,
+                actor_member_id=writing.actor_member_id,
+                now=writing.now,
+                today=writing.today,
+            )
+    await writing.write_audit()
 
 
 async def apply_households(writing: Writing, plan: ImportPlan) -> None:

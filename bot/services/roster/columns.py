@@ -22,6 +22,7 @@ class SheetKind(StrEnum):
     ORGANISATIONS = "organisations"
     MEMBERS = "members"
     HOUSEHOLDS = "households"
+    COMMITTEES = "committees"  # "Cấp ủy": who holds which role in which organisation
 
 
 @dataclass(frozen=True)
@@ -222,17 +223,65 @@ COLUMNS: dict[SheetKind, tuple[Column, ...]] = {
             label=N_("hardened floor"),
         ),
     ),
+    SheetKind.COMMITTEES: (
+        Column(
+            "org",
+            "Cấp ủy",
+            ("cap uy", "ten cap uy", "dang uy", "cap uy cua", "committee"),
+            "Đảng bộ xã Tân Lập",
+            required=True,
+            label=N_("committee"),
+        ),
+        Column(
+            "name",
+            "Họ và tên",
+            ("ho va ten", "ho ten", "full name", "name"),
+            "Lò Văn Xiên",
+            label=N_("name"),
+        ),
+        Column(
+            "phone",
+            "Số điện thoại",
+            ("so dien thoai", "dien thoai", "sdt", "so dt", "phone", "phone number"),
+            "0912 345 678",
+            required=True,
+            label=N_("phone"),
+        ),
+        Column(
+            "role",
+            "Chức vụ",
+            ("chuc vu", "chuc vu dang", "role"),
+            "đảng ủy viên",
+            required=True,
+            label=N_("role"),
+        ),
+        Column(
+            "follows",
+            "Chi bộ phụ trách",
+            (
+                "chi bo phu trach",
+                "phu trach chi bo",
+                "chi bo theo doi",
+                "cells followed",
+                "follows",
+            ),
+            "Nà Lụng, Khuổi Hẩu",
+            label=N_("cells followed"),
+        ),
+    ),
 }
 # The column that tells a sheet's kind apart from the others.
 IDENTIFYING = {
     SheetKind.ORGANISATIONS: "level",
     SheetKind.MEMBERS: "phone",
     SheetKind.HOUSEHOLDS: "code",
+    SheetKind.COMMITTEES: "org",
 }
 SHEET_TITLES = {
     SheetKind.ORGANISATIONS: "Tổ chức",
     SheetKind.MEMBERS: "Đảng viên",
     SheetKind.HOUSEHOLDS: "Hộ gia đình",
+    SheetKind.COMMITTEES: "Cấp ủy",
 }
 GUIDE_SHEET = "Hướng dẫn"  # the template's instructions: no table to read
 IGNORED_HEADINGS = frozenset({"stt", "tt", "so tt", "no", "#"})
@@ -258,8 +307,112 @@ STATUS_WORDS = {
 ROLE_WORDS = {
     RoleKind.SECRETARY: ("bí thư", "bí thư chi bộ", "secretary"),
     RoleKind.DEPUTY_SECRETARY: ("phó bí thư", "deputy secretary", "deputy"),
-    RoleKind.COMMITTEE_MEMBER: ("chi ủy viên", "cấp ủy viên", "ủy viên", "committee member"),
+    RoleKind.STANDING_COMMITTEE_MEMBER: (
+        "ủy viên ban thường vụ",
+        "ủy viên BTV",
+        "UV BTV",
+        "thường vụ",
+        "ủy viên thường vụ",
+        "standing committee member",
+        "standing",
+    ),
+    RoleKind.COMMITTEE_MEMBER: (
+        "chi ủy viên",
+        "cấp ủy viên",
+        "ủy viên",
+        "đảng ủy viên",
+        "huyện ủy viên",
+        "committee member",
+    ),
 }
+
+
+class Level(StrEnum):
+    """Where a position named in a member's Chức vụ is held, from their cell upwards."""
+
+    CELL = "cell"
+    COMMUNE = "commune"  # the grassroots committee (Đảng ủy) above the cell
+    DISTRICT = "district"  # the district committee (Huyện ủy) above the cell
+    NEAREST = "nearest"  # the first committee above the cell (a standing committee)
+
+
+# A member's Chức vụ may name positions above their cell (several, comma-separated):
+# "Bí thư chi bộ, Đảng ủy viên". Spelled as people write them, English accepted.
+POSITION_WORDS: dict[tuple[Level, RoleKind], tuple[str, ...]] = {
+    (Level.CELL, RoleKind.SECRETARY): ("bí thư", "bí thư chi bộ", "secretary"),
+    (Level.CELL, RoleKind.DEPUTY_SECRETARY): (
+        "phó bí thư",
+        "phó bí thư chi bộ",
+        "deputy secretary",
+        "deputy",
+    ),
+    (Level.CELL, RoleKind.COMMITTEE_MEMBER): (
+        "chi ủy viên",
+        "cấp ủy viên",
+        "ủy viên",
+        "ủy viên chi ủy",
+        "committee member",
+    ),
+    (Level.COMMUNE, RoleKind.SECRETARY): (
+        "bí thư đảng ủy",
+        "bí thư đảng ủy xã",
+        "bí thư đảng bộ",
+        "commune secretary",
+    ),
+    (Level.COMMUNE, RoleKind.DEPUTY_SECRETARY): (
+        "phó bí thư đảng ủy",
+        "phó bí thư đảng ủy xã",
+        "phó bí thư đảng bộ",
+        "commune deputy secretary",
+    ),
+    (Level.COMMUNE, RoleKind.STANDING_COMMITTEE_MEMBER): (
+        "ủy viên ban thường vụ đảng ủy",
+        "ủy viên BTV đảng ủy",
+        "UV BTV đảng ủy",
+        "commune standing committee member",
+    ),
+    (Level.COMMUNE, RoleKind.COMMITTEE_MEMBER): (
+        "đảng ủy viên",
+        "ủy viên đảng ủy",
+        "đảng ủy viên xã",
+        "commune committee member",
+    ),
+    (Level.NEAREST, RoleKind.STANDING_COMMITTEE_MEMBER): (
+        "ủy viên ban thường vụ",
+        "ủy viên BTV",
+        "UV BTV",
+        "ủy viên thường vụ",
+        "thường vụ",
+        "standing committee member",
+    ),
+    (Level.DISTRICT, RoleKind.SECRETARY): (
+        "bí thư huyện ủy",
+        "bí thư quận ủy",
+        "bí thư thị ủy",
+        "district secretary",
+    ),
+    (Level.DISTRICT, RoleKind.DEPUTY_SECRETARY): (
+        "phó bí thư huyện ủy",
+        "phó bí thư quận ủy",
+        "phó bí thư thị ủy",
+        "district deputy secretary",
+    ),
+    (Level.DISTRICT, RoleKind.STANDING_COMMITTEE_MEMBER): (
+        "ủy viên ban thường vụ huyện ủy",
+        "ủy viên BTV huyện ủy",
+        "UV BTV huyện ủy",
+        "ủy viên thường vụ huyện ủy",
+        "district standing committee member",
+    ),
+    (Level.DISTRICT, RoleKind.COMMITTEE_MEMBER): (
+        "huyện ủy viên",
+        "ủy viên huyện ủy",
+        "quận ủy viên",
+        "thị ủy viên",
+        "district committee member",
+    ),
+}
+_POSITIONS = {fold(word): key for key, words in POSITION_WORDS.items() for word in words}
 NO_ROLE_WORDS = ("", "dang vien", "member", "-")
 LEVEL_WORDS = {
     OrgKind.DISTRICT_COMMITTEE: ("huyện", "đảng bộ huyện", "district"),
@@ -304,6 +457,26 @@ def word_value(words: Mapping[E, tuple[str, ...]], text: str) -> E | None:
         (value for value, spelled in words.items() if folded in {fold(w) for w in spelled}),
         None,
     )
+
+
+def position_value(text: str) -> tuple[Level, RoleKind] | None:
+    """The position one part of a Chức vụ names (tone marks, case and "uỷ"/"ủy" ignored)."""
+    return _POSITIONS.get(" ".join(fold(text).strip(" .").split()))
+
+
+def positions(text: str) -> tuple[list[tuple[Level, RoleKind]], list[str]]:
+    """The positions of a Chức vụ cell (comma-separated), and the parts that are none."""
+    found: list[tuple[Level, RoleKind]] = []
+    unknown: list[str] = []
+    for part in _LIST_SEPARATORS.split(text):
+        if not part.strip():
+            continue
+        value = position_value(part)
+        if value is None:
+            unknown.append(part.strip())
+        elif value not in found:
+            found.append(value)
+    return found, unknown
 
 
 def list_values(words: Mapping[E, tuple[str, ...]], text: str) -> tuple[list[E], list[str]]:

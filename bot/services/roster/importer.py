@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import N_
 from bot.core.messages import Sheet
 from bot.services.audit import record_audit
-from bot.services.roster.apply import Writing, apply_households, apply_members, create_orgs
+from bot.services.roster.apply import (
+    Writing,
+    apply_committees,
+    apply_households,
+    apply_members,
+    create_orgs,
+)
 from bot.services.roster.households import plan_households
 from bot.services.roster.missing import Marking, plan_missing
 from bot.services.roster.plan import (
@@ -24,6 +30,7 @@ from bot.services.roster.plan import (
     OrgIndex,
     current_roles,
     load_members,
+    plan_committees,
     plan_member,
     plan_orgs,
     resolve_cell,
@@ -94,6 +101,7 @@ async def plan_import(
     covered = {c.id for row in parsed.members if isinstance(c := cells[id(row)], Organisation)}
     listed = {row.phone for row in parsed.members if row.phone}
     phones = listed | {row.member_phone for row in parsed.households if row.member_phone}
+    phones |= {row.phone for row in parsed.committees if row.phone}
     known = await load_members(session, phones, covered)
     by_phone = {m.phone: m for m in known if m.phone}
     roles = await current_roles(session, known)
@@ -103,6 +111,18 @@ async def plan_import(
             plan_member(
                 plan, row=row, cell=cell, by_phone=by_phone, orgs=orgs, scope=scope, roles=roles
             )
+    await plan_committees(
+        session,
+        plan,
+        parsed.committees,
+        orgs=orgs,
+        by_phone=by_phone,
+        file_cells={
+            row.phone: cell for row in parsed.members if row.phone and (cell := cells[id(row)])
+        },
+        roles=roles,
+        scope=scope,
+    )
     plan_missing(
         plan,
         parsed=parsed,
@@ -154,6 +174,7 @@ async def import_roster(
     written = Writing(session, actor_member_id, now, today, roster.name)
     await apply_members(written, plan, note)
     await apply_households(written, plan)
+    await apply_committees(written, plan)
     record_audit(
         session,
         at=now,
@@ -165,5 +186,6 @@ async def import_roster(
         organisations=len(plan.orgs),
         members=len([c for c in plan.members if c.fields or c.status]),
         households=len([c for c in plan.households if c.fields or c.assign_to]),
+        committees=len(plan.committees),
     )
     return plan

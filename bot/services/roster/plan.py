@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
 from bot.core.text import fold
-from bot.services.roster.rows import HouseholdRow, MemberRow, OrgRow, Problem
-from models import Household, Member, MemberStatus, Organisation, OrgKind, Role, RoleKind
+from bot.services.roster.columns import POSITION_WORDS, Level
+from bot.services.roster.rows import CommitteeRow, HouseholdRow, MemberRow, OrgRow, Problem
+from models import Follow, Household, Member, MemberStatus, Organisation, OrgKind, Role, RoleKind
 
 Org = Organisation | OrgRow  # an organisation in the database, or one the file adds
 CHUNK = 500  # ids per IN (...) list
@@ -35,6 +36,21 @@ class MemberChange:
     fields: list[str]
     status: MemberStatus | None  # a new status (kept in the member's history)
     moved_from: str | None = None  # the cell they leave, when the file puts them in another
+    cell_role: bool = False  # the role in the cell changes
+    # Roles above the cell the Chức vụ gives that the member does not hold yet.
+    positions: list[tuple[Org, RoleKind]] = field(default_factory=list)
+
+
+@dataclass
+class CommitteeChange:
+    """A row of the Cấp ủy sheet that changes something: a role given (None: held already)
+    and the cells to follow from now (None: kept as they are)."""
+
+    row: CommitteeRow
+    org: Org
+    name: str
+    role: RoleKind | None
+    follows: list[Org] | None
 
 
 @dataclass
@@ -72,6 +88,7 @@ class ImportPlan:
     missing_households: list[Household] = field(default_factory=list)
     gaps: list[CellGap] = field(default_factory=list)  # cells with over a third missing
     orphaned: list[tuple[Household, Member]] = field(default_factory=list)  # held by the marked
+    committees: list[CommitteeChange] = field(default_factory=list)
 
     @property
     def moves(self) -> list[MemberChange]:
@@ -85,6 +102,7 @@ class ImportPlan:
             self.orgs
             or any(c.fields or c.status for c in self.members)
             or any(c.fields or c.assign_to for c in self.households)
+            or bool(self.committees)
         )
 
 
@@ -229,7 +247,7 @@ def plan_orgs(
 def _unknown_org(
     plan: ImportPlan,
     *,
-    row: MemberRow | HouseholdRow | OrgRow,
+    row: MemberRow | HouseholdRow | OrgRow | CommitteeRow,
     key: str,
     name: str,
     orgs: OrgIndex,
@@ -330,9 +348,11 @@ def plan_member(
     """Add the change one member row makes (or its problem) to `plan`."""
     if not row.phone or not row.name:
         return
+    above = _positions(plan, row, cell, orgs)
     member = by_phone.get(row.phone)
     if member is None:
-        plan.members.append(MemberChange(row, cell, None, [N_("new")], None))
+        above = _only_noted(plan, row, above, scope)
+        plan.members.append(MemberChange(row, cell, None, [N_("new")], None, positions=above))
         return
     if scope is not None and member.cell_id not in scope:
         plan.problems.append(row.problem("phone", OTHER_LIST, phone=row.phone))
@@ -346,16 +366,97 @@ def plan_member(
         moved_from = orgs.by_id[member.cell_id].name
     if row.membership is not None and member.membership is not row.membership:
         fields.append(N_("membership"))
-    if _role_changes(row, member, cell, roles):
+    cell_role = _role_changes(row, member, cell, roles)
+    wanted = _only_noted(
+        plan,
+        row,
+        [
+            (org, kind)
+            for org, kind in above
+            if not isinstance(org, Organisation) or (member.id, org.id, kind) not in roles
+        ],
+        scope,
+    )
+    if cell_role or wanted:
         fields.append(N_("role"))
     status = row.status
     if status is None and member.status is MemberStatus.TRANSFERRED_OUT:
         status = MemberStatus.ACTIVE  # back on the roster
     plan.members.append(
         MemberChange(
-            row, cell, member, fields, status if status is not member.status else None, moved_from
+            row,
+            cell,
+            member,
+            fields,
+            status if status is not member.status else None,
+            moved_from,
+            cell_role,
+            wanted,
         )
     )
+
+
+def committee_above(cell: Org, level: Level, orgs: OrgIndex) -> Org | None:
+    """The committee at `level` above `cell` (its commune's, its district's, or the first)."""
+    org = orgs.parent(cell)
+    while org is not None:
+        kind = _kind(org)
+        if (
+            level is Level.NEAREST
+            or (level is Level.COMMUNE and kind is OrgKind.GRASSROOTS_COMMITTEE)
+            or (level is Level.DISTRICT and kind is OrgKind.DISTRICT_COMMITTEE)
+        ):
+            return org
+        if level is Level.COMMUNE:
+            return None
+        org = orgs.parent(org)
+    return None
+
+
+def _positions(
+    plan: ImportPlan, row: MemberRow, cell: Org, orgs: OrgIndex
+) -> list[tuple[Org, RoleKind]]:
+    """The committees above the cell where the row's Chức vụ gives a role."""
+    found: list[tuple[Org, RoleKind]] = []
+    for level, kind in row.positions:
+        org = committee_above(cell, level, orgs)
+        if org is None:
+            plan.problems.append(
+                row.problem(
+                    "role",
+                    N_("{cell} is not under a committee where one can be “{role}”."),
+                    cell=cell.name,
+                    role=POSITION_WORDS[(level, kind)][0],
+                )
+            )
+        else:
+            found.append((org, kind))
+    return found
+
+
+def _only_noted(
+    plan: ImportPlan, row: MemberRow, wanted: list[tuple[Org, RoleKind]], scope: set[int] | None
+) -> list[tuple[Org, RoleKind]]:
+    """From a cell's list in chat, committee positions that would change are only noted:
+    committees are appointed by the operator or their secretary (/capuy)."""
+    if scope is None or not wanted:
+        return wanted
+    plan.warnings.append(
+        row.problem(
+            "role",
+            N_(
+                "“{role}” is not changed by a cell's list: the operator (chibo roles) "
+                "or the committee's secretary (/capuy) appoints committees."
+            ),
+            role=values_text(row),
+        )
+    )
+    return []
+
+
+def values_text(row: MemberRow) -> str:
+    """The positions above the cell a row names, as the file's words."""
+    return ", ".join(POSITION_WORDS[position][0] for position in row.positions)
 
 
 def _role_changes(
@@ -368,3 +469,171 @@ def _role_changes(
     held = {kind for who, org, kind in roles if who == member.id and org == cell.id}
     wanted = {row.role} if row.role is not None else set() if row.no_role else held
     return held != wanted
+
+
+async def plan_committees(
+    session: AsyncSession,
+    plan: ImportPlan,
+    rows: list[CommitteeRow],
+    *,
+    orgs: OrgIndex,
+    by_phone: dict[str, Member],
+    file_cells: dict[str, Org],
+    roles: set[tuple[int, int, RoleKind]],
+    scope: set[int] | None,
+) -> None:
+    """The Cấp ủy sheet: each row's role in its organisation and the cells followed, checked
+    (a member of a cell under it, cells under it); only the operator imports it."""
+    if rows and scope is not None:
+        plan.problems.append(
+            rows[0].problem(
+                "",
+                N_(
+                    "the Cấp ủy sheet is imported by the operator (chibo import); in chat, a "
+                    "committee's secretary uses /capuy."
+                ),
+            )
+        )
+        return
+    follows = await _current_follows(session, [m.id for m in by_phone.values()])
+    seen: dict[tuple[str, str], CommitteeRow] = {}
+    for row in rows:
+        if not row.org or not row.phone or row.role is None:
+            continue
+        found = orgs.find(row.org, tuple(OrgKind))
+        if len(found) != 1:
+            _unknown_org(plan, row=row, key="org", name=row.org, orgs=orgs)
+            continue
+        org = found[0]
+        earlier = seen.setdefault((fold(org.name), row.phone), row)
+        if earlier is not row:
+            plan.problems.append(
+                row.problem(
+                    "phone",
+                    N_("the phone {phone} is already on row {row} ({name})."),
+                    phone=row.phone,
+                    row=earlier.row,
+                    name=org.name,
+                )
+            )
+            continue
+        member = by_phone.get(row.phone)
+        cell = file_cells.get(row.phone)
+        if member is None and cell is None:
+            plan.problems.append(
+                row.problem(
+                    "phone",
+                    N_("no member has the phone {phone}; add them to the members sheet."),
+                    phone=row.phone,
+                )
+            )
+            continue
+        name = member.full_name if member is not None else row.name or row.phone
+        if cell is None and member is not None:
+            cell = orgs.by_id.get(member.cell_id)
+        renamed = row.name and member is not None and fold(row.name) != fold(member.full_name)
+        if renamed and member is not None and row.phone not in file_cells:
+            plan.problems.append(
+                row.problem(
+                    "name",
+                    N_("the phone {phone} is {name}'s, not {given}'s."),
+                    phone=row.phone,
+                    name=member.full_name,
+                    given=row.name,
+                )
+            )
+            continue
+        if _outside(cell, org):
+            plan.problems.append(
+                row.problem(
+                    "phone",
+                    N_("{name} is not a member of a cell under {org}."),
+                    name=name,
+                    org=org.name,
+                )
+            )
+            continue
+        if row.role is RoleKind.STANDING_COMMITTEE_MEMBER and _kind(org) is OrgKind.CELL:
+            plan.problems.append(
+                row.problem(
+                    "role",
+                    N_("A cell has no standing committee; give {name} another role."),
+                    name=name,
+                )
+            )
+            continue
+        held = (
+            member is not None
+            and isinstance(org, Organisation)
+            and ((member.id, org.id, row.role) in roles)
+        )
+        cells = _followed(plan, row, org, orgs)
+        if cells is None and row.follows is not None:
+            continue
+        if cells is not None and member is not None and isinstance(org, Organisation):
+            current = follows.get((member.id, org.id), set())
+            if current == {c.id for c in cells if isinstance(c, Organisation)} and all(
+                isinstance(c, Organisation) for c in cells
+            ):
+                cells = None
+        if not held or cells is not None:
+            plan.committees.append(
+                CommitteeChange(row, org, name, None if held else row.role, cells)
+            )
+
+
+def _outside(cell: Org | None, org: Org) -> bool:
+    """Whether a member's cell is known not to be under `org`."""
+    return (
+        isinstance(cell, Organisation)
+        and isinstance(org, Organisation)
+        and not cell.path.startswith(org.path)
+    )
+
+
+def _followed(plan: ImportPlan, row: CommitteeRow, org: Org, orgs: OrgIndex) -> list[Org] | None:
+    if row.follows is None:
+        return None
+    if _kind(org) is OrgKind.CELL:
+        plan.problems.append(
+            row.problem(
+                "follows",
+                N_("{org} is a cell: following cells is for the committees above them."),
+                org=org.name,
+            )
+        )
+        return None
+    cells: list[Org] = []
+    for name in row.follows:
+        found = orgs.find(name, (OrgKind.CELL,))
+        if len(found) != 1:
+            _unknown_org(plan, row=row, key="follows", name=name, orgs=orgs, kinds=(OrgKind.CELL,))
+            return None
+        if _outside(found[0], org):
+            plan.problems.append(
+                row.problem(
+                    "follows",
+                    N_("{cell} is not a cell under {org}."),
+                    cell=found[0].name,
+                    org=org.name,
+                )
+            )
+            return None
+        if found[0] not in cells:
+            cells.append(found[0])
+    return cells
+
+
+async def _current_follows(
+    session: AsyncSession, member_ids: list[int]
+) -> dict[tuple[int, int], set[int]]:
+    """(member, committee's organisation) -> the cells followed now."""
+    held: dict[tuple[int, int], set[int]] = {}
+    for start in range(0, len(member_ids), CHUNK):
+        for member_id, org_id, cell_id in await session.execute(
+            select(Follow.member_id, Follow.org_id, Follow.cell_id).where(
+                Follow.ended_on.is_(None), Follow.member_id.in_(member_ids[start : start + CHUNK])
+            )
+        ):
+            held.setdefault((member_id, org_id), set()).add(cell_id)
+    return held

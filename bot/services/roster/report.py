@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.core.i18n import N_, Translator
+from bot.services.committees import role_label
 from bot.services.roster.plan import ImportPlan
 from bot.services.roster.rows import Problem
-from models import MemberStatus
+from models import MemberStatus, Organisation, OrgKind
 
 STATUS_LABELS = {
     MemberStatus.ACTIVE: N_("active"),
@@ -114,6 +115,29 @@ def plan_text(t: Translator, plan: ImportPlan, applied: bool) -> str:
                 ],
             ),
         ),
+        (
+            N_("Committee roles ({count}): {items}"),
+            len(roles := [c for c in plan.committees if c.role is not None]),
+            _names(
+                t,
+                [
+                    f"{c.name}: {t.gettext(role_label(_org_kind(c.org), c.role))}, {c.org.name}"
+                    for c in roles
+                    if c.role is not None
+                ],
+            ),
+        ),
+        (
+            N_("Cells followed ({count}): {items}"),
+            len(followed := [c for c in plan.committees if c.follows is not None]),
+            _names(
+                t,
+                [
+                    f"{c.name} → {', '.join(cell.name for cell in c.follows or []) or '-'}"
+                    for c in followed
+                ],
+            ),
+        ),
     ]
     lines.extend(
         "• " + t.gettext(text).format(count=count, items=items)
@@ -145,6 +169,10 @@ def plan_text(t: Translator, plan: ImportPlan, applied: bool) -> str:
         lines.append(t.gettext("Notes:"))
         lines.extend(f"• {warning.render(t)}" for warning in plan.warnings[:5])
     return "\n".join(lines)
+
+
+def _org_kind(org: object) -> OrgKind:
+    return org.kind if isinstance(org, Organisation) else getattr(org, "level", OrgKind.CELL)
 
 
 def orphaned_text(t: Translator, plan: ImportPlan) -> str:

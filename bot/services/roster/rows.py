@@ -3,6 +3,7 @@ missing columns, empty or unknown values, phones that are not phones, duplicate 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,12 +21,15 @@ from bot.services.roster.columns import (
     LEVEL_WORDS,
     MEMBERSHIP_WORDS,
     NO_ROLE_WORDS,
+    POSITION_WORDS,
     ROLE_WORDS,
     STATUS_WORDS,
     Headings,
+    Level,
     SheetKind,
     find_headings,
     list_values,
+    positions,
     word_value,
 )
 from bot.services.roster.csvfile import looks_lossy
@@ -96,8 +100,21 @@ class MemberRow(Located):
     phone: str = ""
     membership: Membership | None = None
     status: MemberStatus | None = None
-    role: RoleKind | None = None
+    role: RoleKind | None = None  # in the member's cell
     no_role: bool = False  # "đảng viên" in the role column: a plain member, roles end
+    # Positions above the cell the Chức vụ names ("Đảng ủy viên", "Huyện ủy viên"...).
+    positions: list[tuple[Level, RoleKind]] = field(default_factory=list)
+
+
+@dataclass
+class CommitteeRow(Located):
+    """A role in an organisation (the Cấp ủy sheet) and, if given, the cells followed."""
+
+    org: str = ""
+    name: str | None = None
+    phone: str = ""
+    role: RoleKind | None = None
+    follows: list[str] | None = None  # None: the column is absent or the cell empty (keep)
 
 
 @dataclass
@@ -122,6 +139,7 @@ class ParsedFile:
     orgs: list[OrgRow] = field(default_factory=list)
     members: list[MemberRow] = field(default_factory=list)
     households: list[HouseholdRow] = field(default_factory=list)
+    committees: list[CommitteeRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # names, in the file's order
@@ -148,7 +166,9 @@ def parse_sheets(sheets: Sequence[Sheet], default_cell: str | None) -> ParsedFil
                 )
             continue
         _read_sheet(parsed, sheet, headings, default_cell)
-    if not (parsed.orgs or parsed.members or parsed.households or parsed.problems):
+    if not (
+        parsed.orgs or parsed.members or parsed.households or parsed.committees or parsed.problems
+    ):
         parsed.problems.append(
             Problem(
                 sheets[0].name if sheets else "-",
@@ -220,6 +240,7 @@ def _read_sheet(
             SheetKind.ORGANISATIONS: _org,
             SheetKind.MEMBERS: _member,
             SheetKind.HOUSEHOLDS: _household,
+            SheetKind.COMMITTEES: _committee,
         }[headings.kind]
         reader(parsed, place, values)
 
@@ -304,8 +325,28 @@ def _member(parsed: ParsedFile, place: Located, values: dict[str, str]) -> None:
         parsed.problems.append(place.problem("phone", N_("this cell is empty.")))
     role_text = fold(values.get("role", ""))
     role = None
+    held: list[tuple[Level, RoleKind]] = []
     if role_text not in NO_ROLE_WORDS:
-        role = _word(parsed, place, values, "role", ROLE_WORDS)
+        held, unknown = positions(values.get("role", ""))
+        for word in unknown:
+            parsed.problems.append(
+                place.problem(
+                    "role",
+                    N_("“{value}” is not one of: {known}."),
+                    value=word,
+                    known=", ".join(
+                        dict.fromkeys(spelled[0] for spelled in POSITION_WORDS.values())
+                    ),
+                )
+            )
+        in_cell = [kind for level, kind in held if level is Level.CELL]
+        if len(in_cell) > 1:
+            parsed.problems.append(
+                place.problem(
+                    "role", N_("one role in the cell at most, not {count}."), count=len(in_cell)
+                )
+            )
+        role = in_cell[0] if in_cell else None
     parsed.members.append(
         MemberRow(
             place.sheet,
@@ -318,6 +359,47 @@ def _member(parsed: ParsedFile, place: Located, values: dict[str, str]) -> None:
             status=_word(parsed, place, values, "status", STATUS_WORDS),
             role=role,
             no_role=bool(role_text) and role_text in NO_ROLE_WORDS,
+            positions=[(level, kind) for level, kind in held if level is not Level.CELL],
+        )
+    )
+
+
+def _committee(parsed: ParsedFile, place: Located, values: dict[str, str]) -> None:
+    org = _text(parsed, place, values, "org")
+    raw_phone = values.get("phone", "").strip()
+    phone = _phone(parsed, place, raw_phone, "phone") if raw_phone else ""
+    if not raw_phone:
+        parsed.problems.append(place.problem("phone", N_("this cell is empty.")))
+    role = None
+    raw_role = values.get("role", "")
+    if not raw_role.strip():
+        parsed.problems.append(place.problem("role", N_("this cell is empty.")))
+    else:
+        found = positions(raw_role)[0]
+        role = found[0][1] if len(found) == 1 else word_value(ROLE_WORDS, raw_role)
+        if role is None:
+            parsed.problems.append(
+                place.problem(
+                    "role",
+                    N_("“{value}” is not one of: {known}."),
+                    value=raw_role,
+                    known=", ".join(spelled[0] for spelled in ROLE_WORDS.values()),
+                )
+            )
+    follows = None
+    if values.get("follows", "").strip():
+        parts = re.split(r"[,;\n]+", values["follows"])
+        follows = [part.strip() for part in parts if part.strip()]
+    parsed.committees.append(
+        CommitteeRow(
+            place.sheet,
+            place.row,
+            place.columns,
+            org=org,
+            name=_optional(values, "name"),
+            phone=phone,
+            role=role,
+            follows=follows,
         )
     )
 

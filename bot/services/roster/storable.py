@@ -28,6 +28,7 @@ MAX_LENGTHS: dict[SheetKind, dict[str, int]] = {
         "parent": _length(Organisation.name),
     },
     SheetKind.MEMBERS: {"name": _length(Member.full_name), "cell": _length(Organisation.name)},
+    SheetKind.COMMITTEES: {"name": _length(Member.full_name), "org": _length(Organisation.name)},
     SheetKind.HOUSEHOLDS: {
         "code": _length(Household.code),
         "head": _length(Household.head_name),
