@@ -8,20 +8,25 @@ from datetime import date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import format_date, format_month, month_start
 from bot.core.i18n import N_, Translator
 from bot.core.messages import Choice, InboundMessage, OutboundMessage
 from bot.core.words import Phrasebook
+from handlers import paging
 from handlers.flow_state import Draft, FlowState, NoDraft
 from models import Member
 
 CommandHandler = Callable[["Context", str], Awaitable[None]]
 TypedAnswer = Callable[["Context", str, bool], Awaitable[bool]]
-CANCEL = "cancel"  # the key of every flow's "Cancel" option
+CANCEL = paging.CANCEL  # the key of every flow's "Cancel" option
 PICK_ONE = N_("Please choose one of the options (you can reply with its number).")
 StepHandler = Callable[["Context"], Awaitable[None]]
+# Long work of a message (a district workbook, a chart) done after its transaction and its
+# batch, so no other chat waits for it: given the sessionmaker, it reads in a short session
+# and renders with none open (SQLite's lock is held by any open transaction); its replies.
+Later = Callable[[async_sessionmaker[AsyncSession]], Awaitable[list[OutboundMessage]]]
 D = TypeVar("D", bound=Draft)
 
 
@@ -43,6 +48,7 @@ class Context:
     bot_username: str = ""  # the Telegram bot's username, for invite links (may be unknown)
     zalo_bot_name: str = ""  # the name members find the bot by in Zalo (may be unknown)
     replies: list[OutboundMessage] = field(default_factory=list)
+    later: list[Later] = field(default_factory=list)
 
     def _(self, message: str) -> str:
         """Translate `message` into the reader's language."""
@@ -69,8 +75,19 @@ class Context:
         return format_month(month or self.month)
 
     def say(self, text: str, choices: tuple[Choice, ...] = ()) -> None:
-        """Add a reply."""
+        """Add a reply; more choices than a screen holds are shown a page at a time (the
+        chat's current page of them: see handlers/paging.py)."""
+        if paging.paged(choices):
+            state = self.state
+            page = state.page if state is not None and state.choices == choices else 0
+            choices, hint = paging.page_of(choices, page, self._)
+            text = f"{text}\n{hint}"
         self.replies.append(OutboundMessage(text=text, choices=choices))
+
+    def after_commit(self, work: Later) -> None:
+        """Do `work` once this message is committed, outside the batch (other chats are
+        answered meanwhile, this chat's next message waits): its replies follow these."""
+        self.later.append(work)
 
     def say_to_stranger(self, text: str) -> None:
         """Add a reply for someone not linked yet, offering to share their phone number."""

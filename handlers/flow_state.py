@@ -92,6 +92,7 @@ class FlowState:
     updated_at: datetime | None = None  # when the chat last moved in this flow
     unreadable: bool = False
     held: Held | None = None
+    page: int = 0  # the page of `choices` shown, when they take several (handlers/paging.py)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON stored in the database."""
@@ -100,6 +101,8 @@ class FlowState:
             "prompt": self.prompt,
             "choices": _choices_json(self.choices),
         }
+        if self.page:
+            stored["page"] = self.page
         if self.held is not None:
             held = self.held
             stored["held"] = [held.text, held.command, held.prompt, _choices_json(held.choices)]
@@ -135,4 +138,5 @@ class FlowState:
             updated_at=at,
             unreadable=draft is None,
             held=held,
+            page=stored["page"] if isinstance(stored.get("page"), int) else 0,
         )

@@ -9,9 +9,10 @@ from datetime import timedelta
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import clean, fold
-from bot.core.words import resolve_choice
+from bot.core.words import number_in, resolve_choice
 from bot.services.identity import looks_like_code
 from bot.services.oversight import is_leader
+from handlers import paging
 from handlers.base import CANCEL, Command, Context
 from handlers.flow_state import FlowState, Held
 
@@ -165,11 +166,20 @@ async def _continue_flow(ctx: Context, text: str) -> None:
             return
         state, text = ctx.state, clean(ctx.message.text)
     keys = {c.key for c in state.choices}
+    if paging.paged(state.choices) and _turns_page(ctx, state, text):
+        return
     if ctx.message.choice is not None:
         if ctx.message.choice not in keys:
             ctx.reprompt(ctx._("That button belongs to an earlier question."))
             return
         ctx.choice = ctx.message.choice
+    elif paging.paged(state.choices) and text:
+        # A number is one on the page shown (Zalo numbers each page's lines); a name may be
+        # any option's, on any page.
+        shown, _hint = paging.page_of(state.choices, state.page, ctx._)
+        ctx.choice = resolve_choice(text, shown)
+        if ctx.choice is None and number_in(text) is None:
+            ctx.choice = resolve_choice(text, state.choices)
     elif state.choices and text:
         ctx.choice = resolve_choice(text, state.choices)
     typed_text = held is not None and ctx.message.text == held.text
@@ -212,6 +222,21 @@ async def _continue_flow(ctx: Context, text: str) -> None:
             ctx.reprompt()
         return
     await step(ctx)
+
+
+def _turns_page(ctx: Context, state: FlowState, text: str) -> bool:
+    """A page turn ("Trang sau" tapped, or typed, or its number on Zalo): the question asked
+    again with that page of its options."""
+    key = ctx.message.choice
+    if key is None and text:
+        shown, _hint = paging.page_of(state.choices, state.page, ctx._)
+        key = resolve_choice(text, shown)
+    page = paging.turned_to(key)
+    if page is None:
+        return False
+    ctx.state = replace(state, page=min(page, paging.pages(state.choices) - 1))
+    ctx.say(state.prompt, state.choices)
+    return True
 
 
 def _expects_text(ctx: Context, state: FlowState) -> bool:

@@ -12,12 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.core.clock import previous_month
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import format_month, previous_month
+from bot.core.db import reading
 from bot.core.i18n import N_
 from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.core.text import fold
 from bot.reports.aggregates import Figures, Node
-from bot.reports.digest import chart_for, leader_scope, whole_name
+from bot.reports.digest import chart_bars, draw, leader_scope, whole_name
 from bot.reports.period import Period, PeriodKind, parse_period, read_period
 from bot.reports.quiet import quiet_households
 from bot.reports.scope import Scope
@@ -37,6 +40,7 @@ from models import Organisation
 FLOW = "summary"
 TITLE = N_("the summary")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Sessions = async_sessionmaker[AsyncSession]
 PAGE = 40  # organisations offered at once (Telegram shows at most 100 buttons)
 NOT_FOUND = N_('No organisation under you is called "{name}"; here is the whole summary.')
 WHOLE_WORDS = ("toan bo", "tat ca", "ca xa", "all", "whole")
@@ -361,10 +365,11 @@ async def _export(
     ctx: Context, org_id: int | None, period_text: str, whole: bool = False, word: bool = False
 ) -> None:
     """The workbook (or with `word` the Word report: a cell's report, a committee's summary)
-    of the organisation on screen."""
+    of the organisation on screen, made after the batch."""
     assert ctx.member is not None
     from bot.reports.documents.build import DOCX, build_report_document  # load when asked
-    from bot.reports.export import build_report
+    from bot.reports.documents.sources import issuer_of
+    from bot.reports.export import audit_export, render_report, report_data
 
     # From the cells a committee member follows, the workbook of their whole organisation
     # (it has a sheet per cell); from one organisation on screen, that one.
@@ -374,37 +379,56 @@ async def _export(
     roots = (part or scope).roots
     top = min(roots, key=lambda org: (org.path.count("/"), org.name))
     period = parse_period(period_text, ctx.month)
-    org = await ctx.session.get(Organisation, top.id)
-    assert org is not None
-    build = build_report_document if word else build_report
-    name, content = await build(ctx.session, org, period, ctx.tz, ctx.member.id, ctx.now)
+    member_id, tz, now, t = ctx.member.id, ctx.tz, ctx.now, ctx.t
     ctx.finish()
-    ctx.replies.append(
-        OutboundMessage(
-            ctx._("Report of {org}, {period}.").format(org=top.name, period=period.label),
-            document=Attachment(
-                file_ref=name, file_name=name, content=content, mime_type=DOCX if word else XLSX
-            ),
-        )
-    )
+
+    async def workbook(sessions: Sessions) -> list[OutboundMessage]:
+        # A district's workbook takes seconds: made after this message's batch, read in a
+        # short transaction (with its audit entry) and rendered in a worker thread with no
+        # session open, so no other chat waits for it.
+        text = t.gettext("Report of {org}, {period}.").format(org=top.name, period=period.label)
+        if word:  # a document: queried, audited and rendered (in a thread) in one transaction
+            async with sessions() as session, session.begin():
+                org = await session.get(Organisation, top.id)
+                assert org is not None
+                name, content = await build_report_document(
+                    session, org, period, tz, member_id, now
+                )
+            document = Attachment(file_ref=name, file_name=name, content=content, mime_type=DOCX)
+            return [OutboundMessage(text, document=document)]
+        async with reading(sessions) as session:
+            org = await session.get(Organisation, top.id)
+            assert org is not None
+            report = await report_data(session, org, period, tz, now)
+            issuer = await issuer_of(session, org)
+        async with sessions() as session, session.begin():
+            audit_export(session, org, period, member_id, now, report)
+        name, content = await render_report(report, org, period, tz, issuer)
+        document = Attachment(file_ref=name, file_name=name, content=content, mime_type=XLSX)
+        return [OutboundMessage(text, document=document)]
+
+    ctx.after_commit(workbook)
 
 
 async def _chart(ctx: Context, org_id: int | None, month: date, whole: bool = False) -> None:
     scope = await _scope(ctx, whole)
     part = (scope.narrow(org_id) if org_id else scope) or scope
-    summary = await summarise(
-        ctx.session, part, month, ctx.now, week_start=week_start(ctx.now, ctx.tz)
-    )
-    png = await chart_for(ctx.session, summary.tree, month, ctx.t)
+    now, t = ctx.now, ctx.t
+    week = week_start(ctx.now, ctx.tz)
     ctx.finish()
-    ctx.replies.append(
-        OutboundMessage(
-            ctx._("Reporting rate, month {month}.").format(month=ctx.month_text(month)),
-            photo=Attachment(
-                file_ref="chart.png", file_name="bieu-do.png", content=png, mime_type="image/png"
-            ),
+
+    async def chart(sessions: Sessions) -> list[OutboundMessage]:
+        async with reading(sessions) as session:  # closed before drawing
+            summary = await summarise(session, part, month, now, week_start=week)
+            bars = await chart_bars(session, summary.tree, month, t)
+        png = await draw(bars, t)  # in a worker process
+        photo = Attachment(
+            file_ref="chart.png", file_name="bieu-do.png", content=png, mime_type="image/png"
         )
-    )
+        text = t.gettext("Reporting rate, month {month}.").format(month=format_month(month))
+        return [OutboundMessage(text, photo=photo)]
+
+    ctx.after_commit(chart)
 
 
 async def _quiet(ctx: Context, org_id: int | None) -> None:

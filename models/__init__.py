@@ -4,6 +4,7 @@ from models.access import AuditEntry, FailedLink, InviteCode
 from models.base import Base
 from models.chat import ConversationState, ProcessedMessage
 from models.deed import DeedCategory, DeedPhoto, DeedReport, EvidenceKind, Pledge
+from models.files import KeptFile
 from models.household import (
     Assignment,
     Household,
@@ -47,6 +48,7 @@ from models.outbox import (
 )
 
 __all__ = [
+    "KeptFile",
     "AgendaOpinion",
     "Assignment",
     "Attendance",

@@ -75,6 +75,7 @@ TOO_MANY = Fault(429, "Too Many Requests: retry after 1", retry_after=1)
 BAD_GATEWAY = Fault(502, "Bad Gateway")
 BLOCKED = Fault(403, "Forbidden: bot was blocked by the user")
 CHAT_NOT_FOUND = Fault(400, "Bad Request: chat not found")
+INTERNAL = Fault(500, "Internal Server Error")
 
 
 @dataclass
@@ -93,6 +94,8 @@ class FakeTelegram:
     attempts: dict[int, list[float]] = field(default_factory=dict)  # send times per chat
     allowed_updates: list[str] = field(default_factory=list)  # [] = Telegram's default
     blocked_by: set[int] = field(default_factory=set)  # users who blocked the bot
+    # What the next calls of a method meet (e.g. "getMe": [INTERNAL]), one per call.
+    method_faults: dict[str, list[Fault]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -278,6 +281,10 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await _params(request)
         self.calls.append((method, params))
+        pending_call = self.method_faults.get(method)
+        if pending_call:
+            fault = pending_call.pop(0)
+            return _error(fault.status, fault.description, fault.retry_after)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return _error(404, "Not Found: method not found")
@@ -293,6 +300,8 @@ class FakeTelegram:
                     await asyncio.sleep(fault.delay)
                     return _error(504, "Gateway Timeout")
                 return _error(fault.status, fault.description, fault.retry_after)
+        if _markup_too_big(params.get("reply_markup")):
+            return _error(400, "Bad Request: REPLY_MARKUP_TOO_LONG")
         result = await handler(params)
         if isinstance(result, web.Response):  # the method refused its parameters
             return result
@@ -430,6 +439,21 @@ async def _params(request: web.Request) -> dict[str, Any]:
                 pass
         params[key] = value
     return params
+
+
+# Telegram refuses an inline keyboard of more than 100 buttons or about 10 KB of markup
+# (measured by its users; the Bot API docs are silent), with REPLY_MARKUP_TOO_LONG.
+MAX_BUTTONS = 100
+MAX_MARKUP_BYTES = 10 * 1024
+
+
+def _markup_too_big(markup: object) -> bool:
+    if not isinstance(markup, dict):
+        return False
+    rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+    buttons = sum(len(row) for row in rows if isinstance(row, list))
+    size = len(json.dumps(markup, ensure_ascii=False).encode())
+    return buttons > MAX_BUTTONS or size > MAX_MARKUP_BYTES
 
 
 def _error(code: int, description: str, retry_after: int | None = None) -> web.Response:

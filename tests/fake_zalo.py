@@ -37,7 +37,9 @@ class ZaloFault:
 OK = ZaloFault(0, "")  # this attempt goes through
 QUOTA = ZaloFault(429, "Quota exceeded")
 BROKEN = ZaloFault(500, "Internal error")
-GONE = ZaloFault(403, "User has blocked the bot or left")
+# Zalo's docs list 403 as "Internal server error" (not as a block); 404 as "not found".
+INTERNAL = ZaloFault(403, "Internal server error")
+NOT_FOUND = ZaloFault(404, "Not found")
 
 
 def user_id(name: str) -> str:
@@ -55,7 +57,10 @@ class FakeZalo:
     sent: list[ZaloSent] = field(default_factory=list)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     faults: dict[str, list[ZaloFault]] = field(default_factory=dict)
+    # What the next calls of a method meet (e.g. "getMe": [BROKEN]), one per call.
+    method_faults: dict[str, list[ZaloFault]] = field(default_factory=dict)
     webhook: dict[str, str] = field(default_factory=dict)
+    pictures: dict[str, bytes] = field(default_factory=dict)  # Zalo's CDN: name -> JPEG
     port: int = 0
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -70,6 +75,7 @@ class FakeZalo:
         """Serve on a free loopback port."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/cdn/{name}", self._cdn)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -112,9 +118,26 @@ class FakeZalo:
         """The user types `text`."""
         await self.push(self.update(user, "message.text.received", text=text))
 
-    async def sends_image(self, user: str, url: str, caption: str = "") -> None:
-        """The user sends a picture (Zalo gives the bot its URL)."""
-        await self.push(self.update(user, "message.image.received", photo=url, caption=caption))
+    async def sends_image(
+        self, user: str, url: str, caption: str = "", *, key: str = "photo", event: bool = True
+    ) -> None:
+        """The user sends a picture (Zalo gives the bot its URL, as `photo` in the docs or
+        `photo_url`); without `event`, shaped as the docs' getUpdates sample (no event_name)."""
+        update = self.update(user, "message.image.received", **{key: url}, caption=caption)
+        if not event:
+            del update["event_name"]
+        await self.push(update)
+
+    def picture(self, name: str, content: bytes) -> str:
+        """Put a picture on the fake's CDN; its URL (as Zalo gives pictures to the bot)."""
+        self.pictures[name] = content
+        return f"http://127.0.0.1:{self.port}/cdn/{name}"
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        content = self.pictures.get(request.match_info["name"])
+        if content is None:
+            return web.Response(status=404)
+        return web.Response(body=content, content_type="image/jpeg")
 
     async def sends_sticker(self, user: str) -> None:
         """The user sends a sticker."""
@@ -144,6 +167,10 @@ class FakeZalo:
         method = request.match_info["method"]
         params: dict[str, Any] = await request.json() if request.can_read_body else {}
         self.calls.append((method, params))
+        pending_call = self.method_faults.get(method)
+        if pending_call:
+            fault = pending_call.pop(0)
+            return _error(fault.code, fault.description)
         if method.startswith("send") and method != "sendChatAction":
             pending = self.faults.get(str(params.get("chat_id")))
             fault = pending.pop(0) if pending else OK
@@ -180,7 +207,9 @@ class FakeZalo:
         self.webhook = {"url": params["url"], "secret_token": params["secret_token"]}
         return {"url": params["url"], "updated_at": int(time.time() * 1000)}
 
-    async def _api_deleteWebhook(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_deleteWebhook(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        if not self.webhook:  # guessed (docs/platforms.md): another client tolerates this 404
+            return _error(404, "Webhook not found")
         self.webhook = {}
         return {"url": "", "updated_at": int(time.time() * 1000)}
 

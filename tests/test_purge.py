@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.cli import purge as cli_purge
 from bot.core.config import Settings
 from bot.core.i18n import translator
+from bot.services.kept import keep_file
 from models import (
     AuditEntry,
     ChatAddress,
@@ -20,6 +21,7 @@ from models import (
     DeedPhoto,
     DeedReport,
     InviteCode,
+    KeptFile,
     Member,
     MemberStatus,
     MemberStatusChange,
@@ -82,6 +84,10 @@ async def test_a_member_who_left_long_ago_is_erased_and_audited(
         session.add(deed)
         await session.flush()
         session.add(DeedPhoto(deed_id=deed.id, channel="telegram", file_ref="AgAD-photo"))
+        picture = await keep_file(
+            session, b"\xff\xd8 a Zalo picture", "image/jpeg", "zalo", clock.now()
+        )
+        session.add(DeedPhoto(deed_id=deed.id, channel="zalo", file_ref=picture))
     await _leave(sessionmaker, clock, cell.members["xien"], date(2020, 1, 10))
     await _leave(sessionmaker, clock, cell.members["mai"], date(2024, 6, 1))  # too recent
 
@@ -117,6 +123,7 @@ async def test_a_member_who_left_long_ago_is_erased_and_audited(
         assert report is not None and report.text == "" and report.month == date(2019, 5, 1)
         assert report.household_id == cell.households["Lò Văn Pành"]  # still counted
         assert await session.scalar(select(func.count()).select_from(DeedPhoto)) == 0
+        assert await session.scalar(select(func.count()).select_from(KeptFile)) == 0
         notes = await session.scalars(
             select(MemberStatusChange.note).where(
                 MemberStatusChange.member_id == cell.members["xien"]

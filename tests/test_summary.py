@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import docx
@@ -327,3 +330,33 @@ async def test_word_report_in_chat_for_the_secretary_and_the_committee(
         "Chi bộ bản Test",
         "TỔNG CỘNG",
     ]
+
+
+async def test_other_chats_are_answered_while_a_workbook_is_being_made(
+    dispatcher: Dispatcher, leaders: Cell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workbook's rendering is held until another member has had their answer: with the
+    # export inside the dispatcher's batch, that member would wait for it (and this test would
+    # time out); made after the batch, they are answered at once.
+    from bot.reports import export
+
+    release = threading.Event()
+    render = export.render_workbook
+
+    def held_render(*args: Any) -> bytes:
+        assert release.wait(10), "the other member was not answered while the workbook was made"
+        return render(*args)
+
+    monkeypatch.setattr(export, "render_workbook", held_render)
+    mai = Chat(dispatcher, chat_id="chat-mai")
+    await mai.send("/tonghop")
+    exporting = asyncio.create_task(mai.tap("Xuất báo cáo Excel"))
+    await asyncio.sleep(0.2)
+    stranger = Chat(dispatcher, chat_id="chat-stranger")
+    answer = await asyncio.wait_for(stranger.send("xin chào"), 5)
+    assert "chưa được liên kết" in answer
+    assert not exporting.done()
+    release.set()
+    await asyncio.wait_for(exporting, 20)
+    [reply] = mai.last
+    assert reply.document is not None and reply.document.file_name.endswith(".xlsx")

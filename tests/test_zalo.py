@@ -13,17 +13,19 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.base import Wiring
 from bot.channels.replies import send_reply
 from bot.channels.zalo import ZaloChannel, ZaloClient, ZaloOut, ZaloWebhook
 from bot.channels.zalo.channel import SECRET_HEADER
 from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.delivery.outcome import Delivered, Outcome
 from bot.dispatcher.dispatch import Dispatcher
+from bot.services.kept import kept_file
 from bot.web.media import MediaShelf
 from bot.web.server import WebhookRoute, build_app
-from models import ChatAddress, DeedPhoto, DeedReport, ProcessedMessage
+from models import ChatAddress, DeedPhoto, DeedReport, KeptFile, ProcessedMessage
 from tests.factories import Cell
-from tests.fake_zalo import OK, QUOTA, FakeZalo, ZaloFault, ZaloSent, user_id
+from tests.fake_zalo import NOT_FOUND, OK, QUOTA, FakeZalo, ZaloFault, ZaloSent, user_id
 
 XIEN = user_id("xien")
 SECRET = "zalo-webhook_secret-42"
@@ -337,3 +339,83 @@ async def test_the_draft_minutes_go_to_zalo_as_a_link_to_the_word_file(
             assert got.headers["Content-Type"].endswith("wordprocessingml.document")
     finally:
         await server.close()
+
+
+async def test_a_404_from_deletewebhook_does_not_stop_polling_from_starting(
+    zalo_fake: FakeZalo, dispatcher: Dispatcher, cell: Cell
+) -> None:
+    # A webhook left by an earlier run; Zalo answers its deletion with 404 (as another Zalo
+    # client has seen): polling starts anyway.
+    zalo_fake.webhook = {"url": "https://old.example.vn/zalo", "secret_token": "x" * 8}
+    zalo_fake.method_faults["deleteWebhook"] = [NOT_FOUND]
+    channel = _channel(zalo_fake, dispatcher)
+    await channel.start()
+    zalo_fake.webhook = {}  # (the fake's 404 left it set; the real one is gone)
+    try:
+        await _say(zalo_fake, "/start XEN234", "Chào mừng đồng chí Lò Văn Xiên!")
+    finally:
+        await channel.stop()
+
+
+@pytest.mark.parametrize(
+    ("key", "event"),
+    [("photo", True), ("photo_url", True), ("photo", False), ("photo_url", False)],
+)
+async def test_a_member_photo_in_any_documented_shape_is_downloaded_and_kept(
+    zalo_fake: FakeZalo,
+    dispatcher: Dispatcher,
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    key: str,
+    event: bool,
+) -> None:
+    picture = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40  # a JPEG's bytes, 10 KB
+    wiring = Wiring(dispatcher.settings, dispatcher)
+    channel = _channel(zalo_fake, dispatcher, keep=wiring.keep_file)
+    await channel.start()
+    try:
+        await _say(zalo_fake, "/start XEN234", "Chào mừng đồng chí Lò Văn Xiên")
+        households = await _say(zalo_fake, "bao cao", "Việc tốt này giúp ai?")
+        await _say(zalo_fake, _number_of(households, "Quàng Thị Ún"), "mô tả")
+        await _say(zalo_fake, "Giúp việc nhà", "loại việc")
+        await _say(zalo_fake, "nha o", "kiểm tra lại")
+        before = len(zalo_fake.to(XIEN))
+        url = zalo_fake.picture("nha-tieu.jpg", picture)
+        await zalo_fake.sends_image(XIEN, url, key=key, event=event)
+        confirm = await zalo_fake.wait_text(XIEN, "kiểm tra lại", after=before)
+        assert "Số ảnh: 1" in confirm.text
+        del zalo_fake.pictures["nha-tieu.jpg"]  # the CDN URL expires
+        await _say(zalo_fake, _number_of(confirm, "Gửi báo cáo"), "Đã ghi nhận việc tốt")
+    finally:
+        await channel.stop()
+    async with sessionmaker() as session:
+        [file_ref] = list(await session.scalars(select(DeedPhoto.file_ref)))
+        kept = await kept_file(session, file_ref)
+    assert kept is not None and kept.content == picture and kept.mime_type == "image/jpeg"
+
+
+async def test_a_picture_over_the_limit_keeps_its_url_and_the_report_goes_on(
+    zalo_fake: FakeZalo,
+    dispatcher: Dispatcher,
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    wiring = Wiring(dispatcher.settings, dispatcher)
+    channel = _channel(zalo_fake, dispatcher, keep=wiring.keep_file, picture_bytes=1000)
+    await channel.start()
+    try:
+        await _say(zalo_fake, "/start XEN234", "Chào mừng đồng chí Lò Văn Xiên")
+        households = await _say(zalo_fake, "bao cao", "Việc tốt này giúp ai?")
+        await _say(zalo_fake, _number_of(households, "Quàng Thị Ún"), "mô tả")
+        await _say(zalo_fake, "Giúp việc nhà", "loại việc")
+        await _say(zalo_fake, "nha o", "kiểm tra lại")
+        before = len(zalo_fake.to(XIEN))
+        url = zalo_fake.picture("big.jpg", b"\xff\xd8" + b"x" * 5000)
+        await zalo_fake.sends_image(XIEN, url)
+        confirm = await zalo_fake.wait_text(XIEN, "kiểm tra lại", after=before)
+        await _say(zalo_fake, _number_of(confirm, "Gửi báo cáo"), "Đã ghi nhận việc tốt")
+    finally:
+        await channel.stop()
+    async with sessionmaker() as session:
+        assert list(await session.scalars(select(DeedPhoto.file_ref))) == [url]
+        assert await session.scalar(select(func.count()).select_from(KeptFile)) == 0

@@ -27,7 +27,7 @@ from models import (
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock
 from tests.fake_telegram import BLOCKED, TOKEN, FakeTelegram
-from tests.fake_zalo import BROKEN, GONE, QUOTA, FakeZalo, user_id
+from tests.fake_zalo import BROKEN, INTERNAL, NOT_FOUND, QUOTA, FakeZalo, user_id
 
 XIEN_ZALO = user_id("xien")
 XIEN_TELEGRAM = 5001
@@ -166,7 +166,7 @@ async def test_delivery_falls_back_to_the_other_messenger_when_one_fails_for_goo
     clock: FakeClock,
 ) -> None:
     await _xien_on_zalo_then_telegram(sessionmaker, cell, clock)
-    zalo_fake.faults[XIEN_ZALO] = [GONE]
+    zalo_fake.faults[XIEN_ZALO] = [NOT_FOUND]
     await _queue(sessionmaker, cell, clock, "test:fallback")
     await both.drain()
     assert zalo_fake.to(XIEN_ZALO) == []
@@ -188,7 +188,7 @@ async def test_failing_on_both_messengers_is_reported_once_not_bounced(
     clock: FakeClock,
 ) -> None:
     await _xien_on_zalo_then_telegram(sessionmaker, cell, clock)
-    zalo_fake.faults[XIEN_ZALO] = [GONE, GONE]
+    zalo_fake.faults[XIEN_ZALO] = [NOT_FOUND, NOT_FOUND]
     fake.faults[XIEN_TELEGRAM] = [BLOCKED, BLOCKED]
     await _queue(sessionmaker, cell, clock, "test:nowhere")
     await both.drain()
@@ -346,3 +346,44 @@ async def test_the_link_warning_is_not_moved_to_that_chat_when_telegram_is_not_s
     assert zalo_fake.to(XIEN_ZALO) == []
     [warning] = [m for m in await _outbox(sessionmaker) if m.cause.startswith("linked:")]
     assert (warning.status, warning.channel) == (DeliveryStatus.QUEUED, "telegram")
+
+
+async def test_zalo_403_is_an_internal_error_retried_not_a_block(
+    cell: Cell,
+    both: DeliveryWorker,
+    fake: FakeTelegram,
+    zalo_fake: FakeZalo,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    # Zalo documents 403 as "Internal server error": the message waits and goes out on Zalo,
+    # the member is not counted as having blocked the bot and nothing goes to Telegram.
+    await _xien_on_zalo_then_telegram(sessionmaker, cell, clock)
+    zalo_fake.faults[XIEN_ZALO] = [INTERNAL]
+    await _queue(sessionmaker, cell, clock, "test:internal")
+    for _ in range(2):
+        await both.drain()
+        clock.advance(minutes=10)
+    assert [s.text for s in zalo_fake.to(XIEN_ZALO)] == ["Tin test:internal"]
+    assert fake.to(XIEN_TELEGRAM) == []
+    [row] = await _outbox(sessionmaker)
+    assert (row.status, row.channel) == (DeliveryStatus.SENT, "zalo")
+    assert row.last_error != "blocked"
+
+
+async def test_zalo_403_every_time_gives_up_without_saying_blocked(
+    cell: Cell,
+    both: DeliveryWorker,
+    zalo_fake: FakeZalo,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    await _link(sessionmaker, cell.members["xien"], "zalo", XIEN_ZALO, clock)
+    zalo_fake.faults[XIEN_ZALO] = [INTERNAL] * 3  # max_attempts 3
+    await _queue(sessionmaker, cell, clock, "test:always403")
+    for _ in range(4):
+        await both.drain()
+        clock.advance(minutes=10)
+    [row] = await _outbox(sessionmaker)
+    assert row.status == DeliveryStatus.FAILED
+    assert row.last_error == "gave_up"

@@ -19,6 +19,7 @@ from bot.core.messages import InboundMessage, OutboundMessage
 from bot.delivery.outcome import Outcome, Progress
 from bot.delivery.pacer import Budget, ChannelLimits, Pacer
 from bot.dispatcher.dispatch import Dispatcher
+from bot.services.kept import keep_file
 from bot.web.media import MediaShelf
 from bot.web.server import Feed, WebhookRoute
 
@@ -27,7 +28,13 @@ Handle = Callable[[InboundMessage], Awaitable[list[OutboundMessage]]]
 
 
 class StartupError(Exception):
-    """A channel (or chibo) cannot start; the message says why in the reader's language."""
+    """A channel (or chibo) cannot start; the message says why in the reader's language.
+    `lasting`: trying again cannot help (a refused token) until the operator acts; otherwise
+    (network, the platform's own trouble) `chibo run` tries again with back-off."""
+
+    def __init__(self, message: str, *, lasting: bool = False) -> None:
+        super().__init__(message)
+        self.lasting = lasting
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,18 @@ class Wiring:
     def handle(self) -> Handle:
         """Where a channel hands each message it receives."""
         return self.dispatcher.handle
+
+    async def keep_file(self, content: bytes, mime_type: str, channel: str) -> str:
+        """Keep a file a person sent (a picture whose platform URL may expire) in the
+        database, in a short transaction of its own; its reference ("kept:...")."""
+        async with self.dispatcher.sessionmaker() as session, session.begin():
+            return await keep_file(
+                session, content, mime_type, channel, self.dispatcher.clock.now()
+            )
+
+
+# Keeps a file's bytes (content, MIME type, channel) and returns its reference.
+Keep = Callable[[bytes, str, str], Awaitable[str]]
 
 
 # A channel package's `build`: its channel as configured in `wiring.settings`, or None.

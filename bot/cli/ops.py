@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.channels.base import Channel
+from bot.cli.supervise import ChannelState, Supervised
 from bot.core import metrics
 from bot.core.clock import Clock
 from bot.delivery.stats import outbox_stats
@@ -35,30 +35,25 @@ async def database_healthy(engine: AsyncEngine) -> bool:
     return True
 
 
-def channel_healthy(channel: Channel) -> bool:
-    """A channel's own verdict (`healthy()`, where the adapter has one): started and
-    receiving. An adapter without one counts as healthy while chibo runs."""
-    healthy = getattr(channel, "healthy", None)
-    return bool(healthy()) if callable(healthy) else True
-
-
 def health_check(
     engine: AsyncEngine,
-    channels: Sequence[Channel],
+    channels: Sequence[Supervised],
     scheduler_running: Callable[[], bool],
     started: float,
-) -> Callable[[], Awaitable[dict[str, bool]]]:
-    """The /healthz verdict of each part; also sets the health gauges of /metrics."""
+) -> Callable[[], Awaitable[dict[str, bool | str]]]:
+    """The /healthz verdict of each part (a channel's by its state: starting, up, retrying,
+    down); also sets the health gauges of /metrics."""
 
-    async def check() -> dict[str, bool]:
-        verdict = {"database": await database_healthy(engine)}
+    async def check() -> dict[str, bool | str]:
+        verdict: dict[str, bool | str] = {"database": await database_healthy(engine)}
         for channel in channels:
-            verdict[channel.name] = channel_healthy(channel)
-            metrics.CHANNEL_UP.labels(channel.name).set(1 if verdict[channel.name] else 0)
+            state = channel.state
+            verdict[channel.name] = str(state)
+            metrics.CHANNEL_UP.labels(channel.name).set(1 if state == ChannelState.UP else 0)
         last = metrics.last_success("reminders") or started
         verdict["scheduler"] = scheduler_running() and time.time() - last < SCHEDULER_STALE_SECONDS
         for part in ("database", "scheduler"):
-            metrics.COMPONENT_UP.labels(part).set(1 if verdict[part] else 0)
+            metrics.COMPONENT_UP.labels(part).set(1 if verdict[part] is True else 0)
         return verdict
 
     return check
@@ -67,7 +62,7 @@ def health_check(
 def metrics_page(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
-    health: Callable[[], Awaitable[dict[str, bool]]],
+    health: Callable[[], Awaitable[dict[str, bool | str]]],
 ) -> Callable[[], Awaitable[tuple[bytes, str]]]:
     """/metrics: the outbox gauges (from the database, at most every OUTBOX_STATS_EVERY
     seconds) and the health gauges refreshed, then every metric in Prometheus' format."""

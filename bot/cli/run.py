@@ -5,6 +5,7 @@ reverse order."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import time
@@ -18,6 +19,7 @@ from bot.cli.channels import CHANNELS, configured_channels
 from bot.cli.ops import health_check, metrics_page
 from bot.cli.scheduler import RunningJobs, build_scheduler
 from bot.cli.schema import ensure_schema
+from bot.cli.supervise import FIRST_PAUSE, Supervised, start_all
 from bot.core.clock import SystemClock
 from bot.core.config import Settings
 from bot.core.db import engine_for, make_sessionmaker
@@ -30,14 +32,29 @@ from bot.web.server import WebServer, build_app
 
 log = logging.getLogger(__name__)
 
+# Python's cyclic garbage collector, at its defaults, runs a full collection again and again
+# while a district's workbook creates millions of objects: pauses of up to a second and more
+# for every chat (bench/latency.py). chibo makes few reference cycles: collect far less often.
+GC_THRESHOLDS = (100_000, 50, 1000)
+
+
+def tune_garbage_collector() -> None:
+    """Collect less often, and never scan what was loaded at start (modules, settings)."""
+    gc.set_threshold(*GC_THRESHOLDS)
+    gc.freeze()
+
 
 async def run_bot(
     settings: Settings,
     stop: asyncio.Event | None = None,
     factories: Sequence[ChannelFactory] = CHANNELS,
+    *,
+    retry_pause: float = FIRST_PAUSE,
 ) -> None:
     """Serve every channel the settings configure (of `factories`, the registry in
-    bot/cli/channels.py) until `stop` is set (or SIGINT/SIGTERM arrives)."""
+    bot/cli/channels.py) until `stop` is set (or SIGINT/SIGTERM arrives). A channel whose
+    start fails is tried again after `retry_pause` seconds, doubling up to 5 minutes; only
+    if every channel is refused for good (their tokens) is it a StartupError."""
     t = translator(settings.language)
     engine = engine_for(settings.database_url, settings.database_schema)
     sessionmaker = make_sessionmaker(engine)
@@ -63,10 +80,12 @@ async def run_bot(
     async with AsyncExitStack() as stack:
         stack.push_async_callback(engine.dispose)
         await ensure_schema(engine, settings)
-        for channel in channels:
+        supervised = [Supervised(channel, first_pause=retry_pause) for channel in channels]
+        for one in supervised:
             # Stopped in reverse order, also when its own start or a later one fails.
-            stack.push_async_callback(channel.stop)
-            await channel.start()
+            stack.push_async_callback(one.stop)
+        # A channel that fails to start is tried again in the background, the others serve.
+        await start_all(supervised)
         alerts = operator_alerts(settings, channels)
         if alerts is not None:
             logging.getLogger().addHandler(alerts)
@@ -104,13 +123,14 @@ async def run_bot(
         stack.push_async_callback(stop_scheduler)
         routes = [route for channel in channels for route in channel.routes]
         if routes or media is not None or settings.serve_http:
-            health = health_check(engine, channels, lambda: scheduler.running, time.time())
+            health = health_check(engine, supervised, lambda: scheduler.running, time.time())
             app = build_app(
                 routes, health, media, metrics=metrics_page(sessionmaker, clock, health)
             )
             server = WebServer(app, settings.http_host, settings.http_port)
             await server.start()
             stack.push_async_callback(server.stop)
+        tune_garbage_collector()
         print(t.gettext("chibo is running. Press Ctrl-C to stop."), flush=True)
         await stop.wait()
         log.info("stopping")

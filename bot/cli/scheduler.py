@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core import metrics
 from bot.core.clock import Clock
 from bot.core.config import Settings
+from bot.core.db import reading
 from bot.reports.digest import DigestRun, digest_leaders, digest_parts, queue_digest
 from bot.services.meetings.planning import sync_all
 from bot.services.meetings.reminders import CLAIM_BATCH, ReminderRun, process_due
@@ -140,11 +141,11 @@ async def digest_tick(
     members' messages never wait for the run (SQLite has one writer at a time), and a crash
     half-way resumes with the leaders not yet served. Returns how many were queued."""
     run = DigestRun(clock.now(), settings.tz, settings.language)
-    async with sessionmaker() as session:
+    async with reading(sessionmaker) as session:
         leaders = await digest_leaders(session, run.week)
     queued = 0
     for leader_id in leaders:
-        async with sessionmaker() as session:  # reads only
+        async with reading(sessionmaker) as session:  # no write lock held while reading
             parts = await digest_parts(session, run, leader_id)
         if parts is None:
             continue

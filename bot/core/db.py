@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,9 +55,25 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _begin_immediate(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A session that only reads (`reading`) takes no write lock: in WAL mode it reads
+            # its snapshot while writers go on.
+            reads = conn.get_execution_options().get(READING, False)
+            conn.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
 
     return engine
+
+
+READING = "chibo_reading"
+
+
+@asynccontextmanager
+async def reading(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session for long reads only (a district's workbook, a digest): on SQLite it holds no
+    write lock, so members' messages are not held up behind it. Writing in it is a mistake
+    (on SQLite it may fail with "database is locked"): write in a transaction of its own."""
+    async with sessionmaker() as session:
+        await session.connection(execution_options={READING: True})
+        yield session
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core import metrics
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Settings
-from bot.core.i18n import N_, translator
+from bot.core.i18n import N_, Translator, translator
 from bot.core.logs import MESSAGE_KEY
 from bot.core.messages import ChatEvent, InboundMessage, OutboundMessage
 from bot.delivery.reach import set_blocked
@@ -25,7 +25,7 @@ from bot.dispatcher.documents import read_document
 from bot.dispatcher.state import StateChanges, load_state, stored_states
 from bot.services.errors import DomainError
 from bot.services.identity import member_for_address, members_for_addresses
-from handlers.base import Context, Registry
+from handlers.base import Context, Later, Registry
 from handlers.flow_state import FlowState
 from handlers.registry import build_registry
 from handlers.router import route
@@ -38,6 +38,7 @@ CRASH_TEXT = N_(
     "Sorry, something went wrong on my side and your last message was not saved. "
     "Please send it again in a moment."
 )
+LATER_FAILED = N_("Sorry, I could not finish that just now. Please ask again in a moment.")
 
 
 MAX_BATCH = 64
@@ -79,6 +80,8 @@ class Dispatcher:
         self._batches = ChatBatcher(
             self._handle_batch, _chat, max_batch=max_batch, workers=workers
         )
+        # Work to do after a committed message's batch (Context.after_commit), by message.
+        self._later: dict[str, tuple[Translator, list[Later]]] = {}
 
     async def handle(self, message: InboundMessage) -> list[OutboundMessage]:
         """Process `message` once and return what to send back (nothing for a redelivery).
@@ -89,10 +92,29 @@ class Dispatcher:
         key = MESSAGE_KEY.set(message.source_key)
         started = time.perf_counter()
         try:
-            return await self._batches.submit(await read_document(message))
+            replies = await self._batches.submit(await read_document(message))
+            later = self._later.pop(message.source_key, None)
+            if later is not None:
+                replies = [*replies, *await self._do_later(message, *later)]
+            return replies
         finally:
             metrics.HANDLING.labels(message.channel).observe(time.perf_counter() - started)
             MESSAGE_KEY.reset(key)
+
+    async def _do_later(
+        self, message: InboundMessage, t: Translator, works: list[Later]
+    ) -> list[OutboundMessage]:
+        """A committed message's long work, each piece opening the short sessions it needs."""
+        replies: list[OutboundMessage] = []
+        for work in works:
+            try:
+                replies.extend(await work(self.sessionmaker))
+            except DomainError as error:
+                replies.append(OutboundMessage(error.render(t)))
+            except Exception:
+                log.exception("work after handling %s failed", message.source_key)
+                replies.append(OutboundMessage(t.gettext(LATER_FAILED)))
+        return replies
 
     async def _handle_batch(
         self, messages: Sequence[InboundMessage]
@@ -170,6 +192,11 @@ class Dispatcher:
                 handled[_chat(message)] = ctx
                 changes.add(row_id, *_chat(message), ctx.state, now)
             await changes.write(session)
+        # Committed: the long work of these messages may now be done, outside the batch.
+        for message in fresh:
+            ctx = handled[_chat(message)]
+            if ctx.later:
+                self._later[message.source_key] = (ctx.t, ctx.later)
         return [
             handled[_chat(message)].replies if message in fresh else [] for message in messages
         ]

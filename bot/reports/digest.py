@@ -8,7 +8,6 @@ with its final figures besides the new month's, and draws the closed month's cha
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ from bot.core.i18n import N_, Translator, translator
 from bot.delivery.outbox import enqueue
 from bot.reports.aggregates import Figures, Node
 from bot.reports.chart import Bars, children_bars, reporting_chart
+from bot.reports.offload import offload
 from bot.reports.scope import Scope, load_scope
 from bot.reports.summary import monthly_rates, summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
@@ -86,8 +86,8 @@ async def chart_bars(
 
 
 async def draw(bars: Bars, t: Translator) -> bytes:
-    """The chart's PNG, drawn in a worker thread so the event loop keeps answering members."""
-    return await asyncio.to_thread(reporting_chart, bars, t.gettext(AXIS))
+    """The chart's PNG, drawn in a worker process so the event loop keeps answering members."""
+    return await offload(reporting_chart, bars, t.gettext(AXIS))
 
 
 async def chart_for(

@@ -80,7 +80,27 @@ async def build_report(
     now: datetime,
 ) -> tuple[str, bytes]:
     """The workbook's file name and bytes; the export is written to the audit log."""
-    report = await period_report(session, org, period.first, period.last, period.label, tz, now)
+    report = await report_data(session, org, period, tz, now)
+    audit_export(session, org, period, actor_member_id, now, report)
+    return await render_report(report, org, period, tz, await issuer_of(session, org))
+
+
+async def report_data(
+    session: AsyncSession, org: Organisation, period: Period, tz: ZoneInfo, now: datetime
+) -> PeriodReport:
+    """What the workbook shows, read from the database (reads only)."""
+    return await period_report(session, org, period.first, period.last, period.label, tz, now)
+
+
+def audit_export(
+    session: AsyncSession,
+    org: Organisation,
+    period: Period,
+    actor_member_id: int | None,
+    now: datetime,
+    report: PeriodReport,
+) -> None:
+    """Write the export to the audit log."""
     record_audit(
         session,
         at=now,
@@ -91,7 +111,20 @@ async def build_report(
         period=period.slug,
         cells=report.tree.figures.cells,
     )
-    issuer = await issuer_of(session, org)
+
+
+async def render_report(
+    report: PeriodReport,
+    org: Organisation,
+    period: Period,
+    tz: ZoneInfo,
+    issuer: Issuer | None = None,
+) -> tuple[str, bytes]:
+    """The workbook's file name and bytes, rendered in a worker thread (openpyxl takes
+    seconds for a district): needs no session, so none is held meanwhile. Not in a worker
+    process: pickling a district year's figures there (14 MB) holds the interpreter lock for
+    2 s, longer than the thread's share of it costs the event loop (bench/latency.py). With
+    `issuer` (`documents.sources.issuer_of`), the Party's header and signature block."""
     content = await asyncio.to_thread(render_workbook, report, tz, issuer)
     safe = re.sub(r"[^a-z0-9]+", "-", fold(org.name)).strip("-")
     return f"bao-cao-{safe or org.id}-{period.slug}.xlsx", content

@@ -4,9 +4,12 @@ queries for any number of cells, each scoped by the organisations' paths."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -110,44 +113,67 @@ class CellDetail:
     households: tuple[HouseholdLine, ...]
 
 
+T = TypeVar("T")
+ROWS_AT_A_TIME = 500  # rows turned into values before the event loop gets a turn
+
+
+async def paced(rows: Iterable[T]) -> AsyncIterator[T]:
+    """`rows` one by one, letting the event loop answer members every ROWS_AT_A_TIME rows: a
+    district's year is 100,000 rows, seconds of work that would otherwise hold up every chat."""
+    for number, row in enumerate(rows, 1):
+        yield row
+        if number % ROWS_AT_A_TIME == 0:
+            await asyncio.sleep(0)
+
+
 async def details(
     session: AsyncSession, scope: Scope, first: date, last: date, tz: ZoneInfo, now: datetime
 ) -> tuple[CellDetail, ...]:
     """Every cell's detail for the months [first, last]."""
     in_scope = scope.cell_filter(Member.cell_id)
-    members = list(
-        await session.execute(
-            select(Member.id, Member.full_name, Member.status, Member.cell_id)
-            .where(in_scope)
-            .order_by(Member.full_name, Member.id)
+    members = [
+        row
+        async for row in paced(
+            await session.execute(
+                select(Member.id, Member.full_name, Member.status, Member.cell_id)
+                .where(in_scope)
+                .order_by(Member.full_name, Member.id)
+            )
         )
-    )
+    ]
     start = datetime.combine(first, datetime.min.time(), tz)
     end = min(datetime.combine(add_months(last, 1), datetime.min.time(), tz), now)
     meetings: dict[int, list[MeetingLine]] = defaultdict(list)
-    for meeting_id, cell_id, starts, kind in await session.execute(
-        select(Meeting.id, Meeting.cell_id, Meeting.starts_at, Meeting.kind)
-        .where(  # meetings held: not cancelled, not still to come
-            scope.cell_filter(Meeting.cell_id),
-            Meeting.starts_at >= start,
-            Meeting.starts_at < end,
-            Meeting.status == MeetingStatus.PLANNED,
-        )
-        .order_by(Meeting.starts_at)
-    ):
-        meetings[cell_id].append(MeetingLine(meeting_id, starts, kind))
-    marks = {
-        (meeting_id, member_id): AttendanceMark(status, spoke)
-        for meeting_id, member_id, status, spoke in await session.execute(
-            select(
-                Attendance.meeting_id, Attendance.member_id, Attendance.status, Attendance.spoke
-            )
-            .join(Meeting, Meeting.id == Attendance.meeting_id)
-            .where(
+    async for meeting_id, cell_id, starts, kind in paced(
+        await session.execute(
+            select(Meeting.id, Meeting.cell_id, Meeting.starts_at, Meeting.kind)
+            .where(  # meetings held: not cancelled, not still to come
                 scope.cell_filter(Meeting.cell_id),
                 Meeting.starts_at >= start,
                 Meeting.starts_at < end,
                 Meeting.status == MeetingStatus.PLANNED,
+            )
+            .order_by(Meeting.starts_at)
+        )
+    ):
+        meetings[cell_id].append(MeetingLine(meeting_id, starts, kind))
+    marks = {
+        (meeting_id, member_id): AttendanceMark(status, spoke)
+        async for meeting_id, member_id, status, spoke in paced(
+            await session.execute(
+                select(
+                    Attendance.meeting_id,
+                    Attendance.member_id,
+                    Attendance.status,
+                    Attendance.spoke,
+                )
+                .join(Meeting, Meeting.id == Attendance.meeting_id)
+                .where(
+                    scope.cell_filter(Meeting.cell_id),
+                    Meeting.starts_at >= start,
+                    Meeting.starts_at < end,
+                    Meeting.status == MeetingStatus.PLANNED,
+                )
             )
         )
     }
@@ -178,7 +204,7 @@ async def details(
         )
         .order_by(DeedReport.created_at, DeedReport.id)
     )
-    found = list(rows)
+    found = [row async for row in paced(rows)]
     enterers = {row[6] for row in found if row[6] is not None}
     entered_names = (
         dict(
@@ -191,7 +217,7 @@ async def details(
         if enterers
         else {}
     )
-    for member_id, created, month, household_id, category, text, entered_by in found:
+    async for member_id, created, month, household_id, category, text, entered_by in paced(found):
         code = codes.get(household_id, "?") if household_id is not None else None
         enterer = entered_names.get(entered_by, "?") if entered_by is not None else None
         deeds[member_id].append(DeedLine(created, month, code, category, text, enterer))
@@ -199,7 +225,7 @@ async def details(
     for member_id, code in sorted(holders, key=lambda pair: pair[1]):
         current[member_id].append(code)
     by_cell: dict[int, list[MemberLine]] = defaultdict(list)
-    for member_id, name, status, cell_id in members:
+    async for member_id, name, status, cell_id in paced(members):
         by_cell[cell_id].append(
             MemberLine(
                 member_id,
@@ -245,22 +271,24 @@ async def _households(
     holder: dict[int, str] = {}
     holders: list[tuple[int, str]] = []
     info: dict[int, tuple[str, str, datetime | None, tuple[ProgressFlag, ...]]] = {}
-    for row in await session.execute(
-        select(
-            Household.id,
-            Household.code,
-            Household.head_name,
-            Member.id,
-            Member.full_name,
-            Assignment.started_on,
-            Assignment.ended_on,
-            last_deed,
-            *since,
+    async for row in paced(
+        await session.execute(
+            select(
+                Household.id,
+                Household.code,
+                Household.head_name,
+                Member.id,
+                Member.full_name,
+                Assignment.started_on,
+                Assignment.ended_on,
+                last_deed,
+                *since,
+            )
+            .join(Assignment, Assignment.household_id == Household.id)
+            .join(Member, Member.id == Assignment.member_id)
+            .where(Household.id.in_(ids))
+            .order_by(Household.code, Assignment.started_on, Assignment.id)
         )
-        .join(Assignment, Assignment.household_id == Household.id)
-        .join(Member, Member.id == Assignment.member_id)
-        .where(Household.id.in_(ids))
-        .order_by(Household.code, Assignment.started_on, Assignment.id)
     ):
         household_id, code, head, member_id, name, started, ended, deed, *reached = row
         flags = tuple(flag for flag, day in zip(PROGRESS_FLAGS, reached, strict=True) if day)
@@ -270,16 +298,18 @@ async def _households(
             holder[household_id] = name
             holders.append((member_id, code))
     categories: dict[int, list[HouseholdCategory]] = defaultdict(list)
-    for household_id, category in await session.execute(
-        select(HouseholdCategoryLink.household_id, HouseholdCategoryLink.category)
-        .where(HouseholdCategoryLink.household_id.in_(ids))
-        .order_by(HouseholdCategoryLink.category)
+    async for household_id, category in paced(
+        await session.execute(
+            select(HouseholdCategoryLink.household_id, HouseholdCategoryLink.category)
+            .where(HouseholdCategoryLink.household_id.in_(ids))
+            .order_by(HouseholdCategoryLink.category)
+        )
     ):
         categories[household_id].append(category)
     past = await _flags(session, ids, as_of) if as_of is not None else None
     result: dict[int, list[HouseholdLine]] = defaultdict(list)
-    for household_id, cell_id in await session.execute(
-        select(ever.c.household_id, ever.c.cell_id)
+    async for household_id, cell_id in paced(
+        await session.execute(select(ever.c.household_id, ever.c.cell_id))
     ):
         code, head, deed, flags = info[household_id]
         result[cell_id].append(

@@ -16,6 +16,7 @@ from sqlalchemy import String, cast, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.audit import record_audit
+from bot.services.kept import PREFIX as KEPT
 from models import (
     AgendaOpinion,
     ChatAddress,
@@ -23,6 +24,7 @@ from models import (
     DeedPhoto,
     DeedReport,
     InviteCode,
+    KeptFile,
     Member,
     MemberStatus,
     MemberStatusChange,
@@ -101,7 +103,20 @@ async def purge_members(
     await session.execute(delete(ChatAddress).where(ChatAddress.member_id.in_(ids)))
     await session.execute(delete(InviteCode).where(InviteCode.member_id.in_(ids)))
     deeds = select(DeedReport.id).where(DeedReport.member_id.in_(ids))
+    kept = set(
+        await session.scalars(
+            select(DeedPhoto.file_ref).where(
+                DeedPhoto.deed_id.in_(deeds), DeedPhoto.file_ref.startswith(KEPT)
+            )
+        )
+    )
     await session.execute(delete(DeedPhoto).where(DeedPhoto.deed_id.in_(deeds)))
+    if kept:  # pictures chibo downloaded and kept (Zalo), unless another report has them
+        still = set(
+            await session.scalars(select(DeedPhoto.file_ref).where(DeedPhoto.file_ref.in_(kept)))
+        )
+        gone = [ref.removeprefix(KEPT) for ref in kept - still]
+        await session.execute(delete(KeptFile).where(KeptFile.sha256.in_(gone)))
     await session.execute(
         update(DeedReport)
         .where(DeedReport.member_id.in_(ids))

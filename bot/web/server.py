@@ -72,8 +72,10 @@ def _secret_matches(given: str | None, expected: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
-# What /healthz is told: healthy or not, or the verdict of each part checked by name.
-Health = Callable[[], Awaitable[bool | Mapping[str, bool]]]
+# What /healthz is told: healthy or not, or the verdict of each part checked by name: True /
+# False, or a channel's state ("up" is healthy; "starting", "retrying", "down" are not).
+Health = Callable[[], Awaitable[bool | Mapping[str, bool | str]]]
+UP = "up"
 # /metrics: the page's body and content type.
 Metrics = Callable[[], Awaitable[tuple[bytes, str]]]
 
@@ -124,6 +126,12 @@ async def _handle(request: web.Request, route: WebhookRoute, unusable: Tally) ->
     return web.json_response({"ok": True})
 
 
+def _shown(verdict: bool | str) -> str:
+    if isinstance(verdict, str):
+        return verdict
+    return "ok" if verdict else "failing"
+
+
 def build_app(
     routes: list[WebhookRoute],
     health: Health,
@@ -142,11 +150,14 @@ def build_app(
             body: dict[str, Any] = {"status": "ok" if verdict else "unhealthy"}
             healthy = verdict
         else:
-            healthy = all(verdict.values())
-            body = {
-                "status": "ok" if healthy else "unhealthy",
-                "checks": {part: "ok" if fine else "failing" for part, fine in verdict.items()},
-            }
+            checks = {part: _shown(fine) for part, fine in verdict.items()}
+            core = [fine for fine in verdict.values() if isinstance(fine, bool)]
+            states = [fine for fine in verdict.values() if isinstance(fine, str)]
+            # One channel down while another serves: "degraded" but 200, so that a load
+            # balancer keeps sending the working channel's webhooks here.
+            healthy = all(core) and (not states or UP in states)
+            status = "ok" if healthy and all(s == UP for s in states) else "degraded"
+            body = {"status": status if healthy else "unhealthy", "checks": checks}
         return web.json_response(body, status=200 if healthy else 503)
 
     async def metrics_page(request: web.Request) -> web.Response:

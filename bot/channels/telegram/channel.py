@@ -11,6 +11,7 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeChat, Document, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
 
 from bot.channels.base import Capabilities, Handle, StartupError, webhook_route
 from bot.channels.replies import REPLIES, ReplyPatience, send_reply
@@ -24,6 +25,7 @@ from bot.channels.telegram.sender import (
     delivery_bot,
     hides_contact_keyboard,
 )
+from bot.channels.telegram.tolerant import TolerantBot
 from bot.core import metrics
 from bot.core.i18n import translator
 from bot.core.messages import InboundMessage, OutboundMessage
@@ -81,13 +83,16 @@ class TelegramChannel:
         self.menu = menu
         self.leader_menus = leader_menus
         self.poll_timeout = poll_timeout
+        # A bot that skips an update it cannot read instead of wedging polling.
+        bot = TolerantBot(
+            token,
+            base_url=api_url or DEFAULT_API_URL,
+            base_file_url=file_url(api_url),
+            request=HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),
+            get_updates_request=HTTPXRequest(connection_pool_size=1),
+        )
         builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
-            ApplicationBuilder()
-            .token(token)
-            .base_url(api_url or DEFAULT_API_URL)
-            .base_file_url(file_url(api_url))
-            .concurrent_updates(PerChatUpdateProcessor())
-            .connection_pool_size(CONNECTION_POOL_SIZE)
+            ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdateProcessor())
         )
         if webhook is not None:
             builder = builder.updater(None)
@@ -119,7 +124,8 @@ class TelegramChannel:
             await self._start()
         except InvalidToken as error:
             raise StartupError(
-                t.gettext("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather.")
+                t.gettext("Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather."),
+                lasting=True,
             ) from error
         except NetworkError as error:
             raise StartupError(

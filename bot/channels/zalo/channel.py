@@ -7,20 +7,27 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.channels.base import Capabilities, Handle, StartupError, webhook_route
+from bot.channels.base import Capabilities, Handle, Keep, StartupError, webhook_route
 from bot.channels.locks import ChatLocks
 from bot.channels.replies import REPLIES, ReplyPatience, send_reply
-from bot.channels.zalo.client import INVALID_TOKEN, ZaloClient, ZaloError, ZaloNetworkError
+from bot.channels.zalo.client import (
+    INVALID_TOKEN,
+    NOT_FOUND,
+    ZaloClient,
+    ZaloError,
+    ZaloNetworkError,
+)
 from bot.channels.zalo.convert import CHANNEL, TEXT_LIMIT, to_inbound, unwrap
 from bot.channels.zalo.sender import ZaloOut
 from bot.core import metrics
 from bot.core.i18n import translator
-from bot.core.messages import OutboundMessage
+from bot.core.messages import Attachment, InboundMessage, OutboundMessage
 from bot.delivery.outcome import Delivered, Outcome, Progress
 from bot.delivery.pacer import ChannelLimits
+from bot.services.kept import MAX_BYTES
 from bot.web.server import WebhookRoute
 
 log = logging.getLogger(__name__)
@@ -59,8 +66,14 @@ class ZaloChannel:
         limits: ChannelLimits | None = None,
         patience: ReplyPatience | None = None,
         language: str = "vi",
+        keep: Keep | None = None,
+        picture_bytes: int = MAX_BYTES,
     ) -> None:
         self.client = client
+        # Members' pictures come as Zalo CDN URLs, which may expire: downloaded (at most
+        # `picture_bytes`) and kept in the database through `keep`.
+        self.keep = keep
+        self.picture_bytes = picture_bytes
         self.handle = handle
         self.out = out
         # The delivery queue's sends, best on a client (connection pool) of their own.
@@ -81,6 +94,7 @@ class ZaloChannel:
         self.bot_name = ""
         self._locks = ChatLocks()
         self._poller: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self._started = False
         self._failed_polls = 0
         self._in_hand: set[asyncio.Task[None]] = set()
@@ -107,7 +121,8 @@ class ZaloChannel:
         except ZaloError as error:
             if error.code == INVALID_TOKEN:
                 raise StartupError(
-                    t.gettext("Zalo refused ZALO_BOT_TOKEN; check it in Zalo Bot Manager.")
+                    t.gettext("Zalo refused ZALO_BOT_TOKEN; check it in Zalo Bot Manager."),
+                    lasting=True,
                 ) from error
             raise StartupError(
                 t.gettext("Zalo refused to start the bot: {error}").format(error=error)
@@ -122,8 +137,15 @@ class ZaloChannel:
             if registered != self.webhook.url:
                 log.warning("zalo: webhook is %r, not %r as asked", registered, self.webhook.url)
         else:
-            # getUpdates does not work while a webhook is set (e.g. from an earlier run).
-            await self.client.delete_webhook()
+            # getUpdates does not work while a webhook is set (e.g. from an earlier run); Zalo
+            # may answer deleteWebhook with 404 when there is none: that is what we want.
+            if (await self.client.get_webhook_info()).get("url"):
+                try:
+                    await self.client.delete_webhook()
+                except ZaloError as error:
+                    if error.code != NOT_FOUND:
+                        raise
+            self._stopping.clear()
             self._poller = asyncio.create_task(self._poll())
         self._started = True
         log.info("zalo: started as %s", self.bot_name or "(unnamed bot)")
@@ -131,11 +153,17 @@ class ZaloChannel:
     async def stop(self) -> None:
         """Stop polling, finish the messages in hand, close the connection pool."""
         if self._poller is not None:
-            # An update Zalo is answering right now may be lost with the cancelled long poll
-            # (Zalo has no offset to confirm it); waiting up to 30 s for it would be worse.
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
+            # Zalo has no offset: an update it answered a long poll with counts as delivered,
+            # so cancelling the poll under way could drop one. Let it end (at most
+            # `poll_seconds`), handle what it brought, then stop.
+            self._stopping.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._poller), self.poll_seconds + 15)
+            except TimeoutError:  # Zalo did not answer in time: nothing to lose any more
+                self._poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._poller
+            self._poller = None
         if self._in_hand:
             await asyncio.gather(*self._in_hand, return_exceptions=True)
         await self.client.close()
@@ -172,7 +200,7 @@ class ZaloChannel:
         await self._process(unwrap(payload))
 
     async def _poll(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 update = await self.client.get_updates(self.poll_seconds)
                 self._failed_polls = 0
@@ -182,7 +210,8 @@ class ZaloChannel:
                     log.error("zalo: the token was refused (401); check ZALO_BOT_TOKEN")
                 else:
                     log.warning("zalo: getUpdates failed (%s); retrying", error)
-                await asyncio.sleep(self.retry_pause)
+                with contextlib.suppress(TimeoutError):  # a stop ends the pause at once
+                    await asyncio.wait_for(self._stopping.wait(), self.retry_pause)
                 continue
             if update is not None:
                 task = asyncio.create_task(self._process(update))
@@ -200,6 +229,10 @@ class ZaloChannel:
         if inbound is None:
             log.info("zalo: update %s has nothing to answer", update.get("event_name"))
             return
+        if inbound.photos and self.keep is not None:
+            inbound = replace(
+                inbound, photos=tuple([await self._kept(inbound, p) for p in inbound.photos])
+            )
         async with self._locks.hold(inbound.chat_id):
             typing = asyncio.create_task(self._typing_later(inbound.chat_id))
             try:
@@ -207,6 +240,22 @@ class ZaloChannel:
             finally:
                 typing.cancel()
             await self._reply(inbound.chat_id, replies)
+
+    async def _kept(self, inbound: InboundMessage, photo: Attachment) -> Attachment:
+        """The picture downloaded and kept ("kept:..."), or as it came (its URL) when it
+        cannot be: too big, the CDN refusing, no network."""
+        assert self.keep is not None
+        try:
+            content, mime_type = await self.client.download(photo.file_ref, self.picture_bytes)
+            file_ref = await self.keep(content, mime_type, CHANNEL)
+        except ZaloError as error:
+            log.warning(
+                "zalo: picture of message %s not kept (%s); keeping its URL",
+                inbound.message_id[:64],
+                error.code,
+            )
+            return photo
+        return replace(photo, file_ref=file_ref, mime_type=mime_type)
 
     async def _reply(self, chat_id: str, replies: Sequence[OutboundMessage]) -> None:
         """Send the replies in order, each tried with patience (bot.channels.replies); after

@@ -16,9 +16,18 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://bot-api.zaloplatforms.com/bot"
 TEXT_LIMIT = 2000  # sendMessage takes 1-2000 characters
+# Zalo's error codes as its docs list them (docs/platforms.md says what is documented and
+# what is guessed).
+BAD_REQUEST = 400
+INVALID_TOKEN = 401
+INTERNAL_ERROR = 403  # documented as "Internal server error", NOT as "blocked"
+NOT_FOUND = 404
 NO_UPDATE = 408  # getUpdates' long poll ended with nothing new
 QUOTA_EXCEEDED = 429
-INVALID_TOKEN = 401
+TOO_BIG = 413  # (ours) a download over the size limit
+# Zalo fetches the picture of sendPhoto from its URL (a chart on chibo's media shelf) before it
+# answers: 10 s is too short for that; another Zalo client allows 150 s.
+PHOTO_SECONDS = 150.0
 
 
 class ZaloError(Exception):
@@ -46,7 +55,8 @@ class ZaloClient:
         self._http = httpx.AsyncClient(timeout=timeout)
 
     async def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (a later call opens a new one: a channel whose start
+        failed is stopped, then started again)."""
         await self._http.aclose()
 
     async def call(
@@ -55,6 +65,8 @@ class ZaloClient:
         """Call `method` with `params` (None values left out) and return its result; `wait`
         is how long to wait for the answer (default: the client's timeout)."""
         body = {key: value for key, value in (params or {}).items() if value is not None}
+        if self._http.is_closed:
+            self._http = httpx.AsyncClient(timeout=self._timeout)
         try:
             response = await self._http.post(
                 self._base + method, json=body, timeout=wait or self._timeout
@@ -112,9 +124,35 @@ class ZaloClient:
     async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> str:
         """Send the picture at `photo_url` (Zalo fetches it) with an optional caption."""
         result = await self.call(
-            "sendPhoto", {"chat_id": chat_id, "photo": photo_url, "caption": caption or None}
+            "sendPhoto",
+            {"chat_id": chat_id, "photo": photo_url, "caption": caption or None},
+            wait=PHOTO_SECONDS,
         )
         return _message_id(result)
+
+    async def download(self, url: str, max_bytes: int, wait: float = 30.0) -> tuple[bytes, str]:
+        """The file at `url` (a picture on Zalo's CDN) and its MIME type, if at most
+        `max_bytes`; ZaloError otherwise (413 too big, the CDN's status, or no network)."""
+        if not url.startswith(("https://", "http://")):
+            raise ZaloError(BAD_REQUEST, "download: not a web address")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async with self._http.stream("GET", url, timeout=wait) as response:
+                if response.status_code != 200:
+                    raise ZaloError(response.status_code, "download refused")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise ZaloError(TOO_BIG, "download: too big")
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise ZaloError(TOO_BIG, "download: too big")
+                    chunks.append(chunk)
+                mime_type = response.headers.get("content-type", "").split(";")[0].strip()
+        except httpx.HTTPError as error:
+            raise ZaloNetworkError(f"download: {type(error).__name__}") from None
+        return b"".join(chunks), mime_type or "image/jpeg"
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         """Show "typing…" in the chat for a few seconds."""

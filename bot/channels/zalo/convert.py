@@ -39,11 +39,14 @@ def to_inbound(update: dict[str, Any]) -> InboundMessage | None:
     event = str(update.get("event_name") or "")
     text = _text(message.get("text"))
     photos: tuple[Attachment, ...] = ()
-    if event == IMAGE_EVENT:
-        photo = message.get("photo") or message.get("photo_url")
+    photo = message.get("photo") or message.get("photo_url")  # both are seen
+    # The docs' own getUpdates sample of a picture has no event_name: a message with a
+    # picture is one, whatever its event says (or does not).
+    if event == IMAGE_EVENT or (not event and isinstance(photo, str) and photo):
+        event = IMAGE_EVENT
         if isinstance(photo, str) and photo:
             photos = (Attachment(file_ref=photo, mime_type="image/jpeg"),)
-        text = _text(message.get("caption"))
+        text = _text(message.get("caption")) or text
     # A sticker, voice note or withheld content: nothing we can read, but it deserves an answer.
     unsupported = not (text or photos) or event not in (TEXT_EVENT, IMAGE_EVENT, "")
     # Without an id, the content itself names the message: a repeat is still recognised and

@@ -42,4 +42,5 @@ def build(wiring: Wiring) -> ZaloChannel | None:
         queue=out(),
         limits=limits,
         language=language,
+        keep=wiring.keep_file,
     )

@@ -9,7 +9,13 @@ from collections.abc import Sequence
 from functools import partial
 
 from bot.channels.parts import Pacing, Part, PartPolicy, send_parts
-from bot.channels.zalo.client import QUOTA_EXCEEDED, ZaloClient, ZaloError
+from bot.channels.zalo.client import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    QUOTA_EXCEEDED,
+    ZaloClient,
+    ZaloError,
+)
 from bot.channels.zalo.convert import numbered, zalo_chunks
 from bot.core.i18n import N_, translator
 from bot.core.messages import Attachment, OutboundMessage
@@ -125,19 +131,26 @@ class ZaloOut:
 
 
 def transient(error: ZaloError) -> bool:
-    """Whether trying again later may work: quota, network, Zalo's own trouble, our token."""
-    return error.code in (0, QUOTA_EXCEEDED, 401, 408) or error.code >= 500
+    """Whether trying again later may work. Zalo documents 403 as "Internal server error"
+    (not as a block, see docs/platforms.md), so it is passing like a 5xx; so are the quota,
+    the network, a long poll ending, our own token (the operator fixes it) and any code the
+    docs do not list."""
+    return error.code not in FINAL_CODES
+
+
+# The codes Zalo documents as a refusal of this very call: bad request, not found.
+FINAL_CODES = (BAD_REQUEST, NOT_FOUND)
 
 
 def outcome_of(error: ZaloError, quota_pause: float) -> RetryLater | Undeliverable:
     """What a Zalo error means for a queued message. Zalo publishes no rate limits and no
-    retry-after: a 429 pauses all Zalo sends for `quota_pause` seconds."""
+    retry-after: a 429 pauses all Zalo sends for `quota_pause` seconds. What a person who
+    blocked the bot returns is undocumented: never guessed as "blocked"; an error that keeps
+    coming ends as "gave up" after the last attempt, like any outage."""
     if error.code == QUOTA_EXCEEDED:
         return RetryLater(error=f"429 {error.description}", after=quota_pause)
-    if transient(error):  # not the recipient's fault
+    if transient(error):  # not the recipient's fault, as far as the docs tell
         return RetryLater(error=f"{error.code} {error.description}".strip())
-    if error.code == 403:
-        return Undeliverable(FailureReason.BLOCKED, error.description)
-    if error.code == 404:
+    if error.code == NOT_FOUND:  # the chat (or the person) is unknown to the bot
         return Undeliverable(FailureReason.NOT_STARTED, error.description)
     return Undeliverable(FailureReason.REJECTED, error.description)
