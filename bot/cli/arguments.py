@@ -14,6 +14,7 @@ from bot.core.config import Settings, get_settings
 from bot.core.i18n import Translator, translator
 
 MEMBER_PHONE = "0912000002"  # the demo's member (bot/cli/demo.py)
+COMMITTEE_PHONE = "0912000100"  # the demo's commune committee member
 TEMPLATE_NAME = "mau-danh-sach-chi-bo.xlsx"
 MARK_CHOICES = ("exempt", "transferred_out", "working_away")  # bot/cli/roster.py MARKS
 
@@ -58,6 +59,23 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
             "run the bot on the configured messengers (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN) "
             "until Ctrl-C"
         ),
+    )
+    dashboard = commands.add_parser(
+        "dashboard",
+        help=_(
+            "serve the web dashboard on this computer (http://127.0.0.1) and print a sign-in "
+            "link, until Ctrl-C"
+        ),
+    )
+    dashboard.add_argument(
+        "--as",
+        dest="phone",
+        default=COMMITTEE_PHONE,
+        metavar="PHONE",
+        help=_("sign in as the leader with this phone (default: %(default)s, the demo's)"),
+    )
+    dashboard.add_argument(
+        "--port", type=int, help=_("port to listen on (default: HTTP_PORT; 0: any free port)")
     )
     add_meetings_parser(commands, t)
     export = commands.add_parser(

@@ -122,6 +122,11 @@ def _demo_banner(t: Translator, created: bool, member: str, secretary: str, comm
             "Try: chibo shell --as {member} (member), --as {secretary} (cell secretary), "
             "--as {committee} (commune committee)."
         ).format(member=member, secretary=secretary, committee=committee)
+        + "\n"
+        + t.gettext(
+            "The committee's web dashboard: chibo dashboard (serves it on this computer and "
+            "prints a sign-in link to open in a browser)."
+        )
     )
 
 
@@ -283,6 +288,10 @@ def execute(settings: Settings, args: argparse.Namespace, clock: Clock | None = 
         return 0
     if args.command in ("import", "invites", "households"):
         return asyncio.run(_roster(settings, args, clock))
+    if args.command == "dashboard":
+        from bot.cli.dashboard import serve_dashboard
+
+        return asyncio.run(serve_dashboard(settings, clock, args.phone, args.port))
     seed = args.command == "demo"
     return asyncio.run(
         _shell(settings, clock, args.phone, seed, not getattr(args, "no_shell", False))

@@ -43,7 +43,7 @@ from models import (
 SECRETARY_PHONE = "0912000001"
 MEMBER_PHONE = arguments.MEMBER_PHONE
 DEPUTY_PHONE = "0912000003"
-COMMITTEE_PHONE = "0912000100"
+COMMITTEE_PHONE = arguments.COMMITTEE_PHONE
 COMMUNE_SECRETARY_PHONE = "0912000300"  # Bí thư Đảng ủy xã: /capuy
 # The cells the commune committee member follows (cấp ủy viên phụ trách chi bộ).
 FOLLOWED = data.CELLS[0][0], data.CELLS[1][0], data.CELLS[2][0]

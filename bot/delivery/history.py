@@ -75,4 +75,4 @@ async def latest_offer(
     )
     if message is None:
         return ()
-    return tuple(Choice(str(k), str(v)) for k, v in message.choices)
+    return tuple(Choice(str(k), str(v)) for k, v, *_ in message.choices)
