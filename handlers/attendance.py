@@ -12,6 +12,7 @@ from bot.core.messages import Choice
 from bot.core.text import capitalised, fold
 from bot.services.meetings.attendance import attendance_roll, record_attendance
 from bot.services.meetings.calendar import recent
+from handlers import minutes
 from handlers.base import PICK_ONE, Context, StepHandler
 from handlers.flow_state import Draft
 from handlers.meeting_common import meeting_label
@@ -155,7 +156,9 @@ async def _save(ctx: Context) -> None:
     )
     ctx.finish()
     total = present + away
-    ctx.say(
+    minutes.offer(
+        ctx,
+        draft.meeting_id,
         ctx._(
             "Recorded: {present} of {total} present, {absent} absent ({excused} with a "
             "reason), {spoke} spoke ({rate}% of those present)."
@@ -166,7 +169,7 @@ async def _save(ctx: Context) -> None:
             excused=len(excused),
             spoke=speakers,
             rate=round(100 * speakers / present) if present else 0,
-        )
+        ),
     )
 
 

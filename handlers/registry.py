@@ -20,6 +20,7 @@ from handlers import (
     me,
     meeting_admin,
     meetings,
+    minutes,
     more_evidence,
     on_behalf,
     oversight,
@@ -376,6 +377,9 @@ def build_registry() -> Registry:
             meeting_admin.STEPS,
             draft=meeting_admin.CalendarDraft,
         )
+    )
+    registry.add_flow(
+        Flow(minutes.FLOW, minutes.TITLE, minutes.STEPS, light=True, draft=minutes.MinutesDraft)
     )
     registry.add_flow(
         Flow(

@@ -293,6 +293,10 @@ def _exports(ctx: Context, month: date) -> list[Choice]:
     return [
         switch,
         Choice("chart", ctx._("Chart of the reporting rate")),
+        Choice(
+            f"docx:{month:%Y-%m}",
+            ctx._("Word report, {period}").format(period=periods[0].label),
+        ),
         *(
             Choice(
                 f"export:{period.slug}",
@@ -347,6 +351,8 @@ async def _on_menu(ctx: Context) -> None:
         await _quiet(ctx, org_id)
     elif choice.startswith("export:"):
         await _export(ctx, org_id, choice.removeprefix("export:"), whole)
+    elif choice.startswith("docx:"):
+        await _export(ctx, org_id, choice.removeprefix("docx:"), whole, word=True)
     else:
         ctx.reprompt()
 
@@ -359,13 +365,15 @@ def reads(ctx: Context, text: str) -> bool:
     return read_period(text, ctx.month) is not None
 
 
-async def _export(ctx: Context, org_id: int | None, period_text: str, whole: bool = False) -> None:
+async def _export(
+    ctx: Context, org_id: int | None, period_text: str, whole: bool = False, word: bool = False
+) -> None:
+    """The workbook (or with `word` the Word report: a cell's report, a committee's summary)
+    of the organisation on screen, made after the batch."""
     assert ctx.member is not None
-    from bot.reports.export import (  # openpyxl: load when asked
-        audit_export,
-        render_report,
-        report_data,
-    )
+    from bot.reports.documents.build import DOCX, build_report_document  # load when asked
+    from bot.reports.documents.sources import issuer_of
+    from bot.reports.export import audit_export, render_report, report_data
 
     # From the cells a committee member follows, the workbook of their whole organisation
     # (it has a sheet per cell); from one organisation on screen, that one.
@@ -382,14 +390,24 @@ async def _export(ctx: Context, org_id: int | None, period_text: str, whole: boo
         # A district's workbook takes seconds: made after this message's batch, read in a
         # short transaction (with its audit entry) and rendered in a worker thread with no
         # session open, so no other chat waits for it.
+        text = t.gettext("Report of {org}, {period}.").format(org=top.name, period=period.label)
+        if word:  # a document: queried, audited and rendered (in a thread) in one transaction
+            async with sessions() as session, session.begin():
+                org = await session.get(Organisation, top.id)
+                assert org is not None
+                name, content = await build_report_document(
+                    session, org, period, tz, member_id, now
+                )
+            document = Attachment(file_ref=name, file_name=name, content=content, mime_type=DOCX)
+            return [OutboundMessage(text, document=document)]
         async with reading(sessions) as session:
             org = await session.get(Organisation, top.id)
             assert org is not None
             report = await report_data(session, org, period, tz, now)
+            issuer = await issuer_of(session, org)
         async with sessions() as session, session.begin():
             audit_export(session, org, period, member_id, now, report)
-        name, content = await render_report(report, org, period, tz)
-        text = t.gettext("Report of {org}, {period}.").format(org=top.name, period=period.label)
+        name, content = await render_report(report, org, period, tz, issuer)
         document = Attachment(file_ref=name, file_name=name, content=content, mime_type=XLSX)
         return [OutboundMessage(text, document=document)]
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+import docx
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -278,3 +280,23 @@ async def test_adding_a_meeting_in_the_past_asks_for_the_time_again(mai: Chat) -
             ("28/11 8:00", "Viết nội dung dự kiến"),
         ],
     )
+
+
+async def test_after_attendance_the_minutes_are_one_tap_away(
+    xien: Chat, mai: Chat, calendar: Cell, clock: FakeClock
+) -> None:
+    await xien.send("/lich")  # plans the meeting of the 24th
+    clock.current = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # 21:00 that evening
+    for said in ("/lich", "Điểm danh buổi họp vừa qua", "1", "2", "xong", "xong", "1", "xong"):
+        await mai.send(said)
+    [recorded] = mai.last
+    assert recorded.text.startswith("Đã ghi: có mặt 1/2")
+    assert [c.label for c in recorded.choices] == ["Biên bản (Word)"]
+    await mai.tap("Biên bản")
+    [reply] = mai.last
+    assert reply.text.startswith("Dự thảo biên bản cuộc họp")
+    assert reply.document is not None and reply.document.content is not None
+    assert reply.document.file_name == "bien-ban-chi-bo-ban-test-2026-11-24.docx"
+    minutes = docx.Document(io.BytesIO(reply.document.content))
+    said = "\n".join(p.text for p in minutes.paragraphs)
+    assert "Có mặt: 1 đồng chí." in said and "- Vắng không lý do: đ/c Lò Văn Xiên." in said

@@ -161,9 +161,10 @@ async def test_from_the_fourth_the_new_month_with_last_month_one_tap_away(
     clock.current = hanoi(2026, 12, 4)
     mai = Chat(dispatcher, chat_id="chat-mai")
     assert (await mai.send("/tonghop")).startswith("Chi bộ bản Test, tháng 12/2026:")
-    assert mai.labels()[-6:] == [
+    assert mai.labels()[-7:] == [
         "Tháng trước (11/2026): số liệu chốt",
         "Biểu đồ tỷ lệ báo cáo",
+        "Báo cáo Word tháng 12/2026",
         "Xuất báo cáo Excel tháng 12/2026",
         "Xuất báo cáo Excel tháng 11/2026",
         "Xuất báo cáo Excel quý IV/2026",

@@ -245,13 +245,14 @@ async def test_district_workbook_has_commune_subtotals_a_total_and_the_indicator
     assert names.index("Đảng bộ xã Hai") < names.index("Chi bộ Công an xã Hai")
     assert names.index("Chi bộ Công an xã Hai") < names.index("Cộng Đảng bộ xã Hai")
     total = rows[names.index("TỔNG CỘNG")]
-    assert total[2:9] == ("2 chi bộ", 34, 1, 1, 33, 0, 0.0)
+    assert total[2:9] == ("2 chi bộ", 34, 1, 1, 33, 0, "0/33 = 0,0 %")
     hai = rows[names.index("Cộng Đảng bộ xã Hai")]
-    assert hai[3] == 30 and hai[-3:] == (1, 100.0, 96.7)  # one meeting, all came, 96,7 %
+    # one meeting, all came, 96,7 %: each rate with its denominator
+    assert hai[3] == 30 and hai[-3:] == (1, "30/30 = 100,0 %", "29/30 = 96,7 %")
     test = rows[names.index("Cộng Đảng bộ xã Test")]
     assert test[12:16] == (7, "0/7", "0/7", "1/7")  # quiet households, progress as "1/7"
     by_type = rows[names.index("Lực lượng vũ trang")]
-    assert by_type[2:6] == (1, 30, 29, 96.7)
+    assert by_type[2:6] == (1, 30, 29, "29/30 = 96,7 %")
     households = list(book["bản Test"].iter_rows(values_only=True))
     heading = next(r for r in households if r[0] == "Mã hộ")
     assert heading[5] == "Việc tốt gần nhất" and heading[8] == "Nền nhà cứng hóa"

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import docx
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -133,10 +134,31 @@ async def test_excel_report_in_chat(dispatcher: Dispatcher, leaders: Cell) -> No
     book = load_workbook(io.BytesIO(reply.document.content))
     assert book.sheetnames == ["Tổng hợp", "bản Test"]
     rows = list(book["Tổng hợp"].iter_rows(values_only=True))
-    assert rows[0][0] == "CHI BỘ BẢN TEST"
-    assert "THÁNG 11/2026" in str(rows[1][0])
+    # The Party's header: the issuing body at left, the Party's name at right (column L).
+    assert [r[0] for r in rows[:4]] == [
+        "ĐẢNG BỘ XÃ TEST",
+        "CHI BỘ BẢN TEST",
+        "*",
+        "Số      -BC/CB",
+    ]
+    assert rows[0][11] == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    assert rows[2][11] == "Test, ngày 15 tháng 11 năm 2026"
+    assert "THÁNG 11/2026" in str(rows[5][0])
+    assert rows[8][8] == "Tháng có báo cáo / phải báo cáo"
     # No., cell, type, members, exempt, working away, expected, reported, rate, deeds
-    assert rows[5][:10] == (1, "Chi bộ bản Test", "Nông thôn", 2, 0, 0, 2, 1, 50, 1)
+    assert rows[9][:10] == (1, "Chi bộ bản Test", "Nông thôn", 2, 0, 0, 2, 1, "1/2 = 50,0 %", 1)
+    signature = [r[11] for r in rows[-5:]]
+    assert signature == ["T/M CHI BỘ", "BÍ THƯ", None, None, "Hà Thị Mai"]
+    assert rows[-5][1] == "Nơi nhận:" and rows[-4][1] == "- Đảng ủy xã Test (b/c),"
+    sheet = book["Tổng hợp"]
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    fitted = sheet.sheet_properties.pageSetUpPr
+    assert fitted is not None and fitted.fitToPage
+    assert sheet.print_title_rows == "$9:$9"  # the headings on every page
+    assert sheet["B10"].border.left.style == "thin" and sheet["B10"].alignment.wrap_text
+    cell_sheet = book["bản Test"].page_setup
+    assert cell_sheet.orientation == "landscape" and cell_sheet.fitToHeight == 1  # one page
     cell_rows = [r for r in book["bản Test"].iter_rows(values_only=True) if any(r)]
     assert any(
         r[1] == "Lò Văn Xiên" and r[4] == 1 and "Giúp sửa nhà" in str(r[5]) for r in cell_rows
@@ -255,6 +277,12 @@ async def test_export_leaves_out_cancelled_and_future_meetings_and_follows_moved
     assert pank[3] == "Trần Văn Ủy"
     assert "Lò Văn Xiên: 01/01/2026 – 10/11/2026" in str(pank[4])
     assert "Trần Văn Ủy: 10/11/2026 – nay" in str(pank[4])
+    # Two spans of history, each wrapping in its column: the row is four lines high, or a
+    # printed page would clip them; a row of one line keeps the default height.
+    heights = book["bản Test"].row_dimensions
+    number = next(i for i, r in enumerate(rows, start=1) if r[0] == "PK-01")
+    assert heights[number].height == 4 * 15
+    assert heights[number - 2].height is None  # the heading "III. HỘ ĐƯỢC PHÂN CÔNG..."
 
 
 async def test_committee_member_can_nudge_every_cell_under_them(
@@ -275,6 +303,33 @@ async def test_committee_member_can_nudge_every_cell_under_them(
             )
         )
     assert names == {"Hà Thị Mai", "Trần Văn Ủy", "Nông Thị Ba"}  # Xiên reported
+
+
+async def test_word_report_in_chat_for_the_secretary_and_the_committee(
+    dispatcher: Dispatcher, leaders: Cell
+) -> None:
+    mai = Chat(dispatcher, chat_id="chat-mai")
+    await mai.send("/tonghop")
+    await mai.tap("Báo cáo Word tháng 11/2026")
+    [reply] = mai.last
+    assert reply.document is not None and reply.document.content is not None
+    assert reply.document.file_name == "bao-cao-chi-bo-ban-test-2026-11.docx"
+    assert reply.document.mime_type.endswith("wordprocessingml.document")
+    report = docx.Document(io.BytesIO(reply.document.content))
+    assert report.tables[0].rows[0].cells[0].text == "ĐẢNG BỘ XÃ TEST\nCHI BỘ BẢN TEST\n*"
+    assert any("Đảng viên có báo cáo việc tốt: 1/2 = 50,0 %" in p.text for p in report.paragraphs)
+    uy = Chat(dispatcher, chat_id="chat-uy")
+    await uy.send("/tonghop")
+    await uy.tap("Báo cáo Word tháng 11/2026")
+    [summary] = uy.last
+    assert summary.document is not None and summary.document.content is not None
+    assert summary.document.file_name == "bao-cao-dang-bo-xa-test-2026-11.docx"
+    table = docx.Document(io.BytesIO(summary.document.content)).tables[1]
+    assert [row.cells[1].text for row in table.rows[1:]] == [
+        "Chi bộ thôn Hai",  # nobody reported: first
+        "Chi bộ bản Test",
+        "TỔNG CỘNG",
+    ]
 
 
 async def test_other_chats_are_answered_while_a_workbook_is_being_made(

@@ -308,6 +308,39 @@ def test_a_shelved_file_is_served_with_the_type_its_name_says() -> None:
     }
 
 
+async def test_the_draft_minutes_go_to_zalo_as_a_link_to_the_word_file(
+    zalo_fake: FakeZalo,
+) -> None:
+    content = b"PK-docx-bytes"
+    minutes = OutboundMessage(
+        "Dự thảo biên bản cuộc họp",
+        document=Attachment(
+            "bien-ban.docx",
+            "bien-ban.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            content,
+        ),
+    )
+    shelf = MediaShelf("https://bot.example.vn")
+    client = ZaloClient(zalo_fake.token, zalo_fake.base_url)
+    try:
+        await ZaloOut(client, media=shelf).deliver(XIEN, minutes)
+    finally:
+        await client.close()
+    [sent] = zalo_fake.to(XIEN)
+    assert sent.text.startswith("Dự thảo biên bản cuộc họp\n")
+    url = next(word for word in sent.text.split() if word.startswith("https://bot.example.vn/"))
+    server = TestServer(build_app([], _always_healthy, shelf))
+    await server.start_server()
+    try:
+        link = str(server.make_url(url.removeprefix(shelf.base_url)))
+        async with ClientSession() as http, http.get(link) as got:
+            assert got.status == 200 and await got.read() == content
+            assert got.headers["Content-Type"].endswith("wordprocessingml.document")
+    finally:
+        await server.close()
+
+
 async def test_a_404_from_deletewebhook_does_not_stop_polling_from_starting(
     zalo_fake: FakeZalo, dispatcher: Dispatcher, cell: Cell
 ) -> None:

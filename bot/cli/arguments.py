@@ -231,6 +231,7 @@ def build_parser(t: Translator) -> argparse.ArgumentParser:
     export.add_argument(
         "--out", type=output_file, help=_("file to write (default: a name made from both)")
     )
+    add_paperwork_parsers(commands, t)
     add_roster_parsers(commands, t)
     add_roles_parser(commands, t)
     add_backup_parsers(commands, t)
@@ -324,6 +325,50 @@ def add_meetings_parser(commands: argparse._SubParsersAction[ChiboParser], t: Tr
     place = sub.add_parser("place", help=_("set where one meeting is held"))
     place.add_argument("id", type=meeting_id, help=_("meeting id (see list)"))
     place.add_argument("text", help=_("the place, e.g. the village hall"))
+
+
+def add_paperwork_parsers(
+    commands: argparse._SubParsersAction[ChiboParser], t: Translator
+) -> None:
+    """Register `chibo minutes`, `chibo report` and `chibo yearbook` (Word documents). Values
+    are checked by the commands, which answer in the reader's language (bot/cli/papers.py)."""
+    _ = t.gettext
+    minutes = commands.add_parser(
+        "minutes", help=_("write the draft minutes of a meeting as a Word document")
+    )
+    minutes.add_argument(
+        "--meeting", required=True, metavar="ID", help=_("meeting id (see meetings list)")
+    )
+    minutes.add_argument("--out", help=_("file to write (default: a name made from the cell)"))
+    report = commands.add_parser(
+        "report",
+        help=_(
+            "write a cell's report, or a committee's summary, for a period (Word, or the "
+            "Excel workbook)"
+        ),
+    )
+    report.add_argument("--org", required=True, help=_("organisation name (or part of it) or id"))
+    report.add_argument(
+        "--period",
+        required=True,
+        help=_(
+            "a month (11/2026 or 2026-11), a quarter (Q4/2026 or 2026-Q4) or a year (2026); "
+            "also 'thang truoc' (last month)"
+        ),
+    )
+    report.add_argument(
+        "--format", default="docx", metavar="docx|xlsx", help=_("docx (default) or xlsx")
+    )
+    report.add_argument("--out", help=_("file to write (default: a name made from both)"))
+    yearbook = commands.add_parser(
+        "yearbook",
+        help=_("write each member's year record for the year-end rating (Word, one page each)"),
+    )
+    yearbook.add_argument(
+        "--org", required=True, help=_("organisation name (or part of it) or id")
+    )
+    yearbook.add_argument("--year", required=True, help=_("the year, e.g. 2026"))
+    yearbook.add_argument("--out", help=_("file to write (default: a name made from both)"))
 
 
 def add_roster_parsers(commands: argparse._SubParsersAction[ChiboParser], t: Translator) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.console import CHANNEL, KEPT, SHOWN, ConsoleChannel, render, run_shell
 from bot.cli import backup as cli_backup
 from bot.cli import meetings as cli_meetings
+from bot.cli import papers as cli_papers
 from bot.cli import purge as cli_purge
 from bot.cli import roles as cli_roles
 from bot.cli import roster as cli_roster
@@ -207,6 +208,13 @@ async def _export(settings: Settings, args: argparse.Namespace, clock: Clock) ->
     return await _with_database(settings, work)
 
 
+async def _papers(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    async def work(session: AsyncSession, t: Translator) -> str:
+        return await cli_papers.run(args, session, settings, t, clock)
+
+    return await _with_database(settings, work)
+
+
 async def _migrate(settings: Settings) -> int:
     t = translator(settings.language)
     engine = engine_for(settings.database_url, settings.database_schema)
@@ -285,6 +293,8 @@ def execute(settings: Settings, args: argparse.Namespace, clock: Clock | None = 
         return asyncio.run(_meetings(settings, args, clock))
     if args.command == "export":
         return asyncio.run(_export(settings, args, clock))
+    if args.command in ("minutes", "report", "yearbook"):
+        return asyncio.run(_papers(settings, args, clock))
     if args.command == "roles":
         return asyncio.run(_roles(settings, args, clock))
     if args.command == "template":

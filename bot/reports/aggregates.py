@@ -248,3 +248,12 @@ def rate_text(part: int, whole: int, language: str = "vi") -> str:
     if not whole:
         return "—"
     return f"{format_decimal(100 * part / whole, '0.#', locale=language)}%"
+
+
+def ratio(part: int, whole: int) -> str:
+    """ "7/10 = 70,0 %": a rate on paper, with what it divides, one decimal, Vietnamese
+    notation (documents and workbooks, which are in Vietnamese whatever the reader's
+    language); "0/0" when there is nothing to divide."""
+    if not whole:
+        return f"{part}/{whole}"
+    return f"{part}/{whole} = {100 * part / whole:.1f} %".replace(".", ",")

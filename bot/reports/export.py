@@ -16,8 +16,10 @@ from openpyxl import Workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.text import fold
-from bot.reports.aggregates import Figures, Node
+from bot.reports.aggregates import Figures, Node, ratio
+from bot.reports.documents.sources import Issuer, issuer_of
 from bot.reports.export_data import MAX_DETAIL_CELLS, PeriodReport, period_report
+from bot.reports.export_print import framed_row, party_header, printable, signature_rows
 from bot.reports.export_sheet import BOLD, PROGRESS_VI, TITLE, bold_row, cell_sheet, styled, widths
 from bot.reports.period import Period
 from bot.reports.xlsx import add_row
@@ -33,6 +35,7 @@ CELL_TYPE_VI = {
     CellType.ENTERPRISE: "Doanh nghiệp",
     None: "Chưa phân loại",
 }
+SIGNATURE_COLUMN = 11  # column L: the right-hand half of a printed summary
 HEADINGS = [
     "STT",
     "Chi bộ",
@@ -42,15 +45,15 @@ HEADINGS = [
     "Đi làm ăn xa",
     "Phải báo cáo",
     "Đã báo cáo việc tốt",
-    "Tỷ lệ tháng có báo cáo (%)",
+    "Tháng có báo cáo / phải báo cáo",
     "Số việc tốt",
     "Hộ được phân công",
     "Hộ được giúp",
     "Hộ 3 tháng chưa được giúp",
     *PROGRESS_VI.values(),
     "Số buổi họp",
-    "Tỷ lệ dự họp (%)",
-    "Tỷ lệ phát biểu (%)",
+    "Dự họp (lượt có mặt / phải dự)",
+    "Phát biểu (lượt / lượt có mặt)",
 ]
 
 
@@ -79,7 +82,7 @@ async def build_report(
     """The workbook's file name and bytes; the export is written to the audit log."""
     report = await report_data(session, org, period, tz, now)
     audit_export(session, org, period, actor_member_id, now, report)
-    return await render_report(report, org, period, tz)
+    return await render_report(report, org, period, tz, await issuer_of(session, org))
 
 
 async def report_data(
@@ -111,19 +114,20 @@ def audit_export(
 
 
 async def render_report(
-    report: PeriodReport, org: Organisation, period: Period, tz: ZoneInfo
+    report: PeriodReport,
+    org: Organisation,
+    period: Period,
+    tz: ZoneInfo,
+    issuer: Issuer | None = None,
 ) -> tuple[str, bytes]:
     """The workbook's file name and bytes, rendered in a worker thread (openpyxl takes
     seconds for a district): needs no session, so none is held meanwhile. Not in a worker
     process: pickling a district year's figures there (14 MB) holds the interpreter lock for
-    2 s, longer than the thread's share of it costs the event loop (bench/latency.py)."""
-    content = await asyncio.to_thread(render_workbook, report, tz)
+    2 s, longer than the thread's share of it costs the event loop (bench/latency.py). With
+    `issuer` (`documents.sources.issuer_of`), the Party's header and signature block."""
+    content = await asyncio.to_thread(render_workbook, report, tz, issuer)
     safe = re.sub(r"[^a-z0-9]+", "-", fold(org.name)).strip("-")
     return f"bao-cao-{safe or org.id}-{period.slug}.xlsx", content
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 def figures_row(figures: Figures) -> list[object]:
@@ -135,15 +139,15 @@ def figures_row(figures: Figures) -> list[object]:
         people.working_away,
         people.expected,
         figures.reporters,
-        _percent(figures.reported_months, figures.owed_months),
+        ratio(figures.reported_months, figures.owed_months),
         figures.deeds,
         figures.households,
         figures.helped,
         figures.quiet,
         *(figures.progress.fraction(flag) for flag in PROGRESS_VI),
         figures.meetings,
-        _percent(figures.present, figures.attendance_rows),
-        _percent(figures.spoke, figures.present),
+        ratio(figures.present, figures.attendance_rows),
+        ratio(figures.spoke, figures.present),
     ]
 
 
@@ -156,7 +160,7 @@ def _tree_rows(sheet: object, node: Node[Figures], counter: list[int]) -> None:
     for child in node.children:
         if child.org.is_cell:
             counter[0] += 1
-            add_row(
+            framed_row(
                 sheet,
                 [
                     counter[0],
@@ -166,9 +170,9 @@ def _tree_rows(sheet: object, node: Node[Figures], counter: list[int]) -> None:
                 ],
             )
             continue
-        bold_row(sheet, ["", child.org.name])
+        framed_row(sheet, ["", child.org.name, *([""] * (len(HEADINGS) - 2))], bold=True)
         _tree_rows(sheet, child, counter)
-        bold_row(
+        framed_row(
             sheet,
             [
                 "",
@@ -176,15 +180,24 @@ def _tree_rows(sheet: object, node: Node[Figures], counter: list[int]) -> None:
                 f"{child.figures.cells} chi bộ",
                 *figures_row(child.figures),
             ],
+            bold=True,
         )
 
 
-def render_workbook(report: PeriodReport, tz: ZoneInfo) -> bytes:
-    """The workbook's bytes (pure: runs in a worker thread)."""
+def render_workbook(report: PeriodReport, tz: ZoneInfo, issuer: Issuer | None = None) -> bytes:
+    """The workbook's bytes (pure: runs in a worker thread); with `issuer`, the summary
+    sheet has the Party's header and signature block, as a report sent upward."""
     book = Workbook(write_only=True)
     summary = book.create_sheet("Tổng hợp")
-    widths(summary, [5, 34, 14, 10, 10, 10, 10, 12, 11, 9, 11, 9, 12, 14, 11, 11, 9, 10, 10])
-    add_row(summary, [styled(summary, report.org.name.upper(), TITLE)])
+    widths(summary, [5, 34, 14, 10, 10, 10, 10, 12, 16, 9, 11, 16, 12, 14, 11, 11, 9, 16, 16])
+    headings = 9 if issuer is not None else 5
+    printable(summary, f"{headings}:{headings}", headings)
+    day = report.made_at.astimezone(tz).date()
+    if issuer is not None:
+        party_header(summary, issuer, "BC", day, SIGNATURE_COLUMN)
+        add_row(summary, [])
+    else:
+        add_row(summary, [styled(summary, report.org.name.upper(), TITLE)])
     add_row(
         summary,
         [
@@ -196,27 +209,33 @@ def render_workbook(report: PeriodReport, tz: ZoneInfo) -> bytes:
             )
         ],
     )
-    add_row(summary, [f"Lập ngày {report.made_at.astimezone(tz):%d/%m/%Y}"])
+    add_row(summary, [f"Lập ngày {day:%d/%m/%Y}"])
     add_row(summary, [])
-    bold_row(summary, HEADINGS)
+    framed_row(summary, HEADINGS, heading=True)
     tree = report.tree
     if tree.org.is_cell:
-        add_row(
+        framed_row(
             summary,
             [1, tree.org.name, CELL_TYPE_VI[tree.org.cell_type], *figures_row(tree.figures)],
         )
     else:
         _tree_rows(summary, tree, [0])
-        bold_row(
-            summary, ["", "TỔNG CỘNG", f"{tree.figures.cells} chi bộ", *figures_row(tree.figures)]
+        framed_row(
+            summary,
+            ["", "TỔNG CỘNG", f"{tree.figures.cells} chi bộ", *figures_row(tree.figures)],
+            bold=True,
         )
     add_row(summary, [])
     bold_row(
         summary, ["", "TỶ LỆ ĐẢNG VIÊN PHÁT BIỂU THEO LOẠI HÌNH CHI BỘ (các buổi họp trong kỳ)"]
     )
-    bold_row(summary, ["", "Loại hình", "Số chi bộ", "Lượt có mặt", "Lượt phát biểu", "Tỷ lệ (%)"])
+    framed_row(
+        summary,
+        ["", "Loại hình", "Số chi bộ", "Lượt có mặt", "Lượt phát biểu", "Tỷ lệ"],
+        heading=True,
+    )
     for rate in report.by_type:
-        add_row(
+        framed_row(
             summary,
             [
                 "",
@@ -224,7 +243,7 @@ def render_workbook(report: PeriodReport, tz: ZoneInfo) -> bytes:
                 rate.cells,
                 rate.present,
                 rate.spoke,
-                _percent(rate.spoke, rate.present),
+                ratio(rate.spoke, rate.present),
             ],
         )
     if report.detail_left_out:
@@ -238,6 +257,12 @@ def render_workbook(report: PeriodReport, tz: ZoneInfo) -> bytes:
                 "tiết từng chi bộ.",
             ],
         )
+    if issuer is not None:
+        add_row(summary, [])
+        recipients = [f"{issuer.above} (b/c),"]
+        if not issuer.is_cell:
+            recipients.append("Các chi bộ trực thuộc,")
+        signature_rows(summary, issuer, [*recipients, "Lưu."], SIGNATURE_COLUMN)
     used: set[str] = {"Tổng hợp"}
     for cell in report.cells:
         cell_sheet(book.create_sheet(_sheet_title(cell.cell.name, used)), cell, report.label, tz)

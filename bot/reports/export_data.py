@@ -52,8 +52,10 @@ async def period_report(
     label: str,
     tz: ZoneInfo,
     now: datetime,
+    detail: bool = True,
 ) -> PeriodReport:
-    """The report of `org` (and everything under it) for the months [first, last]."""
+    """The report of `org` (and everything under it) for the months [first, last]; without
+    `detail`, the figures only (a committee's summary document lists no members)."""
     scope = await load_scope(session, [org])
     this_month = now.astimezone(tz).date().replace(day=1)
     months = q.Months.of(first, last, this_month)
@@ -61,7 +63,11 @@ async def period_report(
     tree = scope.tree(figures, Figures, by_name)
     cells = scope.cells
     left_out = len(cells) > MAX_DETAIL_CELLS
-    details = () if left_out else await export_detail.details(session, scope, first, last, tz, now)
+    details = (
+        ()
+        if left_out or not detail
+        else await export_detail.details(session, scope, first, last, tz, now)
+    )
     return PeriodReport(
         scope.roots[0],
         first,

@@ -16,9 +16,11 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.export_detail import CellDetail
+from bot.reports.export_print import framed_row, printable
 from bot.reports.xlsx import add_row, text_cell
 from models import AttendanceStatus, HouseholdCategory, MemberStatus, ProgressFlag
 
+ONE_PAGE_ROWS = 90  # a cell sheet this long still reads when shrunk to one A4 page
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -76,13 +78,18 @@ def cell_sheet(
 ) -> None:
     """Write one cell's sheet."""
     widths(sheet, [7, 26, 18, 24, 26, 70, 14, 14, 14])
+    # Row 5: the members' headings. A village cell's sheet (11 members, 47 households) fits
+    # one page; a bigger one runs on, its rows kept legible.
+    rows = 2 * len(cell.members) + len(cell.households) + 12
+    printable(sheet, "1:2", 5, one_page=rows <= ONE_PAGE_ROWS)
     add_row(sheet, [styled(sheet, cell.cell.name.upper(), TITLE)])
     add_row(sheet, [f"Kỳ báo cáo: {period_label}"])
     add_row(sheet, [])
     bold_row(sheet, ["I. ĐẢNG VIÊN, HỘ PHỤ TRÁCH VÀ VIỆC TỐT"])
-    bold_row(
+    framed_row(
         sheet,
         ["STT", "Họ và tên", "Tình trạng", "Hộ đang phụ trách", "Số việc tốt", "Việc tốt đã làm"],
+        heading=True,
     )
     for number, member in enumerate(cell.members, start=1):
         described = "\n".join(
@@ -91,7 +98,7 @@ def cell_sheet(
             + (f" [đ/c {d.entered_by} nhập thay]" if d.entered_by else "")
             for d in member.deeds
         )
-        add_row(
+        framed_row(
             sheet,
             [
                 number,
@@ -99,14 +106,15 @@ def cell_sheet(
                 STATUS_VI[member.status],
                 ", ".join(member.households),
                 len(member.deeds),
-                styled(sheet, described, wrap=True),
+                described,
             ],
         )
     add_row(sheet, [])
     bold_row(sheet, ["II. DỰ SINH HOẠT CHI BỘ"])
-    bold_row(
+    framed_row(
         sheet,
         ["STT", "Họ và tên", *(f"{m.starts_at.astimezone(tz):%d/%m/%Y}" for m in cell.meetings)],
+        heading=True,
     )
     for number, member in enumerate(cell.members, start=1):
         marks = [
@@ -115,10 +123,10 @@ def cell_sheet(
             else ATTENDANCE_VI[mark.status] + (" (phát biểu)" if mark.spoke else "")
             for mark in member.attendance
         ]
-        add_row(sheet, [number, member.name, *marks])
+        framed_row(sheet, [number, member.name, *marks])
     add_row(sheet, [])
     bold_row(sheet, ["III. HỘ ĐƯỢC PHÂN CÔNG PHỤ TRÁCH"])
-    bold_row(
+    framed_row(
         sheet,
         [
             "Mã hộ",
@@ -129,6 +137,7 @@ def cell_sheet(
             "Việc tốt gần nhất",
             *PROGRESS_VI.values(),
         ],
+        heading=True,
     )
     for house in cell.households:
         history = "\n".join(
@@ -136,14 +145,14 @@ def cell_sheet(
             + (f"{span.ended_on:%d/%m/%Y}" if span.ended_on else "nay")
             for span in house.history
         )
-        add_row(
+        framed_row(
             sheet,
             [
                 house.code,
                 house.head_name,
                 ", ".join(CATEGORY_VI[c] for c in house.categories),
                 house.in_charge,
-                styled(sheet, history, wrap=True),
+                history,
                 f"{house.last_deed.astimezone(tz):%d/%m/%Y}" if house.last_deed else "chưa có",
                 *("có" if flag in house.progress else "" for flag in PROGRESS_VI),
             ],

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -50,8 +51,17 @@ def text_cell(cell: Cell) -> Cell:
     return cell
 
 
+_WRITTEN: WeakKeyDictionary[WriteOnlyWorksheet, int] = WeakKeyDictionary()
+
+
+def rows_written(sheet: WriteOnlyWorksheet) -> int:
+    """How many rows `add_row` has appended to `sheet` (a write-only sheet keeps no count)."""
+    return _WRITTEN.get(sheet, 0)
+
+
 def add_row(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     """Append a row to a write-only sheet, every text that could be a formula as plain text."""
+    _WRITTEN[sheet] = _WRITTEN.get(sheet, 0) + 1
     sheet.append(
         [
             text_cell(WriteOnlyCell(sheet, value=value))
