@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -283,11 +283,28 @@ class SplitUsers:
         self.process.join()
 
 
+class Run(NamedTuple):
+    """One bot's run: updates/s, CPU time of the bot's process per update (ms; with the
+    split layout, the bot's work alone), members stuck, replies lost, why the first stuck."""
+
+    rate: float
+    cpu_ms: float
+    stuck: int = 0
+    lost: int = 0
+    why: str = ""
+
+
+async def timed_cpu(users: Users, kind: str, members: int) -> tuple[float, float, int, str]:
+    """`users.run(kind)` and the CPU time this process spent per update meanwhile."""
+    cpu = time.process_time()
+    rate, stuck, why = await users.run(kind)
+    return rate, (time.process_time() - cpu) * 1000 / updates_of(members), stuck, why
+
+
 async def run_chibo(
     users: Users, backend: str, members: int, workers: int = 1, inject_429: int = 0
-) -> tuple[float, int, int, str]:
-    """updates/s through chibo's Telegram channel on `backend`, members stuck, replies lost,
-    and why the first stuck member was stuck."""
+) -> Run:
+    """chibo's Telegram channel on `backend`."""
     async with fresh_database(backend) as engine:
         await seed(engine, members)
         settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://")
@@ -303,14 +320,14 @@ async def run_chibo(
         lost = REPLIES.lost
         await channel.start()
         try:
-            rate, stuck, why = await users.run("chibo")
-            return rate, stuck, REPLIES.lost - lost, why
+            rate, cpu_ms, stuck, why = await timed_cpu(users, "chibo", members)
+            return Run(rate, cpu_ms, stuck, REPLIES.lost - lost, why)
         finally:
             await channel.stop()
             await users.stop()
 
 
-async def run_echo(users: Users) -> float:
+async def run_echo(users: Users, members: int) -> Run:
     """updates/s through a bare python-telegram-bot echo bot: the same per-chat ordering and
     connection pool as chibo's channel."""
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="x")]])
@@ -341,10 +358,10 @@ async def run_echo(users: Users) -> float:
     assert application.updater is not None
     await application.updater.start_polling(timeout=1)
     try:
-        rate, stuck, why = await users.run("echo")
+        rate, cpu_ms, stuck, why = await timed_cpu(users, "echo", members)
         if stuck:
             raise SystemExit(f"echo bot: {stuck} members stuck ({why})")
-        return rate
+        return Run(rate, cpu_ms)
     finally:
         await application.updater.stop()
         await application.stop()
@@ -376,35 +393,42 @@ async def main() -> None:
         SplitUsers(args.members) if args.layout == "split" else SharedUsers(args.members)
     )
     ratios: dict[str, list[float]] = {backend: [] for backend in backends}
+    cpu_ratios: dict[str, list[float]] = {backend: [] for backend in backends}
     print(f"members={args.members} updates={updates_of(args.members)} layout={args.layout}")
     failures: list[str] = []
     try:
         for number in range(1, args.rounds + 1):
-            echo = 0.0 if args.inject_429 else await run_echo(users)
+            echo = Run(0.0, 0.0) if args.inject_429 else await run_echo(users, args.members)
             if args.inject_429:
                 line = f"round {number}, a 429 every {args.inject_429} sends:"
             else:
-                line = f"round {number}: echo {echo:6.1f}/s"
+                line = f"round {number}: echo {echo.rate:6.1f}/s {echo.cpu_ms:.2f} ms CPU/update"
             for backend in backends:
-                rate, stuck, lost, why = await run_chibo(
-                    users, backend, args.members, args.workers, args.inject_429
-                )
-                line += f"  {backend} {rate:6.1f}/s"
-                if echo:
-                    ratios[backend].append(rate / echo)
-                    line += f" ({rate / echo:.2f})"
-                line += f" [replies lost {lost}, members confirmed {args.members - stuck}]"
-                if stuck or lost:
-                    failures.append(f"round {number}, {backend}: {stuck} stuck, {lost} lost {why}")
+                run = await run_chibo(users, backend, args.members, args.workers, args.inject_429)
+                line += f"  {backend} {run.rate:6.1f}/s"
+                if echo.rate:
+                    ratios[backend].append(run.rate / echo.rate)
+                    cpu_ratios[backend].append(echo.cpu_ms / run.cpu_ms)
+                    line += f" ({run.rate / echo.rate:.2f})"
+                line += f" {run.cpu_ms:.2f} ms CPU/update"
+                if echo.rate:
+                    line += f" ({echo.cpu_ms / run.cpu_ms:.2f})"
+                line += f" [replies lost {run.lost}, confirmed {args.members - run.stuck}]"
+                if run.stuck or run.lost:
+                    failures.append(
+                        f"round {number}, {backend}: {run.stuck} stuck, {run.lost} lost {run.why}"
+                    )
             print(line, flush=True)
     finally:
         if isinstance(users, SplitUsers):
             users.close()
     for backend, found in ratios.items():
         if found:
+            cpu = sorted(cpu_ratios[backend])
             print(
                 f"chibo on {backend:10s}: ratio to echo best {max(found):.2f}, "
-                f"spread {min(found):.2f}-{max(found):.2f}"
+                f"spread {min(found):.2f}-{max(found):.2f}; "
+                f"echo's CPU per update / chibo's: median {cpu[len(cpu) // 2]:.2f}"
             )
     if failures:
         raise SystemExit(
