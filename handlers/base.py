@@ -46,6 +46,7 @@ class Context:
     choice: str | None = None
     default_language: str = "vi"  # for texts to other people who chose no language
     bot_username: str = ""  # the Telegram bot's username, for invite links (may be unknown)
+    public_url: str = ""  # PUBLIC_URL (https): the web dashboard is offered only with it
     zalo_bot_name: str = ""  # the name members find the bot by in Zalo (may be unknown)
     replies: list[OutboundMessage] = field(default_factory=list)
     later: list[Later] = field(default_factory=list)

@@ -20,6 +20,7 @@ from bot.services.broadcasts import (
     recent_broadcasts,
     recipients,
 )
+from bot.services.oversight import is_leader
 from handlers.base import PICK_ONE, Context, cancelled, picked
 from handlers.flow_state import Draft
 from models import Audience, BroadcastKind, DeliveryStatus, Organisation
@@ -221,6 +222,15 @@ async def report(ctx: Context, args: str) -> None:
     """/dagui: delivery of my latest notice, or a choice among my recent ones."""
     assert ctx.member is not None
     recent = await recent_broadcasts(ctx.session, ctx.member.id)
+    if not recent and not await is_leader(ctx.session, ctx.member.id):
+        ctx.say(
+            ctx._(
+                "This command shows how the notices a secretary sent have reached the members; "
+                "it is for cell secretaries and Party committee members. Your own notices are "
+                "in this chat."
+            )
+        )
+        return
     if not recent:
         ctx.say(ctx._("You have not sent any notice yet. Send /thongbao to write one."))
         return

@@ -64,14 +64,22 @@ class Held:
 
 
 def _choices_json(choices: tuple[Choice, ...]) -> list[list[Any]]:
-    return [[c.key, c.label, list(c.aliases)] for c in choices]
+    return [
+        [c.key, c.label, list(c.aliases), *([c.web_app_url] if c.web_app_url else [])]
+        for c in choices
+    ]
 
 
 def _choices(stored: object) -> tuple[Choice, ...]:
     if not isinstance(stored, list):
         raise TypeError("choices")
     return tuple(
-        Choice(str(c[0]), str(c[1]), tuple(str(a) for a in c[2]) if len(c) > 2 else ())
+        Choice(
+            str(c[0]),
+            str(c[1]),
+            tuple(str(a) for a in c[2]) if len(c) > 2 else (),
+            str(c[3]) if len(c) > 3 else "",
+        )
         for c in stored
     )
 

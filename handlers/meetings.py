@@ -13,8 +13,13 @@ from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import capitalised, clean
 from bot.services.errors import DomainError
-from bot.services.meetings.attendance import add_opinion, answer_rsvp, my_rsvp
-from bot.services.meetings.texts import RSVP_PREFIX
+from bot.services.meetings.attendance import (
+    add_opinion,
+    answer_rsvp,
+    for_current_time,
+    my_rsvp,
+)
+from bot.services.meetings.texts import RSVP_PREFIX, place_line, time_text
 from handlers import attendance, meeting_admin
 from handlers.base import PICK_ONE, Context
 from handlers.flow_state import Draft
@@ -28,6 +33,7 @@ OPINION_FLOW = "opinion"
 OPINION_TITLE = N_("an opinion on the agenda")
 LEADER_ACTIONS = (
     ("agenda", N_("Set the expected content")),
+    ("place", N_("Set the place")),
     ("move", N_("Move a meeting")),
     ("cancel", N_("Cancel a meeting")),
     ("add", N_("Add a meeting")),
@@ -54,6 +60,7 @@ async def show(ctx: Context, args: str) -> None:
     for number, meeting in enumerate(meetings, start=1):
         moved = " (" + ctx._("moved") + ")" if meeting.moved else ""
         lines.append(f"{number}. {capitalised(meeting_label(ctx, meeting))}{moved}")
+        lines.append("   " + place_line(ctx.t, meeting))
         lines.append(
             "   "
             + ctx._("Expected content: {agenda}").format(
@@ -64,6 +71,10 @@ async def show(ctx: Context, args: str) -> None:
         state = (
             ctx._("not answered yet")
             if answer is None
+            else ctx._("you answered for the old time {when}; please answer again").format(
+                when=time_text(answer.for_starts_at or meeting.starts_at, ctx.tz)
+            )
+            if not for_current_time(answer, meeting)
             else ctx._("you will attend")
             if answer.attending
             else ctx._("you cannot attend")
@@ -188,8 +199,12 @@ async def opinion_start(ctx: Context, args: str) -> None:
     ctx.ask(
         OPINION_FLOW,
         "text",
-        ctx._("{meeting}. Expected content: {agenda}\nWrite your opinion in one message.").format(
-            meeting=meeting_label(ctx, meetings[0]), agenda=agenda
+        ctx._(
+            "{meeting}. {place}. Expected content: {agenda}\nWrite your opinion in one message."
+        ).format(
+            meeting=capitalised(meeting_label(ctx, meetings[0])),
+            place=place_line(ctx.t, meetings[0]),
+            agenda=agenda,
         ),
     )
 

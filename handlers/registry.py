@@ -12,6 +12,7 @@ from handlers import (
     channels,
     committee,
     courtesy,
+    dashboard,
     deed,
     deed_common,
     households,
@@ -138,6 +139,14 @@ def build_registry() -> Registry:
             N_("Summary of this week and month (secretaries, committees)"),
             phrases=phrases.TONGHOP,
             starts_flow=True,
+            leaders_only=True,
+        )
+    )
+    registry.add(
+        Command(
+            ("bangtheodoi", "dashboard"),
+            dashboard.show,
+            N_("Open the web dashboard (secretaries, committees)"),
             leaders_only=True,
         )
     )
@@ -273,7 +282,7 @@ def build_registry() -> Registry:
         )
     )
     registry.add(Command(("camon", "thanks"), courtesy.thanks, "", phrases=courtesy.THANKS))
-    for answer in answers.ANSWERS:
+    for answer in (*answers.ANSWERS, dashboard.ANSWER):
         registry.add_answer(answer)
     registry.typed_answer = answers.typed
 

@@ -32,7 +32,7 @@ from bot.services.evidence import entry_counts
 from bot.services.meetings.rules import add_months
 from bot.services.oversight import LEADERS_ONLY, led_cells
 from bot.services.pledges import cell_pledges
-from handlers import voices
+from handlers import dashboard, voices
 from handlers.base import Context
 from handlers.flow_state import Draft
 from models import Organisation
@@ -208,6 +208,8 @@ async def _view(
             else Choice("whole", ctx._("All of {org}").format(org=everything))
         )
     choices.extend(_exports(ctx, month))
+    if (web := dashboard.offer(ctx)) is not None:
+        choices.insert(0, web)
     ctx.ask(FLOW, "menu", text, tuple(choices))
     ctx.keep(SummaryDraft(org=node.org.id or None, page=page, month=f"{month:%Y-%m}", whole=whole))
 
@@ -333,7 +335,9 @@ async def _on_menu(ctx: Context) -> None:
                 whole=whole,
             )
         return
-    if choice == "voices":
+    if choice == dashboard.KEY:
+        await dashboard.chosen(ctx)
+    elif choice == "voices":
         await voices.show(ctx)
     elif choice == "proposals":
         await _proposals(ctx)

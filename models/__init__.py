@@ -1,6 +1,6 @@
 """SQLAlchemy 2 typed ORM: every table chibo stores. No business rules live here."""
 
-from models.access import AuditEntry, FailedLink, InviteCode
+from models.access import AuditEntry, FailedLink, InviteCode, WebSignIn
 from models.base import Base
 from models.chat import ConversationState, ProcessedMessage
 from models.deed import DeedCategory, DeedPhoto, DeedReport, EvidenceKind, Pledge
@@ -95,4 +95,5 @@ __all__ = [
     "ProcessedMessage",
     "Role",
     "RoleKind",
+    "WebSignIn",
 ]

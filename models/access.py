@@ -1,4 +1,4 @@
-"""Invite codes that link a chat to a member, and the audit log."""
+"""Invite codes that link a chat to a member, dashboard sign-in links, and the audit log."""
 
 from __future__ import annotations
 
@@ -20,6 +20,20 @@ class InviteCode(Base):
     code: Mapped[str] = mapped_column(String(16), unique=True)  # short: typed from paper
     # Long, for links and QR codes nobody types: too many to guess (None: codes made before).
     link_code: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class WebSignIn(Base):
+    """A single-use link that opens the dashboard as `member_id` for a few minutes; only the
+    SHA-256 of its token is kept, so the table gives away no working link."""
+
+    __tablename__ = "web_sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]

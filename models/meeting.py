@@ -66,6 +66,7 @@ class CellSchedule(Base):
     nudge_days: Mapped[list[Any]] = mapped_column(default=lambda: [20, -3])
     nudge_working_away: Mapped[bool] = mapped_column(default=True)
     nudge_exempt: Mapped[bool] = mapped_column(default=False)
+    place: Mapped[str | None] = mapped_column(String(200))  # of regular meetings (địa điểm)
     updated_at: Mapped[datetime]
 
 
@@ -87,11 +88,13 @@ class Meeting(Base):
     status: Mapped[MeetingStatus] = mapped_column(enum_column(MeetingStatus, 16))
     moved: Mapped[bool] = mapped_column(default=False)
     agenda: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(String(200))  # địa điểm; None: not said yet
     created_at: Mapped[datetime]
 
 
 class Rsvp(Base):
-    """A member's answer to "will you attend?"; the latest answer counts."""
+    """A member's answer to "will you attend?"; the latest answer counts, and only for the
+    time it was given for (`for_starts_at`): after a move the member is asked again."""
 
     __tablename__ = "rsvps"
     __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
@@ -102,6 +105,7 @@ class Rsvp(Base):
     attending: Mapped[bool]
     reason: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime]
+    for_starts_at: Mapped[datetime | None]
 
 
 class AgendaOpinion(Base):

@@ -52,6 +52,17 @@ class Sent:
         ]
 
     @property
+    def web_apps(self) -> list[tuple[str, str]]:
+        """(label, page URL) of the inline keyboard's Mini App buttons."""
+        markup = self.params.get("reply_markup") or {}
+        return [
+            (button["text"], button["web_app"]["url"])
+            for row in markup.get("inline_keyboard", [])
+            for button in row
+            if "web_app" in button
+        ]
+
+    @property
     def asks_for_contact(self) -> bool:
         """Whether it shows a "share my phone number" keyboard."""
         markup = self.params.get("reply_markup") or {}
@@ -357,7 +368,21 @@ class FakeTelegram:
             self.updates = [u for u in self.updates if self._wanted(u)]
             return list(self.updates[: int(params.get("limit") or 100)])
 
-    async def _record(self, method: str, params: dict[str, Any], text: str) -> dict[str, Any]:
+    async def _record(
+        self, method: str, params: dict[str, Any], text: str
+    ) -> dict[str, Any] | web.Response:
+        markup = params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:
+            for button in row:
+                # A Mini App button opens an https page only ("Web App URL ... is invalid:
+                # Only HTTPS links are allowed").
+                url = str((button.get("web_app") or {}).get("url", "https://"))
+                if not url.startswith("https://"):
+                    return _error(
+                        400,
+                        f"Bad Request: inline keyboard button Web App URL '{url}' is invalid: "
+                        "Only HTTPS links are allowed",
+                    )
         chat_id = int(params["chat_id"])
         message_id = next(self._ids)
         async with self._changed:

@@ -1,6 +1,6 @@
 """A member who blocks the bot on Telegram is known before anything is sent: chibo asks for
 my_chat_member updates, records the block, and the broadcast preview and /dagui count them as
-unreachable ("đã chặn bot"); unblocking makes them reachable again. A 403 on delivery is
+unreachable ("đã chặn trợ lý"); unblocking makes them reachable again. A 403 on delivery is
 recorded the same way."""
 
 from __future__ import annotations
@@ -105,10 +105,10 @@ async def test_a_member_who_blocked_the_bot_is_counted_unreachable_before_sendin
     await _blocked_at(sessionmaker, True)
     preview = await _preview(secretary)
     assert "Người nhận: 2 (Tất cả đảng viên)" in preview
-    assert "1 người không nhận được vì đã chặn bot: Lò Văn Xiên." in preview
+    assert "1 người không nhận được vì đã chặn trợ lý: Lò Văn Xiên." in preview
     assert "đang được gửi tới 1/2 đảng viên" in await secretary.send("gui")  # Mai herself
     report = await secretary.send("/dagui")  # before the delivery worker has sent anything
-    assert "• Lò Văn Xiên: đã chặn bot" in report
+    assert "• Lò Văn Xiên: đã chặn trợ lý" in report
     async with sessionmaker() as session:
         row = await session.scalar(
             select(OutboxMessage).where(OutboxMessage.member_id == cell.members["xien"])
@@ -127,7 +127,7 @@ async def test_unblocking_makes_the_member_reachable_again(
     await fake.blocks(XIEN, blocked=False)
     await _blocked_at(sessionmaker, False)
     preview = await _preview(secretary)
-    assert "chặn bot" not in preview
+    assert "chặn trợ lý" not in preview
     assert "đang được gửi tới 2/2 đảng viên" in await secretary.send("gui")
 
 
@@ -143,4 +143,4 @@ async def test_a_403_on_delivery_is_remembered_for_the_next_notice(
     await secretary.send("gui")
     await DeliveryWorker(sessionmaker, {"telegram": telegram}, clock).drain()
     await _blocked_at(sessionmaker, True)
-    assert "1 người không nhận được vì đã chặn bot: Lò Văn Xiên." in await _preview(secretary)
+    assert "1 người không nhận được vì đã chặn trợ lý: Lò Văn Xiên." in await _preview(secretary)

@@ -99,7 +99,7 @@ async def test_secretary_broadcasts_with_preview_and_sees_delivery(
     assert "Đã gửi tới: 2/3. Đang gửi: 0." in report
     assert 'Đã bấm "Đã nhận": 1/2.' in report
     assert "Chưa xác nhận: Hà Thị Mai." in report
-    assert "• Quàng Văn Ún: chưa liên kết tài khoản với bot" in report
+    assert "• Quàng Văn Ún: chưa liên kết tài khoản với trợ lý" in report
 
 
 async def test_blocked_member_is_reported_with_the_reason(
@@ -109,7 +109,7 @@ async def test_blocked_member_is_reported_with_the_reason(
         await secretary.send(said)
     await _worker(sessionmaker, clock, RecordingSender(blocked=("chat-1",))).drain()
     report = await secretary.send("/dagui")
-    assert "• Lò Văn Xiên: đã chặn bot" in report
+    assert "• Lò Văn Xiên: đã chặn trợ lý" in report
     assert "Đã bấm" not in report  # no confirmation was asked for
 
 

@@ -47,8 +47,8 @@ async def test_a_new_code_for_a_linked_member_asks_first(
 ) -> None:
     reply = await mai.send("/mamoi 0987 654 321")  # Mai herself, linked as "chat-mai"
     assert (
-        "Đồng chí Hà Thị Mai đã kết nối với bot. Mã mới sẽ cho phép thêm một tài khoản khác kết "
-        "nối với tên đồng chí Hà Thị Mai. Đồng chí vẫn muốn cấp mã mới?" in reply
+        "Đồng chí Hà Thị Mai đã kết nối với trợ lý. Mã mới sẽ cho phép thêm một tài khoản "
+        "khác kết nối với tên đồng chí Hà Thị Mai. Đồng chí vẫn muốn cấp mã mới?" in reply
     )
     async with sessionmaker() as session:
         before = len(list(await session.scalars(select(InviteCode))))

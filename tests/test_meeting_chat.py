@@ -101,7 +101,8 @@ async def test_reminder_button_mid_report_keeps_the_report(
             select(OutboxMessage).where(OutboxMessage.member_id == calendar.members["xien"])
         )
     assert notice is not None
-    assert "Thông báo: họp chi bộ thường kỳ sẽ tổ chức lúc 19:30 24/11/2026." in notice.text
+    assert "Thông báo: họp chi bộ thường kỳ sẽ được tổ chức lúc 19:30 24/11/2026." in notice.text
+    assert "Địa điểm: chi ủy sẽ thông báo sau" in notice.text  # no place in the rules yet
     assert [label for _, label in notice.choices] == ["Sẽ tham dự", "Không tham dự được"]
     await xien.send("/viectot")
     await xien.send("1")
@@ -169,16 +170,22 @@ async def test_secretary_moves_a_meeting_and_members_are_told(
             ("Dời một buổi họp", "Buổi họp nào?"),
             ("1", "Viết ngày giờ"),
             ("mai họp", "chưa đọc được ngày giờ"),
-            ("26/11 19h30", "Đã dời sang họp chi bộ thường kỳ, 19:30 26/11/2026"),
+            (
+                "26/11 19h30",
+                "Dời Họp chi bộ thường kỳ: 19:30 24/11/2026 → 19:30 26/11/2026. Báo cho 2 đảng "
+                "viên và hỏi lại ai sẽ tham dự?",
+            ),
+            ("co", "Đã dời: 19:30 24/11/2026 → 19:30 26/11/2026. Đang báo cho 2 đảng viên."),
         ],
     )
     async with sessionmaker() as session:
         told = list(
             await session.scalars(
-                select(OutboxMessage.text).where(OutboxMessage.cause.contains(":moved:"))
+                select(OutboxMessage).where(OutboxMessage.cause.contains(":moved:"))
             )
         )
-    assert len(told) == 2 and "chuyển sang 19:30 26/11/2026" in told[0]
+    assert len(told) == 2
+    assert "lúc 19:30 24/11/2026 nay chuyển sang 19:30 26/11/2026" in told[0].text
     assert "19:30 26/11/2026 (đã dời)" in await xien.send("/lich")
 
 
@@ -188,20 +195,19 @@ async def test_secretary_cancels_and_adds_meetings(mai: Chat, calendar: Cell) ->
         [
             ("/lich", "Hủy một buổi họp"),
             ("Hủy một buổi họp", "Buổi họp nào?"),
-            ("1", "Hủy buổi họp này"),
+            ("1", "Hủy Họp chi bộ thường kỳ: 19:30 24/11/2026 → hủy. Báo cho 2 đảng viên?"),
             ("co", "Đã hủy. Đang báo cho"),
             ("/lich", "Thêm buổi họp"),
             ("Thêm buổi họp", "Buổi họp mới vào lúc nào?"),
             ("28/11 8:00", "Viết nội dung dự kiến"),
-            (
-                "Bàn phòng chống rét cho trâu bò",
-                "Đã thêm: họp chi bộ bất thường, 08:00 28/11/2026",
-            ),
+            ("Bàn phòng chống rét cho trâu bò", "Họp ở đâu?"),
+            ("Nhà ông Pành", "Đã thêm: họp chi bộ bất thường, 08:00 28/11/2026"),
         ],
     )
     reply = await mai.send("/lich")
     assert "24/11/2026" not in reply  # cancelled
     assert "1. Họp chi bộ bất thường, 08:00 28/11/2026\n" in reply  # not "moved"
+    assert "Địa điểm: Nhà ông Pành" in reply
 
 
 async def test_attendance_in_a_few_taps_feeds_the_absent_audience(

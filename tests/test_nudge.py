@@ -88,8 +88,8 @@ async def test_district_drills_down_from_communes_to_names(
     reply = await van.tap("Chi bộ thôn Hai")
     assert reply.startswith(
         "Chi bộ thôn Hai: 3/3 đảng viên chưa báo cáo tháng 11/2026:\n"
-        "1. Lý Thị Năm (đã chặn bot)\n2. Ma Văn Bốn (chưa liên kết)\n3. Nông Thị Ba\n"
-        "Lời nhắc không tới được: 1 người chưa liên kết với trợ lý; 1 người đã chặn bot."
+        "1. Lý Thị Năm (đã chặn trợ lý)\n2. Ma Văn Bốn (chưa liên kết)\n3. Nông Thị Ba\n"
+        "Lời nhắc không tới được: 1 người chưa liên kết với trợ lý; 1 người đã chặn trợ lý."
     )
     assert "Quay lại Đảng bộ xã Test" in van.labels()
     assert (await van.tap("Quay lại")).startswith("Đảng bộ xã Test: 2 chi bộ")
@@ -110,7 +110,7 @@ async def test_the_reminder_tells_whom_it_reaches_and_a_second_tap_sends_nothing
     reply = await van.tap("Nhắc những người này")
     assert reply == (
         "Đang gửi lời nhắc tới 3 trong số 5 đảng viên chưa báo cáo.\n"
-        "Lời nhắc không tới được: 1 người chưa liên kết với trợ lý; 1 người đã chặn bot.\n"
+        "Lời nhắc không tới được: 1 người chưa liên kết với trợ lý; 1 người đã chặn trợ lý.\n"
         "Gửi /dagui để xem ai đã nhận."
     )
     assert await _queued(sessionmaker) == [
@@ -124,7 +124,7 @@ async def test_the_reminder_tells_whom_it_reaches_and_a_second_tap_sends_nothing
     reply = await van.send("/chuabaocao xã Test")
     assert (
         "3 người đã được nhắc trong một giờ qua, không nhắc lại.\n"
-        "Lời nhắc không tới được: 1 người chưa liên kết với trợ lý; 1 người đã chặn bot.\n"
+        "Lời nhắc không tới được: 1 người chưa liên kết với trợ lý; 1 người đã chặn trợ lý.\n"
     ) in reply
     assert not any("Nhắc" in label for label in van.labels())  # nothing left to tap
     clock.advance(minutes=45)  # past the hour: they can be reminded again
@@ -168,6 +168,6 @@ async def test_dagui_reports_the_reminder(
         "Lời nhắc báo cáo gửi lúc 10:00 ngày 15/11/2026 tới Đảng bộ xã Test.\n"
         "Đã gửi tới: 0/5. Đang gửi: 3.\n"
         "Không liên lạc được:\n"
-        "• Lý Thị Năm: đã chặn bot\n"
-        "• Ma Văn Bốn: chưa liên kết tài khoản với bot"
+        "• Lý Thị Năm: đã chặn trợ lý\n"
+        "• Ma Văn Bốn: chưa liên kết tài khoản với trợ lý"
     )

@@ -64,6 +64,6 @@ async def test_marking_is_not_offered_when_over_a_third_of_the_cell_is_missing(
     reply = await mai.send(document=("ds.xlsx", cell_workbook(members=members)))
     assert (
         "1/2 đảng viên của Chi bộ bản Test không có trong tệp: đồng chí xem lại tệp đã đủ chưa. "
-        "Vì vậy bot không đề nghị ghi họ là đã chuyển đi." in reply
+        "Vì vậy trợ lý không đề nghị ghi họ là đã chuyển đi." in reply
     )
     assert [choice.label for choice in mai.last[-1].choices] == ["Áp dụng", "Hủy"]

@@ -95,10 +95,15 @@ def parse_line(line: str, chat_id: str, message_id: str) -> InboundMessage | Non
     )
 
 
+KEPT = "console-kept-"  # delivered while that member's shell was closed: not seen yet
+SHOWN = "console-"  # printed in that member's shell
+
+
 class ConsoleChannel:
     """The chats of this terminal: what is sent to the chat of this shell is printed, what is
-    sent to other console chats is kept for when that member opens a shell (see
-    recent_messages). Its inbound feed is `run_shell`, not `start`."""
+    sent to other console chats is kept for when that member opens a shell: its platform id
+    starts with `KEPT`, and becomes `SHOWN` once printed at an opening (see `unseen`). Its
+    inbound feed is `run_shell`, not `start`."""
 
     name = CHANNEL
     capabilities = CAPABILITIES
@@ -135,7 +140,8 @@ class ConsoleChannel:
                 message = OutboundMessage(message.text, message.choices, photo=photo)
             gap = "\n" if self.waiting_for_input else ""
             print(gap + render(message, save_files=True) + "\n", file=self.stdout)
-        return Delivered(f"console-{uuid.uuid4().hex[:12]}")
+            return Delivered(f"{SHOWN}{uuid.uuid4().hex[:12]}")
+        return Delivered(f"{KEPT}{uuid.uuid4().hex[:12]}")
 
 
 async def run_shell(

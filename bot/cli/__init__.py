@@ -22,7 +22,17 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
     args = build_parser(translator(settings.language)).parse_args(argv)
     from bot.cli.commands import execute
 
-    return execute(settings, args, clock)
+    try:
+        return execute(settings, args, clock)
+    except BrokenPipeError:
+        # `chibo shell | head`: the reader stopped reading. Leave quietly, and point stdout
+        # at nothing so the interpreter's last flush does not complain either.
+        import os
+        import sys
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 __all__ = ["main"]

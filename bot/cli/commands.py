@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.console import CHANNEL, ConsoleChannel, render, run_shell
+from bot.channels.console import CHANNEL, KEPT, SHOWN, ConsoleChannel, render, run_shell
 from bot.cli import backup as cli_backup
 from bot.cli import meetings as cli_meetings
 from bot.cli import purge as cli_purge
@@ -26,15 +26,17 @@ from bot.core.clock import Clock, local_today
 from bot.core.config import Settings
 from bot.core.db import engine_for, make_sessionmaker, migrate, schema_status
 from bot.core.i18n import Translator, translator
-from bot.core.logs import configure_logging
+from bot.core.logs import configure_logging, shell_logging
 from bot.core.messages import OutboundMessage
-from bot.delivery.history import recent_messages
+from bot.delivery.history import take_unseen
 from bot.delivery.worker import DeliveryWorker
 from bot.dispatcher.dispatch import Dispatcher
 from bot.services.errors import DomainError
 from bot.services.identity import attach_address, member_by_phone
+from models import OutboxMessage
 
 GUEST_CHAT = "guest"
+SHELL_LOG = "chibo-shell.log"  # in the working directory
 
 
 async def _shell(
@@ -72,20 +74,9 @@ async def _shell(
                 greeting = t.gettext(
                     "You are chatting as {name} ({phone}). Type /trogiup for help, :quit to leave."
                 ).format(name=member.full_name, phone=member.phone)
-            async with sessionmaker() as session:
-                recent = await recent_messages(session, CHANNEL, chat_id)
-            confirm_hint = t.gettext('Reply "đã nhận" to confirm you have read it.')
-            if recent:
-                greeting += "\n\n" + t.gettext("Messages sent to you recently:") + "\n"
-                greeting += "\n\n".join(
-                    render(OutboundMessage(m.text))
-                    + (
-                        f"\n({confirm_hint})"
-                        if m.choices and m.acked_at is None and m.cause.startswith("broadcast:")
-                        else ""
-                    )
-                    for m in recent
-                )
+            async with sessionmaker() as session, session.begin():
+                unseen, older = await take_unseen(session, CHANNEL, chat_id, KEPT, SHOWN)
+            greeting += _unseen_text(t, unseen, older)
         dispatcher = Dispatcher(sessionmaker, settings, clock)
         console = ConsoleChannel(chat_id, sys.stdout)
         worker = DeliveryWorker(sessionmaker, {CHANNEL: console}, clock)
@@ -108,6 +99,25 @@ async def _shell(
         await engine.dispose()
 
 
+def _unseen_text(t: Translator, unseen: list[OutboxMessage], older: int) -> str:
+    """The notices that reached this member while their shell was closed, shown once."""
+    if not unseen:
+        return ""
+    confirm_hint = t.gettext('Reply "đã nhận" to confirm you have read it.')
+    text = "\n\n" + t.gettext("Messages sent to you since you last opened the chat:") + "\n"
+    if older:
+        text += t.gettext("({count} older ones are not shown.)").format(count=older) + "\n"
+    return text + "\n\n".join(
+        render(OutboundMessage(m.text))
+        + (
+            f"\n({confirm_hint})"
+            if m.choices and m.acked_at is None and m.cause.startswith("broadcast:")
+            else ""
+        )
+        for m in unseen
+    )
+
+
 def _demo_banner(t: Translator, created: bool, member: str, secretary: str, committee: str) -> str:
     head = (
         t.gettext("Demo commune created: 9 cells, 118 members, households and past reports.")
@@ -121,6 +131,11 @@ def _demo_banner(t: Translator, created: bool, member: str, secretary: str, comm
             "Try: chibo shell --as {member} (member), --as {secretary} (cell secretary), "
             "--as {committee} (commune committee)."
         ).format(member=member, secretary=secretary, committee=committee)
+        + "\n"
+        + t.gettext(
+            "The committee's web dashboard: chibo dashboard (serves it on this computer and "
+            "prints a sign-in link to open in a browser)."
+        )
     )
 
 
@@ -253,6 +268,10 @@ def execute(settings: Settings, args: argparse.Namespace, clock: Clock | None = 
         except ClockRefused as refused:
             print(refused, file=sys.stderr)
             return 2
+    if args.command in ("demo", "shell"):
+        # The terminal is the chat: log lines go to a file, never between the messages.
+        with shell_logging(settings.log_level, settings.secrets(), SHELL_LOG):
+            return _open_shell(settings, args, clock)
     configure_logging(settings.log_level, settings.secrets(), log_format=settings.log_format)
     if args.command == "migrate":
         return asyncio.run(_migrate(settings))
@@ -273,6 +292,14 @@ def execute(settings: Settings, args: argparse.Namespace, clock: Clock | None = 
         return 0
     if args.command in ("import", "invites", "households"):
         return asyncio.run(_roster(settings, args, clock))
+    if args.command == "dashboard":
+        from bot.cli.dashboard import serve_dashboard
+
+        return asyncio.run(serve_dashboard(settings, clock, args.phone, args.port))
+    raise AssertionError(args.command)  # the parser knows no other command
+
+
+def _open_shell(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     seed = args.command == "demo"
     return asyncio.run(
         _shell(settings, clock, args.phone, seed, not getattr(args, "no_shell", False))

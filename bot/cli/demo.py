@@ -43,7 +43,7 @@ from models import (
 SECRETARY_PHONE = "0912000001"
 MEMBER_PHONE = arguments.MEMBER_PHONE
 DEPUTY_PHONE = "0912000003"
-COMMITTEE_PHONE = "0912000100"
+COMMITTEE_PHONE = arguments.COMMITTEE_PHONE
 COMMUNE_SECRETARY_PHONE = "0912000300"  # Bí thư Đảng ủy xã: /capuy
 # The cells the commune committee member follows (cấp ủy viên phụ trách chi bộ).
 FOLLOWED = data.CELLS[0][0], data.CELLS[1][0], data.CELLS[2][0]
@@ -169,9 +169,9 @@ async def seed_demo(session: AsyncSession, now: datetime, today: date) -> DemoPe
 async def _calendar(
     session: AsyncSession, rng: random.Random, now: datetime, today: date, featured: int
 ) -> None:
-    """Village cells meet on the 24th at 19:30 (Pá Kìm's day), office and school cells on the
-    5th at 16:30; a thematic meeting in the second month of each quarter. Nà Lụng's meeting of
-    last month took place, with its attendance recorded."""
+    """Village cells meet on the 24th at 19:30 (Pá Kìm's day) at the village hall, office and
+    school cells on the 5th at 16:30 in their hall; a thematic meeting in the second month of
+    each quarter. Nà Lụng's meeting of last month took place, with its attendance recorded."""
     for cell in await session.scalars(
         select(Organisation).where(Organisation.kind == OrgKind.CELL)
     ):
@@ -185,6 +185,7 @@ async def _calendar(
                 thematic_day=15,
                 thematic_time=time(14, 0) if rural else time(16, 30),
                 nudge_days=[20, -3],
+                place="Nhà văn hóa bản" if rural else "Hội trường cơ quan",
                 updated_at=now,
             )
         )
@@ -196,6 +197,7 @@ async def _calendar(
         starts_at=datetime.combine(last_month.replace(day=24), time(12, 30), UTC),
         status=MeetingStatus.PLANNED,
         agenda=data.LAST_AGENDA,
+        place="Nhà văn hóa bản",
         created_at=now,
     )
     session.add(held)

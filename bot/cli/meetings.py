@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,16 +17,26 @@ from bot.services.meetings.calendar import (
     ScheduleRules,
     add_meeting,
     cancel_meeting,
+    check_cancel,
+    check_move,
+    clean_place,
     configure_reminders,
+    managed_meeting,
     move_meeting,
     set_agenda,
+    set_place,
     set_schedule,
+    typed_when,
     upcoming,
 )
-from bot.services.meetings.reminders import announce_change, sync_cell
-from bot.services.meetings.rules import parse_local_datetime
-from bot.services.meetings.texts import KIND_LABELS, when_text
-from models import CellSchedule, Organisation, OrgKind
+from bot.services.meetings.reminders import (
+    announce_change,
+    meeting_recipients,
+    sync_and_tell,
+    sync_cell,
+)
+from bot.services.meetings.texts import KIND_LABELS, place_line, time_text, when_text
+from models import CellSchedule, Meeting, Organisation, OrgKind
 
 
 async def find_cell(session: AsyncSession, name_or_id: str) -> Organisation:
@@ -57,34 +67,75 @@ async def find_org(
     return matches[0]
 
 
-def _time(text: str) -> time:
-    hour, _, minute = text.replace("h", ":").partition(":")
-    return time(int(hour), int(minute or 0))
-
-
 def _yes(value: str | None) -> bool | None:
     return None if value is None else value == "yes"
 
 
 def _options(args: argparse.Namespace) -> ReminderOptions:
-    try:
-        nudges = (
-            tuple(int(d) for d in args.nudge_days.split(",") if d.strip())
-            if args.nudge_days is not None
-            else None
-        )
-    except ValueError as error:
-        raise InvalidInputError(N_("Nudge days are 1 to 31, or -1 (last day) to -28.")) from error
+    # The values were checked by the parser (bot/cli/arguments.py).
+    nudges = (
+        tuple(int(d) for d in args.nudge_days.split(",") if d.strip())
+        if args.nudge_days is not None
+        else None
+    )
     return ReminderOptions(
         notice_days=args.notice_days,
         day_before=_yes(args.day_before),
         morning_of=_yes(args.morning),
-        reminder_time=_time(args.reminder_time) if args.reminder_time else None,
-        morning_time=_time(args.morning_time) if args.morning_time else None,
+        reminder_time=args.reminder_time,
+        morning_time=args.morning_time,
         nudge_days=nudges,
         nudge_working_away=_yes(args.nudge_working_away),
         nudge_exempt=_yes(args.nudge_exempt),
     )
+
+
+def _title(t: Translator, meeting: Meeting) -> str:
+    return f"#{meeting.id} {capitalised(t.gettext(KIND_LABELS[meeting.kind]))}"
+
+
+async def _schedule(
+    args: argparse.Namespace,
+    session: AsyncSession,
+    settings: Settings,
+    t: Translator,
+    now: datetime,
+    cell: Organisation,
+) -> list[str]:
+    """Set the cell's rules; the coming meetings they re-date or cancel are announced once
+    and listed for the operator."""
+    current = await session.get(CellSchedule, cell.id)
+    if current is not None:  # the meetings members may have seen, under the old rules
+        await sync_cell(session, cell.id, now, settings.tz)
+    keep = current is not None and args.thematic_month is None and not args.no_thematic
+    await set_schedule(
+        session,
+        cell.id,
+        ScheduleRules(
+            args.day,
+            args.time,
+            current.thematic_month if keep and current else args.thematic_month,
+            current.thematic_day if keep and current else args.thematic_day,
+            current.thematic_time if keep and current else args.thematic_time,
+            place=clean_place(args.place) if args.place is not None else None,
+        ),
+        now,
+    )
+    await configure_reminders(session, cell.id, _options(args), now)
+    changes = await sync_and_tell(session, cell.id, now, settings.tz, settings.language)
+    if not changes:
+        return [t.gettext("No planned meeting changed date; nobody was told.")]
+    lines = [t.gettext("Changed by the new rules, members told once:")]
+    for change in changes:
+        new = (
+            t.gettext("cancelled")
+            if change.change == "cancelled"
+            else when_text(change.meeting, settings.tz)
+        )
+        lines.append(
+            f"  {_title(t, change.meeting)}: {time_text(change.was, settings.tz)} → {new}"
+        )
+    return lines
 
 
 async def run(
@@ -99,68 +150,96 @@ async def run(
     action = args.meetings_command
     if action in ("list", "schedule", "add"):
         cell = await find_cell(session, args.cell)
+    told_lines: list[str] = []
     if action == "schedule":
-        current = await session.get(CellSchedule, cell.id)
-        keep = current is not None and args.thematic_month is None and not args.no_thematic
-        await set_schedule(
-            session,
-            cell.id,
-            ScheduleRules(
-                args.day,
-                _time(args.time),
-                current.thematic_month if keep and current else args.thematic_month,
-                current.thematic_day if keep and current else args.thematic_day,
-                current.thematic_time
-                if keep and current
-                else _time(args.thematic_time)
-                if args.thematic_time
-                else None,
-            ),
-            now,
-        )
-        await configure_reminders(session, cell.id, _options(args), now)
-        await sync_cell(session, cell.id, now, tz)
+        told_lines = await _schedule(args, session, settings, t, now, cell)
         action = "list"
     if action == "list":
         await sync_cell(session, cell.id, now, tz)
         lines = [f"{cell.name}:"]
         for meeting in await upcoming(session, cell.id, now, include_cancelled=True):
             state = t.gettext("cancelled") if meeting.status.value == "cancelled" else ""
+            place = f"  ({meeting.place})" if meeting.place else ""
             lines.append(
                 f"  #{meeting.id}  {when_text(meeting, tz)}  "
-                f"{capitalised(t.gettext(KIND_LABELS[meeting.kind]))}  {state}".rstrip()
+                f"{capitalised(t.gettext(KIND_LABELS[meeting.kind]))}{place}  {state}".rstrip()
             )
-        return "\n".join(lines)
-    when: datetime | None = None
-    if action in ("add", "move"):
-        when = parse_local_datetime(
-            args.at if action == "add" else args.to, now.astimezone(tz).date(), tz
-        )
-        if when is None:
-            raise InvalidInputError(N_("I could not read that date and time."))
+        return "\n".join(lines + told_lines)
     if action == "add":
-        assert when is not None
+        when = typed_when(args.at, now, tz)
         meeting = await add_meeting(
-            session, actor=None, cell_id=cell.id, starts_at=when, agenda=args.agenda, now=now
+            session,
+            actor=None,
+            cell_id=cell.id,
+            starts_at=when,
+            agenda=args.agenda,
+            now=now,
+            place=args.place,
         )
-        change = "added"
-    elif action == "move":
-        assert when is not None
-        meeting = await move_meeting(session, None, args.id, when, now)
-        change = "moved"
-    elif action == "cancel":
-        meeting = await cancel_meeting(session, None, args.id, now)
-        change = "cancelled"
-    else:
+        return await _announce(session, settings, t, now, meeting, "added", None)
+    if action == "agenda":
         meeting = await set_agenda(session, None, args.id, args.text, now)
         return t.gettext("Saved. The notice before {meeting} will carry this content.").format(
             meeting=f"#{meeting.id}"
         )
+    if action == "place":
+        meeting = await set_place(session, None, args.id, args.text, now)
+        return f"{_title(t, meeting)}, {when_text(meeting, tz)}: {place_line(t, meeting)}"
+    meeting = await managed_meeting(session, None, args.id)
+    was = meeting.starts_at
+    if action == "move":
+        when = typed_when(args.to, now, tz)
+        check_move(meeting, when, now)
+        preview = f"{_title(t, meeting)}: {time_text(was, tz)} → {time_text(when, tz)}"
+    else:
+        check_cancel(meeting, now)
+        preview = f"{_title(t, meeting)}: {time_text(was, tz)} → {t.gettext('cancelled')}"
+    if not args.yes:
+        count = len(await meeting_recipients(session, meeting.cell_id, "notice"))
+        return (
+            preview
+            + "\n"
+            + t.gettext(
+                "Nothing changed yet: run it again with --yes to do it and tell {count} members."
+            ).format(count=count)
+        )
+    if action == "move":
+        meeting = await move_meeting(session, None, args.id, when, now)
+        if args.place:
+            meeting.place = clean_place(args.place)
+        return await _announce(session, settings, t, now, meeting, "moved", was)
+    meeting = await cancel_meeting(session, None, args.id, now)
+    return await _announce(session, settings, t, now, meeting, "cancelled", was)
+
+
+async def _announce(
+    session: AsyncSession,
+    settings: Settings,
+    t: Translator,
+    now: datetime,
+    meeting: Meeting,
+    change: str,
+    was: datetime | None,
+) -> str:
+    tz = settings.tz
     await sync_cell(session, meeting.cell_id, now, tz)
     told = await announce_change(
-        session, meeting=meeting, change=change, now=now, tz=tz, language=settings.language
+        session,
+        meeting=meeting,
+        change=change,
+        now=now,
+        tz=tz,
+        language=settings.language,
+        was=was,
     )
     done = {"added": N_("added"), "moved": N_("moved"), "cancelled": N_("cancelled")}[change]
+    when = (
+        when_text(meeting, tz)
+        if was is None
+        else f"{time_text(was, tz)} → {when_text(meeting, tz)}"
+    )
+    if change == "cancelled":
+        when = time_text(meeting.starts_at, tz)
     return t.gettext("#{id} {when}: {change}, {count} members are being told.").format(
-        id=meeting.id, when=when_text(meeting, tz), change=t.gettext(done), count=told
+        id=meeting.id, when=when, change=t.gettext(done), count=told
     )

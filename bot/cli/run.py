@@ -27,6 +27,7 @@ from bot.core.i18n import translator
 from bot.delivery.budget import shared_budgets
 from bot.delivery.worker import DeliverySettings, DeliveryWorker
 from bot.dispatcher.dispatch import Dispatcher
+from bot.web.dashboard.routes import Dashboard
 from bot.web.media import MediaShelf
 from bot.web.server import WebServer, build_app
 
@@ -125,7 +126,24 @@ async def run_bot(
         if routes or media is not None or settings.serve_http:
             health = health_check(engine, supervised, lambda: scheduler.running, time.time())
             app = build_app(
-                routes, health, media, metrics=metrics_page(sessionmaker, clock, health)
+                routes,
+                health,
+                media,
+                metrics=metrics_page(sessionmaker, clock, health),
+                dashboard=Dashboard(
+                    sessionmaker,
+                    clock,
+                    settings.tz,
+                    settings.language,
+                    telegram_token=(
+                        settings.telegram.bot_token.get_secret_value()
+                        if settings.telegram.bot_token
+                        else None
+                    ),
+                    key=settings.web_session_key.get_secret_value().encode()
+                    if settings.web_session_key
+                    else b"",
+                ),
             )
             server = WebServer(app, settings.http_host, settings.http_port)
             await server.start()

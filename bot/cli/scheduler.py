@@ -140,7 +140,7 @@ async def digest_tick(
     a chart drawn outside any transaction, and a short transaction that queues it, so
     members' messages never wait for the run (SQLite has one writer at a time), and a crash
     half-way resumes with the leaders not yet served. Returns how many were queued."""
-    run = DigestRun(clock.now(), settings.tz, settings.language)
+    run = DigestRun(clock.now(), settings.tz, settings.language, settings.public_url or "")
     async with reading(sessionmaker) as session:
         leaders = await digest_leaders(session, run.week)
     queued = 0

@@ -7,7 +7,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.core.channel_settings import TelegramSettings, ZaloSettings
@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     zalo: ZaloSettings = Field(default_factory=ZaloSettings)
     public_url: str | None = None
+    # Signs the web dashboard's session cookies; empty: a new random key at each start (every
+    # session then ends with the process). Set it when several processes serve the dashboard.
+    web_session_key: SecretStr | None = Field(default=None, min_length=32)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
     migrate_on_start: bool = False
@@ -90,7 +93,7 @@ class Settings(BaseSettings):
                 return code
         return "vi"
 
-    @field_validator("database_schema", "operator_chat_id", mode="before")
+    @field_validator("database_schema", "operator_chat_id", "web_session_key", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         # `.env.example` lists every key, optional ones empty: empty means "not set".
@@ -132,6 +135,7 @@ class Settings(BaseSettings):
             self.telegram.webhook_secret,
             self.zalo.bot_token,
             self.zalo.webhook_secret,
+            self.web_session_key,
         )
         return [value.get_secret_value() for value in values if value is not None]
 

@@ -16,7 +16,8 @@ import logging
 import re
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -126,3 +127,22 @@ def configure_logging(
     for name, floor in QUIET.items():
         logging.getLogger(name).setLevel(max(floor, chosen))
     return handler
+
+
+@contextmanager
+def shell_logging(level: str | int, secrets: Iterable[str], path: str) -> Iterator[None]:
+    """The chat shell's log, while it runs: written to the file `path` (appended), so no
+    log line lands in the conversation on the terminal; errors still reach stderr."""
+    with open(path, "a", encoding="utf-8") as log_file:
+        handler = configure_logging(level, secrets, stream=log_file)
+        errors = logging.StreamHandler(sys.stderr)
+        errors.setLevel(logging.ERROR)
+        errors.setFormatter(logging.Formatter(FORMAT))
+        errors.addFilter(Redacting(secrets))
+        root = logging.getLogger()
+        root.addHandler(errors)
+        try:
+            yield
+        finally:
+            root.removeHandler(handler)
+            root.removeHandler(errors)

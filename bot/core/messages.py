@@ -28,6 +28,9 @@ class Choice:
     key: str
     label: str
     aliases: tuple[str, ...] = ()  # other words that pick it, folded ("co", "ok", "dong y")
+    # An https page the choice opens inside the messenger (a Telegram Mini App button);
+    # channels without such buttons offer it as an ordinary choice, answered with `key`.
+    web_app_url: str = ""
 
 
 @dataclass(frozen=True)

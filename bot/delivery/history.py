@@ -41,21 +41,28 @@ async def delivery_lines(session: AsyncSession, cause: str) -> list[DeliveryLine
     ]
 
 
-async def recent_messages(
-    session: AsyncSession, channel: str, chat_id: str, limit: int = 5
-) -> list[OutboxMessage]:
-    """The latest messages delivered to a chat, oldest first."""
-    rows = await session.scalars(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.channel == channel,
-            OutboxMessage.chat_id == chat_id,
-            OutboxMessage.status == DeliveryStatus.SENT,
+async def take_unseen(
+    session: AsyncSession, channel: str, chat_id: str, kept: str, seen: str, limit: int = 5
+) -> tuple[list[OutboxMessage], int]:
+    """The messages delivered to a chat while nobody watched it (platform id starting with
+    `kept`), the latest `limit` of them oldest first, and how many older ones there are;
+    all of them count as seen from now on (the prefix becomes `seen`)."""
+    rows = list(
+        await session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.status == DeliveryStatus.SENT,
+                OutboxMessage.platform_message_id.startswith(kept, autoescape=True),
+            )
+            .order_by(OutboxMessage.sent_at, OutboxMessage.id)
         )
-        .order_by(OutboxMessage.sent_at.desc())
-        .limit(limit)
     )
-    return list(reversed(list(rows)))
+    for message in rows:
+        assert message.platform_message_id is not None
+        message.platform_message_id = seen + message.platform_message_id.removeprefix(kept)
+    return rows[-limit:], max(0, len(rows) - limit)
 
 
 async def latest_offer(
@@ -75,4 +82,4 @@ async def latest_offer(
     )
     if not choices:
         return ()
-    return tuple(Choice(str(k), str(v)) for k, v in choices)
+    return tuple(Choice(str(k), str(v)) for k, v, *_ in choices)

@@ -109,7 +109,9 @@ async def enqueue(
         "channel": address.channel if address else None,
         "chat_id": address.external_id if address else None,
         "text": text,
-        "choices": [[c.key, c.label] for c in choices],
+        "choices": [
+            [c.key, c.label, *([c.web_app_url] if c.web_app_url else [])] for c in choices
+        ],
         "photo": photo,
         "avoid_chat": chat_key(besides),
         "part_ids": [],
@@ -171,7 +173,10 @@ async def claim_due(
                 channel=row.channel,
                 chat_id=row.chat_id,
                 text=row.text,
-                choices=tuple(Choice(str(k), str(v)) for k, v in row.choices),
+                choices=tuple(
+                    Choice(str(k), str(v), web_app_url=str(rest[0]) if rest else "")
+                    for k, v, *rest in row.choices
+                ),
                 attempts=row.attempts,
                 claimed_at=now,
                 photo=row.photo,

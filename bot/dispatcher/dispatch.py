@@ -225,6 +225,7 @@ class Dispatcher:
             registry=self.registry,
             default_language=self.settings.language,
             bot_username=self.settings.telegram.bot_username or "",
+            public_url=(self.settings.public_url or "").rstrip("/"),
             zalo_bot_name=self.settings.zalo.bot_name or "",
             state=state,
         )

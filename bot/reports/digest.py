@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import format_month, month_start, previous_month
 from bot.core.i18n import N_, Translator, translator
+from bot.core.messages import Choice
 from bot.delivery.outbox import enqueue
 from bot.reports.aggregates import Figures, Node
 from bot.reports.chart import Bars, children_bars, reporting_chart
@@ -26,6 +27,7 @@ from bot.reports.summary import monthly_rates, summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
 from bot.services.committees import followed_cells
 from bot.services.oversight import overseen_orgs
+from bot.services.web_access import MINI_APP_PATH, OPEN_KEY, OPEN_LABEL
 from models import Member, MemberStatus, OutboxMessage, Role
 
 AXIS = N_("% of members who reported a good deed")
@@ -122,6 +124,7 @@ class DigestParts:
     text: str
     caption: str
     bars: Bars
+    language: str = "vi"
 
 
 @dataclass
@@ -132,6 +135,7 @@ class DigestRun:
     now: datetime
     tz: ZoneInfo
     language: str
+    public_url: str = ""  # PUBLIC_URL: the digest then carries "Open the dashboard"
     made: dict[tuple[tuple[int, ...], str, str], DigestParts] = field(default_factory=dict)
     drawn: dict[DigestParts, bytes] = field(default_factory=dict)
 
@@ -169,8 +173,19 @@ async def digest_parts(
 async def queue_digest(
     session: AsyncSession, run: DigestRun, leader_id: int, parts: DigestParts, photo: bytes
 ) -> None:
-    """Queue the week's digest (text, then chart) for one leader. A second call in the same
-    week adds nothing (the outbox cause names the week)."""
+    """Queue the week's digest (text, then chart) for one leader, the chart with an "Open the
+    dashboard" choice when PUBLIC_URL is set (the last message: on a channel without buttons,
+    the "1" typed after it is its answer). A second call in the same week adds nothing (the
+    outbox cause names the week)."""
+    choices: tuple[Choice, ...] = ()
+    if run.public_url:
+        choices = (
+            Choice(
+                OPEN_KEY,
+                translator(parts.language).gettext(OPEN_LABEL),
+                web_app_url=run.public_url.rstrip("/") + MINI_APP_PATH,
+            ),
+        )
     await enqueue(
         session,
         cause=f"digest:{run.week}",
@@ -184,7 +199,7 @@ async def queue_digest(
         cause=f"digest-chart:{run.week}",
         member_id=leader_id,
         text=parts.caption,
-        choices=(),
+        choices=choices,
         now=run.now,
         photo=photo,
     )
@@ -233,4 +248,4 @@ async def _digest(
         text += "\n" + t.gettext(WHOLE_HINT).format(org=whole)
     caption = t.gettext("Reporting rate, month {month}.").format(month=format_month(charted))
     bars = await chart_bars(session, tree, charted, t)
-    return DigestParts(text, caption, bars)
+    return DigestParts(text, caption, bars, t.language)

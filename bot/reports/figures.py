@@ -113,6 +113,23 @@ async def deeds(
     return result
 
 
+async def monthly_reporters(
+    session: AsyncSession, scope: Scope, first: date, last: date
+) -> dict[tuple[int, date], int]:
+    """Per (cell, month) of [first, last]: expected members who reported that month (one
+    grouped query, for a line per cell or commune over a year)."""
+    rows = await session.execute(
+        select(Member.cell_id, DeedReport.month, func.count(distinct(DeedReport.member_id)))
+        .join(Member, Member.id == DeedReport.member_id)
+        .where(
+            *_live_deeds(scope, first, last),  # type: ignore[arg-type]
+            Member.status.in_(EXPECTED_TO_REPORT),
+        )
+        .group_by(Member.cell_id, DeedReport.month)
+    )
+    return {(cell, month): count for cell, month, count in rows}
+
+
 async def week(
     session: AsyncSession, scope: Scope, start: datetime, end: datetime, tz_month: date
 ) -> dict[int, tuple[int, int]]:

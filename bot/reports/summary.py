@@ -140,7 +140,12 @@ async def _next_meetings(
             upcoming,
             (upcoming.c.cell_id == Meeting.cell_id) & (upcoming.c.starts_at == Meeting.starts_at),
         )
-        .outerjoin(Rsvp, Rsvp.meeting_id == Meeting.id)
+        .outerjoin(
+            Rsvp,
+            (Rsvp.meeting_id == Meeting.id)
+            # answers given before a move are for another time: they do not count
+            & (Rsvp.for_starts_at.is_(None) | (Rsvp.for_starts_at == Meeting.starts_at)),
+        )
         .where(Meeting.status == MeetingStatus.PLANNED)
         .group_by(Meeting.cell_id, Meeting.starts_at)
     )

@@ -31,6 +31,7 @@ from models import (
     OutboxMessage,
     Pledge,
     Rsvp,
+    WebSignIn,
 )
 
 PURGED_NAME = "Đảng viên đã chuyển đi #{id}"
@@ -102,6 +103,7 @@ async def purge_members(
         )
     await session.execute(delete(ChatAddress).where(ChatAddress.member_id.in_(ids)))
     await session.execute(delete(InviteCode).where(InviteCode.member_id.in_(ids)))
+    await session.execute(delete(WebSignIn).where(WebSignIn.member_id.in_(ids)))
     deeds = select(DeedReport.id).where(DeedReport.member_id.in_(ids))
     kept = set(
         await session.scalars(

@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.web.dashboard.routes import Dashboard
 from bot.web.media import ROUTE as MEDIA_ROUTE
 from bot.web.media import MediaShelf
 
@@ -139,9 +140,11 @@ def build_app(
     *,
     metrics: Metrics | None = None,
     max_pending: int = MAX_PENDING,
+    dashboard: Dashboard | None = None,
 ) -> web.Application:
     """An aiohttp application serving the given webhook routes, GET /healthz, GET /metrics
-    with a `metrics` source and, with a `media` shelf, the files on it."""
+    with a `metrics` source, with a `media` shelf the files on it and, with a `dashboard`,
+    its pages under /web/."""
     app = web.Application(client_max_size=MAX_BODY)
 
     async def healthz(request: web.Request) -> web.Response:
@@ -185,6 +188,8 @@ def build_app(
         app.router.add_get("/metrics", metrics_page)
     if media is not None:
         app.router.add_get(MEDIA_ROUTE, shelved)
+    if dashboard is not None:
+        dashboard.mount(app)
     return app
 
 
@@ -207,6 +212,11 @@ class WebServer:
         site = web.TCPSite(self.runner, self.host, self.port)
         await site.start()
         log.info("http: listening on %s:%s", self.host, self.port)
+
+    def port_bound(self) -> int | None:
+        """The port listened on (the one the system chose for port 0)."""
+        addresses = self.runner.addresses
+        return int(addresses[0][1]) if addresses else None
 
     async def stop(self) -> None:
         """Stop serving."""

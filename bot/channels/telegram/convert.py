@@ -9,6 +9,7 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
+    WebAppInfo,
 )
 from telegram.constants import ChatMemberStatus, ChatType, MessageLimit
 
@@ -116,12 +117,20 @@ def to_inbound(update: Update) -> InboundMessage | None:
 
 
 def choice_keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:
-    """One button a row, so long Vietnamese labels stay readable on a small phone."""
+    """One button a row, so long Vietnamese labels stay readable on a small phone; a choice
+    with a `web_app_url` opens it as a Mini App."""
     for choice in choices:
         if len(choice.key.encode("utf-8")) > CALLBACK_DATA_LIMIT:
             raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {choice.key!r}")
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(choice.label, callback_data=choice.key)] for choice in choices]
+        [
+            [
+                InlineKeyboardButton(choice.label, web_app=WebAppInfo(choice.web_app_url))
+                if choice.web_app_url
+                else InlineKeyboardButton(choice.label, callback_data=choice.key)
+            ]
+            for choice in choices
+        ]
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -57,12 +57,18 @@ async def answer_rsvp(
     rsvp.attending = attending
     rsvp.reason = None if attending else reason
     rsvp.answered_at = now
+    rsvp.for_starts_at = meeting.starts_at
     await session.flush()
     return meeting
 
 
+def for_current_time(rsvp: Rsvp, meeting: Meeting) -> bool:
+    """Whether an answer was given for the meeting's time as it stands (not before a move)."""
+    return rsvp.for_starts_at is None or rsvp.for_starts_at == meeting.starts_at
+
+
 async def my_rsvp(session: AsyncSession, member_id: int, meeting_id: int) -> Rsvp | None:
-    """The member's answer for the meeting, if any."""
+    """The member's answer for the meeting, if any (perhaps for its time before a move)."""
     return await session.scalar(
         select(Rsvp).where(Rsvp.meeting_id == meeting_id, Rsvp.member_id == member_id)
     )
@@ -84,7 +90,9 @@ class RsvpList:
 
     attending: list[str]
     absent: list[tuple[str, str | None]]  # name, reason
-    silent: list[str]
+    silent: list[str]  # no answer for the current time (those in `earlier` included)
+    earlier: list[tuple[str, bool, datetime]] = field(default_factory=list)
+    # name, attending, the time it was for: answers given before the meeting was moved
 
 
 async def rsvp_list(
@@ -106,6 +114,10 @@ async def rsvp_list(
         answer = answers.get(person.id)
         if answer is None:
             result.silent.append(person.full_name)
+        elif not for_current_time(answer, meeting):
+            assert answer.for_starts_at is not None
+            result.silent.append(person.full_name)
+            result.earlier.append((person.full_name, answer.attending, answer.for_starts_at))
         elif answer.attending:
             result.attending.append(person.full_name)
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -13,6 +14,7 @@ from bot.core.i18n import N_
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError, InvalidInputError, NotFoundError
 from bot.services.meetings.planning import REGULAR, plan_meetings, planned_periods
+from bot.services.meetings.rules import read_local_datetime
 from bot.services.oversight import overseen_cells
 from models import CellSchedule, Meeting, MeetingKind, MeetingStatus, Member
 
@@ -26,6 +28,50 @@ class ScheduleRules:
     thematic_month: int | None = None
     thematic_day: int | None = None
     thematic_time: time | None = None
+    place: str | None = None  # of the regular meetings; None leaves it as it is
+
+
+MAX_PLACE = 200
+
+
+def clean_place(place: str) -> str:
+    """A place as typed, trimmed; refused when empty or too long for its column."""
+    place = " ".join(place.split())
+    if not place:
+        raise InvalidInputError(N_("Please write the place as text."))
+    if len(place) > MAX_PLACE:
+        raise InvalidInputError(
+            N_("The place is too long ({length} characters); at most {limit}."),
+            length=len(place),
+            limit=MAX_PLACE,
+        )
+    return place
+
+
+def typed_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """A meeting time as typed ("26/11 19:30"), in the future; a date without a year must
+    fall within the next few weeks, or the year is asked for."""
+    typed = read_local_datetime(text, now.astimezone(tz).date(), tz)
+    if typed.at is None:
+        raise InvalidInputError(
+            N_("I could not read that date and time. Write it like 26/11 19:30.")
+        )
+    if typed.year_needed:
+        _year_needed(typed.at)
+    if typed.at <= now:
+        raise InvalidInputError(N_("The new time must be in the future."))
+    return typed.at
+
+
+def _year_needed(at: datetime) -> NoReturn:
+    raise InvalidInputError(
+        N_(
+            "{date} without a year is not within the next few weeks: write the year as "
+            "well, e.g. {example}."
+        ),
+        date=f"{at:%d/%m}",
+        example=f"{at:%d/%m/%Y %H:%M}",
+    )
 
 
 async def set_schedule(
@@ -45,9 +91,25 @@ async def set_schedule(
     schedule.thematic_month = rules.thematic_month
     schedule.thematic_day = rules.thematic_day
     schedule.thematic_time = rules.thematic_time
+    if rules.place is not None:
+        await _follow_place(session, cell_id, schedule.place, rules.place, now)
+        schedule.place = rules.place
     schedule.updated_at = now
     await session.flush()
     return schedule
+
+
+async def _follow_place(
+    session: AsyncSession, cell_id: int, old: str | None, new: str, now: datetime
+) -> None:
+    """Coming regular meetings held at the cell's usual place move with it."""
+    for meeting in await session.scalars(
+        select(Meeting).where(
+            Meeting.cell_id == cell_id, Meeting.starts_at > now, Meeting.kind.in_(REGULAR)
+        )
+    ):
+        if meeting.place is None or meeting.place == old:
+            meeting.place = new
 
 
 @dataclass(frozen=True)
@@ -142,6 +204,12 @@ async def recent(
     )
 
 
+async def usual_place(session: AsyncSession, cell_id: int) -> str | None:
+    """Where the cell's regular meetings are held, if its rules say."""
+    schedule = await session.get(CellSchedule, cell_id)
+    return schedule.place if schedule is not None else None
+
+
 async def managed_meeting(session: AsyncSession, actor: Member | None, meeting_id: int) -> Meeting:
     """The meeting, if the actor leads its cell (secretary, deputy, or a committee above).
     `actor` None is the operator at the command line, who may manage every cell."""
@@ -182,6 +250,32 @@ async def set_agenda(
     return meeting
 
 
+async def set_place(
+    session: AsyncSession, actor: Member | None, meeting_id: int, place: str, now: datetime
+) -> Meeting:
+    """Set where one meeting is held (shown in its notice and reminders)."""
+    meeting = await managed_meeting(session, actor, meeting_id)
+    meeting.place = clean_place(place)
+    _audit(session, actor, "meeting_place_set", meeting, now)
+    return meeting
+
+
+def check_move(meeting: Meeting, starts_at: datetime, now: datetime) -> None:
+    """Refuse a move that cannot be made: to the past, or to the time it already has."""
+    if starts_at <= now:
+        raise InvalidInputError(N_("The new time must be in the future."))
+    if starts_at == meeting.starts_at and meeting.status is MeetingStatus.PLANNED:
+        raise InvalidInputError(N_("The meeting is already at that time; nothing to change."))
+
+
+def check_cancel(meeting: Meeting, now: datetime) -> None:
+    """Refuse cancelling a meeting already cancelled (nobody is told twice) or past."""
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise InvalidInputError(N_("That meeting is already cancelled; nobody is told again."))
+    if meeting.starts_at <= now:
+        raise InvalidInputError(N_("That meeting has already taken place or was cancelled."))
+
+
 async def move_meeting(
     session: AsyncSession,
     actor: Member | None,
@@ -191,8 +285,7 @@ async def move_meeting(
 ) -> Meeting:
     """Move one occurrence (Tết, a funeral in the village...); the rules stay as they are."""
     meeting = await managed_meeting(session, actor, meeting_id)
-    if starts_at <= now:
-        raise InvalidInputError(N_("The new time must be in the future."))
+    check_move(meeting, starts_at, now)
     meeting.starts_at = starts_at.astimezone(UTC)
     meeting.moved = True
     meeting.status = MeetingStatus.PLANNED
@@ -205,6 +298,7 @@ async def cancel_meeting(
 ) -> Meeting:
     """Cancel one occurrence; its pending reminders are dropped at the next sync."""
     meeting = await managed_meeting(session, actor, meeting_id)
+    check_cancel(meeting, now)
     meeting.status = MeetingStatus.CANCELLED
     meeting.moved = True  # planning must not bring it back
     _audit(session, actor, "meeting_cancelled", meeting, now)
@@ -219,8 +313,11 @@ async def add_meeting(
     starts_at: datetime,
     agenda: str | None,
     now: datetime,
+    place: str | None = None,
+    usual_place_if_none: bool = True,
 ) -> Meeting:
-    """A one-off meeting of the actor's cell."""
+    """A one-off meeting of the actor's cell, at `place`; without one, at the cell's usual
+    place (or nowhere yet, when `usual_place_if_none` is False: "not decided yet")."""
     await _require_leader(session, actor, cell_id)
     if starts_at <= now:
         raise InvalidInputError(N_("The new time must be in the future."))
@@ -232,6 +329,11 @@ async def add_meeting(
         status=MeetingStatus.PLANNED,
         moved=False,
         agenda=agenda,
+        place=clean_place(place)
+        if place
+        else await usual_place(session, cell_id)
+        if usual_place_if_none
+        else None,
         created_at=now,
     )
     session.add(meeting)

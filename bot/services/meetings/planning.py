@@ -96,6 +96,7 @@ def plan_meetings(
                             starts_at=starts,
                             status=MeetingStatus.PLANNED,
                             moved=False,
+                            place=schedule.place,
                             created_at=now,
                         )
                     )

@@ -23,6 +23,7 @@ from models import (
     CellSchedule,
     DeedReport,
     Meeting,
+    MeetingStatus,
     Member,
     MemberStatus,
     ReminderStatus,
@@ -172,19 +173,71 @@ async def announce_change(
     now: datetime,
     tz: ZoneInfo,
     language: str,
+    was: datetime | None = None,
 ) -> int:
-    """Tell the cell at once that a meeting was moved, cancelled or added."""
+    """Tell the cell at once that a meeting was moved (from `was`), cancelled or added; a
+    moved or added meeting asks active members whether they will attend."""
     # The change's own time is in the cause: moving X -> Y -> X -> Y announces twice.
     stamp = f"{meeting.starts_at.astimezone(UTC):%Y%m%d%H%M}@{now:%Y%m%d%H%M%S}"
     people = await meeting_recipients(session, meeting.cell_id, "notice")
     for person in people:
-        text = change_message(person.language or language, change, meeting, tz)
+        text, choices = change_message(
+            person.language or language,
+            change,
+            meeting,
+            tz,
+            was=was,
+            ask_rsvp=change != "cancelled" and person.status is MemberStatus.ACTIVE,
+        )
         await enqueue(
             session,
             cause=f"meeting:{meeting.id}:{change}:{stamp}",
             member_id=person.id,
             text=text,
-            choices=(),
+            choices=choices,
             now=now,
         )
     return len(people)
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    """A coming meeting the cell's new rules moved (from `was`) or cancelled."""
+
+    meeting: Meeting
+    change: str  # "moved" or "cancelled"
+    was: datetime
+
+
+async def sync_and_tell(
+    session: AsyncSession, cell_id: int, now: datetime, tz: ZoneInfo, language: str
+) -> list[RuleChange]:
+    """`sync_cell` after the cell's rules changed: each coming meeting they re-dated or
+    cancelled is announced to the cell once, and returned for the one who changed them."""
+    before = {
+        m.id: (m.starts_at, m.status)
+        for m in await session.scalars(
+            select(Meeting).where(Meeting.cell_id == cell_id, Meeting.starts_at > now)
+        )
+    }
+    await sync_cell(session, cell_id, now, tz)
+    changes: list[RuleChange] = []
+    for meeting_id, (was, status) in before.items():
+        meeting = await session.get(Meeting, meeting_id)
+        if meeting is None or status is not MeetingStatus.PLANNED:
+            continue
+        if meeting.status is MeetingStatus.CANCELLED:
+            changes.append(RuleChange(meeting, "cancelled", was))
+        elif meeting.starts_at != was:
+            changes.append(RuleChange(meeting, "moved", was))
+    for change in sorted(changes, key=lambda c: c.was):
+        await announce_change(
+            session,
+            meeting=change.meeting,
+            change=change.change,
+            now=now,
+            tz=tz,
+            language=language,
+            was=change.was,
+        )
+    return sorted(changes, key=lambda c: c.was)

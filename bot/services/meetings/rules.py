@@ -71,26 +71,52 @@ _DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2,4}))?")
 _TIME = re.compile(r"(\d{1,2})\s*(?:giờ|gio|g|[:h])\s*(\d{2})?")
 
 
-def parse_local_datetime(text: str, today: date, tz: ZoneInfo) -> datetime | None:
+# A date typed without a year is the next such date only if it falls this soon; otherwise
+# the year is asked for, so "26/11" typed on 27/11 never lands silently in next November.
+WITHOUT_YEAR_AHEAD = timedelta(weeks=8)
+
+
+@dataclass(frozen=True)
+class TypedWhen:
+    """A typed date and time: `at` when understood; `year_needed` when the date has no year
+    and its next occurrence is not within `WITHOUT_YEAR_AHEAD` (`at` is then that one)."""
+
+    at: datetime | None
+    year_needed: bool = False
+
+
+def read_local_datetime(text: str, today: date, tz: ZoneInfo) -> TypedWhen:
     """A date and time as people type them ("26/11 19:30", "19h30 26/11/2026", "26-11 19h"),
-    in `tz`; a date without a year is the next one from `today`. None if not understood."""
+    in `tz`. A date without a year is the next one from `today` within a few weeks."""
     date_match = _DATE.search(text)
     if date_match is None:
-        return None
+        return TypedWhen(None)
     rest = text[: date_match.start()] + " " + text[date_match.end() :]
     time_match = _TIME.search(rest)
     if time_match is None:
-        return None
+        return TypedWhen(None)
     day, month = int(date_match.group(1)), int(date_match.group(2))
     year_text = date_match.group(3)
     hour, minute = int(time_match.group(1)), int(time_match.group(2) or 0)
-    try:
-        if year_text:
+    if year_text:
+        try:
             year = int(year_text) + (2000 if len(year_text) == 2 else 0)
-            return datetime(year, month, day, hour, minute, tzinfo=tz)
-        candidate = datetime(today.year, month, day, hour, minute, tzinfo=tz)
-        if candidate.date() < today:
-            candidate = candidate.replace(year=today.year + 1)
-        return candidate
-    except ValueError:
-        return None
+            return TypedWhen(datetime(year, month, day, hour, minute, tzinfo=tz))
+        except ValueError:
+            return TypedWhen(None)
+    for year in range(today.year, today.year + 5):  # 29/2 waits for a leap year
+        try:
+            candidate = datetime(year, month, day, hour, minute, tzinfo=tz)
+        except ValueError:
+            if not (month == 2 and day == 29 and 0 <= hour < 24 and 0 <= minute < 60):
+                return TypedWhen(None)
+            continue
+        if candidate.date() >= today:
+            return TypedWhen(candidate, candidate.date() - today > WITHOUT_YEAR_AHEAD)
+    return TypedWhen(None)
+
+
+def parse_local_datetime(text: str, today: date, tz: ZoneInfo) -> datetime | None:
+    """`read_local_datetime`'s time, if understood without asking for the year."""
+    typed = read_local_datetime(text, today, tz)
+    return None if typed.year_needed else typed.at

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.i18n import N_, translator
+from bot.core.i18n import N_, Translator, translator
 from bot.core.messages import Choice
 from models import Meeting, MeetingKind
 
@@ -27,8 +28,25 @@ def rsvp_choices(language: str, meeting_id: int) -> tuple[Choice, ...]:
 
 def when_text(meeting: Meeting, tz: ZoneInfo) -> str:
     """ "19:30 on 24/11/2026" style, local time."""
-    local = meeting.starts_at.astimezone(tz)
+    return time_text(meeting.starts_at, tz)
+
+
+def time_text(at: datetime, tz: ZoneInfo) -> str:
+    """ "19:30 24/11/2026": a meeting time as every message shows it."""
+    local = at.astimezone(tz)
     return f"{local:%H:%M} {local:%d/%m/%Y}"
+
+
+def place_line(t: Translator, meeting: Meeting) -> str:
+    """ "Place: the village hall", or that the committee will say."""
+    return t.gettext("Place: {place}").format(
+        place=meeting.place or t.gettext("the cell committee will announce it")
+    )
+
+
+def at_place(t: Translator, meeting: Meeting) -> str:
+    """ ", at the village hall" when the place is known, else nothing."""
+    return t.gettext(", at {place}").format(place=meeting.place) if meeting.place else ""
 
 
 def meeting_message(
@@ -40,15 +58,18 @@ def meeting_message(
     when = when_text(meeting, tz)
     if kind == "notice":
         text = t.gettext("Notice: {what} will be held at {when}.").format(what=what, when=when)
+        text += "\n" + place_line(t, meeting)
         agenda = meeting.agenda or t.gettext("the cell committee will announce it")
         text += "\n" + t.gettext("Expected content: {agenda}").format(agenda=agenda)
         text += "\n" + t.gettext("To send your opinion on it before the meeting: /ykien")
     elif kind == "day_before":
         text = t.gettext("Reminder: tomorrow, {when}, {what}.").format(what=what, when=when)
+        text += "\n" + place_line(t, meeting)
     else:
         text = t.gettext("Today at {time}: {what}.").format(
             what=what, time=meeting.starts_at.astimezone(tz).strftime("%H:%M")
         )
+        text += "\n" + place_line(t, meeting)
     if ask_rsvp:
         text += "\n" + t.gettext("Will you attend?")
     return text, rsvp_choices(language, meeting.id) if ask_rsvp else ()
@@ -66,19 +87,42 @@ def nudge_message(language: str, name: str, month: str) -> str:
     )
 
 
-def change_message(language: str, change: str, meeting: Meeting, tz: ZoneInfo) -> str:
-    """ "The meeting was moved to ..." and the like."""
+def change_message(
+    language: str,
+    change: str,
+    meeting: Meeting,
+    tz: ZoneInfo,
+    was: datetime | None = None,
+    ask_rsvp: bool = False,
+) -> tuple[str, tuple[Choice, ...]]:
+    """ "Moved: ... from 19:30 24/11 to 19:30 26/11" and the like; `was` is the time before
+    a move. A moved meeting asks again who will attend (`ask_rsvp`)."""
     t = translator(language)
     what = t.gettext(KIND_LABELS[meeting.kind])
     when = when_text(meeting, tz)
     if change == "cancelled":
-        return t.gettext("Cancelled: {what} of {when} will not take place.").format(
+        text = t.gettext("Cancelled: {what} of {when} will not take place.").format(
             what=what, when=when
         )
+        return text, ()
     if change == "added":
-        return t.gettext("New meeting: {what} at {when}. Expected content: {agenda}").format(
+        text = t.gettext("New meeting: {what} at {when}. Expected content: {agenda}").format(
             what=what,
             when=when,
             agenda=meeting.agenda or t.gettext("the cell committee will announce it"),
         )
-    return t.gettext("Moved: {what} will now be held at {when}.").format(what=what, when=when)
+        text += "\n" + place_line(t, meeting)
+    else:
+        text = t.gettext("Moved: {what} of {old} will now be held at {when}.").format(
+            what=what, old=time_text(was or meeting.starts_at, tz), when=when
+        )
+        text += "\n" + place_line(t, meeting)
+        if ask_rsvp:
+            text += "\n" + t.gettext(
+                "Answers given for the old time no longer count. Will you attend at the new time?"
+            )
+            return text, rsvp_choices(language, meeting.id)
+    if ask_rsvp:
+        text += "\n" + t.gettext("Will you attend?")
+        return text, rsvp_choices(language, meeting.id)
+    return text, ()

@@ -289,6 +289,35 @@ async def assignable_members(session: AsyncSession, cell_id: int) -> list[Member
     )
 
 
+async def household_loads(session: AsyncSession, member_ids: list[int]) -> dict[int, int]:
+    """How many households each of these members looks after today (0 when none)."""
+    rows = await session.execute(
+        select(Assignment.member_id, func.count())
+        .where(Assignment.member_id.in_(member_ids), Assignment.ended_on.is_(None))
+        .group_by(Assignment.member_id)
+    )
+    loads = dict.fromkeys(member_ids, 0)
+    loads.update({member_id: int(count) for member_id, count in rows})
+    return loads
+
+
+async def households_of_cell(
+    session: AsyncSession, cell_id: int
+) -> list[tuple[Household, Member]]:
+    """The households the cell's members look after today, with who, by code."""
+    rows = await session.execute(
+        select(Household, Member)
+        .join(
+            Assignment,
+            (Assignment.household_id == Household.id) & Assignment.ended_on.is_(None),
+        )
+        .join(Member, Member.id == Assignment.member_id)
+        .where(Member.cell_id == cell_id)
+        .order_by(Household.code)
+    )
+    return [(household, member) for household, member in rows.all()]
+
+
 async def tell_reassignment(
     session: AsyncSession,
     done: Reassignment,

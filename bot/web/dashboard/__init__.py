@@ -1,0 +1,1 @@
+"""The read-only web dashboard for secretaries and committees (see README, "Dashboard")."""
