@@ -27,9 +27,10 @@ import asyncio
 import logging
 import multiprocessing
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -54,10 +55,9 @@ from models import (
     Organisation,
     OrgKind,
 )
-from tests.fake_telegram import TOKEN
+from tests.fake_telegram import TOKEN, Sent
 
 FIRST_USER = 100_000
-STEPS = 6
 
 
 async def seed(engine: AsyncEngine, members: int) -> None:
@@ -110,27 +110,83 @@ async def seed(engine: AsyncEngine, members: int) -> None:
         )
 
 
+DONE = "Đã ghi nhận"  # the final confirmation: the report is stored
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a member sends — a line (`say`) or a tap on the button whose label starts
+    with `what` in the bot's last answer — and a phrase the bot's answer must hold."""
+
+    action: str  # "say" or "tap"
+    what: str
+    expect: str
+
+
+# The report dialog as a member goes through it today (README, "What members can send"):
+# one line naming the household and the kind, then one tap; /viectot alone, then the
+# household, the description and "send"; a line naming neither, then three taps.
+SCRIPTS: tuple[tuple[Step, ...], ...] = (
+    (
+        Step("say", "báo cáo ạ, hộ thứ hai: giúp sửa lại nhà tiêu hợp vệ sinh", "kiểm tra lại"),
+        Step("tap", "Gửi báo cáo", DONE),
+    ),
+    (
+        Step("say", "/viectot", "Chọn một hộ"),
+        Step("tap", "Chủ hộ", "mô tả"),
+        Step("say", "Giúp hộ dựng lại nhà tiêu hợp vệ sinh", "kiểm tra lại"),
+        Step("tap", "Gửi báo cáo", DONE),
+    ),
+    (
+        Step("say", "bao cao giup do mot viec", "Chọn một hộ"),
+        Step("tap", "Chủ hộ", "loại việc gì"),
+        Step("tap", "Việc khác", "kiểm tra lại"),
+        Step("tap", "Gửi báo cáo", DONE),
+    ),
+)
+
+
+def script_of(user: int) -> tuple[Step, ...]:
+    """The dialog member `user` goes through (the three kinds in turn)."""
+    return SCRIPTS[(user - FIRST_USER) % len(SCRIPTS)]
+
+
+def updates_of(members: int) -> int:
+    """How many updates `members` members send in one run."""
+    return sum(len(script_of(FIRST_USER + i)) for i in range(members))
+
+
+class Stuck(Exception):
+    """A member's dialog did not go as a member expects."""
+
+
 async def member_reports(fake: QueueingTelegram, user: int) -> None:
-    """One member's six steps, each waiting for the bot's answer."""
-    await fake.says(user, "/viectot")
-    households = await fake.next_reply(user)
-    await fake.taps(user, households.buttons[0][1])
-    kinds = await fake.next_reply(user)
-    await fake.taps(user, kinds.buttons[0][1])
-    await fake.next_reply(user)
-    await fake.says(user, "Giúp hộ dựng lại nhà tiêu hợp vệ sinh")
-    photo = await fake.next_reply(user)
-    await fake.taps(user, photo.buttons[0][1])
-    confirm = await fake.next_reply(user)
-    await fake.taps(user, confirm.buttons[0][1])
-    done = await fake.next_reply(user)
-    assert "Đã ghi nhận" in done.text, done.text
+    """One member's report, each step waiting for the bot's answer and checking it, up to
+    the final confirmation."""
+    last: Sent | None = None
+    for step in script_of(user):
+        if step.action == "say":
+            await fake.says(user, step.what)
+        else:
+            assert last is not None
+            data = next((d for label, d in last.buttons if label.startswith(step.what)), None)
+            if data is None:
+                raise Stuck(f"no button {step.what!r} in {last.text!r} {last.buttons}")
+            await fake.taps(user, data)
+        try:
+            last = await fake.next_reply(user)
+        except TimeoutError:
+            raise Stuck(f"no answer to {step.action} {step.what!r}") from None
+        if step.expect not in last.text:
+            raise Stuck(
+                f"{step.action} {step.what!r}: expected {step.expect!r}, got {last.text!r}"
+            )
 
 
 async def echo_member(fake: QueueingTelegram, user: int) -> None:
-    """The same kinds of update as a report (text, tap, tap, text, tap, tap), with the echo bot."""
-    for step in range(STEPS):
-        if step % 3 == 0:
+    """The same kinds of update as the member's report (lines and taps), with the echo bot."""
+    for step in script_of(user):
+        if step.action == "say":
             await fake.says(user, "hello")
         else:
             await fake.taps(user, "x")
@@ -140,16 +196,18 @@ async def echo_member(fake: QueueingTelegram, user: int) -> None:
 WORKLOADS = {"echo": echo_member, "chibo": member_reports}
 
 
-async def timed(fake: QueueingTelegram, members: int, kind: str) -> tuple[float, int]:
-    """Updates per second for all members running the `kind` workload at once, and how many
-    members did not get to the end (an answer lost on the way)."""
+async def timed(fake: QueueingTelegram, members: int, kind: str) -> tuple[float, int, str]:
+    """Updates per second for all members running the `kind` workload at once, how many
+    members did not get to the end (an answer lost or a question not expected), and why the
+    first of them did not."""
     one = WORKLOADS[kind]
     started = time.perf_counter()
     done = await asyncio.gather(
         *(one(fake, FIRST_USER + i) for i in range(members)), return_exceptions=True
     )
-    stuck = sum(1 for result in done if isinstance(result, BaseException))
-    return members * STEPS / (time.perf_counter() - started), stuck
+    failed = [result for result in done if isinstance(result, BaseException)]
+    why = f"{type(failed[0]).__name__}: {failed[0]}" if failed else ""
+    return updates_of(members) / (time.perf_counter() - started), len(failed), why
 
 
 class Users(Protocol):
@@ -158,8 +216,8 @@ class Users(Protocol):
     async def start(self, inject_429: int = 0) -> str:
         """A fresh fake server (answering every `inject_429`th send 429); its base URL."""
 
-    async def run(self, kind: str) -> tuple[float, int]:
-        """All members through the `kind` workload; updates/s and members stuck."""
+    async def run(self, kind: str) -> tuple[float, int, str]:
+        """All members through the `kind` workload; updates/s, members stuck and why."""
 
     async def stop(self) -> None:
         """Stop the fake server."""
@@ -177,7 +235,7 @@ class SharedUsers:
         await self.fake.start()
         return self.fake.base_url
 
-    async def run(self, kind: str) -> tuple[float, int]:
+    async def run(self, kind: str) -> tuple[float, int, str]:
         return await timed(self.fake, self.members, kind)
 
     async def stop(self) -> None:
@@ -213,9 +271,9 @@ class SplitUsers:
     async def start(self, inject_429: int = 0) -> str:
         return str(await self._call("start", inject_429))
 
-    async def run(self, kind: str) -> tuple[float, int]:
-        rate, stuck = await self._call("run", kind)
-        return float(rate), int(stuck)
+    async def run(self, kind: str) -> tuple[float, int, str]:
+        rate, stuck, why = await self._call("run", kind)
+        return float(rate), int(stuck), str(why)
 
     async def stop(self) -> None:
         await self._call("stop")
@@ -225,10 +283,28 @@ class SplitUsers:
         self.process.join()
 
 
+class Run(NamedTuple):
+    """One bot's run: updates/s, CPU time of the bot's process per update (ms; with the
+    split layout, the bot's work alone), members stuck, replies lost, why the first stuck."""
+
+    rate: float
+    cpu_ms: float
+    stuck: int = 0
+    lost: int = 0
+    why: str = ""
+
+
+async def timed_cpu(users: Users, kind: str, members: int) -> tuple[float, float, int, str]:
+    """`users.run(kind)` and the CPU time this process spent per update meanwhile."""
+    cpu = time.process_time()
+    rate, stuck, why = await users.run(kind)
+    return rate, (time.process_time() - cpu) * 1000 / updates_of(members), stuck, why
+
+
 async def run_chibo(
     users: Users, backend: str, members: int, workers: int = 1, inject_429: int = 0
-) -> tuple[float, int, int]:
-    """updates/s through chibo's Telegram channel on `backend`, members stuck, replies lost."""
+) -> Run:
+    """chibo's Telegram channel on `backend`."""
     async with fresh_database(backend) as engine:
         await seed(engine, members)
         settings = Settings(_env_file=None, database_url="sqlite+aiosqlite://")
@@ -244,14 +320,14 @@ async def run_chibo(
         lost = REPLIES.lost
         await channel.start()
         try:
-            rate, stuck = await users.run("chibo")
-            return rate, stuck, REPLIES.lost - lost
+            rate, cpu_ms, stuck, why = await timed_cpu(users, "chibo", members)
+            return Run(rate, cpu_ms, stuck, REPLIES.lost - lost, why)
         finally:
             await channel.stop()
             await users.stop()
 
 
-async def run_echo(users: Users) -> float:
+async def run_echo(users: Users, members: int) -> Run:
     """updates/s through a bare python-telegram-bot echo bot: the same per-chat ordering and
     connection pool as chibo's channel."""
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="x")]])
@@ -282,7 +358,10 @@ async def run_echo(users: Users) -> float:
     assert application.updater is not None
     await application.updater.start_polling(timeout=1)
     try:
-        return (await users.run("echo"))[0]
+        rate, cpu_ms, stuck, why = await timed_cpu(users, "echo", members)
+        if stuck:
+            raise SystemExit(f"echo bot: {stuck} members stuck ({why})")
+        return Run(rate, cpu_ms)
     finally:
         await application.updater.stop()
         await application.stop()
@@ -314,36 +393,47 @@ async def main() -> None:
         SplitUsers(args.members) if args.layout == "split" else SharedUsers(args.members)
     )
     ratios: dict[str, list[float]] = {backend: [] for backend in backends}
-    print(f"members={args.members} updates={args.members * STEPS} layout={args.layout}")
+    cpu_ratios: dict[str, list[float]] = {backend: [] for backend in backends}
+    print(f"members={args.members} updates={updates_of(args.members)} layout={args.layout}")
+    failures: list[str] = []
     try:
         for number in range(1, args.rounds + 1):
+            echo = Run(0.0, 0.0) if args.inject_429 else await run_echo(users, args.members)
             if args.inject_429:
                 line = f"round {number}, a 429 every {args.inject_429} sends:"
-                for backend in backends:
-                    rate, stuck, lost = await run_chibo(
-                        users, backend, args.members, args.workers, args.inject_429
-                    )
-                    line += f"  {backend} {rate:6.1f}/s replies lost {lost}, members stuck {stuck}"
-                print(line, flush=True)
-                continue
-            echo = await run_echo(users)
-            line = f"round {number}: echo {echo:6.1f}/s"
+            else:
+                line = f"round {number}: echo {echo.rate:6.1f}/s {echo.cpu_ms:.2f} ms CPU/update"
             for backend in backends:
-                rate, stuck, lost = await run_chibo(users, backend, args.members, args.workers)
-                ratios[backend].append(rate / echo)
-                line += f"  {backend} {rate:6.1f}/s ({rate / echo:.2f})"
-                if stuck or lost:
-                    line += f" [replies lost {lost}, members stuck {stuck}]"
+                run = await run_chibo(users, backend, args.members, args.workers, args.inject_429)
+                line += f"  {backend} {run.rate:6.1f}/s"
+                if echo.rate:
+                    ratios[backend].append(run.rate / echo.rate)
+                    cpu_ratios[backend].append(echo.cpu_ms / run.cpu_ms)
+                    line += f" ({run.rate / echo.rate:.2f})"
+                line += f" {run.cpu_ms:.2f} ms CPU/update"
+                if echo.rate:
+                    line += f" ({echo.cpu_ms / run.cpu_ms:.2f})"
+                line += f" [replies lost {run.lost}, confirmed {args.members - run.stuck}]"
+                if run.stuck or run.lost:
+                    failures.append(
+                        f"round {number}, {backend}: {run.stuck} stuck, {run.lost} lost {run.why}"
+                    )
             print(line, flush=True)
     finally:
         if isinstance(users, SplitUsers):
             users.close()
-    if args.inject_429:
-        return
     for backend, found in ratios.items():
-        print(
-            f"chibo on {backend:10s}: ratio to echo best {max(found):.2f}, "
-            f"spread {min(found):.2f}-{max(found):.2f}"
+        if found:
+            cpu = sorted(cpu_ratios[backend])
+            print(
+                f"chibo on {backend:10s}: ratio to echo best {max(found):.2f}, "
+                f"spread {min(found):.2f}-{max(found):.2f}; "
+                f"echo's CPU per update / chibo's: median {cpu[len(cpu) // 2]:.2f}"
+            )
+    if failures:
+        raise SystemExit(
+            "FAILED: not every member got the final confirmation, or a reply "
+            "was lost:\n" + "\n".join(failures)
         )
 
 

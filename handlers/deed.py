@@ -9,6 +9,7 @@ deed_edit.py; reporting for a member who cannot: on_behalf.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -23,7 +24,7 @@ from handlers.base import CANCEL, PICK_ONE, Context, StepHandler, picked
 from handlers.deed_common import FLOW, ReportDraft, cancel_choice, member_id
 from handlers.deed_guess import COMMUNITY, find_household, guess_kind, names_community
 from handlers.labels import DEED_CATEGORY_LABELS
-from models import DeedCategory
+from models import DeedCategory, Household
 
 TITLE = N_("a good-deed report")
 DESCRIPTION_WORDS = 5  # this many words at the household question are the description
@@ -71,9 +72,11 @@ def begin(ctx: Context, draft: ReportDraft) -> None:
     update(ctx, **media_of(ctx))
 
 
-async def ask_next(ctx: Context) -> None:
-    """Ask what the report still lacks, or show it for sending."""
+async def ask_next(ctx: Context, checked: bool = False) -> None:
+    """Ask what the report still lacks, or show it for sending. `checked`: the draft's
+    household was found among the member's own in this message's transaction already."""
     draft = draft_of(ctx)
+    households: list[Household] | None = None
     if draft.who_pending and draft.text:
         households = await current_households(ctx.session, member_id(ctx))
         found = find_household(draft.text, households)
@@ -84,6 +87,7 @@ async def ask_next(ctx: Context) -> None:
                 household_label=household_label(found),
                 who_pending=False,
             )
+            checked = True
         elif names_community(draft.text):
             draft = update(ctx, household_id=None, household_label="", who_pending=False)
     if draft.category is None and draft.text:
@@ -91,19 +95,21 @@ async def ask_next(ctx: Context) -> None:
         if kind is not None:
             draft = update(ctx, category=kind, kind_guessed=True)
     if draft.who_pending:
-        await ask_household(ctx)
+        await ask_household(ctx, households)
     elif not draft.text and not draft.voices:
         ask_text(ctx)
     elif draft.category is None:
         ask_kind(ctx)
     else:
-        await ask_confirm(ctx)
+        await ask_confirm(ctx, checked)
 
 
-async def ask_household(ctx: Context) -> None:
-    """Which household (or the community); for one's own reports, also change or withdraw."""
+async def ask_household(ctx: Context, households: Sequence[Household] | None = None) -> None:
+    """Which household (or the community); for one's own reports, also change or withdraw.
+    `households`: the member's current ones, when this message's transaction read them."""
     draft = draft_of(ctx)
-    households = await current_households(ctx.session, member_id(ctx))
+    if households is None:
+        households = await current_households(ctx.session, member_id(ctx))
     choices = [Choice(f"h:{h.id}", household_label(h)) for h in households]
     choices.append(Choice(COMMUNITY, ctx._("For the community (not one household)")))
     fresh = not draft.for_member_id and not draft.text and not draft.category
@@ -159,7 +165,7 @@ async def _on_household(ctx: Context) -> None:
             household_label=household_label(household),
             who_pending=False,
         )
-        await ask_next(ctx)
+        await ask_next(ctx, checked=True)
     elif len(clean(ctx.message.text).split()) >= DESCRIPTION_WORDS and not draft_of(ctx).text:
         # The description typed here: kept, and searched for the household it names.
         text = clean(ctx.message.text)
@@ -208,13 +214,14 @@ async def household_taken_away(ctx: Context) -> None:
     await ask_household(ctx)
 
 
-async def ask_confirm(ctx: Context) -> None:
-    """Show what will be saved; one tap sends it."""
+async def ask_confirm(ctx: Context, checked: bool = False) -> None:
+    """Show what will be saved; one tap sends it. Unless `checked` (the household was found
+    among the member's own in this transaction), the household is checked to be theirs still."""
     draft = draft_of(ctx)
     if draft.category is None or draft.who_pending:  # e.g. an older version's draft
         await ask_next(ctx)
         return
-    if not await _household_still_theirs(ctx):
+    if not checked and not await _household_still_theirs(ctx):
         return
     kind = ctx._(DEED_CATEGORY_LABELS[draft.category])
     if draft.kind_guessed:

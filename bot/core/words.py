@@ -203,13 +203,13 @@ class Phrasebook(Generic[V]):
     means; earlier entries win when a message could mean several."""
 
     def __init__(self, entries: Iterable[tuple[V, Iterable[str]]]) -> None:
-        self._phrases: list[tuple[str, V]] = []
+        self._phrases: list[tuple[str, V, int]] = []  # (key, meaning, typos forgiven)
         self._exact: dict[str, V] = {}
         for value, phrases in entries:
             for phrase in phrases:
                 key = fold_key(phrase)
                 if key:
-                    self._phrases.append((key, value))
+                    self._phrases.append((key, value, allowance(key)))
                     self._exact.setdefault(key, value)
 
     def whole(self, text: str, fuzzy: bool = True) -> V | None:
@@ -231,8 +231,7 @@ class Phrasebook(Generic[V]):
             return None
         best: tuple[int, int, V] | None = None
         for key in readings:
-            for order, (phrase, value) in enumerate(self._phrases):
-                limit = allowance(phrase)
+            for order, (phrase, value, limit) in enumerate(self._phrases):
                 if not limit or abs(len(phrase) - len(key)) > limit:
                     continue
                 distance = OSA.distance(key, phrase, score_cutoff=limit)
@@ -264,8 +263,8 @@ class Phrasebook(Generic[V]):
     def _near(self, key: str) -> V | None:
         """A phrase one typo away (a leading phrase forgives no more: the words after it
         must not be read as part of it)."""
-        for phrase, value in self._phrases:
-            limit = min(allowance(phrase), 1)
+        for phrase, value, allowed in self._phrases:
+            limit = min(allowed, 1)
             near = limit and abs(len(phrase) - len(key)) <= limit
             if near and OSA.distance(key, phrase, score_cutoff=limit) <= limit:
                 return value

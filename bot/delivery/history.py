@@ -70,8 +70,8 @@ async def latest_offer(
 ) -> tuple[Choice, ...]:
     """The choices of the newest message with choices delivered to the member since `since`
     (so "1" typed under a reminder on a channel without buttons means its first choice)."""
-    message = await session.scalar(
-        select(OutboxMessage)
+    choices = await session.scalar(  # only the choices: no whole row for every typed line
+        select(OutboxMessage.choices)
         .where(
             OutboxMessage.member_id == member_id,
             OutboxMessage.status == DeliveryStatus.SENT,
@@ -80,6 +80,6 @@ async def latest_offer(
         .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
         .limit(1)
     )
-    if message is None:
+    if not choices:
         return ()
-    return tuple(Choice(str(k), str(v)) for k, v, *_ in message.choices)
+    return tuple(Choice(str(k), str(v)) for k, v, *_ in choices)
