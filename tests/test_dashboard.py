@@ -5,15 +5,17 @@ the address; what is shown is audited."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import docx
 import pytest
 from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestServer
@@ -32,6 +34,9 @@ from models import (
     ChatAddress,
     DeedCategory,
     DeedReport,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
     Member,
     MemberStatus,
     OrgKind,
@@ -227,8 +232,14 @@ async def test_each_of_five_people_sees_exactly_their_scope_on_every_route(
         "no_such_member": "/web/member/987654",
         "export_cell": f"/web/export/{tree.cell}/2026-11",
         "export_district": f"/web/export/{tree.district}/2026",
+        "docx_cell": f"/web/document/{tree.cell}/2026-11",
+        "docx_commune": f"/web/document/{tree.commune}/2026-11",
+        "docx_far_cell": f"/web/document/{tree.far_cell}/2026-11",
+        "yearbook_cell": f"/web/yearbook/{tree.cell}/2026",
+        "yearbook_far_cell": f"/web/yearbook/{tree.far_cell}/2026",
     }
-    seen = {"top", "cell", "member", "export_cell"}
+    seen = {"top", "cell", "member", "export_cell", "docx_cell", "yearbook_cell"}
+    files = {name for name in routes if name.split("_")[0] in {"export", "docx", "yearbook"}}
     expected: dict[str, dict[str, int]] = {
         "stranger": dict.fromkeys(routes, 403),
         "member": dict.fromkeys(routes, 403),
@@ -243,6 +254,7 @@ async def test_each_of_five_people_sees_exactly_their_scope_on_every_route(
             **dict.fromkeys(seen, 200),
             "commune": 200,
             "sibling_cell": 200,
+            "docx_commune": 200,
         },
     }
     not_found_pages = set()
@@ -258,14 +270,89 @@ async def test_each_of_five_people_sees_exactly_their_scope_on_every_route(
                         not_found_pages.add(body)
                     if response.status == 200 and name == "member":
                         assert "Lò Văn Xiên" in body.decode()
-                    if response.status == 200 and name.startswith("export"):
-                        assert body.startswith(b"PK")  # an .xlsx (a zip)
+                    if response.status == 200 and name in files:
+                        assert body.startswith(b"PK")  # an .xlsx or a .docx (a zip)
                         assert "attachment" in response.headers["Content-Disposition"]
-                    if response.status == 200 and not name.startswith("export"):
+                    if response.status == 200 and name not in files:
                         assert len(body) < 150_000  # a slow connection's first page
                     assert "Hoàng Thị Lan" not in body.decode(errors="replace"), (who, name)
     # An existing organisation out of scope answers exactly like one that does not exist.
     assert len(not_found_pages) == 1
+
+
+def _docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    cells = (cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    return "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+
+async def _exports(sessionmaker: async_sessionmaker[AsyncSession], member_id: int) -> list[str]:
+    async with sessionmaker() as session:
+        found = await session.scalars(
+            select(AuditEntry.action).where(
+                AuditEntry.actor_member_id == member_id, AuditEntry.action.like("exported%")
+            )
+        )
+        return list(found)
+
+
+async def test_a_secretary_downloads_the_word_papers_of_the_month_on_screen(
+    tree: Tree, site: TestServer, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        held = Meeting(
+            cell_id=tree.cell,
+            kind=MeetingKind.MONTHLY,
+            period="2026-11",
+            starts_at=datetime(2026, 11, 10, 12, 30, tzinfo=UTC),
+            status=MeetingStatus.PLANNED,
+            agenda="Vận động làm nhà tiêu hợp vệ sinh",
+            created_at=clock.now(),
+        )
+        session.add(held)
+    secretary = tree.people["secretary"]
+    async with await _signed_in(site, sessionmaker, secretary, clock.now()) as http:
+        async with http.get(site.make_url(f"/web/org/{tree.cell}")) as response:
+            page = await response.text()
+        report = f"/web/document/{tree.cell}/2026-11"
+        minutes = f"/web/minutes/{held.id}"
+        assert f'href="{report}"' in page and f'href="{minutes}"' in page
+        assert f'href="/web/yearbook/{tree.cell}/2026"' in page
+        async with http.get(site.make_url(report)) as response:
+            assert response.status == 200
+            assert response.headers["Content-Disposition"].endswith('.docx"')
+            text = _docx_text(await response.read())
+        assert "Nà Lụng" in text.title() and "tháng 11" in text
+        async with http.get(site.make_url(minutes)) as response:
+            assert response.status == 200
+            text = _docx_text(await response.read())
+        assert "BIÊN BẢN" in text and "19 giờ 30" in text
+    assert sorted(await _exports(sessionmaker, secretary)) == ["exported", "exported_minutes"]
+    # Another cell's secretary: the same addresses do not exist for them.
+    other = tree.people["other_secretary"]
+    async with await _signed_in(site, sessionmaker, other, clock.now()) as http:
+        for path in (report, minutes, f"/web/yearbook/{tree.cell}/2026"):
+            async with http.get(site.make_url(path)) as response:
+                assert response.status == 404, path
+    assert await _exports(sessionmaker, other) == []
+
+
+async def test_a_committee_member_downloads_the_committee_summary(
+    tree: Tree, site: TestServer, sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    committee = tree.people["committee"]
+    async with await _signed_in(site, sessionmaker, committee, clock.now()) as http:
+        async with http.get(site.make_url(f"/web/org/{tree.commune}")) as response:
+            page = await response.text()
+        summary = f"/web/document/{tree.commune}/2026-11"
+        assert f'href="{summary}"' in page
+        assert "/web/yearbook/" not in page  # the year records are a cell's
+        async with http.get(site.make_url(summary)) as response:
+            assert response.status == 200
+            text = _docx_text(await response.read())
+    assert "Chi bộ bản Nà Lụng" in text and "Chi bộ bản Chang" in text
+    assert "Nà Khà" not in text and "tháng 11" in text
+    assert await _exports(sessionmaker, committee) == ["exported"]
 
 
 async def test_a_committee_member_opens_it_from_telegram_and_the_view_is_audited(

@@ -5,7 +5,7 @@ dates dd/mm/yyyy. Every text from the database is escaped."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -282,10 +282,12 @@ def _quiet(t: Translator, page: OrgPage, tz: ZoneInfo) -> str:
     return f"<section><h2>{escape(title)}</h2><ul>{items}</ul></section>"
 
 
-def downloads(t: Translator, org_id: int, month: date) -> str:
-    """Links to the workbooks for the period on screen. (Issue 17's Word documents add their
-    links here: see `DOCUMENT_LINKS`.)"""
+def downloads(t: Translator, page: OrgPage, now: datetime, tz: ZoneInfo) -> str:
+    """Links to the workbooks and the Word documents for the period on screen: a cell's
+    report, its members' year records and the minutes of its meetings held this month; a
+    committee's summary."""
     _ = t.gettext
+    org_id, month = page.node.org.id, page.summary.month
     quarter = (month.month - 1) // 3 + 1
     links = [
         (
@@ -300,18 +302,43 @@ def downloads(t: Translator, org_id: int, month: date) -> str:
             f"/web/export/{org_id}/{month.year}",
             _("Excel report of {year}").format(year=month.year),
         ),
-        *((href.format(org=org_id, month=month), _(label)) for href, label in DOCUMENT_LINKS),
     ]
+    if page.node.org.is_cell:
+        links += [
+            (
+                f"/web/document/{org_id}/{month:%Y-%m}",
+                _("Cell report of {month} (Word)").format(month=format_month(month)),
+            ),
+            (
+                f"/web/yearbook/{org_id}/{month.year}",
+                _("Members' year records {year} (Word)").format(year=month.year),
+            ),
+        ]
+        held = page.detail.meetings if page.detail else ()
+        links += [
+            (
+                f"/web/minutes/{meeting.id}",
+                _("Draft minutes of the meeting of {date} (Word)").format(
+                    date=format_date(meeting.starts_at.astimezone(tz))
+                ),
+            )
+            for meeting in held
+            if meeting.starts_at <= now
+        ]
+    else:
+        links.append(
+            (
+                f"/web/document/{org_id}/{month:%Y-%m}",
+                _("Committee summary of {month} (Word)").format(month=format_month(month)),
+            )
+        )
     items = "".join(f'<li><a href="{escape(h)}">{escape(label)}</a></li>' for h, label in links)
     return f"<section><h2>{escape(_('Downloads'))}</h2><ul>{items}</ul></section>"
 
 
-# The hook for the paperwork documents (issue 17): (href template with {org} and {month},
-# label marked N_()); their routes go on the dashboard's router (routes.py, `EXTRA_ROUTES`).
-DOCUMENT_LINKS: list[tuple[str, str]] = []
-
-
-def org_html(t: Translator, page: OrgPage, crumbs: list[tuple[str, str]], tz: ZoneInfo) -> str:
+def org_html(
+    t: Translator, page: OrgPage, crumbs: list[tuple[str, str]], tz: ZoneInfo, now: datetime
+) -> str:
     """An organisation's (or the whole scope's) page."""
     _ = t.gettext
     node = page.node
@@ -345,7 +372,7 @@ def org_html(t: Translator, page: OrgPage, crumbs: list[tuple[str, str]], tz: Zo
         + _by_type(t, page.cells)
         + _progress(t, node.figures)
         + _meetings(t, page.cells, tz)
-        + (downloads(t, node.org.id, month) if node.org.id else "")
+        + (downloads(t, page, now, tz) if node.org.id else "")
     )
     return document(t, name, body, crumbs)
 

@@ -3,9 +3,12 @@
 Sign-in: GET /web/signin/{token} (a single-use link the bot sent) or POST /web/telegram (the
 Mini App's `initData`, posted by /web/app); both set the session cookie and go to /web/.
 Pages: /web/ (the viewer's whole scope), /web/org/{id}, /web/member/{id},
-/web/export/{id}/{period}. Every page checks the session, then the scope: without a session
-or without a role the answer is 403 whatever is asked; an organisation or member outside the
-viewer's scope is 404, exactly like one that does not exist. Every page shown is audited."""
+/web/export/{id}/{period} (the workbook), /web/document/{id}/{period} (a cell's report or a
+committee's summary, .docx), /web/yearbook/{id}/{year} (the members' year records, .docx),
+/web/minutes/{meeting id} (a meeting's draft minutes, .docx). Every page checks the session,
+then the scope: without a session or without a role the answer is 403 whatever is asked; an
+organisation, member or meeting outside the viewer's scope is 404, exactly like one that does
+not exist. Every page shown is audited."""
 
 from __future__ import annotations
 
@@ -25,31 +28,31 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock, month_start
 from bot.core.i18n import LANGUAGES, Translator, translator
-from bot.reports.period import parse_period
+from bot.reports.period import Period, parse_period
 from bot.reports.scope import Scope
 from bot.services.audit import record_audit
-from bot.services.errors import DomainError
+from bot.services.errors import DomainError, InvalidInputError
 from bot.services.web_access import current_member, telegram_member, use_sign_in
 from bot.web.dashboard import pages
 from bot.web.dashboard.auth import COOKIE, Sessions, check_init_data
 from bot.web.dashboard.views import PastCounts, member_page, org_page, viewer_scope
-from models import Member, Organisation
+from models import Meeting, Member, Organisation
 
 log = logging.getLogger(__name__)
 LANG_COOKIE = "chibo_lang"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
 # The Mini App's page may run its one inline script; the others run none.
+# What builds a download: (session, organisation, period, tz, actor id, now) -> (name, bytes).
+Builder = Callable[
+    [AsyncSession, Organisation, Period, ZoneInfo, int, datetime], Awaitable[tuple[str, bytes]]
+]
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'"
-
-# The hook for issue 17's documents: (method, path, handler) added to the dashboard's router;
-# a handler gets the request, the database session and the viewer (member id, scope).
-Extra = Callable[[web.Request, AsyncSession, int, Scope], Awaitable[web.StreamResponse]]
-EXTRA_ROUTES: list[tuple[str, str, Extra]] = []
 
 
 @dataclass
@@ -78,8 +81,9 @@ class Dashboard:
         app.router.add_get("/web/org/{org_id:[0-9]{1,12}}", self.organisation)
         app.router.add_get("/web/member/{member_id:[0-9]{1,12}}", self.member)
         app.router.add_get("/web/export/{org_id:[0-9]{1,12}}/{period}", self.export)
-        for method, path, handler in EXTRA_ROUTES:
-            app.router.add_route(method, path, self._extra(handler))
+        app.router.add_get("/web/document/{org_id:[0-9]{1,12}}/{period}", self.report_document)
+        app.router.add_get("/web/yearbook/{org_id:[0-9]{1,12}}/{year:[0-9]{4}}", self.yearbook)
+        app.router.add_get("/web/minutes/{meeting_id:[0-9]{1,12}}", self.minutes)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -288,7 +292,7 @@ class Dashboard:
                 return self._missing(request)
             self._audit(session, member_id, "viewed_dashboard", "organisation", org_id)
         crumbs = _crumbs(scope, page.node.org.id or None)
-        return self._html(request, pages.org_html(t, page, crumbs, self.tz))
+        return self._html(request, pages.org_html(t, page, crumbs, self.tz, now))
 
     async def member(self, request: web.Request) -> web.StreamResponse:
         """A member's year, for a leader whose scope holds the member's cell."""
@@ -313,6 +317,19 @@ class Dashboard:
         """The workbook of an organisation of the viewer's scope for a period."""
         from bot.reports.export import build_report  # openpyxl: when asked
 
+        return await self._download(request, build_report, XLSX)
+
+    async def report_document(self, request: web.Request) -> web.StreamResponse:
+        """A cell's report, or a committee's summary, for a period (Word)."""
+        from bot.reports.documents.build import build_report_document  # python-docx: when asked
+
+        return await self._download(request, build_report_document, DOCX)
+
+    async def _download(
+        self, request: web.Request, build: Builder, content_type: str
+    ) -> web.StreamResponse:
+        """A file of an organisation of the viewer's scope for a period: built (and audited)
+        by `build`, rendered off the event loop."""
         org_id = int(request.match_info["org_id"])
         period_text = request.match_info["period"]
         if not re.fullmatch(r"\d{4}(-Q[1-4]|-\d{1,2})?", period_text):
@@ -331,24 +348,70 @@ class Dashboard:
                 return self._missing(request)
             org = await session.get(Organisation, org_id)
             assert org is not None
-            name, content = await build_report(
-                session, org, period, self.tz, member_id, self._now()
-            )
-        return web.Response(
-            body=content,
-            content_type=XLSX,
-            headers={**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
+            name, content = await build(session, org, period, self.tz, member_id, self._now())
+        return _file(name, content, content_type)
+
+    async def yearbook(self, request: web.Request) -> web.StreamResponse:
+        """The year records of the members of an organisation of the viewer's scope (Word)."""
+        from bot.reports.documents.build import build_yearbook  # python-docx: when asked
+
+        org_id = int(request.match_info["org_id"])
+        year = int(request.match_info["year"])
+        async with self.sessionmaker() as session, session.begin():
+            viewer = await self._viewer(request, session)
+            if viewer is None:
+                return self._denied(request)
+            member_id, scope = viewer
+            org = await session.get(Organisation, org_id)
+            if scope.narrow(org_id) is None or org is None:
+                return self._missing(request)
+            try:
+                name, content = await build_yearbook(
+                    session, org, year, self.tz, member_id, self._now()
+                )
+            except InvalidInputError as error:
+                return self._refused(request, error)
+        return _file(name, content, DOCX)
+
+    async def minutes(self, request: web.Request) -> web.StreamResponse:
+        """The draft minutes of a meeting of a cell of the viewer's scope (Word)."""
+        from bot.reports.documents.build import build_minutes  # python-docx: when asked
+
+        meeting_id = int(request.match_info["meeting_id"])
+        async with self.sessionmaker() as session, session.begin():
+            viewer = await self._viewer(request, session)
+            if viewer is None:
+                return self._denied(request)
+            member_id, scope = viewer
+            cell_id = await session.scalar(select(Meeting.cell_id).where(Meeting.id == meeting_id))
+            actor = await session.get(Member, member_id)
+            if cell_id not in {cell.id for cell in scope.cells} or actor is None:
+                return self._missing(request)
+            try:
+                name, content = await build_minutes(
+                    session, meeting_id, actor, self.tz, self._now()
+                )
+            except InvalidInputError as error:
+                return self._refused(request, error)
+            except DomainError:  # not theirs to lead after all: as if it did not exist
+                return self._missing(request)
+        return _file(name, content, DOCX)
+
+    def _refused(self, request: web.Request, error: DomainError) -> web.Response:
+        t = self._t(request)
+        return self._html(
+            request,
+            pages.message_page(t, t.gettext("Downloads"), error.render(t)),
+            status=409,
         )
 
-    def _extra(self, handler: Extra) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-        async def run(request: web.Request) -> web.StreamResponse:
-            async with self.sessionmaker() as session, session.begin():
-                viewer = await self._viewer(request, session)
-                if viewer is None:
-                    return self._denied(request)
-                return await handler(request, session, *viewer)
 
-        return run
+def _file(name: str, content: bytes, content_type: str) -> web.Response:
+    return web.Response(
+        body=content,
+        content_type=content_type,
+        headers={**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def _https(request: web.Request) -> bool:
