@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -48,9 +49,17 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             # Let SQLAlchemy's "begin" event below open transactions, not the driver.
             dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
+            # The busy timeout first: every statement after it waits for a lock instead of failing.
             cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:
+                # Processes opening a new database at once (replicas migrating together): the
+                # first switches the file to WAL for good; the others find it switched.
+                mode = cursor.execute("PRAGMA journal_mode").fetchone()
+                if not mode or str(mode[0]).lower() != "wal":
+                    raise
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")
