@@ -131,6 +131,18 @@ class Context:
         """End the current flow."""
         self.state = None
 
+    def confirmed(self, declined: str) -> bool:
+        """At a yes/no step: True on "yes"; on "no" end the flow saying `declined` (a msgid);
+        on anything else ask the question again."""
+        if self.choice == "yes":
+            return True
+        if self.choice == "no":
+            self.finish()
+            self.say(self._(declined))
+        else:
+            self.reprompt(self._(PICK_ONE))
+        return False
+
 
 @dataclass(frozen=True)
 class Command:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import clean, shorten
 from bot.core.words import NO, YES
@@ -89,12 +90,7 @@ async def on_edit_text(ctx: Context) -> None:
 
 
 async def on_edit_confirm(ctx: Context) -> None:
-    if ctx.choice == "no":
-        ctx.finish()
-        ctx.say(ctx._("All right, the report stays as it was."))
-        return
-    if ctx.choice != "yes":
-        ctx.reprompt(ctx._(PICK_ONE))
+    if not ctx.confirmed(N_("All right, the report stays as it was.")):
         return
     draft = ctx.draft(ReportDraft)
     ctx.finish()

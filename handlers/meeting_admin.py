@@ -27,7 +27,7 @@ from bot.services.meetings.calendar import (
 )
 from bot.services.meetings.reminders import announce_change, meeting_recipients, sync_cell
 from bot.services.meetings.texts import KIND_LABELS, place_line, time_text
-from handlers.base import PICK_ONE, Context, picked
+from handlers.base import Context, picked
 from handlers.flow_state import Draft
 from handlers.meeting_common import coming, meeting_label
 from models import Meeting
@@ -201,12 +201,7 @@ async def _on_when(ctx: Context) -> None:
 
 async def _on_confirm_move(ctx: Context) -> None:
     assert ctx.member is not None
-    if ctx.choice == "no":
-        ctx.finish()
-        ctx.say(ctx._("All right, nothing changed."))
-        return
-    if ctx.choice != "yes":
-        ctx.reprompt(ctx._(PICK_ONE))
+    if not ctx.confirmed(N_("All right, nothing changed.")):
         return
     draft = ctx.draft(CalendarDraft)
     if draft.when is None:  # a damaged draft: ask the time again
@@ -294,12 +289,7 @@ async def _create(ctx: Context, agenda: str, place: str | None) -> None:
 
 async def _on_confirm_cancel(ctx: Context) -> None:
     assert ctx.member is not None
-    if ctx.choice == "no":
-        ctx.finish()
-        ctx.say(ctx._("All right, nothing changed."))
-        return
-    if ctx.choice != "yes":
-        ctx.reprompt(ctx._(PICK_ONE))
+    if not ctx.confirmed(N_("All right, nothing changed.")):
         return
     meeting = await cancel_meeting(
         ctx.session, ctx.member, ctx.draft(CalendarDraft).meeting_id, ctx.now

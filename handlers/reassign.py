@@ -161,12 +161,7 @@ async def _on_member(ctx: Context) -> None:
 
 
 async def _on_confirm(ctx: Context) -> None:
-    if ctx.choice == "no":
-        ctx.finish()
-        ctx.say(ctx._("All right, nothing changed."))
-        return
-    if ctx.choice != "yes":
-        ctx.reprompt(ctx._(PICK_ONE))
+    if not ctx.confirmed(N_("All right, nothing changed.")):
         return
     draft = ctx.draft(ReassignDraft)
     household = await ctx.session.get(Household, draft.household_id)

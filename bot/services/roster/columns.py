@@ -37,6 +37,16 @@ class Column:
     label: str = ""  # what the column holds, for messages (a msgid)
 
 
+# A member's phone, the key of the members sheet and of the committee sheet alike.
+_MEMBER_PHONE = Column(
+    "phone",
+    "Số điện thoại",
+    ("so dien thoai", "dien thoai", "sdt", "so dt", "phone", "phone number"),
+    "0912 345 678",
+    required=True,
+    label=N_("phone"),
+)
+
 COLUMNS: dict[SheetKind, tuple[Column, ...]] = {
     SheetKind.ORGANISATIONS: (
         Column(
@@ -95,14 +105,7 @@ COLUMNS: dict[SheetKind, tuple[Column, ...]] = {
             required=True,
             label=N_("name"),
         ),
-        Column(
-            "phone",
-            "Số điện thoại",
-            ("so dien thoai", "dien thoai", "sdt", "so dt", "phone", "phone number"),
-            "0912 345 678",
-            required=True,
-            label=N_("phone"),
-        ),
+        _MEMBER_PHONE,
         Column(
             "membership",
             "Loại đảng viên",
@@ -239,14 +242,7 @@ COLUMNS: dict[SheetKind, tuple[Column, ...]] = {
             "Lò Văn Xiên",
             label=N_("name"),
         ),
-        Column(
-            "phone",
-            "Số điện thoại",
-            ("so dien thoai", "dien thoai", "sdt", "so dt", "phone", "phone number"),
-            "0912 345 678",
-            required=True,
-            label=N_("phone"),
-        ),
+        _MEMBER_PHONE,
         Column(
             "role",
             "Chức vụ",
