@@ -265,6 +265,9 @@ async def test_committee_summary_lists_cells_lagging_first_with_denominators(
     assert rows[3][1:3] == ["TỔNG CỘNG", "1/4 = 25,0 %"]
     signer = document.tables[-1].rows[0].cells[1]
     assert [p.text for p in signer.paragraphs if p.text][:2] == ["T/M ĐẢNG ỦY", "BÍ THƯ"]
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "Đảng viên có báo cáo việc tốt: 1/4 = 25,0 %" in body
+    assert "tháng có báo cáo" not in body.lower()  # one month: the same figure, not said twice
 
 
 async def test_year_record_one_page_per_member(

@@ -84,7 +84,12 @@ def render_committee_summary(report: PeriodReport, issuer: Issuer, day: date) ->
     page.line(doc, "II. KẾT QUẢ", bold=True)
     for label, value in (
         ("Đảng viên có báo cáo việc tốt", page.ratio(figures.reporters, people.expected)),
-        ("Tháng có báo cáo", page.ratio(figures.reported_months, figures.owed_months)),
+        # Over several months: member-months reported of those owed (one month: the line above).
+        *(
+            (("Lượt tháng có báo cáo", page.ratio(figures.reported_months, figures.owed_months)),)
+            if report.first != report.last
+            else ()
+        ),
         ("Số việc tốt", str(figures.deeds)),
         ("Số buổi sinh hoạt", str(figures.meetings)),
         ("Đảng viên dự họp (lượt)", page.ratio(figures.present, figures.attendance_rows)),
