@@ -10,18 +10,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.export_sheet import BOLD, widths
 from bot.reports.xlsx import workbook_bytes
-from bot.services.roster.columns import (
+from bot.services.roster.columns import COLUMNS, GUIDE_SHEET, SHEET_TITLES, SheetKind
+from bot.services.roster.words import (
     CATEGORY_WORDS,
     CELL_TYPE_WORDS,
-    COLUMNS,
-    GUIDE_SHEET,
     LEVEL_WORDS,
     MEMBERSHIP_WORDS,
     POSITION_WORDS,
     ROLE_WORDS,
-    SHEET_TITLES,
     STATUS_WORDS,
-    SheetKind,
 )
 
 EXAMPLE = Font(italic=True, color="808080")

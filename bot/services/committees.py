@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import N_
 from bot.services.audit import record_audit
 from bot.services.errors import InvalidInputError
-from bot.services.roster.columns import ROLE_WORDS, word_value
+from bot.services.roster.words import ROLE_WORDS, word_value
 from models import Follow, Member, MemberStatus, Organisation, OrgKind, Role, RoleKind
 
 # The order a committee is listed in.

@@ -19,9 +19,10 @@ from bot.core.i18n import N_
 from bot.services.committees import set_follows
 from bot.services.errors import InvalidInputError
 from bot.services.roster.history import change_member_status
-from bot.services.roster.plan import CHUNK, ImportPlan, OrgIndex
+from bot.services.roster.orgindex import OrgIndex
+from bot.services.roster.plan import CHUNK, ImportPlan
 from bot.services.roster.progress import apply_progress
-from bot.services.roster.rows import OrgRow
+from bot.services.roster.records import OrgRow
 from models import (
     Assignment,
     AuditEntry,

@@ -17,17 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
 from bot.services.progress import FlagState, current_flags
-from bot.services.roster.plan import (
-    CHUNK,
-    HouseholdChange,
-    ImportPlan,
-    MemberChange,
-    Org,
-    OrgIndex,
-    commune_of,
-)
+from bot.services.roster.orgindex import Org, OrgIndex, commune_of
+from bot.services.roster.plan import CHUNK, HouseholdChange, ImportPlan, MemberChange
 from bot.services.roster.progress import progress_changes, progress_problems
-from bot.services.roster.rows import HouseholdRow, Problem
+from bot.services.roster.records import HouseholdRow, Problem
 from models import (
     Assignment,
     Household,

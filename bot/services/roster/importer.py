@@ -23,24 +23,20 @@ from bot.services.roster.apply import (
     apply_members,
     create_orgs,
 )
+from bot.services.roster.committee_plan import plan_committees
 from bot.services.roster.households import plan_households
 from bot.services.roster.missing import Marking, plan_missing
+from bot.services.roster.orgindex import OrgIndex
 from bot.services.roster.plan import (
     ImportPlan,
-    OrgIndex,
     current_roles,
     load_members,
-    plan_committees,
     plan_member,
     plan_orgs,
     resolve_cell,
 )
-from bot.services.roster.rows import (
-    HouseholdRow,
-    MemberRow,
-    ParsedFile,
-    parse_sheets,
-)
+from bot.services.roster.records import HouseholdRow, MemberRow, ParsedFile
+from bot.services.roster.rows import parse_sheets
 from models import (
     MemberStatus,
     Organisation,

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from bot.core.i18n import N_
 from bot.core.text import fold
-from bot.services.roster.plan import CellGap, ImportPlan, OrgIndex, missing_change
-from bot.services.roster.rows import ParsedFile, Problem
+from bot.services.roster.orgindex import OrgIndex
+from bot.services.roster.plan import CellGap, ImportPlan, missing_change
+from bot.services.roster.records import ParsedFile, Problem
 from models import Member, MemberStatus, Organisation
 
 MISSING_SHARE = 3  # more than 1/3 of a cell missing: the file is probably incomplete

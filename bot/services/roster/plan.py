@@ -1,10 +1,9 @@
 """What importing a roster file would change, checked against the database: unknown cells,
-members of other cells, households given to two members, people missing from the file."""
+members of other cells, households given to two members, people missing from the file.
+The Cấp ủy sheet is planned in `committee_plan`, households in `households`."""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -12,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
 from bot.core.text import fold
-from bot.services.roster.columns import POSITION_WORDS, Level
-from bot.services.roster.rows import CommitteeRow, HouseholdRow, MemberRow, OrgRow, Problem
-from models import Follow, Household, Member, MemberStatus, Organisation, OrgKind, Role, RoleKind
+from bot.services.roster.orgindex import Org, OrgIndex, committee_above, kind_of
+from bot.services.roster.records import CommitteeRow, HouseholdRow, MemberRow, OrgRow, Problem
+from bot.services.roster.words import POSITION_WORDS
+from models import Household, Member, MemberStatus, Organisation, OrgKind, Role, RoleKind
 
-Org = Organisation | OrgRow  # an organisation in the database, or one the file adds
 CHUNK = 500  # ids per IN (...) list
 # A phone already on a list the importer does not lead: said without whose, where or why,
 # so a secretary learns nothing about other cells' members.
@@ -106,78 +105,6 @@ class ImportPlan:
         )
 
 
-def commune_of(cell: Org, orgs: OrgIndex) -> Org:
-    """Where a cell's households are numbered: its grassroots committee (a cell directly
-    under a district numbers its own)."""
-    parent = orgs.parent(cell)
-    return parent if parent is not None and _kind(parent) is OrgKind.GRASSROOTS_COMMITTEE else cell
-
-
-def _kind(org: Org) -> OrgKind:
-    return org.kind if isinstance(org, Organisation) else org.level
-
-
-def _exact(name: str) -> str:
-    """A name compared with its tone marks: NFC, lower case, single spaces."""
-    return " ".join(unicodedata.normalize("NFC", name).lower().replace("đ", "d").split())
-
-
-class OrgIndex:
-    """The database's organisations and the file's new ones, found by name.
-
-    A name matches with or without tone marks ("na lung" is "Nà Lụng"), but a name written
-    with tone marks must have the right ones: "Nà Lũng" is not "Nà Lụng" (`near` tells them
-    apart from no match at all)."""
-
-    def __init__(self, existing: Sequence[Organisation], new: Sequence[OrgRow]) -> None:
-        self.existing = list(existing)
-        self.by_id = {org.id: org for org in existing}
-        self.new = list(new)
-        # Names folded once, answers kept: a file names the same few cells thousands of times.
-        self._names = [(o, fold(o.name), _exact(o.name)) for o in self.all()]
-        self._found: dict[tuple[str, tuple[OrgKind, ...]], tuple[list[Org], list[Org]]] = {}
-
-    def all(self) -> list[Org]:
-        """Every organisation known."""
-        return [*self.existing, *self.new]
-
-    def find(self, name: str, kinds: tuple[OrgKind, ...]) -> list[Org]:
-        """Organisations of those kinds the name designates (several: ambiguous)."""
-        return self._lookup(name, kinds)[0]
-
-    def near(self, name: str, kinds: tuple[OrgKind, ...]) -> list[Org]:
-        """Organisations the name would designate but for its tone marks."""
-        return self._lookup(name, kinds)[1]
-
-    def _lookup(self, name: str, kinds: tuple[OrgKind, ...]) -> tuple[list[Org], list[Org]]:
-        key = (name, kinds)
-        if key not in self._found:
-            folded = fold(name)
-            candidates = [(o, f, e) for o, f, e in self._names if _kind(o) in kinds]
-            loose = [c for c in candidates if c[1] == folded] or [
-                c for c in candidates if folded and folded in c[1]
-            ]
-            if folded == _exact(name):  # written without tone marks: any marks will do
-                self._found[key] = ([o for o, _, _ in loose], [])
-            else:
-                written = _exact(name)
-                exact = [c for c in loose if c[2] == written] or [
-                    c for c in loose if written in c[2]
-                ]
-                self._found[key] = (
-                    [o for o, _, _ in exact],
-                    [o for o, _, _ in loose if all(o is not e for e, _, _ in exact)],
-                )
-        return self._found[key]
-
-    def parent(self, org: Org) -> Org | None:
-        """The organisation above `org`."""
-        if isinstance(org, Organisation):
-            return self.by_id.get(org.parent_id) if org.parent_id is not None else None
-        found = self.find(org.parent, tuple(OrgKind)) if org.parent else []
-        return found[0] if len(found) == 1 else None
-
-
 def missing_change(member: Member, orgs: OrgIndex, status: MemberStatus) -> MemberChange:
     """Marking a member the file leaves out (only when asked)."""
     return MemberChange(_row_of(member), orgs.by_id[member.cell_id], member, [], status)
@@ -209,9 +136,9 @@ def plan_orgs(
         existing = [o for o in orgs.existing if fold(o.name) == fold(row.name)]
         parent = new.parent(row) if row.parent else None
         if row.parent and parent is None:
-            _unknown_org(plan, row=row, key="parent", name=row.parent, orgs=new)
+            unknown_org(plan, row=row, key="parent", name=row.parent, orgs=new)
             continue
-        if parent is not None and _kind(parent) is OrgKind.CELL:
+        if parent is not None and kind_of(parent) is OrgKind.CELL:
             plan.problems.append(
                 row.problem(
                     "parent",
@@ -244,7 +171,7 @@ def plan_orgs(
         plan.orgs.append(row)
 
 
-def _unknown_org(
+def unknown_org(
     plan: ImportPlan,
     *,
     row: MemberRow | HouseholdRow | OrgRow | CommitteeRow,
@@ -293,7 +220,7 @@ def resolve_cell(
         return None
     found = orgs.find(name, (OrgKind.CELL,))
     if len(found) != 1:
-        _unknown_org(plan, row=row, key="cell", name=name, orgs=orgs, kinds=(OrgKind.CELL,))
+        unknown_org(plan, row=row, key="cell", name=name, orgs=orgs, kinds=(OrgKind.CELL,))
         return None
     cell = found[0]
     if scope is not None and (not isinstance(cell, Organisation) or cell.id not in scope):
@@ -396,23 +323,6 @@ def plan_member(
     )
 
 
-def committee_above(cell: Org, level: Level, orgs: OrgIndex) -> Org | None:
-    """The committee at `level` above `cell` (its commune's, its district's, or the first)."""
-    org = orgs.parent(cell)
-    while org is not None:
-        kind = _kind(org)
-        if (
-            level is Level.NEAREST
-            or (level is Level.COMMUNE and kind is OrgKind.GRASSROOTS_COMMITTEE)
-            or (level is Level.DISTRICT and kind is OrgKind.DISTRICT_COMMITTEE)
-        ):
-            return org
-        if level is Level.COMMUNE:
-            return None
-        org = orgs.parent(org)
-    return None
-
-
 def _positions(
     plan: ImportPlan, row: MemberRow, cell: Org, orgs: OrgIndex
 ) -> list[tuple[Org, RoleKind]]:
@@ -469,171 +379,3 @@ def _role_changes(
     held = {kind for who, org, kind in roles if who == member.id and org == cell.id}
     wanted = {row.role} if row.role is not None else set() if row.no_role else held
     return held != wanted
-
-
-async def plan_committees(
-    session: AsyncSession,
-    plan: ImportPlan,
-    rows: list[CommitteeRow],
-    *,
-    orgs: OrgIndex,
-    by_phone: dict[str, Member],
-    file_cells: dict[str, Org],
-    roles: set[tuple[int, int, RoleKind]],
-    scope: set[int] | None,
-) -> None:
-    """The Cấp ủy sheet: each row's role in its organisation and the cells followed, checked
-    (a member of a cell under it, cells under it); only the operator imports it."""
-    if rows and scope is not None:
-        plan.problems.append(
-            rows[0].problem(
-                "",
-                N_(
-                    "the Cấp ủy sheet is imported by the operator (chibo import); in chat, a "
-                    "committee's secretary uses /capuy."
-                ),
-            )
-        )
-        return
-    follows = await _current_follows(session, [m.id for m in by_phone.values()])
-    seen: dict[tuple[str, str], CommitteeRow] = {}
-    for row in rows:
-        if not row.org or not row.phone or row.role is None:
-            continue
-        found = orgs.find(row.org, tuple(OrgKind))
-        if len(found) != 1:
-            _unknown_org(plan, row=row, key="org", name=row.org, orgs=orgs)
-            continue
-        org = found[0]
-        earlier = seen.setdefault((fold(org.name), row.phone), row)
-        if earlier is not row:
-            plan.problems.append(
-                row.problem(
-                    "phone",
-                    N_("the phone {phone} is already on row {row} ({name})."),
-                    phone=row.phone,
-                    row=earlier.row,
-                    name=org.name,
-                )
-            )
-            continue
-        member = by_phone.get(row.phone)
-        cell = file_cells.get(row.phone)
-        if member is None and cell is None:
-            plan.problems.append(
-                row.problem(
-                    "phone",
-                    N_("no member has the phone {phone}; add them to the members sheet."),
-                    phone=row.phone,
-                )
-            )
-            continue
-        name = member.full_name if member is not None else row.name or row.phone
-        if cell is None and member is not None:
-            cell = orgs.by_id.get(member.cell_id)
-        renamed = row.name and member is not None and fold(row.name) != fold(member.full_name)
-        if renamed and member is not None and row.phone not in file_cells:
-            plan.problems.append(
-                row.problem(
-                    "name",
-                    N_("the phone {phone} is {name}'s, not {given}'s."),
-                    phone=row.phone,
-                    name=member.full_name,
-                    given=row.name,
-                )
-            )
-            continue
-        if _outside(cell, org):
-            plan.problems.append(
-                row.problem(
-                    "phone",
-                    N_("{name} is not a member of a cell under {org}."),
-                    name=name,
-                    org=org.name,
-                )
-            )
-            continue
-        if row.role is RoleKind.STANDING_COMMITTEE_MEMBER and _kind(org) is OrgKind.CELL:
-            plan.problems.append(
-                row.problem(
-                    "role",
-                    N_("A cell has no standing committee; give {name} another role."),
-                    name=name,
-                )
-            )
-            continue
-        held = (
-            member is not None
-            and isinstance(org, Organisation)
-            and ((member.id, org.id, row.role) in roles)
-        )
-        cells = _followed(plan, row, org, orgs)
-        if cells is None and row.follows is not None:
-            continue
-        if cells is not None and member is not None and isinstance(org, Organisation):
-            current = follows.get((member.id, org.id), set())
-            if current == {c.id for c in cells if isinstance(c, Organisation)} and all(
-                isinstance(c, Organisation) for c in cells
-            ):
-                cells = None
-        if not held or cells is not None:
-            plan.committees.append(
-                CommitteeChange(row, org, name, None if held else row.role, cells)
-            )
-
-
-def _outside(cell: Org | None, org: Org) -> bool:
-    """Whether a member's cell is known not to be under `org`."""
-    return (
-        isinstance(cell, Organisation)
-        and isinstance(org, Organisation)
-        and not cell.path.startswith(org.path)
-    )
-
-
-def _followed(plan: ImportPlan, row: CommitteeRow, org: Org, orgs: OrgIndex) -> list[Org] | None:
-    if row.follows is None:
-        return None
-    if _kind(org) is OrgKind.CELL:
-        plan.problems.append(
-            row.problem(
-                "follows",
-                N_("{org} is a cell: following cells is for the committees above them."),
-                org=org.name,
-            )
-        )
-        return None
-    cells: list[Org] = []
-    for name in row.follows:
-        found = orgs.find(name, (OrgKind.CELL,))
-        if len(found) != 1:
-            _unknown_org(plan, row=row, key="follows", name=name, orgs=orgs, kinds=(OrgKind.CELL,))
-            return None
-        if _outside(found[0], org):
-            plan.problems.append(
-                row.problem(
-                    "follows",
-                    N_("{cell} is not a cell under {org}."),
-                    cell=found[0].name,
-                    org=org.name,
-                )
-            )
-            return None
-        if found[0] not in cells:
-            cells.append(found[0])
-    return cells
-
-
-async def _current_follows(
-    session: AsyncSession, member_ids: list[int]
-) -> dict[tuple[int, int], set[int]]:
-    """(member, committee's organisation) -> the cells followed now."""
-    held: dict[tuple[int, int], set[int]] = {}
-    for start in range(0, len(member_ids), CHUNK):
-        for member_id, org_id, cell_id in await session.execute(
-            select(Follow.member_id, Follow.org_id, Follow.cell_id).where(
-                Follow.ended_on.is_(None), Follow.member_id.in_(member_ids[start : start + CHUNK])
-            )
-        ):
-            held.setdefault((member_id, org_id), set()).add(cell_id)
-    return held

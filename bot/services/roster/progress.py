@@ -16,7 +16,7 @@ from bot.services.progress import FlagState, record_progress
 from models import ProgressFlag
 
 if TYPE_CHECKING:
-    from bot.services.roster.rows import Located, Problem
+    from bot.services.roster.records import Located, Problem
 
 COLUMN_FLAGS = {
     "progress_toilet": ProgressFlag.SANITARY_TOILET,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.i18n import N_, Translator
 from bot.services.committees import role_label
 from bot.services.roster.plan import ImportPlan
-from bot.services.roster.rows import Problem
+from bot.services.roster.records import Problem
 from models import MemberStatus, Organisation, OrgKind
 
 STATUS_LABELS = {

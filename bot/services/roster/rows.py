@@ -1,149 +1,46 @@
-"""A roster file's rows read into typed records, with every problem that needs no database:
-missing columns, empty or unknown values, phones that are not phones, duplicate phones."""
+"""A roster file's rows read into typed records (`records`), with every problem that needs no
+database: missing columns, empty or unknown values, phones that are not phones, duplicate
+phones."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
-from bot.core.i18n import N_, Translator
+from bot.core.i18n import N_
 from bot.core.messages import Sheet
 from bot.core.phone import InvalidPhoneError, normalise_phone
 from bot.core.text import fold
-from bot.services.roster.columns import (
+from bot.services.roster.columns import COLUMNS, GUIDE_SHEET, Headings, SheetKind, find_headings
+from bot.services.roster.csvfile import looks_lossy
+from bot.services.roster.progress import COLUMN_FLAGS, NOT_PROGRESS, Reading, read_progress
+from bot.services.roster.records import (
+    CommitteeRow,
+    HouseholdRow,
+    Located,
+    MemberRow,
+    OrgRow,
+    ParsedFile,
+    Problem,
+)
+from bot.services.roster.storable import storable_problems
+from bot.services.roster.words import (
     CATEGORY_WORDS,
     CELL_TYPE_WORDS,
-    COLUMNS,
-    GUIDE_SHEET,
     LEVEL_WORDS,
     MEMBERSHIP_WORDS,
     NO_ROLE_WORDS,
     POSITION_WORDS,
     ROLE_WORDS,
     STATUS_WORDS,
-    Headings,
     Level,
-    SheetKind,
-    find_headings,
     list_values,
     positions,
     word_value,
 )
-from bot.services.roster.csvfile import looks_lossy
-from bot.services.roster.progress import COLUMN_FLAGS, NOT_PROGRESS, Reading, read_progress
-from bot.services.roster.storable import storable_problems
-from models import (
-    CellType,
-    HouseholdCategory,
-    Membership,
-    MemberStatus,
-    OrgKind,
-    ProgressFlag,
-    RoleKind,
-)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong in the file, where it is (row 0: the whole sheet), as a msgid."""
-
-    sheet: str
-    row: int
-    column: str
-    message: str
-    params: Mapping[str, object] = field(default_factory=dict)
-
-    def render(self, t: Translator) -> str:
-        """The problem in the reader's language, with its place."""
-        what = t.gettext(self.message).format(**self.params)
-        if self.row and self.column:
-            where = t.gettext("Sheet “{sheet}”, row {row}, column {column}")
-        elif self.row:
-            where = t.gettext("Sheet “{sheet}”, row {row}")
-        else:
-            where = t.gettext("Sheet “{sheet}”")
-        return where.format(sheet=self.sheet, row=self.row, column=self.column) + ": " + what
-
-
-@dataclass
-class Located:
-    """A record's place in the file: sheet, row (1-based) and its columns' names."""
-
-    sheet: str
-    row: int
-    columns: dict[str, str]  # key -> "C (Số điện thoại)"
-
-    def problem(self, key: str, message: str, **params: object) -> Problem:
-        """A problem with this record's `key` column ("" for the row)."""
-        return Problem(self.sheet, self.row, self.columns.get(key, ""), message, params)
-
-
-@dataclass
-class OrgRow(Located):
-    """An organisation to create or check."""
-
-    name: str = ""
-    level: OrgKind = OrgKind.CELL
-    parent: str = ""
-    cell_type: CellType | None = None
-
-
-@dataclass
-class MemberRow(Located):
-    """A member, keyed by phone. None: the column is absent or the cell empty (keep)."""
-
-    cell: str = ""
-    name: str = ""
-    phone: str = ""
-    membership: Membership | None = None
-    status: MemberStatus | None = None
-    role: RoleKind | None = None  # in the member's cell
-    no_role: bool = False  # "đảng viên" in the role column: a plain member, roles end
-    # Positions above the cell the Chức vụ names ("Đảng ủy viên", "Huyện ủy viên"...).
-    positions: list[tuple[Level, RoleKind]] = field(default_factory=list)
-
-
-@dataclass
-class CommitteeRow(Located):
-    """A role in an organisation (the Cấp ủy sheet) and, if given, the cells followed."""
-
-    org: str = ""
-    name: str | None = None
-    phone: str = ""
-    role: RoleKind | None = None
-    follows: list[str] | None = None  # None: the column is absent or the cell empty (keep)
-
-
-@dataclass
-class HouseholdRow(Located):
-    """A household, keyed by code within its commune, and who is in charge of it."""
-
-    code: str = ""
-    head: str = ""
-    cell: str = ""
-    village: str | None = None
-    categories: list[HouseholdCategory] | None = None
-    member_phone: str | None = None
-    phone: str | None = None
-    notes: str | None = None
-    progress: dict[ProgressFlag, Reading] = field(default_factory=dict)
-
-
-@dataclass
-class ParsedFile:
-    """Every record of the file and the problems found on the way."""
-
-    orgs: list[OrgRow] = field(default_factory=list)
-    members: list[MemberRow] = field(default_factory=list)
-    households: list[HouseholdRow] = field(default_factory=list)
-    committees: list[CommitteeRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    sheets: list[str] = field(default_factory=list)  # names, in the file's order
-
+from models import OrgKind, ProgressFlag, RoleKind
 
 LOST_LETTERS = N_(
     "“{value}” has “?” where letters were lost; save the file again as Excel or “CSV UTF-8”."

@@ -13,7 +13,7 @@ from bot.services.roster.columns import SheetKind
 from models import Household, Member, Organisation
 
 if TYPE_CHECKING:
-    from bot.services.roster.rows import Located, Problem
+    from bot.services.roster.records import Located, Problem
 
 
 def _length(column: InstrumentedAttribute[Any]) -> int:
