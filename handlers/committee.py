@@ -1,101 +1,48 @@
 """/capuy: the secretary (or deputy) of a commune's or district's Party committee sees its
 committee, gives or ends a member's role on it and sets the cells each member follows (cấp
-ủy viên phụ trách chi bộ); every change is confirmed first, then audited."""
+ủy viên phụ trách chi bộ); every change is confirmed first, then audited. What the steps
+share is in handlers/committee_common.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from sqlalchemy import select
 
-from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.phone import InvalidPhoneError, normalise_phone
 from bot.core.text import named
-from bot.services.committees import (
-    Seat,
-    committee,
-    grant_role,
-    led_committees,
-    revoke_role,
-    role_label,
-    set_follows,
+from bot.services.committees import committee, grant_role, revoke_role, set_follows
+from handlers.base import PICK_ONE, Context, cancelled
+from handlers.committee_common import (
+    FLOW,
+    GIVEN_IN_CHAT,
+    LOST,
+    CommitteeDraft,
+    cells_under,
+    confirm,
+    led_org,
+    member_under,
+    role_name,
+    seat_line,
+    show_committee,
 )
-from bot.services.errors import AccessDeniedError
-from handlers.base import CANCEL, PICK_ONE, Context, cancelled
-from handlers.flow_state import Draft
-from models import Member, MemberStatus, Organisation, OrgKind, RoleKind
+from models import Member, MemberStatus, Organisation, RoleKind
 
-FLOW = "committee"
-TITLE = N_("the committee")
-SECRETARIES_ONLY = N_(
-    "Sorry, /capuy is for the secretary or deputy secretary of a commune's or district's "
-    "Party committee. Ask yours to change the committee."
-)
-LOST = N_("Sorry, I lost track of what we were doing. Please start again.")
 PICK_AT_MOST = 10  # members offered when a name matches several
 CELLS_LISTED = 40  # cells offered as buttons (Telegram shows at most 100); more are typed
-# Roles a committee's secretary gives in chat; secretaries and deputies are appointed above
-# (chibo roles grant).
-GIVEN_IN_CHAT = (RoleKind.STANDING_COMMITTEE_MEMBER, RoleKind.COMMITTEE_MEMBER)
-
-
-@dataclass(frozen=True)
-class CommitteeDraft(Draft):
-    """The committee's organisation, the member on screen, and the change to confirm:
-    "grant" (with `kind`), "revoke" or "follow" (with `cells`)."""
-
-    org_id: int = 0
-    member_id: int = 0
-    action: str = ""
-    kind: RoleKind | None = None
-    cells: tuple[int, ...] = ()
-
-
-async def _org(ctx: Context, org_id: int | None = None) -> Organisation:
-    """The committee the caller leads (this one, if given); refused to anyone else."""
-    assert ctx.member is not None
-    led = await led_committees(ctx.session, ctx.member.id)
-    if org_id is not None:
-        led = [org for org in led if org.id == org_id]
-    if not led:
-        raise AccessDeniedError(SECRETARIES_ONLY)
-    return led[0]
 
 
 async def start(ctx: Context, args: str) -> None:
     """/capuy: the committee of the organisation the caller is secretary of."""
-    org = await _org(ctx)
+    org = await led_org(ctx)
     ctx.begin(FLOW, CommitteeDraft(org_id=org.id))
-    await _menu(ctx, org)
-
-
-def _role(ctx: Context, org: Organisation, kind: RoleKind) -> str:
-    return ctx._(role_label(org.kind, kind))
-
-
-def _seat_line(ctx: Context, org: Organisation, seat: Seat) -> str:
-    follows = ", ".join(name for _, name in seat.follows) or ctx._("no cell")
-    return ctx._("{name} ({cell}): {role}; follows: {cells}").format(
-        name=seat.name, cell=seat.cell_name, role=_role(ctx, org, seat.kind), cells=follows
-    )
-
-
-async def _menu(ctx: Context, org: Organisation, note: str = "") -> None:
-    seats = await committee(ctx.session, org)
-    lines = [note] if note else []
-    lines.append(ctx._("Committee of {org} ({count}):").format(org=org.name, count=len(seats)))
-    lines += [f"{n}. {_seat_line(ctx, org, seat)}" for n, seat in enumerate(seats, start=1)]
-    lines.append(ctx._("Choose a member to change their role or the cells they follow."))
-    choices = [Choice(f"m:{seat.member_id}", seat.name) for seat in seats]
-    choices += [Choice("add", ctx._("Add a committee member")), Choice("done", ctx._("Done"))]
-    ctx.ask(FLOW, "menu", "\n".join(lines), tuple(choices))
-    ctx.keep(CommitteeDraft(org_id=org.id))
+    await show_committee(ctx, org)
 
 
 async def _on_menu(ctx: Context) -> None:
     draft = ctx.draft(CommitteeDraft)
-    org = await _org(ctx, draft.org_id)
+    org = await led_org(ctx, draft.org_id)
     if ctx.choice == "done":
         ctx.finish()
         ctx.say(ctx._("Done."))
@@ -130,9 +77,9 @@ async def _members_under(ctx: Context, org: Organisation) -> list[Member]:
 
 async def _on_who(ctx: Context) -> None:
     draft = ctx.draft(CommitteeDraft)
-    org = await _org(ctx, draft.org_id)
+    org = await led_org(ctx, draft.org_id)
     if ctx.choice == "back":
-        await _menu(ctx, org)
+        await show_committee(ctx, org)
         return
     text = ctx.message.text.strip()
     people = await _members_under(ctx, org)
@@ -169,28 +116,19 @@ async def _on_who(ctx: Context) -> None:
 
 async def _on_pick(ctx: Context) -> None:
     draft = ctx.draft(CommitteeDraft)
-    org = await _org(ctx, draft.org_id)
+    org = await led_org(ctx, draft.org_id)
     if ctx.choice == "back":
-        await _menu(ctx, org)
+        await show_committee(ctx, org)
     elif ctx.choice is not None and ctx.choice.startswith("m:"):
         await _member_menu(ctx, org, int(ctx.choice.removeprefix("m:")))
     else:
         ctx.reprompt(ctx._(PICK_ONE))
 
 
-async def _member(ctx: Context, org: Organisation, member_id: int) -> Member | None:
-    """The member, if they are still a member of a cell under `org`."""
-    member = await ctx.session.get(Member, member_id)
-    if member is None or member.status is MemberStatus.TRANSFERRED_OUT:
-        return None
-    cell = await ctx.session.get(Organisation, member.cell_id)
-    return member if cell is not None and cell.path.startswith(org.path) else None
-
-
 async def _member_menu(ctx: Context, org: Organisation, member_id: int) -> None:
-    member = await _member(ctx, org, member_id)
+    member = await member_under(ctx, org, member_id)
     if member is None:
-        await _menu(ctx, org, ctx._(LOST))
+        await show_committee(ctx, org, ctx._(LOST))
         return
     seat = next((s for s in await committee(ctx.session, org) if s.member_id == member_id), None)
     choices: list[Choice] = []
@@ -199,13 +137,13 @@ async def _member_menu(ctx: Context, org: Organisation, member_id: int) -> None:
             name=member.full_name, org=org.name
         )
     else:
-        text = _seat_line(ctx, org, seat)
+        text = seat_line(ctx, org, seat)
     held = seat.kind if seat is not None else None
     if held is None or held in GIVEN_IN_CHAT:
         choices += [
             Choice(
                 f"role:{kind.value}",
-                ctx._("Make {role}").format(role=_role(ctx, org, kind)),
+                ctx._("Make {role}").format(role=role_name(ctx, org, kind)),
             )
             for kind in GIVEN_IN_CHAT
             if kind is not held
@@ -221,11 +159,11 @@ async def _member_menu(ctx: Context, org: Organisation, member_id: int) -> None:
 
 async def _on_member(ctx: Context) -> None:
     draft = ctx.draft(CommitteeDraft)
-    org = await _org(ctx, draft.org_id)
-    member = await _member(ctx, org, draft.member_id)
+    org = await led_org(ctx, draft.org_id)
+    member = await member_under(ctx, org, draft.member_id)
     choice = ctx.choice or ""
     if choice == "back" or member is None:
-        await _menu(ctx, org, "" if member is not None else ctx._(LOST))
+        await show_committee(ctx, org, "" if member is not None else ctx._(LOST))
         return
     if choice.startswith("role:"):
         kind = RoleKind(choice.removeprefix("role:"))
@@ -233,15 +171,15 @@ async def _on_member(ctx: Context) -> None:
             ctx.reprompt(ctx._(PICK_ONE))
             return
         ctx.keep(replace(draft, action="grant", kind=kind))
-        await _confirm(
+        await confirm(
             ctx,
             ctx._("Make {name} {role} of {org} from today?").format(
-                name=member.full_name, role=_role(ctx, org, kind), org=org.name
+                name=member.full_name, role=role_name(ctx, org, kind), org=org.name
             ),
         )
     elif choice == "revoke":
         ctx.keep(replace(draft, action="revoke"))
-        await _confirm(
+        await confirm(
             ctx,
             ctx._(
                 "Remove {name} from the committee of {org} from today? The cells they follow "
@@ -259,22 +197,9 @@ async def _on_member(ctx: Context) -> None:
         ctx.reprompt(ctx._(PICK_ONE))
 
 
-async def _cells_under(ctx: Context, org: Organisation) -> list[Organisation]:
-    return list(
-        await ctx.session.scalars(
-            select(Organisation)
-            .where(
-                Organisation.kind == OrgKind.CELL,
-                Organisation.path.startswith(org.path, autoescape=True),
-            )
-            .order_by(Organisation.name)
-        )
-    )
-
-
 async def _cells(ctx: Context, org: Organisation, member: Member, chosen: tuple[int, ...]) -> None:
     """The cells to tick; a district's hundreds are typed by name instead of listed."""
-    cells = await _cells_under(ctx, org)
+    cells = await cells_under(ctx, org)
     picked = [cell.name for cell in cells if cell.id in chosen]
     lines = [
         ctx._("Cells {name} follows: {cells}. Tap a cell to add or remove it, then Save.").format(
@@ -302,13 +227,13 @@ def _toggled(chosen: tuple[int, ...], cell_id: int) -> tuple[int, ...]:
 
 async def _on_cells(ctx: Context) -> None:
     draft = ctx.draft(CommitteeDraft)
-    org = await _org(ctx, draft.org_id)
-    member = await _member(ctx, org, draft.member_id)
+    org = await led_org(ctx, draft.org_id)
+    member = await member_under(ctx, org, draft.member_id)
     choice = ctx.choice or ""
-    under = await _cells_under(ctx, org)
+    under = await cells_under(ctx, org)
     typed = ctx.message.text.strip() if not choice else ""
     if member is None:
-        await _menu(ctx, org, ctx._(LOST))
+        await show_committee(ctx, org, ctx._(LOST))
     elif choice == "back":
         await _member_menu(ctx, org, member.id)
     elif choice.startswith("c:") and choice.removeprefix("c:").isdigit():
@@ -321,7 +246,7 @@ async def _on_cells(ctx: Context) -> None:
         await _cells(ctx, org, member, chosen)
     elif choice == "save":
         names = [cell.name for cell in under if cell.id in draft.cells]
-        await _confirm(
+        await confirm(
             ctx,
             ctx._("{name} follows for {org} from today: {cells}. Save?").format(
                 name=member.full_name, org=org.name, cells=", ".join(names) or ctx._("no cell")
@@ -343,15 +268,6 @@ async def _on_cells(ctx: Context) -> None:
         ctx.reprompt(ctx._(PICK_ONE))
 
 
-async def _confirm(ctx: Context, question: str) -> None:
-    ctx.ask(
-        FLOW,
-        "confirm",
-        question,
-        (Choice("yes", ctx._("Confirm")), Choice(CANCEL, ctx._("Cancel"))),
-    )
-
-
 async def _on_confirm(ctx: Context) -> None:
     assert ctx.member is not None
     if await cancelled(ctx):
@@ -360,10 +276,10 @@ async def _on_confirm(ctx: Context) -> None:
         ctx.reprompt(ctx._(PICK_ONE))
         return
     draft = ctx.draft(CommitteeDraft)
-    org = await _org(ctx, draft.org_id)  # still its secretary
-    member = await _member(ctx, org, draft.member_id)
+    org = await led_org(ctx, draft.org_id)  # still its secretary
+    member = await member_under(ctx, org, draft.member_id)
     if member is None:
-        await _menu(ctx, org, ctx._(LOST))
+        await show_committee(ctx, org, ctx._(LOST))
         return
     actor, now, today = ctx.member.id, ctx.now, ctx.today
     if draft.action == "grant" and draft.kind in GIVEN_IN_CHAT:
@@ -378,7 +294,7 @@ async def _on_confirm(ctx: Context) -> None:
             today=today,
         )
         note = ctx._("Saved: {name} is {role} of {org}.").format(
-            name=member.full_name, role=_role(ctx, org, kind), org=org.name
+            name=member.full_name, role=role_name(ctx, org, kind), org=org.name
         )
     elif draft.action == "revoke":
         await revoke_role(
@@ -388,7 +304,7 @@ async def _on_confirm(ctx: Context) -> None:
             name=member.full_name, org=org.name
         )
     elif draft.action == "follow":
-        under = {cell.id: cell for cell in await _cells_under(ctx, org)}
+        under = {cell.id: cell for cell in await cells_under(ctx, org)}
         await set_follows(
             ctx.session,
             org=org,
@@ -400,9 +316,9 @@ async def _on_confirm(ctx: Context) -> None:
         )
         note = ctx._("Saved: the cells {name} follows.").format(name=member.full_name)
     else:
-        await _menu(ctx, org, ctx._(LOST))
+        await show_committee(ctx, org, ctx._(LOST))
         return
-    await _menu(ctx, org, note)
+    await show_committee(ctx, org, note)
 
 
 STEPS = {

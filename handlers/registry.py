@@ -11,6 +11,7 @@ from handlers import (
     broadcast,
     channels,
     committee,
+    committee_common,
     courtesy,
     dashboard,
     deed,
@@ -231,7 +232,7 @@ def build_registry() -> Registry:
             N_("The Party committee: roles and the cells each member follows (its secretary)"),
             phrases=("cấp ủy", "ban chấp hành", "phân công cấp ủy", "cấp ủy phụ trách"),
             starts_flow=True,
-            flow=committee.FLOW,
+            flow=committee_common.FLOW,
             leaders_only=True,
         )
     )
@@ -328,7 +329,12 @@ def build_registry() -> Registry:
         )
     )
     registry.add_flow(
-        Flow(committee.FLOW, committee.TITLE, committee.STEPS, draft=committee.CommitteeDraft)
+        Flow(
+            committee_common.FLOW,
+            committee_common.TITLE,
+            committee.STEPS,
+            draft=committee_common.CommitteeDraft,
+        )
     )
     registry.add_flow(
         Flow(invites.FLOW, invites.TITLE, invites.STEPS, light=True, draft=invites.InviteDraft)

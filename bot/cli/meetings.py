@@ -72,7 +72,7 @@ def _yes(value: str | None) -> bool | None:
 
 
 def _options(args: argparse.Namespace) -> ReminderOptions:
-    # The values were checked by the parser (bot/cli/arguments.py).
+    # The values were checked by the parser (bot/cli/arguments_meetings.py).
     nudges = (
         tuple(int(d) for d in args.nudge_days.split(",") if d.strip())
         if args.nudge_days is not None
