@@ -22,7 +22,7 @@ from bot.services.onboarding import (
 from bot.services.oversight import led_cells
 from handlers.base import CANCEL, PICK_ONE, Context, cancelled, picked
 from handlers.flow_state import Draft
-from handlers.summary import XLSX
+from handlers.summary_files import XLSX
 from models import Member
 
 FLOW = "invites"

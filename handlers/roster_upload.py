@@ -13,7 +13,7 @@ from bot.services.roster.importer import RosterFile, check_roster, import_roster
 from bot.services.roster.report import orphaned_text, plan_text, problems_text
 from handlers.base import CANCEL, PICK_ONE, Context, cancelled
 from handlers.flow_state import Draft
-from handlers.summary import XLSX
+from handlers.summary_files import XLSX
 from models import MemberStatus
 
 FLOW = "roster"

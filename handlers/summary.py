@@ -12,35 +12,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from bot.core.clock import format_month, previous_month
-from bot.core.db import reading
+from bot.core.clock import previous_month
 from bot.core.i18n import N_
-from bot.core.messages import Attachment, Choice, OutboundMessage
+from bot.core.messages import Choice
 from bot.core.text import fold
 from bot.reports.aggregates import Figures, Node
-from bot.reports.digest import chart_bars, draw, leader_scope, whole_name
+from bot.reports.digest import leader_scope, whole_name
 from bot.reports.period import Period, PeriodKind, parse_period, read_period
-from bot.reports.quiet import quiet_households
 from bot.reports.scope import Scope
 from bot.reports.summary import summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
 from bot.services.audit import record_audit
 from bot.services.errors import AccessDeniedError, DomainError
 from bot.services.evidence import entry_counts
-from bot.services.meetings.rules import add_months
 from bot.services.oversight import LEADERS_ONLY, led_cells
-from bot.services.pledges import cell_pledges
-from handlers import dashboard, voices
+from handlers import dashboard, summary_cell, summary_files, voices
 from handlers.base import Context
 from handlers.flow_state import Draft
-from models import Organisation
 
 FLOW = "summary"
 TITLE = N_("the summary")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-Sessions = async_sessionmaker[AsyncSession]
 PAGE = 40  # organisations offered at once (Telegram shows at most 100 buttons)
 NOT_FOUND = N_('No organisation under you is called "{name}"; here is the whole summary.')
 WHOLE_WORDS = ("toan bo", "tat ca", "ca xa", "all", "whole")
@@ -174,7 +165,10 @@ async def _view(
     )
     text += await _entries(ctx, [cell.id for cell in part.cells], month)
     text += "\n" + ctx._(OTHER_PERIOD)
-    choices = [*_children(ctx, node, page), *await _secretary_choices(ctx, part, single)]
+    choices = [
+        *_children(ctx, node, page),
+        *await summary_cell.secretary_choices(ctx, part, single),
+    ]
     if (
         single
         and node.figures.quiet
@@ -227,39 +221,6 @@ async def _entries(ctx: Context, cell_ids: list[int], month: date) -> str:
             "Told by voice message: {count} ({waiting} not confirmed yet)."
         ).format(count=counts.voice, waiting=counts.voice_unconfirmed)
     return text
-
-
-async def _secretary_choices(ctx: Context, part: Scope, single: bool) -> list[Choice]:
-    """For the leaders of a cell on screen: voice reports to confirm, next month's
-    proposals."""
-    assert ctx.member is not None
-    led = {cell.id for cell in await led_cells(ctx.session, ctx.member.id)}
-    shown = [cell.id for cell in part.cells if cell.id in led]
-    if not shown:
-        return []
-    extra: list[Choice] = []
-    counts = await entry_counts(ctx.session, shown, ctx.month)
-    if counts.voice:
-        extra.append(
-            Choice(
-                "voices",
-                ctx._("Listen to voice reports ({count} to confirm)").format(
-                    count=counts.voice_unconfirmed
-                ),
-            )
-        )
-    if single:
-        following = add_months(ctx.month, 1)
-        proposals = await cell_pledges(ctx.session, shown[0], following)
-        extra.append(
-            Choice(
-                "proposals",
-                ctx._("Proposals for {month} ({count})").format(
-                    month=ctx.month_text(following), count=len(proposals)
-                ),
-            )
-        )
-    return extra
 
 
 def _children(ctx: Context, node: Node[Figures], page: int) -> list[Choice]:
@@ -344,11 +305,11 @@ async def _on_menu(ctx: Context) -> None:
     elif choice == "voices":
         await voices.show(ctx)
     elif choice == "proposals":
-        await _proposals(ctx)
+        await summary_cell.proposals(ctx)
     elif choice == "chart":
         await _chart(ctx, org_id, month, whole)
     elif choice == "quiet":
-        await _quiet(ctx, org_id)
+        await summary_cell.quiet(ctx, org_id)
     elif choice.startswith("export:"):
         await _export(ctx, org_id, choice.removeprefix("export:"), whole)
     elif choice.startswith("docx:"):
@@ -368,120 +329,13 @@ def reads(ctx: Context, text: str) -> bool:
 async def _export(
     ctx: Context, org_id: int | None, period_text: str, whole: bool = False, word: bool = False
 ) -> None:
-    """The workbook (or with `word` the Word report: a cell's report, a committee's summary)
-    of the organisation on screen, made after the batch."""
-    assert ctx.member is not None
-    from bot.reports.documents.build import DOCX, build_report_document  # load when asked
-    from bot.reports.documents.sources import issuer_of
-    from bot.reports.export import audit_export, render_report, report_data
-
     # From the cells a committee member follows, the workbook of their whole organisation
     # (it has a sheet per cell); from one organisation on screen, that one.
-    scope = await _scope(ctx, whole or org_id is None)
-    part = scope.narrow(org_id) if org_id else scope
-    # The organisation shown, or for several unrelated ones the widest.
-    roots = (part or scope).roots
-    top = min(roots, key=lambda org: (org.path.count("/"), org.name))
-    period = parse_period(period_text, ctx.month)
-    member_id, tz, now, t = ctx.member.id, ctx.tz, ctx.now, ctx.t
-    ctx.finish()
-
-    async def workbook(sessions: Sessions) -> list[OutboundMessage]:
-        # A district's workbook takes seconds: made after this message's batch, read in a
-        # short transaction (with its audit entry) and rendered in a worker thread with no
-        # session open, so no other chat waits for it.
-        text = t.gettext("Report of {org}, {period}.").format(org=top.name, period=period.label)
-        if word:  # a document: queried, audited and rendered (in a thread) in one transaction
-            async with sessions() as session, session.begin():
-                org = await session.get(Organisation, top.id)
-                assert org is not None
-                name, content = await build_report_document(
-                    session, org, period, tz, member_id, now
-                )
-            document = Attachment(file_ref=name, file_name=name, content=content, mime_type=DOCX)
-            return [OutboundMessage(text, document=document)]
-        async with reading(sessions) as session:
-            org = await session.get(Organisation, top.id)
-            assert org is not None
-            report = await report_data(session, org, period, tz, now)
-            issuer = await issuer_of(session, org)
-        async with sessions() as session, session.begin():
-            audit_export(session, org, period, member_id, now, report)
-        name, content = await render_report(report, org, period, tz, issuer)
-        document = Attachment(file_ref=name, file_name=name, content=content, mime_type=XLSX)
-        return [OutboundMessage(text, document=document)]
-
-    ctx.after_commit(workbook)
+    await summary_files.export(
+        ctx, await _scope(ctx, whole or org_id is None), org_id, period_text, word
+    )
 
 
 async def _chart(ctx: Context, org_id: int | None, month: date, whole: bool = False) -> None:
     scope = await _scope(ctx, whole)
-    part = (scope.narrow(org_id) if org_id else scope) or scope
-    now, t = ctx.now, ctx.t
-    week = week_start(ctx.now, ctx.tz)
-    ctx.finish()
-
-    async def chart(sessions: Sessions) -> list[OutboundMessage]:
-        async with reading(sessions) as session:  # closed before drawing
-            summary = await summarise(session, part, month, now, week_start=week)
-            bars = await chart_bars(session, summary.tree, month, t)
-        png = await draw(bars, t)  # in a worker process
-        photo = Attachment(
-            file_ref="chart.png", file_name="bieu-do.png", content=png, mime_type="image/png"
-        )
-        text = t.gettext("Reporting rate, month {month}.").format(month=format_month(month))
-        return [OutboundMessage(text, photo=photo)]
-
-    ctx.after_commit(chart)
-
-
-async def _quiet(ctx: Context, org_id: int | None) -> None:
-    assert ctx.member is not None
-    if org_id is None or org_id not in {c.id for c in await led_cells(ctx.session, ctx.member.id)}:
-        ctx.reprompt()
-        return
-    found = await quiet_households(ctx.session, org_id, ctx.month)
-    record_audit(
-        ctx.session,
-        at=ctx.now,
-        actor_member_id=ctx.member.id,
-        action="viewed_quiet_households",
-        subject_type="organisation",
-        subject_id=org_id,
-        households=len(found),
-    )
-    lines = [ctx._("Households nobody helped for 3 months ({count}):").format(count=len(found))]
-    for number, house in enumerate(found, 1):
-        last = (
-            ctx._("last deed {date}").format(date=ctx.date_text(house.last_deed))
-            if house.last_deed
-            else ctx._("no deed ever")
-        )
-        lines.append(
-            ctx._("{number}. {code} {head} — in charge: {member}; {last}").format(
-                number=number,
-                code=house.code,
-                head=house.head_name,
-                member=house.in_charge,
-                last=last,
-            )
-        )
-    ctx.finish()
-    ctx.say("\n".join(lines))
-
-
-async def _proposals(ctx: Context) -> None:
-    """Next month's proposals of the secretary's cell, to read before the meeting."""
-    assert ctx.member is not None
-    ctx.finish()
-    cells = await led_cells(ctx.session, ctx.member.id)
-    following = add_months(ctx.month, 1)
-    lines = [ctx._("Proposals for {month}:").format(month=ctx.month_text(following))]
-    for cell in cells:
-        proposals = await cell_pledges(ctx.session, cell.id, following)
-        if len(cells) > 1:
-            lines.append(cell.name)
-        lines += [f"{n}. {p.name}: {p.text}" for n, p in enumerate(proposals, start=1)]
-        if not proposals:
-            lines.append(ctx._('None yet. Members send them with "đăng ký tháng sau".'))
-    ctx.say("\n".join(lines))
+    await summary_files.chart(ctx, (scope.narrow(org_id) if org_id else scope) or scope, month)

@@ -19,7 +19,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -33,26 +32,19 @@ from bot.reports.scope import Scope
 from bot.services.audit import record_audit
 from bot.services.errors import DomainError, InvalidInputError
 from bot.services.web_access import current_member, telegram_member, use_sign_in
-from bot.web.dashboard import pages
+from bot.web.dashboard import pages, responses
 from bot.web.dashboard.auth import COOKIE, Sessions, check_init_data
+from bot.web.dashboard.responses import HEADERS, LANG_COOKIE
 from bot.web.dashboard.views import PastCounts, member_page, org_page, viewer_scope
 from models import Meeting, Member, Organisation
 
 log = logging.getLogger(__name__)
-LANG_COOKIE = "chibo_lang"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
-# The Mini App's page may run its one inline script; the others run none.
 # What builds a download: (session, organisation, period, tz, actor id, now) -> (name, bytes).
 Builder = Callable[
     [AsyncSession, Organisation, Period, ZoneInfo, int, datetime], Awaitable[tuple[str, bytes]]
 ]
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'"
 
 
 @dataclass
@@ -91,23 +83,9 @@ class Dashboard:
         wanted = request.query.get("lang") or request.cookies.get(LANG_COOKIE) or self.language
         return translator(wanted if wanted in LANGUAGES else self.language)
 
-    def _html(self, request: web.Request, body: str, status: int = 200) -> web.Response:
-        response = web.Response(
-            text=body,
-            content_type="text/html",
-            status=status,
-            headers={**HEADERS, "Content-Security-Policy": CSP},
-        )
-        wanted = request.query.get("lang")
-        if wanted in LANGUAGES:
-            response.set_cookie(
-                LANG_COOKIE, wanted, max_age=365 * 86400, httponly=True, samesite="Lax"
-            )
-        return response
-
     def _denied(self, request: web.Request) -> web.Response:
         t = self._t(request)
-        return self._html(
+        return responses.html(
             request,
             pages.message_page(
                 t,
@@ -122,7 +100,7 @@ class Dashboard:
 
     def _missing(self, request: web.Request) -> web.Response:
         t = self._t(request)
-        return self._html(
+        return responses.html(
             request,
             pages.message_page(t, t.gettext("Not found"), t.gettext("There is no such page.")),
             status=404,
@@ -144,7 +122,7 @@ class Dashboard:
             max_age=int(self.sessions.seconds),
             path="/web/",
             httponly=True,
-            secure=_https(request),
+            secure=responses.https(request),
             samesite="Lax",
         )
         response.headers.update(HEADERS)
@@ -195,7 +173,7 @@ class Dashboard:
         if member_id is None:
             t = self._t(request)
             log.info("dashboard: refused a used, expired or unknown sign-in link")
-            return self._html(
+            return responses.html(
                 request,
                 pages.message_page(
                     t,
@@ -212,25 +190,7 @@ class Dashboard:
 
     async def mini_app(self, request: web.Request) -> web.StreamResponse:
         """The page Telegram opens: posts its initData to /web/telegram."""
-        t = self._t(request)
-        nonce = secrets.token_urlsafe(12)
-        body = MINI_APP.format(
-            lang=t.language,
-            title=escape(t.gettext("Dashboard")),
-            wait=escape(t.gettext("Opening the dashboard…")),
-            outside=escape(
-                t.gettext(
-                    "Open this page from the bot's button in Telegram, or send /bangtheodoi."
-                )
-            ),
-            nonce=nonce,
-        )
-        response = self._html(request, body)
-        response.headers["Content-Security-Policy"] = (
-            f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
-            "form-action 'self'"
-        )
-        return response
+        return responses.mini_app(request, self._t(request))
 
     async def telegram(self, request: web.Request) -> web.StreamResponse:
         """The Mini App's initData: check it, find the member, start a session."""
@@ -255,7 +215,7 @@ class Dashboard:
     async def logout(self, request: web.Request) -> web.StreamResponse:
         """End the session."""
         t = self._t(request)
-        response = self._html(
+        response = responses.html(
             request,
             pages.message_page(
                 t,
@@ -292,7 +252,7 @@ class Dashboard:
                 return self._missing(request)
             self._audit(session, member_id, "viewed_dashboard", "organisation", org_id)
         crumbs = _crumbs(scope, page.node.org.id or None)
-        return self._html(request, pages.org_html(t, page, crumbs, self.tz, now))
+        return responses.html(request, pages.org_html(t, page, crumbs, self.tz, now))
 
     async def member(self, request: web.Request) -> web.StreamResponse:
         """A member's year, for a leader whose scope holds the member's cell."""
@@ -311,7 +271,7 @@ class Dashboard:
             self._audit(session, member_id, "viewed_dashboard_member", "member", wanted)
             cell_id = await session.scalar(select(Member.cell_id).where(Member.id == wanted))
         crumbs = _crumbs(scope, cell_id) + [(page.member.name, "")]
-        return self._html(request, pages.member_html(t, page, crumbs, self.tz))
+        return responses.html(request, pages.member_html(t, page, crumbs, self.tz))
 
     async def export(self, request: web.Request) -> web.StreamResponse:
         """The workbook of an organisation of the viewer's scope for a period."""
@@ -349,7 +309,7 @@ class Dashboard:
             org = await session.get(Organisation, org_id)
             assert org is not None
             name, content = await build(session, org, period, self.tz, member_id, self._now())
-        return _file(name, content, content_type)
+        return responses.download(name, content, content_type)
 
     async def yearbook(self, request: web.Request) -> web.StreamResponse:
         """The year records of the members of an organisation of the viewer's scope (Word)."""
@@ -371,7 +331,7 @@ class Dashboard:
                 )
             except InvalidInputError as error:
                 return self._refused(request, error)
-        return _file(name, content, DOCX)
+        return responses.download(name, content, DOCX)
 
     async def minutes(self, request: web.Request) -> web.StreamResponse:
         """The draft minutes of a meeting of a cell of the viewer's scope (Word)."""
@@ -395,28 +355,15 @@ class Dashboard:
                 return self._refused(request, error)
             except DomainError:  # not theirs to lead after all: as if it did not exist
                 return self._missing(request)
-        return _file(name, content, DOCX)
+        return responses.download(name, content, DOCX)
 
     def _refused(self, request: web.Request, error: DomainError) -> web.Response:
         t = self._t(request)
-        return self._html(
+        return responses.html(
             request,
             pages.message_page(t, t.gettext("Downloads"), error.render(t)),
             status=409,
         )
-
-
-def _file(name: str, content: bytes, content_type: str) -> web.Response:
-    return web.Response(
-        body=content,
-        content_type=content_type,
-        headers={**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-def _https(request: web.Request) -> bool:
-    """Whether the browser reached us over https (directly or through the reverse proxy)."""
-    return request.secure or request.headers.get("X-Forwarded-Proto", "") == "https"
 
 
 def _crumbs(scope: Scope, org_id: int | None) -> list[tuple[str, str]]:
@@ -433,20 +380,3 @@ def _crumbs(scope: Scope, org_id: int | None) -> list[tuple[str, str]]:
     if len(scope.roots) != 1:
         trail.insert(0, ("⌂", "/web/"))
     return trail
-
-
-MINI_APP = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title>
-</head><body style="font:16px system-ui,sans-serif;padding:1em">
-<form id="f" method="post" action="/web/telegram"><input type="hidden" name="init_data" id="d">
-</form><p id="m">{wait}</p>
-<script nonce="{nonce}">
-(function () {{
-  var data = "";
-  var hash = new URLSearchParams(location.hash.slice(1));
-  data = hash.get("tgWebAppData") || "";
-  if (!data) {{ document.getElementById("m").textContent = "{outside}"; return; }}
-  document.getElementById("d").value = data;
-  document.getElementById("f").submit();
-}})();
-</script></body></html>"""
