@@ -10,6 +10,7 @@ import io
 import logging
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -17,6 +18,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 from bot.cli import main
@@ -148,3 +150,9 @@ async def chibo_run(folder: Path, **settings: str) -> AsyncIterator[Running]:
         running.log = stderr.decode()
     assert process.returncode == 0, running.log
     assert "Traceback" not in running.log, running.log
+
+
+def demo_rows(folder: Path, sql: str) -> list[tuple[Any, ...]]:
+    """What `sql` finds in the demo database a CLI test works in (`folder`/demo.db)."""
+    with sqlite3.connect(folder / "demo.db") as db:
+        return db.execute(sql).fetchall()

@@ -23,6 +23,7 @@ from bot.core.db import engine_for, make_engine, make_sessionmaker, migrate
 from bot.dispatcher.dispatch import Dispatcher
 from models import Base, HouseholdCategory
 from tests import factories
+from tests.cli import chibo
 from tests.dialog import Chat
 from tests.factories import Cell, FakeClock
 from tests.fake_telegram import FakeTelegram
@@ -253,3 +254,18 @@ async def mai(
     async with sessionmaker() as session, session.begin():
         await factories.role(session, cell.members["mai"], cell.cell_id)
     return Chat(dispatcher, chat_id="chat-mai")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo commune (`chibo demo`), created once for the module that asks for it."""
+    folder = tmp_path_factory.mktemp("demo")
+    assert chibo(folder, "demo", "--no-shell").returncode == 0
+    return folder / "demo.db"
+
+
+@pytest.fixture
+def demo(demo_db: Path, tmp_path: Path) -> Path:
+    """A working directory with a fresh copy of the demo database (the CLI's tests)."""
+    shutil.copy(demo_db, tmp_path / "demo.db")
+    return tmp_path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,21 +11,6 @@ import pytest
 
 from tests.cli import chibo
 from tests.factories import FakeClock
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo commune, created once for this module."""
-    folder = tmp_path_factory.mktemp("demo")
-    assert chibo(folder, "demo", "--no-shell").returncode == 0
-    return folder / "demo.db"
-
-
-@pytest.fixture
-def demo(demo_db: Path, tmp_path: Path) -> Path:
-    """A working directory with a fresh copy of the demo database."""
-    shutil.copy(demo_db, tmp_path / "demo.db")
-    return tmp_path
 
 
 def test_schedule_list_move_and_cancel_from_the_command_line(demo: Path) -> None:

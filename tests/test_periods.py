@@ -5,7 +5,6 @@ the test sets, at month and year boundaries."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -86,19 +85,6 @@ def test_a_period_that_has_not_begun_is_refused() -> None:
         parse_period("1/2027", date(2026, 12, 1))
     assert refused.value.params == {"period": "tháng 01/2027"}
     assert parse_period("12/2026", date(2026, 12, 1)).slug == "2026-12"
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    assert chibo(folder, "demo", "--no-shell").returncode == 0
-    return folder / "demo.db"
-
-
-@pytest.fixture
-def demo(demo_db: Path, tmp_path: Path) -> Path:
-    shutil.copy(demo_db, tmp_path / "demo.db")
-    return tmp_path
 
 
 def test_export_takes_the_forms_a_secretary_writes(demo: Path) -> None:

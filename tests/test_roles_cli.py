@@ -3,34 +3,13 @@ Vietnamese line and exit code 2 for anything wrong, every change in the audit lo
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.cli import chibo
+from tests.cli import chibo, demo_rows
 
 COMMUNE = "Đảng bộ xã Tân Lập"
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    assert chibo(folder, "demo", "--no-shell").returncode == 0
-    return folder / "demo.db"
-
-
-@pytest.fixture
-def demo(demo_db: Path, tmp_path: Path) -> Path:
-    shutil.copy(demo_db, tmp_path / "demo.db")
-    return tmp_path
-
-
-def _query(folder: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(folder / "demo.db") as db:
-        return db.execute(sql).fetchall()
 
 
 def test_the_demo_committee_and_who_follows_which_cell(demo: Path) -> None:
@@ -58,13 +37,13 @@ def test_grant_follow_revoke_are_audited(demo: Path) -> None:
     revoked = chibo(demo, "roles", "revoke", "--org", COMMUNE, "--phone", "0912000004")
     assert revoked.returncode == 0, revoked.stderr
     assert "thôi giữ chức vụ Ủy viên Ban Thường vụ Đảng ủy" in revoked.stdout
-    actions = _query(
+    actions = demo_rows(
         demo,
         "SELECT action FROM audit_log WHERE action IN "
         "('role_granted', 'follows_set', 'role_revoked') ORDER BY id",
     )
     assert [a for (a,) in actions] == ["role_granted", "follows_set", "role_revoked"]
-    assert _query(demo, "SELECT count(*) FROM follows WHERE ended_on IS NULL") == [(3,)]
+    assert demo_rows(demo, "SELECT count(*) FROM follows WHERE ended_on IS NULL") == [(3,)]
 
 
 @pytest.mark.parametrize(
@@ -80,11 +59,11 @@ def test_grant_follow_revoke_are_audited(demo: Path) -> None:
 def test_bad_input_is_one_line_and_exit_code_2(
     demo: Path, args: tuple[str, ...], said: str
 ) -> None:
-    before = _query(demo, "SELECT count(*) FROM audit_log")
+    before = demo_rows(demo, "SELECT count(*) FROM audit_log")
     ran = chibo(demo, "roles", args[0], "--org", COMMUNE, *args[1:])
     assert ran.returncode == 2
     assert said in ran.stderr and len(ran.stderr.strip().splitlines()) == 1
-    assert _query(demo, "SELECT count(*) FROM audit_log") == before
+    assert demo_rows(demo, "SELECT count(*) FROM audit_log") == before
 
 
 def test_roles_is_in_the_help(tmp_path: Path) -> None:

@@ -3,39 +3,15 @@ operator runs them on the demo commune."""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
-from typing import Any
 
-import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tests.cli import chibo
+from tests.cli import chibo, demo_rows
 from tests.roster_files import HOUSEHOLD_HEADINGS, csv_text, workbook
 
 NEW_MEMBER: list[object] = [1, "Nà Lụng", "Nguyễn Văn Mới", "0987 111 222", "dự bị", ""]
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo commune, created once for this module."""
-    folder = tmp_path_factory.mktemp("demo")
-    assert chibo(folder, "demo", "--no-shell").returncode == 0
-    return folder / "demo.db"
-
-
-@pytest.fixture
-def demo(demo_db: Path, tmp_path: Path) -> Path:
-    """A working directory with a fresh copy of the demo database."""
-    shutil.copy(demo_db, tmp_path / "demo.db")
-    return tmp_path
-
-
-def _query(folder: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(folder / "demo.db") as db:
-        return db.execute(sql).fetchall()
 
 
 def test_template_has_the_headings_and_an_example_row(tmp_path: Path) -> None:
@@ -52,20 +28,20 @@ def test_template_has_the_headings_and_an_example_row(tmp_path: Path) -> None:
 def test_dry_run_then_import_then_again(demo: Path) -> None:
     (demo / "ds.xlsx").write_bytes(workbook(members=[NEW_MEMBER]))
     count = "SELECT count(*) FROM members"
-    before = _query(demo, count)
+    before = demo_rows(demo, count)
     dry = chibo(demo, "import", "ds.xlsx", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "Tệp hợp lệ. Nếu áp dụng sẽ thay đổi:" in dry.stdout
     assert "Đảng viên mới (1): Nguyễn Văn Mới" in dry.stdout
     assert "Đảng viên của các chi bộ này không có trong tệp (11)" in dry.stdout
     assert "Chưa ghi gì (--dry-run)." in dry.stdout
-    assert _query(demo, count) == before
+    assert demo_rows(demo, count) == before
     done = chibo(demo, "import", "ds.xlsx")
     assert done.returncode == 0 and "Xong. Đã ghi các thay đổi:" in done.stdout
     assert "Muốn ghi nhận họ đã chuyển đi, nhập lại với --mark-missing." in done.stdout
     again = chibo(demo, "import", "ds.xlsx")
     assert "Không có gì thay đổi" in again.stdout
-    assert _query(demo, count) == [(before[0][0] + 1,)]
+    assert demo_rows(demo, count) == [(before[0][0] + 1,)]
     refused = chibo(demo, "import", "ds.xlsx", "--mark-missing", "exempt", "--dry-run")
     assert refused.returncode == 1
     assert "11/12 đảng viên của Chi bộ bản Nà Lụng không có trong tệp" in refused.stderr
@@ -119,7 +95,7 @@ def test_invites_sheet_for_the_unlinked_members(demo: Path) -> None:
     rows = [row for row in sheet.iter_rows(min_row=5, values_only=True)]
     codes = {
         name: (code, link_code)
-        for name, code, link_code in _query(
+        for name, code, link_code in demo_rows(
             demo,
             "SELECT m.full_name, i.code, i.link_code FROM invite_codes i "
             "JOIN members m ON m.id = i.member_id WHERE m.phone IN ('0912000009', '0912000010')",
@@ -134,7 +110,7 @@ def test_invites_sheet_for_the_unlinked_members(demo: Path) -> None:
     assert len(sheet._images) == 2  # type: ignore[attr-defined]  # one QR code a member
     again = chibo(demo, "invites", "--org", "Nà Lụng", "--bot-username", "chibo_demo_bot")
     assert again.returncode == 0
-    assert _query(demo, "SELECT count(*) FROM invite_codes") == [(2,)]  # codes handed out stay
+    assert demo_rows(demo, "SELECT count(*) FROM invite_codes") == [(2,)]  # codes handed out stay
 
 
 def test_invites_for_a_zalo_only_commune_one_sheet_per_cell(demo: Path) -> None:
@@ -150,7 +126,7 @@ def test_invites_for_a_zalo_only_commune_one_sheet_per_cell(demo: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "không có đường liên kết và mã QR" in result.stdout
     files = sorted((demo / "to-in").iterdir())
-    unlinked = _query(
+    unlinked = demo_rows(
         demo,
         "SELECT o.name, count(*) FROM members m JOIN organisations o ON o.id = m.cell_id "
         "WHERE m.status != 'transferred_out' AND NOT EXISTS "
@@ -178,14 +154,14 @@ def test_reassign_from_the_command_line_tells_both(demo: Path) -> None:
     result = chibo(demo, "households", "reassign", "nl-001", "--to", "0912000004")
     assert result.returncode == 0, result.stderr
     assert "(NL-001) nay do" in result.stdout and "đang báo cho cả hai người" in result.stdout
-    history = _query(
+    history = demo_rows(
         demo,
         "SELECT m.phone, a.ended_on IS NULL FROM assignments a JOIN members m ON m.id = "
         "a.member_id JOIN households h ON h.id = a.household_id WHERE h.code = 'NL-001' "
         "ORDER BY a.id",
     )
     assert history[-1] == ("0912000004", 1) and history[0][1] == 0
-    told = _query(demo, "SELECT text FROM outbox WHERE cause LIKE 'reassign:%' ORDER BY id")
+    told = demo_rows(demo, "SELECT text FROM outbox WHERE cause LIKE 'reassign:%' ORDER BY id")
     assert len(told) == 2
     assert "Từ hôm nay đồng chí phụ trách hộ" in str(told[0][0])
     refused = chibo(demo, "households", "reassign", "NL-001", "--to", "0999999999")
@@ -211,11 +187,11 @@ def test_reassign_looks_the_code_up_in_the_new_members_commune(demo: Path) -> No
         "JOIN assignments a ON a.household_id = h.id AND a.ended_on IS NULL "
         "JOIN members m ON m.id = a.member_id WHERE h.code = 'NL-001' ORDER BY o.name"
     )
-    before = _query(demo, holders)
+    before = demo_rows(demo, holders)
     moved = chibo(demo, "households", "reassign", "NL-001", "--to", "0988000002")
     assert moved.returncode == 0, moved.stderr
     assert "Hộ cùng mã (NL-001) nay do Lò Văn Hai phụ trách" in moved.stdout
-    after = _query(demo, holders)
+    after = demo_rows(demo, holders)
     assert after == [("Đảng bộ xã Khác", "0988000002"), before[1]]  # Tân Lập's NL-001 stays
     mismatch = chibo(
         demo, "households", "reassign", "NL-001", "--to", "0912000004", "--org", "xã Khác"
@@ -226,4 +202,4 @@ def test_reassign_looks_the_code_up_in_the_new_members_commune(demo: Path) -> No
     assert only_there.returncode == 2
     assert "Đảng bộ xã Khác (xã của đồng chí Lò Văn Hai) không có hộ KP-001" in only_there.stderr
     assert "Đảng bộ xã Tân Lập" in only_there.stderr
-    assert _query(demo, holders) == after
+    assert demo_rows(demo, holders) == after
