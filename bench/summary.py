@@ -22,6 +22,7 @@ from bot.core.i18n import translator
 from bot.reports.digest import leader_scope
 from bot.reports.export import build_report
 from bot.reports.period import parse_period
+from bot.reports.snapshots import take_snapshots
 from bot.reports.summary import summarise, week_start
 from bot.reports.summary_text import cell_text, scope_text
 from models import Organisation
@@ -41,6 +42,10 @@ async def run(backend: str, scale: str, runs: int, schema: str | None, exports: 
     async with dataset(backend, scale, now, schema) as (engine, district):
         sessionmaker = make_sessionmaker(engine)
         month = month_start(now.astimezone(HANOI).date())
+        started = time.perf_counter()
+        taken = await take_snapshots(sessionmaker, now, HANOI)  # as `chibo run` keeps them
+        if taken:
+            print(f"  snapshots of {taken} cells taken in {time.perf_counter() - started:.2f} s")
         leaders = [
             ("cell", district.cell_secretary),
             ("commune", district.commune_leader),

@@ -46,8 +46,10 @@ from models.outbox import (
     OutboxMessage,
     SendBudget,
 )
+from models.snapshot import CellSnapshot
 
 __all__ = [
+    "CellSnapshot",
     "KeptFile",
     "AgendaOpinion",
     "Assignment",

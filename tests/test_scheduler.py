@@ -58,3 +58,4 @@ def test_reminders_and_planning_start_at_once() -> None:
     jobs = _jobs_started_at(started)
     assert jobs["planning"] == started
     assert jobs["reminders"] == started + timedelta(seconds=5)
+    assert jobs["snapshots"] == started + timedelta(seconds=10)  # then every 10 minutes

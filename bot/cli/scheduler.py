@@ -18,6 +18,7 @@ from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.db import reading
 from bot.reports.digest import DigestRun, digest_leaders, digest_parts, queue_digest
+from bot.reports.snapshots import SNAPSHOT_EVERY, take_snapshots
 from bot.services.meetings.planning import sync_all
 from bot.services.meetings.reminders import CLAIM_BATCH, ReminderRun, process_due
 from models import FailedLink, ProcessedMessage
@@ -84,6 +85,14 @@ async def planning_tick(
     """Roll every cell's calendar forward and bring its reminders in step."""
     async with sessionmaker() as session, session.begin():
         return await sync_all(session, clock.now(), settings.tz)
+
+
+async def snapshots_tick(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, settings: Settings
+) -> int:
+    """Take the cell snapshots that scopes of thousands of cells read (none for a smaller
+    database: its summaries are counted live)."""
+    return await take_snapshots(sessionmaker, clock.now(), settings.tz)
 
 
 def measured(name: str, job: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -170,7 +179,8 @@ def build_scheduler(
 
     The database holds the calendar; APScheduler only drives the clock: every 30 s it sends
     what is due, every hour (and at start) it plans ahead. Changes made in chat are synced at
-    once by the handlers, so nothing waits for a restart. Runs missed while the process was
+    once by the handlers, so nothing waits for a restart. Every 10 minutes it takes the cell
+    snapshots that a province's summaries read. Runs missed while the process was
     down are caught up at start (next_run_time=now); reminders overdue by more than
     REMINDER_GRACE_HOURS are recorded as missed.
     """
@@ -198,6 +208,17 @@ def build_scheduler(
         coalesce=True,
         max_instances=1,
         misfire_grace_time=30,
+    )
+    scheduler.add_job(
+        track(measured("snapshots", snapshots_tick)),
+        "interval",
+        seconds=SNAPSHOT_EVERY.total_seconds(),
+        args=(sessionmaker, clock, settings),
+        id="snapshots",
+        next_run_time=now + timedelta(seconds=10),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(SNAPSHOT_EVERY.total_seconds()),
     )
     hour, minute = (int(part) for part in settings.digest_time.split(":"))
     weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(settings.digest_weekday)

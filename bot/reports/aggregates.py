@@ -23,11 +23,34 @@ class Additive:
     """Field-by-field `+` for dataclasses of ints and of other additive dataclasses."""
 
     def __add__(self, other: Self) -> Self:
-        values = {
-            f.name: getattr(self, f.name) + getattr(other, f.name)
-            for f in fields(self)  # type: ignore[arg-type]
-        }
-        return type(self)(**values)
+        return type(self).sum_of((self, other))
+
+    @classmethod
+    def sum_of(cls, items: Iterable[Self]) -> Self:
+        """The field-by-field sum of `items` (the empty value when there are none), built
+        once: a province rolls up 4,000 cells, and adding them two by two made 16,000
+        intermediate values."""
+        items = list(items)
+        if not items:
+            return cls()
+        values = []
+        for name in _field_names(cls):
+            column = [getattr(item, name) for item in items]
+            first = column[0]
+            values.append(
+                type(first).sum_of(column) if isinstance(first, Additive) else sum(column)
+            )
+        return cls(*values)
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 @dataclass(frozen=True)
@@ -212,9 +235,7 @@ def roll_up(
         nodes = [n for child in children.get(org.id, []) if (n := build(child)) is not None]
         if not nodes:
             return None
-        total = empty()
-        for node in nodes:
-            total = total + node.figures
+        total = type(empty()).sum_of(node.figures for node in nodes)
         return Node(org, total, tuple(sorted(nodes, key=order)))
 
     return build(root) or Node(root, empty())

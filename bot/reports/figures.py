@@ -4,7 +4,7 @@ assignments and meetings), so one cell's figures cost the same in a district or 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Integer, case, cast, distinct, exists, func, select
@@ -159,6 +159,19 @@ async def households(
     """Per cell: the households its members are in charge of now with their progress flags
     (now, or as of `as_of` from the history), and how many of them (held since before the 3
     months that end with `month`) had no deed by anyone in those months."""
+    progress = await assigned(session, scope)
+    if as_of is not None:
+        flags = await progress_counts(session, scope, as_of)
+        progress = {
+            cell: Progress.of(counts.households, flags.get(cell, {}))
+            for cell, counts in progress.items()
+        }
+    nobody = await quiet(session, scope, month)
+    return {cell: (counts, nobody.get(cell, 0)) for cell, counts in progress.items()}
+
+
+async def assigned(session: AsyncSession, scope: Scope) -> dict[int, Progress]:
+    """Per cell: the households its members are in charge of now, with their progress flags."""
     counted = await session.execute(
         select(
             Member.cell_id,
@@ -171,13 +184,12 @@ async def households(
         .where(*_current(scope))  # type: ignore[arg-type]
         .group_by(Member.cell_id)
     )
-    progress = {cell: Progress(*counts) for cell, *counts in counted}
-    if as_of is not None:
-        flags = await progress_counts(session, scope, as_of)
-        progress = {
-            cell: Progress.of(counts.households, flags.get(cell, {}))
-            for cell, counts in progress.items()
-        }
+    return {cell: Progress(*counts) for cell, *counts in counted}
+
+
+async def quiet(session: AsyncSession, scope: Scope, month: date) -> dict[int, int]:
+    """Per cell: households in its members' charge since before the 3 months that end with
+    `month` that had no deed by anyone in those months."""
     window = quiet_window(month)
     helped = exists().where(
         DeedReport.household_id == Assignment.household_id,
@@ -185,17 +197,14 @@ async def households(
         DeedReport.month <= month,
         DeedReport.withdrawn_at.is_(None),
     )
-    quiet = {
-        cell: count
-        for cell, count in await session.execute(
-            select(Member.cell_id, func.count())
-            .select_from(Assignment)
-            .join(Member, Member.id == Assignment.member_id)
-            .where(*_current(scope), Assignment.started_on < window, ~helped)  # type: ignore[arg-type]
-            .group_by(Member.cell_id)
-        )
-    }
-    return {cell: (counts, quiet.get(cell, 0)) for cell, counts in progress.items()}
+    rows = await session.execute(
+        select(Member.cell_id, func.count())
+        .select_from(Assignment)
+        .join(Member, Member.id == Assignment.member_id)
+        .where(*_current(scope), Assignment.started_on < window, ~helped)  # type: ignore[arg-type]
+        .group_by(Member.cell_id)
+    )
+    return {cell: count for cell, count in rows}
 
 
 async def progress_counts(
@@ -302,8 +311,7 @@ def cell_figures(
     count, helped, reporters, reported = deed_counts.get(cell_id, (0, 0, 0, 0))
     progress, quiet = household_counts.get(cell_id, (Progress(), 0))
     held, listed, present, spoke = meetings.get(cell_id, (0, 0, 0, 0))
-    return replace(
-        Figures(),
+    return Figures(
         cells=1,
         members=headcount,
         reporters=reporters,

@@ -22,6 +22,7 @@ from bot.reports.aggregates import (
     speaking_by_type,
 )
 from bot.reports.scope import Scope
+from bot.reports.snapshots import slow_figures
 from bot.services.meetings.rules import add_months
 from bot.services.oversight import EXPECTED_TO_REPORT
 from models import DeedReport, Meeting, MeetingStatus, Member, Rsvp
@@ -43,6 +44,9 @@ class ScopeSummary:
     tree: Node[Figures]
     cells: tuple[CellSummary, ...]  # by name
     by_type: tuple[TypeRate, ...]
+    # households and last meetings read from a snapshot this old (a scope of thousands of
+    # cells); None: counted just now
+    snapshot_age: timedelta | None = None
 
     def cell(self, cell_id: int) -> CellSummary:
         """The summary of one cell of the scope."""
@@ -55,10 +59,7 @@ class ScopeSummary:
 
     def week_of(self, node: Node[Figures]) -> Week:
         """The week's figures of the cells under `node`."""
-        total = Week()
-        for cell in self.under(node):
-            total = total + cell.week
-        return total
+        return Week.sum_of(cell.week for cell in self.under(node))
 
     def speaking_of(self, node: Node[Figures]) -> tuple[TypeRate, ...]:
         """The speaking rate by cell type of the cells under `node`."""
@@ -80,8 +81,8 @@ async def summarise(
     months = q.Months(month, month, 1)
     members = await q.headcounts(session, scope)
     deed_counts = await q.deeds(session, scope, months)
-    household_counts = await q.households(session, scope, month)
-    last = await q.last_meetings(session, scope, now)
+    slow = await slow_figures(session, scope, month, now)
+    household_counts, last = slow.households, slow.last
     weekly = await q.week(session, scope, week_start, week_end or now, month)
     upcoming = await _next_meetings(session, scope, now)
     names = await _missing_names(session, scope, month) if with_names else {}
@@ -113,6 +114,7 @@ async def summarise(
         tree,
         tuple(cells),
         speaking_by_type((c.cell, c.figures) for c in cells),
+        now - slow.taken_at if slow.taken_at else None,
     )
 
 

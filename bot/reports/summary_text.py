@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import format_date, format_month
 from bot.core.i18n import N_, Translator
 from bot.reports.aggregates import CellSummary, Figures, Node, TypeRate, Week, rate_text
+from bot.reports.snapshots import SNAPSHOT_EVERY
 from bot.reports.summary import ScopeSummary
 from models import CellType, ProgressFlag
 
@@ -68,6 +69,22 @@ def households_lines(t: Translator, figures: Figures) -> list[str]:
             )
         )
     return lines
+
+
+def snapshot_lines(t: Translator, age: timedelta | None) -> list[str]:
+    """How old the households' and last meetings' figures are, when read from a snapshot."""
+    if age is None:
+        return []
+    minutes = max(1, round(age.total_seconds() / 60))
+    return [
+        t.ngettext(
+            "(Households and last meetings as counted {minutes} minute ago: a scope this large"
+            " is counted every {every} minutes.)",
+            "(Households and last meetings as counted {minutes} minutes ago: a scope this large"
+            " is counted every {every} minutes.)",
+            minutes,
+        ).format(minutes=minutes, every=int(SNAPSHOT_EVERY.total_seconds() // 60))
+    ]
 
 
 def speaking_lines(t: Translator, rates: tuple[TypeRate, ...]) -> list[str]:
@@ -241,6 +258,7 @@ def scope_text(
         members_line(t, figures),
         *households_lines(t, figures),
         *speaking_lines(t, summary.speaking_of(node)),
+        *snapshot_lines(t, summary.snapshot_age),
         t.gettext("Cells, lagging most first:")
         if all(child.org.is_cell for child in node.children)
         else t.gettext("Lagging most first:"),

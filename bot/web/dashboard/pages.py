@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import format_month
 from bot.core.i18n import N_, Translator
+from bot.reports.summary_text import snapshot_lines
 from bot.web.dashboard import sections
 from bot.web.dashboard.svg import MAX_LINES, line_chart
 from bot.web.dashboard.views import MemberPage, OrgPage
@@ -128,6 +129,10 @@ def org_html(
         + sections.by_type(t, page.cells)
         + sections.progress(t, node.figures)
         + sections.meetings(t, page.cells, tz)
+        + "".join(
+            f"<p class=muted>{escape(line)}</p>"
+            for line in snapshot_lines(t, page.summary.snapshot_age)
+        )
         + (sections.downloads(t, page, now, tz) if node.org.id else "")
     )
     return document(t, name, body, crumbs)
