@@ -5,6 +5,7 @@ PostgreSQL. Goal: a district's summary document under 10 s.
 
     uv run python -m bench.documents
     uv run python -m bench.documents --backend postgresql --schema bench_district
+    uv run python -m bench.documents --scale province --backend postgresql --schema bench_province
 """
 
 from __future__ import annotations
@@ -28,17 +29,24 @@ from models import Meeting, Organisation
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-async def run(backend: str, schema: str | None, runs: int) -> None:
+async def run(backend: str, scale: str, schema: str | None, runs: int) -> None:
     now = datetime.now(UTC)
     month = add_months(month_start(now.astimezone(HANOI).date()), -1)  # last month: complete
     period = parse_period(f"{month:%Y-%m}")
-    async with dataset(backend, "district", now, schema) as (engine, district):
+    async with dataset(backend, scale, now, schema) as (engine, district):
         sessionmaker = make_sessionmaker(engine)
         targets = [
             ("cell report", district.cell_id),
             ("commune summary", district.commune_id),
-            ("district summary", district.district_id),
         ]
+        if district.sub_district_id:
+            targets.append(("district summary", district.sub_district_id))
+        targets.append(
+            (
+                "province summary" if district.sub_district_id else "district summary",
+                district.district_id,
+            )
+        )
         for name, org_id in targets:
             times, size = [], 0
             for _ in range(runs):
@@ -74,12 +82,13 @@ async def run(backend: str, schema: str | None, runs: int) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scale", choices=["district", "province"], default="district")
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--schema", help="PostgreSQL: keep the data set in this schema, reuse it")
     args = parser.parse_args()
     for backend in args.backend or ["sqlite", "postgresql"]:
         print(f"{backend}:")
-        await run(backend, args.schema, args.runs)
+        await run(backend, args.scale, args.schema, args.runs)
 
 
 if __name__ == "__main__":
