@@ -5,11 +5,15 @@ reaches and who it cannot, a second tap within the hour sends nothing and says s
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date
+
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatcher.dispatch import Dispatcher
+from bot.services.nudges import NudgeOutcome, send_nudge
 from models import ChatAddress, Member, Organisation, OrgKind, OutboxMessage, RoleKind
 from tests import factories
 from tests.dialog import Chat
@@ -171,3 +175,43 @@ async def test_dagui_reports_the_reminder(
         "• Lý Thị Năm: đã chặn trợ lý\n"
         "• Ma Văn Bốn: chưa liên kết tài khoản với trợ lý"
     )
+
+
+async def test_two_taps_at_the_same_moment_remind_each_member_once(
+    district: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    """Vân and Mai tap at the same moment (two processes, or two batches on PostgreSQL):
+    the second tap waits for the first to commit, then sees its reminders and sends none."""
+    async with sessionmaker() as session, session.begin():
+        await factories.role(
+            session, district.members["mai"], district.commune_id, RoleKind.COMMITTEE_MEMBER
+        )
+
+    async def tap(name: str, holding: asyncio.Event | None = None) -> NudgeOutcome:
+        async with sessionmaker() as session, session.begin():
+            sender = await session.scalar(select(Member).where(Member.full_name == name))
+            assert sender is not None
+            outcome = await send_nudge(
+                session,
+                sender=sender,
+                org_ids=[district.commune_id],
+                month=date(2026, 11, 1),
+                month_text="11/2026",
+                now=clock.now(),
+                default_language="vi",
+            )
+            if holding is not None:
+                holding.set()
+                await asyncio.sleep(0.5)  # the other tap starts before this one commits
+            return outcome
+
+    first_done = asyncio.Event()
+    first = asyncio.create_task(tap("Đinh Thị Vân", first_done))
+    await first_done.wait()
+    second = await tap("Hà Thị Mai")
+    assert (await first).reached == 3
+    assert second.broadcast_ids == () and second.reached == 0
+    assert second.earlier is not None and second.earlier.sender == "Đinh Thị Vân"
+    assert len(await _queued(sessionmaker)) == 5  # one row per member, none twice

@@ -1,7 +1,8 @@
 """The one-tap reminder to those who have not reported (`/chuabaocao`): who it would reach and
 who it cannot (never linked a chat, blocked the bot), and sending it as a broadcast of its own
 kind, so `/dagui` tells how it went. A member gets at most one such reminder an hour, whoever
-taps: a second tap within the hour sends nothing and says when the first went out."""
+taps, even two at the same moment: a second tap within the hour sends nothing and says when
+the first went out."""
 
 from __future__ import annotations
 
@@ -206,6 +207,18 @@ async def send_nudge(
     member (recorded at once as not reachable for those who cannot be), audited."""
     orgs = [await org_in_scope(session, sender.id, org_id) for org_id in org_ids]
     plan = await nudge_plan(session, orgs, month, now)
+    if plan.due:
+        # Another tap at the same moment (another process, another batch on PostgreSQL) may
+        # be reminding the same members: hold their rows, in id order so two taps never wait
+        # for each other, then look again: a tap that committed meanwhile is seen and its
+        # members are not reminded twice. (SQLite's BEGIN IMMEDIATE already serialises.)
+        await session.execute(
+            select(Member.id)
+            .where(Member.id.in_(sorted(o.member_id for o in plan.due)))
+            .order_by(Member.id)
+            .with_for_update(key_share=True)
+        )
+        plan = await nudge_plan(session, orgs, month, now)
     if not plan.reachable:  # nobody a reminder would reach: no broadcast of failures only
         earlier = await _earlier(session, [o.member_id for o in plan.owing], now)
         return NudgeOutcome(plan, (), 0, earlier)
