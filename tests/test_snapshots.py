@@ -5,6 +5,7 @@ lowered to 1 cell so a district of 2 cells behaves as a province would."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -220,3 +221,23 @@ async def test_the_dashboard_says_how_old_the_snapshot_is(
     assert page is not None
     html = org_html(translator("vi"), page, [], settings.tz, clock.now())
     assert "tính cách đây 5 phút" in html
+
+
+async def test_runs_at_the_same_time_replace_the_snapshot_and_both_succeed(
+    district: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
+    await take_snapshots(sessionmaker, clock.now(), settings.tz)
+    clock.advance(minutes=10)
+    taken = await asyncio.gather(
+        take_snapshots(sessionmaker, clock.now(), settings.tz),
+        take_snapshots(sessionmaker, clock.now(), settings.tz),
+    )
+    assert taken == [2, 2]  # neither failed on the other's rows (an upsert)
+    async with sessionmaker() as session:
+        rows = (await session.execute(select(CellSnapshot.taken_at))).scalars().all()
+    assert len(rows) == 4 and set(rows) == {clock.now()}  # 2 cells x 2 months, all new

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import month_start
@@ -129,12 +131,23 @@ async def take_snapshots(
             for month in months
         ]
         async with sessionmaker() as session, session.begin():
-            await session.execute(
-                delete(CellSnapshot).where(
-                    part.cell_filter(CellSnapshot.cell_id), CellSnapshot.month.in_(months)
-                )
+            # An upsert, not delete-then-insert: two `chibo run` processes taking the same
+            # cells at once must both succeed (the later figures win).
+            insert = (
+                pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
             )
-            await session.execute(insert(CellSnapshot), rows)
+            statement = insert(CellSnapshot)
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[CellSnapshot.cell_id, CellSnapshot.month],
+                    set_={
+                        name: statement.excluded[name]
+                        for name in rows[0]
+                        if name not in ("cell_id", "month")
+                    },
+                ),
+                rows,
+            )
     log.info("snapshots: %d cells taken", len(cells))
     return len(cells)
 
