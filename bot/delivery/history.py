@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.messages import Choice
@@ -65,21 +65,25 @@ async def take_unseen(
     return rows[-limit:], max(0, len(rows) - limit)
 
 
+_LATEST_OFFER = (
+    select(OutboxMessage.choices)
+    .where(
+        OutboxMessage.member_id == bindparam("member_id"),
+        OutboxMessage.status == DeliveryStatus.SENT,
+        OutboxMessage.sent_at >= bindparam("since"),
+    )
+    .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+    .limit(1)
+)
+
+
 async def latest_offer(
     session: AsyncSession, member_id: int, since: datetime
 ) -> tuple[Choice, ...]:
     """The choices of the newest message with choices delivered to the member since `since`
     (so "1" typed under a reminder on a channel without buttons means its first choice)."""
-    choices = await session.scalar(  # only the choices: no whole row for every typed line
-        select(OutboxMessage.choices)
-        .where(
-            OutboxMessage.member_id == member_id,
-            OutboxMessage.status == DeliveryStatus.SENT,
-            OutboxMessage.sent_at >= since,
-        )
-        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
-        .limit(1)
-    )
+    # Only the choices (no whole row), with a statement built once: every typed line asks.
+    choices = await session.scalar(_LATEST_OFFER, {"member_id": member_id, "since": since})
     if not choices:
         return ()
     return tuple(Choice(str(k), str(v)) for k, v, *_ in choices)
