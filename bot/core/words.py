@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from rapidfuzz.distance import OSA
@@ -101,6 +102,12 @@ class Token:
     dropped: bool  # a polite particle: not part of any phrase
 
 
+# One message is read against several phrasebooks and option lists, and the same labels and
+# names come back in every message: the readings of a text are kept for the next look.
+MEMO = 2048
+
+
+@lru_cache(maxsize=MEMO)
 def fold_key(text: str) -> str:
     """`text` as compared: folded, "y" after a consonant as "i", without spaces."""
     return "".join(_y_as_i(word) for word in _TOKEN.findall(fold(text)))
@@ -141,6 +148,11 @@ def _prepared(text: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     """The words of `text`, each with its folded key and whether it is a particle."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=MEMO)
+def _tokens(text: str) -> tuple[Token, ...]:
     text = _prepared(text)
     found = []
     toneless = []
@@ -154,7 +166,14 @@ def tokens(text: str) -> list[Token]:
     while end > 1 and toneless[end - 1]:
         end -= 1
         found[end] = Token(found[end].start, found[end].key, True)
-    return found
+    return tuple(found)
+
+
+@lru_cache(maxsize=MEMO)
+def _readings(text: str) -> tuple[list[Token], ...]:
+    """The content words (`_content`) of each form of `text` (`_forms`). Shared: callers
+    must not change the lists."""
+    return tuple(_content(form) for form in _forms(list(_tokens(text))))
 
 
 def _forms(words: list[Token]) -> list[list[Token]]:
@@ -218,8 +237,7 @@ class Phrasebook(Generic[V]):
         if len(text) > MAX_PHRASE_LENGTH:
             return None
         readings = []
-        for form in _forms(tokens(text)):
-            words = _content(form)
+        for words in _readings(text):
             readings.append("".join(w.key for w in words))
             tail = _month_tail(words)
             if tail:
@@ -243,7 +261,7 @@ class Phrasebook(Generic[V]):
         """A phrase meaning one of `among` at the start of the message, and the text after
         it as typed: "bao cao giúp bà Phượng" -> (report, "giúp bà Phượng")."""
         prepared = _prepared(text)
-        forms = [_content(form) for form in _forms(tokens(text))]
+        forms = _readings(text)
         for near in (False, True) if fuzzy else (False,):  # exact first, however short
             for words in forms:
                 for size in range(min(len(words), 6), 0, -1):
@@ -335,9 +353,7 @@ def resolve_choice(text: str, choices: Sequence[Choice]) -> str | None:
         return None
     number = number_in(text)
     labels = [(fold_key(choice.label), choice) for choice in choices]
-    keys = {fold_key(text)} | {
-        "".join(w.key for w in _content(form)) for form in _forms(tokens(text))
-    }
+    keys = {fold_key(text)} | {"".join(w.key for w in words) for words in _readings(text)}
     for label, choice in labels:
         if label in keys or keys & {fold_key(alias) for alias in choice.aliases}:
             return choice.key
