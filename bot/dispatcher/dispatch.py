@@ -6,8 +6,9 @@ import logging
 import time
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +43,15 @@ LATER_FAILED = N_("Sorry, I could not finish that just now. Please ask again in 
 
 
 MAX_BATCH = 64
+# A batch's messages recorded as handled, redeliveries left out: one statement (SQLAlchemy
+# sends the rows as one multi-row INSERT), built once per dialect rather than per batch.
+_PROCESSED = cast(Table, ProcessedMessage.__table__)
+_RECORD = {
+    dialect: insert(_PROCESSED)
+    .on_conflict_do_nothing()
+    .returning(_PROCESSED.c.channel, _PROCESSED.c.external_chat_id, _PROCESSED.c.message_id)
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
 
 
 def _chat(message: InboundMessage) -> tuple[str, str]:
@@ -234,26 +244,17 @@ class Dispatcher:
         self, session: AsyncSession, messages: Sequence[InboundMessage], now: datetime
     ) -> list[InboundMessage]:
         """Record the messages as handled (one statement); those not already handled before."""
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         recorded = await session.execute(
-            insert(ProcessedMessage)
-            .values(
-                [
-                    {
-                        "channel": message.channel,
-                        "external_chat_id": message.chat_id,
-                        "message_id": message.message_id,
-                        "processed_at": now,
-                    }
-                    for message in messages
-                ]
-            )
-            .on_conflict_do_nothing()
-            .returning(
-                ProcessedMessage.channel,
-                ProcessedMessage.external_chat_id,
-                ProcessedMessage.message_id,
-            )
+            _RECORD[session.get_bind().dialect.name],
+            [
+                {
+                    "channel": message.channel,
+                    "external_chat_id": message.chat_id,
+                    "message_id": message.message_id,
+                    "processed_at": now,
+                }
+                for message in messages
+            ],
         )
         new = {tuple(row) for row in recorded}
         return [m for m in messages if (m.channel, m.chat_id, m.message_id) in new]
