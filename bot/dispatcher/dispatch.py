@@ -207,8 +207,10 @@ class Dispatcher:
             ctx = handled[_chat(message)]
             if ctx.later:
                 self._later[message.source_key] = (ctx.t, ctx.later)
+        answered = {id(message) for message in fresh}  # not `in fresh`: n² field comparisons
         return [
-            handled[_chat(message)].replies if message in fresh else [] for message in messages
+            handled[_chat(message)].replies if id(message) in answered else []
+            for message in messages
         ]
 
     def _context(
