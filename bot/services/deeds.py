@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import N_
 from bot.services.audit import record_audit, write_audit
 from bot.services.errors import AccessDeniedError, InvalidInputError, NotFoundError
-from bot.services.households import NOT_YOURS
+from bot.services.households import NOT_YOURS, HouseholdRef
 from models import (
     Assignment,
     Attendance,
@@ -267,7 +267,7 @@ async def count_month_reports(session: AsyncSession, member_id: int, month: date
     return await session.scalar(_COUNT, {"member_id": member_id, "month": month}) or 0
 
 
-def household_label(household: Household) -> str:
+def household_label(household: Household | HouseholdRef) -> str:
     """How a household is named in chat: head of household and code."""
     return f"{household.head_name} ({household.code})"
 
