@@ -15,7 +15,7 @@ from bot.dispatcher.dispatch import Dispatcher
 from bot.services.errors import InvalidInputError
 from handlers.base import Command, Context, Registry
 from handlers.registry import build_registry
-from models import Member, MemberStatus, Pledge
+from models import AuditEntry, DeedReport, Member, MemberStatus, Pledge
 from tests.dialog import Chat, crashing_registry
 from tests.factories import Cell, FakeClock, stored_reports
 
@@ -39,6 +39,21 @@ async def _together(dispatcher: Dispatcher, *messages: InboundMessage) -> list[s
     return ["\n".join(reply.text for reply in answer) for answer in answers]
 
 
+async def _audited_reports(sessionmaker: async_sessionmaker[AsyncSession]) -> list[int]:
+    """The reports the audit log says were reported, in order; held back by the batch and
+    written before its commit, they must match the stored reports one for one."""
+    async with sessionmaker() as session:
+        audited = await session.scalars(
+            select(AuditEntry.subject_id)
+            .where(AuditEntry.action == "deed_reported")
+            .order_by(AuditEntry.subject_id)
+        )
+        subjects = list(audited)
+        stored = list(await session.scalars(select(DeedReport.id).order_by(DeedReport.id)))
+    assert subjects == stored
+    return stored
+
+
 async def _mai(dispatcher: Dispatcher) -> Chat:
     return Chat(dispatcher, chat_id="chat-mai")
 
@@ -56,6 +71,7 @@ async def test_reports_of_two_chats_sent_at_once_are_both_stored(
     again = await _together(dispatcher, _send_tap(xien, "x-send"), _send_tap(mai, "m-send"))
     assert again == ["", ""]
     assert len(await stored_reports(sessionmaker)) == 2
+    assert len(await _audited_reports(sessionmaker)) == 2
 
 
 async def test_a_crash_in_one_chat_loses_nothing_of_the_others(
@@ -74,6 +90,7 @@ async def test_a_crash_in_one_chat_loses_nothing_of_the_others(
     assert "Đã ghi nhận" in sent
     assert "hệ thống gặp sự cố" in crashed
     assert len(await stored_reports(sessionmaker)) == 1
+    assert len(await _audited_reports(sessionmaker)) == 1  # rolled back with the batch, once
     async with sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Pledge)) == 0
     # The crashed message was not marked as handled, so its retry is processed again.

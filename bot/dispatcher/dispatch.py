@@ -24,6 +24,7 @@ from bot.delivery.reach import set_blocked
 from bot.dispatcher.batches import ChatBatcher
 from bot.dispatcher.documents import read_document
 from bot.dispatcher.state import StateChanges, load_state, stored_states
+from bot.services.audit import hold_audit, write_held_audit
 from bot.services.errors import DomainError
 from bot.services.identity import member_for_address, members_for_addresses
 from handlers.base import Context, Later, Registry
@@ -177,6 +178,7 @@ class Dispatcher:
         """Handle messages of different chats in one transaction; their replies in order."""
         now = self.clock.now()
         async with self.sessionmaker() as session, session.begin():
+            hold_audit(session)  # the batch's reports' audit entries: one statement at the end
             fresh = await self._record_new(session, messages, now)
             for event in (message for message in fresh if message.event is not None):
                 # Blocked or unblocked: nothing to answer, only who can be reached.
@@ -202,6 +204,7 @@ class Dispatcher:
                 handled[_chat(message)] = ctx
                 changes.add(row_id, *_chat(message), ctx.state, now)
             await changes.write(session)
+            await write_held_audit(session)
         # Committed: the long work of these messages may now be done, outside the batch.
         for message in fresh:
             ctx = handled[_chat(message)]
