@@ -230,6 +230,23 @@ class Phrasebook(Generic[V]):
                 if key:
                     self._phrases.append((key, value, allowance(key)))
                     self._exact.setdefault(key, value)
+        # The phrases that forgive a typo, by length, in order: only those of about a key's
+        # length can be near it, so only those are compared (the result is the same).
+        self._by_length: dict[int, list[tuple[int, str, V, int]]] = {}
+        for order, (key, value, limit) in enumerate(self._phrases):
+            if limit:
+                self._by_length.setdefault(len(key), []).append((order, key, value, limit))
+
+    def _of_length(self, length: int, spread: int) -> list[tuple[int, str, V, int]]:
+        """The phrases forgiving a typo whose length is within `spread` of `length`, in
+        their order in the book."""
+        found = [
+            phrase
+            for size in range(length - spread, length + spread + 1)
+            for phrase in self._by_length.get(size, ())
+        ]
+        found.sort(key=lambda phrase: phrase[0])
+        return found
 
     def whole(self, text: str, fuzzy: bool = True) -> V | None:
         """What the whole message means, if it is one of the phrases (or, with `fuzzy`, a
@@ -249,8 +266,8 @@ class Phrasebook(Generic[V]):
             return None
         best: tuple[int, int, V] | None = None
         for key in readings:
-            for order, (phrase, value, limit) in enumerate(self._phrases):
-                if not limit or abs(len(phrase) - len(key)) > limit:
+            for order, phrase, value, limit in self._of_length(len(key), 2):
+                if abs(len(phrase) - len(key)) > limit:
                     continue
                 distance = OSA.distance(key, phrase, score_cutoff=limit)
                 if distance <= limit and (best is None or (distance, order) < best[:2]):
@@ -281,10 +298,8 @@ class Phrasebook(Generic[V]):
     def _near(self, key: str) -> V | None:
         """A phrase one typo away (a leading phrase forgives no more: the words after it
         must not be read as part of it)."""
-        for phrase, value, allowed in self._phrases:
-            limit = min(allowed, 1)
-            near = limit and abs(len(phrase) - len(key)) <= limit
-            if near and OSA.distance(key, phrase, score_cutoff=limit) <= limit:
+        for _order, phrase, value, _allowed in self._of_length(len(key), 1):
+            if OSA.distance(key, phrase, score_cutoff=1) <= 1:
                 return value
         return None
 
