@@ -20,6 +20,7 @@ from bot.core.config import Settings
 from bot.core.i18n import N_, Translator, translator
 from bot.core.logs import MESSAGE_KEY
 from bot.core.messages import ChatEvent, InboundMessage, OutboundMessage
+from bot.delivery.history import expect_offers
 from bot.delivery.reach import set_blocked
 from bot.dispatcher.batches import ChatBatcher
 from bot.dispatcher.documents import read_document
@@ -195,6 +196,8 @@ class Dispatcher:
                     session, channel, chat_ids, self.registry.draft_kind, lock=True
                 )
                 states.update(((channel, chat), state) for chat, state in stored.items())
+            # A typed line may answer the last notice: its choices read for all at once.
+            expect_offers(session, (member.id for member in members.values()))
             handled: dict[tuple[str, str], Context] = {}
             changes = StateChanges()
             for message in fresh:
