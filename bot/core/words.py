@@ -170,10 +170,9 @@ def _tokens(text: str) -> tuple[Token, ...]:
 
 
 @lru_cache(maxsize=MEMO)
-def _readings(text: str) -> tuple[list[Token], ...]:
-    """The content words (`_content`) of each form of `text` (`_forms`). Shared: callers
-    must not change the lists."""
-    return tuple(_content(form) for form in _forms(list(_tokens(text))))
+def _readings(text: str) -> tuple[tuple[Token, ...], ...]:
+    """The content words (`_content`) of each form of `text` (`_forms`)."""
+    return tuple(tuple(_content(form)) for form in _forms(list(_tokens(text))))
 
 
 def _forms(words: list[Token]) -> list[list[Token]]:
@@ -200,7 +199,7 @@ def _content(words: list[Token]) -> list[Token]:
     return kept
 
 
-def _month_tail(words: list[Token]) -> int:
+def _month_tail(words: Sequence[Token]) -> int:
     """How many trailing words name a month ("tháng 12", "tháng này"): 0 if none."""
     keys = [w.key for w in words]
     if len(keys) >= 3 and keys[-2] == "thang" and _is_month(keys[-1]):
