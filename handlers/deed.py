@@ -17,14 +17,19 @@ from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import clean
 from bot.core.words import YES
-from bot.services.deeds import household_label, month_reports
-from bot.services.households import current_households, own_household, require_own_household
+from bot.services.deeds import count_month_reports, household_label
+from bot.services.households import (
+    HouseholdRef,
+    current_households,
+    own_household,
+    require_own_household,
+)
 from handlers import deed_edit, deed_send
 from handlers.base import CANCEL, PICK_ONE, Context, StepHandler, picked
 from handlers.deed_common import FLOW, ReportDraft, cancel_choice, member_id
 from handlers.deed_guess import COMMUNITY, find_household, guess_kind, names_community
 from handlers.labels import DEED_CATEGORY_LABELS
-from models import DeedCategory, Household
+from models import DeedCategory
 
 TITLE = N_("a good-deed report")
 DESCRIPTION_WORDS = 5  # this many words at the household question are the description
@@ -76,7 +81,7 @@ async def ask_next(ctx: Context, checked: bool = False) -> None:
     """Ask what the report still lacks, or show it for sending. `checked`: the draft's
     household was found among the member's own in this message's transaction already."""
     draft = draft_of(ctx)
-    households: list[Household] | None = None
+    households: list[HouseholdRef] | None = None
     if draft.who_pending and draft.text:
         households = await current_households(ctx.session, member_id(ctx))
         found = find_household(draft.text, households)
@@ -104,7 +109,7 @@ async def ask_next(ctx: Context, checked: bool = False) -> None:
         await ask_confirm(ctx, checked)
 
 
-async def ask_household(ctx: Context, households: Sequence[Household] | None = None) -> None:
+async def ask_household(ctx: Context, households: Sequence[HouseholdRef] | None = None) -> None:
     """Which household (or the community); for one's own reports, also change or withdraw.
     `households`: the member's current ones, when this message's transaction read them."""
     draft = draft_of(ctx)
@@ -113,7 +118,7 @@ async def ask_household(ctx: Context, households: Sequence[Household] | None = N
     choices = [Choice(f"h:{h.id}", household_label(h)) for h in households]
     choices.append(Choice(COMMUNITY, ctx._("For the community (not one household)")))
     fresh = not draft.for_member_id and not draft.text and not draft.category
-    if fresh and await month_reports(ctx.session, member_id(ctx), ctx.month):
+    if fresh and await count_month_reports(ctx.session, member_id(ctx), ctx.month):
         choices.append(Choice("edit", ctx._("Change a report of this month")))
         choices.append(Choice("withdraw", ctx._("Withdraw a report of this month")))
     choices.append(cancel_choice(ctx))

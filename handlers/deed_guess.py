@@ -7,7 +7,8 @@ import re
 from collections.abc import Sequence
 
 from bot.core.words import code_key, number_in, same_word, tokens
-from models import DeedCategory, Household
+from bot.services.households import HouseholdRef
+from models import DeedCategory
 
 COMMUNITY = "community"
 # Words (folded, "y" as "i" after a consonant) that suggest each kind, longest first wins.
@@ -144,7 +145,7 @@ def names_community(text: str) -> bool:
     return any(f" {phrase} " in joined for phrase in _COMMUNITY_WORDS)
 
 
-def find_household(text: str, households: Sequence[Household]) -> Household | None:
+def find_household(text: str, households: Sequence[HouseholdRef]) -> HouseholdRef | None:
     """The one household of the list the words name: by code ("NL-006"), by place in the
     list ("hộ thứ hai"), by its head's full name or given name after a title ("bà
     Phượng"). None when none or several fit."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.core.i18n import translator
 from bot.core.messages import Choice
 from bot.delivery.outbox import enqueue, preferred_address
-from bot.services.deeds import DeedDraft, count_month_reports, record_deed
+from bot.services.deeds import DeedDraft, record_deed
 from bot.services.errors import AccessDeniedError
 from bot.services.evidence import require_reportable
 from handlers.base import Context
@@ -58,7 +58,7 @@ async def send(ctx: Context) -> None:
     except AccessDeniedError:  # reassigned while the member was confirming
         await household_taken_away(ctx)
         return
-    count = await count_month_reports(ctx.session, member_id(ctx), month)
+    count = report.month_count
     ctx.finish()
     if on_behalf:
         told = await _tell_member(ctx, draft, report.id)

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import UTC, datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.cli.scheduler import planning_tick, reminders_tick
 from bot.core.config import Settings
 from bot.core.messages import InboundMessage
 from bot.dispatcher.batches import ChatBatcher
 from bot.dispatcher.dispatch import Dispatcher
 from bot.services.errors import InvalidInputError
+from bot.services.meetings.calendar import ScheduleRules, set_schedule
 from handlers.base import Command, Context, Registry
 from handlers.registry import build_registry
-from models import Member, MemberStatus, Pledge
+from models import (
+    AuditEntry,
+    DeedReport,
+    DeliveryStatus,
+    Member,
+    MemberStatus,
+    OutboxMessage,
+    Pledge,
+)
 from tests.dialog import Chat, crashing_registry
 from tests.factories import Cell, FakeClock, stored_reports
 
@@ -39,6 +50,21 @@ async def _together(dispatcher: Dispatcher, *messages: InboundMessage) -> list[s
     return ["\n".join(reply.text for reply in answer) for answer in answers]
 
 
+async def _audited_reports(sessionmaker: async_sessionmaker[AsyncSession]) -> list[int]:
+    """The reports the audit log says were reported, in order; held back by the batch and
+    written before its commit, they must match the stored reports one for one."""
+    async with sessionmaker() as session:
+        audited = await session.scalars(
+            select(AuditEntry.subject_id)
+            .where(AuditEntry.action == "deed_reported")
+            .order_by(AuditEntry.subject_id)
+        )
+        subjects = list(audited)
+        stored = list(await session.scalars(select(DeedReport.id).order_by(DeedReport.id)))
+    assert subjects == stored
+    return stored
+
+
 async def _mai(dispatcher: Dispatcher) -> Chat:
     return Chat(dispatcher, chat_id="chat-mai")
 
@@ -56,6 +82,7 @@ async def test_reports_of_two_chats_sent_at_once_are_both_stored(
     again = await _together(dispatcher, _send_tap(xien, "x-send"), _send_tap(mai, "m-send"))
     assert again == ["", ""]
     assert len(await stored_reports(sessionmaker)) == 2
+    assert len(await _audited_reports(sessionmaker)) == 2
 
 
 async def test_a_crash_in_one_chat_loses_nothing_of_the_others(
@@ -74,6 +101,7 @@ async def test_a_crash_in_one_chat_loses_nothing_of_the_others(
     assert "Đã ghi nhận" in sent
     assert "hệ thống gặp sự cố" in crashed
     assert len(await stored_reports(sessionmaker)) == 1
+    assert len(await _audited_reports(sessionmaker)) == 1  # rolled back with the batch, once
     async with sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Pledge)) == 0
     # The crashed message was not marked as handled, so its retry is processed again.
@@ -186,3 +214,35 @@ async def test_a_member_transferred_out_earlier_in_the_batch_is_a_stranger_after
     done, answer = await _together(dispatcher, transfer, mine)  # one batch, in this order
     assert done == "done"
     assert "chưa được liên kết" in answer  # not Mai's month: she left the cell
+
+
+async def test_numbers_typed_at_once_answer_each_members_own_reminder(
+    xien: Chat,
+    dispatcher: Dispatcher,
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    """The last notices' choices are read for a whole batch at once: each member's typed
+    number still answers only what that member received."""
+    async with sessionmaker() as session, session.begin():
+        schedule = await set_schedule(
+            session, cell.cell_id, ScheduleRules(24, time(19, 30)), clock.now()
+        )
+        schedule.nudge_days = []
+    await planning_tick(sessionmaker, clock, Settings(_env_file=None))
+    clock.current = datetime(2026, 11, 21, 1, 0, tzinfo=UTC)
+    await reminders_tick(sessionmaker, clock, Settings(_env_file=None))
+    async with sessionmaker() as session, session.begin():  # delivered to Xiến only
+        for message in await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.member_id == cell.members["xien"])
+        ):
+            message.status, message.sent_at = DeliveryStatus.SENT, clock.now()
+    mai = await _mai(dispatcher)
+    typed = [
+        InboundMessage(channel=chat.channel, chat_id=chat.chat_id, message_id="n1", text="1")
+        for chat in (xien, mai)
+    ]
+    xien_read, mai_read = await _together(dispatcher, *typed)
+    assert "sẽ tham dự" in xien_read
+    assert "sẽ tham dự" not in mai_read

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import TypeVar
 
 _SPACES = re.compile(r"\s+")
@@ -12,6 +13,7 @@ _D = str.maketrans({"đ": "d", "Đ": "d"})
 T = TypeVar("T")
 
 
+@lru_cache(maxsize=4096)  # labels, names and phrases are folded again in every message
 def fold(text: str) -> str:
     """Lower-case `text`, strip Vietnamese tone and vowel marks, collapse spaces.
 

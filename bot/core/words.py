@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from rapidfuzz.distance import OSA
@@ -101,6 +102,12 @@ class Token:
     dropped: bool  # a polite particle: not part of any phrase
 
 
+# One message is read against several phrasebooks and option lists, and the same labels and
+# names come back in every message: the readings of a text are kept for the next look.
+MEMO = 2048
+
+
+@lru_cache(maxsize=MEMO)
 def fold_key(text: str) -> str:
     """`text` as compared: folded, "y" after a consonant as "i", without spaces."""
     return "".join(_y_as_i(word) for word in _TOKEN.findall(fold(text)))
@@ -141,6 +148,11 @@ def _prepared(text: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     """The words of `text`, each with its folded key and whether it is a particle."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=MEMO)
+def _tokens(text: str) -> tuple[Token, ...]:
     text = _prepared(text)
     found = []
     toneless = []
@@ -154,7 +166,13 @@ def tokens(text: str) -> list[Token]:
     while end > 1 and toneless[end - 1]:
         end -= 1
         found[end] = Token(found[end].start, found[end].key, True)
-    return found
+    return tuple(found)
+
+
+@lru_cache(maxsize=MEMO)
+def _readings(text: str) -> tuple[tuple[Token, ...], ...]:
+    """The content words (`_content`) of each form of `text` (`_forms`)."""
+    return tuple(tuple(_content(form)) for form in _forms(list(_tokens(text))))
 
 
 def _forms(words: list[Token]) -> list[list[Token]]:
@@ -181,7 +199,7 @@ def _content(words: list[Token]) -> list[Token]:
     return kept
 
 
-def _month_tail(words: list[Token]) -> int:
+def _month_tail(words: Sequence[Token]) -> int:
     """How many trailing words name a month ("tháng 12", "tháng này"): 0 if none."""
     keys = [w.key for w in words]
     if len(keys) >= 3 and keys[-2] == "thang" and _is_month(keys[-1]):
@@ -211,6 +229,23 @@ class Phrasebook(Generic[V]):
                 if key:
                     self._phrases.append((key, value, allowance(key)))
                     self._exact.setdefault(key, value)
+        # The phrases that forgive a typo, by length, in order: only those of about a key's
+        # length can be near it, so only those are compared (the result is the same).
+        self._by_length: dict[int, list[tuple[int, str, V, int]]] = {}
+        for order, (key, value, limit) in enumerate(self._phrases):
+            if limit:
+                self._by_length.setdefault(len(key), []).append((order, key, value, limit))
+
+    def _of_length(self, length: int, spread: int) -> list[tuple[int, str, V, int]]:
+        """The phrases forgiving a typo whose length is within `spread` of `length`, in
+        their order in the book."""
+        found = [
+            phrase
+            for size in range(length - spread, length + spread + 1)
+            for phrase in self._by_length.get(size, ())
+        ]
+        found.sort(key=lambda phrase: phrase[0])
+        return found
 
     def whole(self, text: str, fuzzy: bool = True) -> V | None:
         """What the whole message means, if it is one of the phrases (or, with `fuzzy`, a
@@ -218,8 +253,7 @@ class Phrasebook(Generic[V]):
         if len(text) > MAX_PHRASE_LENGTH:
             return None
         readings = []
-        for form in _forms(tokens(text)):
-            words = _content(form)
+        for words in _readings(text):
             readings.append("".join(w.key for w in words))
             tail = _month_tail(words)
             if tail:
@@ -231,8 +265,8 @@ class Phrasebook(Generic[V]):
             return None
         best: tuple[int, int, V] | None = None
         for key in readings:
-            for order, (phrase, value, limit) in enumerate(self._phrases):
-                if not limit or abs(len(phrase) - len(key)) > limit:
+            for order, phrase, value, limit in self._of_length(len(key), 2):
+                if abs(len(phrase) - len(key)) > limit:
                     continue
                 distance = OSA.distance(key, phrase, score_cutoff=limit)
                 if distance <= limit and (best is None or (distance, order) < best[:2]):
@@ -243,7 +277,7 @@ class Phrasebook(Generic[V]):
         """A phrase meaning one of `among` at the start of the message, and the text after
         it as typed: "bao cao giúp bà Phượng" -> (report, "giúp bà Phượng")."""
         prepared = _prepared(text)
-        forms = [_content(form) for form in _forms(tokens(text))]
+        forms = _readings(text)
         for near in (False, True) if fuzzy else (False,):  # exact first, however short
             for words in forms:
                 for size in range(min(len(words), 6), 0, -1):
@@ -263,10 +297,8 @@ class Phrasebook(Generic[V]):
     def _near(self, key: str) -> V | None:
         """A phrase one typo away (a leading phrase forgives no more: the words after it
         must not be read as part of it)."""
-        for phrase, value, allowed in self._phrases:
-            limit = min(allowed, 1)
-            near = limit and abs(len(phrase) - len(key)) <= limit
-            if near and OSA.distance(key, phrase, score_cutoff=limit) <= limit:
+        for _order, phrase, value, _allowed in self._of_length(len(key), 1):
+            if OSA.distance(key, phrase, score_cutoff=1) <= 1:
                 return value
         return None
 
@@ -335,9 +367,7 @@ def resolve_choice(text: str, choices: Sequence[Choice]) -> str | None:
         return None
     number = number_in(text)
     labels = [(fold_key(choice.label), choice) for choice in choices]
-    keys = {fold_key(text)} | {
-        "".join(w.key for w in _content(form)) for form in _forms(tokens(text))
-    }
+    keys = {fold_key(text)} | {"".join(w.key for w in words) for words in _readings(text)}
     for label, choice in labels:
         if label in keys or keys & {fold_key(alias) for alias in choice.aliases}:
             return choice.key

@@ -3,10 +3,12 @@ choices a typed number answers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.messages import Choice
@@ -65,21 +67,60 @@ async def take_unseen(
     return rows[-limit:], max(0, len(rows) - limit)
 
 
+_SENT_SINCE = (
+    OutboxMessage.status == DeliveryStatus.SENT,
+    OutboxMessage.sent_at >= bindparam("since"),
+)
+_LATEST_OFFER = (
+    select(OutboxMessage.choices)
+    .where(OutboxMessage.member_id == bindparam("member_id"), *_SENT_SINCE)
+    .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+    .limit(1)
+)
+_RANKED = (
+    select(
+        OutboxMessage.member_id,
+        OutboxMessage.choices,
+        func.row_number()
+        .over(
+            partition_by=OutboxMessage.member_id,
+            order_by=(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()),
+        )
+        .label("newest"),
+    )
+    .where(OutboxMessage.member_id.in_(bindparam("member_ids", expanding=True)), *_SENT_SINCE)
+    .subquery()
+)
+_LATEST_OFFERS = select(_RANKED.c.member_id, _RANKED.c.choices).where(_RANKED.c.newest == 1)
+# In `session.info`: the members whose latest offers one statement reads together the first
+# time one of them is asked for (`expect_offers`), and what it read.
+_EXPECTED, _READ = "offers.expected", "offers.read"
+
+
+def expect_offers(session: AsyncSession, member_ids: Iterable[int]) -> None:
+    """`latest_offer` may be asked for these members in this transaction (the messages of a
+    batch): the first time it is, it reads them all in one statement, not one per message."""
+    session.info[_EXPECTED] = frozenset(member_ids)
+
+
 async def latest_offer(
     session: AsyncSession, member_id: int, since: datetime
 ) -> tuple[Choice, ...]:
-    """The choices of the newest message with choices delivered to the member since `since`
-    (so "1" typed under a reminder on a channel without buttons means its first choice)."""
-    choices = await session.scalar(  # only the choices: no whole row for every typed line
-        select(OutboxMessage.choices)
-        .where(
-            OutboxMessage.member_id == member_id,
-            OutboxMessage.status == DeliveryStatus.SENT,
-            OutboxMessage.sent_at >= since,
+    """The choices of the newest message delivered to the member since `since`, if it had
+    any (so "1" typed under a reminder on a channel without buttons means its first choice)."""
+    expected: frozenset[int] = session.info.get(_EXPECTED, frozenset())
+    if member_id not in expected or len(expected) < 2:  # one statement built once
+        choices = await session.scalar(_LATEST_OFFER, {"member_id": member_id, "since": since})
+        return _offer(choices)
+    read: dict[tuple[int, datetime], list[Any]] = session.info.setdefault(_READ, {})
+    if (member_id, since) not in read:
+        rows = await session.execute(
+            _LATEST_OFFERS, {"member_ids": sorted(expected), "since": since}
         )
-        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
-        .limit(1)
-    )
-    if not choices:
-        return ()
-    return tuple(Choice(str(k), str(v)) for k, v, *_ in choices)
+        found = {member: choices for member, choices in rows}
+        read.update(((member, since), found.get(member) or []) for member in expected)
+    return _offer(read[(member_id, since)])
+
+
+def _offer(choices: list[Any] | None) -> tuple[Choice, ...]:
+    return tuple(Choice(str(k), str(v)) for k, v, *_ in choices or ())

@@ -6,8 +6,9 @@ import logging
 import time
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -19,10 +20,12 @@ from bot.core.config import Settings
 from bot.core.i18n import N_, Translator, translator
 from bot.core.logs import MESSAGE_KEY
 from bot.core.messages import ChatEvent, InboundMessage, OutboundMessage
+from bot.delivery.history import expect_offers
 from bot.delivery.reach import set_blocked
 from bot.dispatcher.batches import ChatBatcher
 from bot.dispatcher.documents import read_document
 from bot.dispatcher.state import StateChanges, load_state, stored_states
+from bot.services.audit import hold_audit, write_held_audit
 from bot.services.errors import DomainError
 from bot.services.identity import member_for_address, members_for_addresses
 from handlers.base import Context, Later, Registry
@@ -42,6 +45,15 @@ LATER_FAILED = N_("Sorry, I could not finish that just now. Please ask again in 
 
 
 MAX_BATCH = 64
+# A batch's messages recorded as handled, redeliveries left out: one statement (SQLAlchemy
+# sends the rows as one multi-row INSERT), built once per dialect rather than per batch.
+_PROCESSED = cast(Table, ProcessedMessage.__table__)
+_RECORD = {
+    dialect: insert(_PROCESSED)
+    .on_conflict_do_nothing()
+    .returning(_PROCESSED.c.channel, _PROCESSED.c.external_chat_id, _PROCESSED.c.message_id)
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
 
 
 def _chat(message: InboundMessage) -> tuple[str, str]:
@@ -167,6 +179,7 @@ class Dispatcher:
         """Handle messages of different chats in one transaction; their replies in order."""
         now = self.clock.now()
         async with self.sessionmaker() as session, session.begin():
+            hold_audit(session)  # the batch's reports' audit entries: one statement at the end
             fresh = await self._record_new(session, messages, now)
             for event in (message for message in fresh if message.event is not None):
                 # Blocked or unblocked: nothing to answer, only who can be reached.
@@ -183,6 +196,8 @@ class Dispatcher:
                     session, channel, chat_ids, self.registry.draft_kind, lock=True
                 )
                 states.update(((channel, chat), state) for chat, state in stored.items())
+            # A typed line may answer the last notice: its choices read for all at once.
+            expect_offers(session, (member.id for member in members.values()))
             handled: dict[tuple[str, str], Context] = {}
             changes = StateChanges()
             for message in fresh:
@@ -192,13 +207,16 @@ class Dispatcher:
                 handled[_chat(message)] = ctx
                 changes.add(row_id, *_chat(message), ctx.state, now)
             await changes.write(session)
+            await write_held_audit(session)
         # Committed: the long work of these messages may now be done, outside the batch.
         for message in fresh:
             ctx = handled[_chat(message)]
             if ctx.later:
                 self._later[message.source_key] = (ctx.t, ctx.later)
+        answered = {id(message) for message in fresh}  # not `in fresh`: n² field comparisons
         return [
-            handled[_chat(message)].replies if message in fresh else [] for message in messages
+            handled[_chat(message)].replies if id(message) in answered else []
+            for message in messages
         ]
 
     def _context(
@@ -234,26 +252,17 @@ class Dispatcher:
         self, session: AsyncSession, messages: Sequence[InboundMessage], now: datetime
     ) -> list[InboundMessage]:
         """Record the messages as handled (one statement); those not already handled before."""
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         recorded = await session.execute(
-            insert(ProcessedMessage)
-            .values(
-                [
-                    {
-                        "channel": message.channel,
-                        "external_chat_id": message.chat_id,
-                        "message_id": message.message_id,
-                        "processed_at": now,
-                    }
-                    for message in messages
-                ]
-            )
-            .on_conflict_do_nothing()
-            .returning(
-                ProcessedMessage.channel,
-                ProcessedMessage.external_chat_id,
-                ProcessedMessage.message_id,
-            )
+            _RECORD[session.get_bind().dialect.name],
+            [
+                {
+                    "channel": message.channel,
+                    "external_chat_id": message.chat_id,
+                    "message_id": message.message_id,
+                    "processed_at": now,
+                }
+                for message in messages
+            ],
         )
         new = {tuple(row) for row in recorded}
         return [m for m in messages if (m.channel, m.chat_id, m.message_id) in new]

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, and_, bindparam, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
-from bot.services.audit import record_audit
-from bot.services.errors import InvalidInputError, NotFoundError
-from bot.services.households import require_own_household
+from bot.services.audit import record_audit, write_audit
+from bot.services.errors import AccessDeniedError, InvalidInputError, NotFoundError
+from bot.services.households import NOT_YOURS, HouseholdRef
 from models import (
+    Assignment,
     Attendance,
     AttendanceStatus,
     DeedCategory,
@@ -72,6 +74,35 @@ def require_text(
     return text
 
 
+@dataclass(frozen=True)
+class RecordedDeed:
+    """A report just stored, and how many the member now has for its month."""
+
+    id: int
+    month_count: int
+
+
+# A report is stored in three statements, each built once (building one costs SQLAlchemy
+# more than running it): the household check with the month's count so far, the report,
+# its audit entry.
+_LIVE_IN_MONTH = and_(
+    DeedReport.member_id == bindparam("member_id"),
+    DeedReport.month == bindparam("month"),
+    DeedReport.withdrawn_at.is_(None),
+)
+_COUNT = select(func.count()).select_from(DeedReport).where(_LIVE_IN_MONTH)
+_COUNT_AND_OWN = select(
+    _COUNT.scalar_subquery(),
+    exists().where(
+        Assignment.household_id == bindparam("household_id"),
+        Assignment.member_id == bindparam("member_id"),
+        Assignment.ended_on.is_(None),
+    ),
+)
+_REPORTS = cast(Table, DeedReport.__table__)
+_INSERT = insert(_REPORTS).returning(_REPORTS.c.id)
+
+
 async def record_deed(
     session: AsyncSession,
     *,
@@ -80,45 +111,57 @@ async def record_deed(
     source_key: str,
     now: datetime,
     max_length: int,
-) -> DeedReport:
-    """Store the report. `source_key` (the message that confirmed it) is unique, so storing
-    the same message twice fails with IntegrityError instead of making a second report.
-    A voice note may stand for the description."""
+) -> RecordedDeed:
+    """Store the report (refused unless its household is the member's now). `source_key`
+    (the message that confirmed it) is unique, so storing the same message twice fails with
+    IntegrityError instead of making a second report. A voice note may stand for the
+    description."""
     text = require_text(draft.text, max_length, empty=bool(draft.voices))
-    if draft.household_id is not None:
-        await require_own_household(session, member_id, draft.household_id)
-    report = DeedReport(
-        member_id=member_id,
-        month=draft.month,
-        household_id=draft.household_id,
-        category=draft.category,
-        text=text,
-        source_key=source_key,
-        created_at=now,
-        entered_by_member_id=draft.entered_by,
-    )
-    session.add(report)
-    await session.flush()
+    keys = {"member_id": member_id, "month": draft.month}
+    if draft.household_id is None:
+        before = await session.scalar(_COUNT, keys) or 0
+    else:
+        checked = await session.execute(
+            _COUNT_AND_OWN, {**keys, "household_id": draft.household_id}
+        )
+        before, own = checked.one()
+        if not own:
+            raise AccessDeniedError(NOT_YOURS)
+    report_id: int = (
+        await session.execute(
+            _INSERT,
+            {
+                "member_id": member_id,
+                "month": draft.month,
+                "household_id": draft.household_id,
+                "category": draft.category,
+                "text": text,
+                "source_key": source_key,
+                "created_at": now,
+                "entered_by_member_id": draft.entered_by,
+            },
+        )
+    ).scalar_one()
     for channel, file_ref in draft.photos:
-        session.add(DeedPhoto(deed_id=report.id, channel=channel, file_ref=file_ref))
+        session.add(DeedPhoto(deed_id=report_id, channel=channel, file_ref=file_ref))
     for channel, file_ref, kind in draft.voices:
         session.add(
             DeedPhoto(
-                deed_id=report.id, channel=channel, file_ref=file_ref, kind=EvidenceKind(kind)
+                deed_id=report_id, channel=channel, file_ref=file_ref, kind=EvidenceKind(kind)
             )
         )
     on_behalf = draft.entered_by is not None
-    record_audit(
+    await write_audit(
         session,
         at=now,
         actor_member_id=draft.entered_by if on_behalf else member_id,
         action="deed_reported_on_behalf" if on_behalf else "deed_reported",
         subject_type="deed_report",
-        subject_id=report.id,
+        subject_id=report_id,
         household_id=draft.household_id,
         **({"member_id": member_id} if on_behalf else {}),
     )
-    return report
+    return RecordedDeed(report_id, int(before) + 1)
 
 
 async def own_open_report(
@@ -221,19 +264,10 @@ async def month_reports(session: AsyncSession, member_id: int, month: date) -> l
 
 async def count_month_reports(session: AsyncSession, member_id: int, month: date) -> int:
     """How many reports the member has for `month`, withdrawn ones not counted."""
-    count = await session.scalar(
-        select(func.count())
-        .select_from(DeedReport)
-        .where(
-            DeedReport.member_id == member_id,
-            DeedReport.month == month,
-            DeedReport.withdrawn_at.is_(None),
-        )
-    )
-    return count or 0
+    return await session.scalar(_COUNT, {"member_id": member_id, "month": month}) or 0
 
 
-def household_label(household: Household) -> str:
+def household_label(household: Household | HouseholdRef) -> str:
     """How a household is named in chat: head of household and code."""
     return f"{household.head_name} ({household.code})"
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
@@ -51,42 +51,62 @@ async def current_household_ids(session: AsyncSession, member_id: int) -> list[i
     return list(rows)
 
 
-async def current_households(session: AsyncSession, member_id: int) -> list[Household]:
-    """The households `member_id` is in charge of now, in code order (one query)."""
-    return list(
-        await session.scalars(
-            select(Household)
-            .join(Assignment, Assignment.household_id == Household.id)
-            .where(Assignment.member_id == member_id, Assignment.ended_on.is_(None))
-            .order_by(Household.code)
-        )
+NOT_YOURS = N_("That household is not one of yours. Please choose from your list.")
+
+
+@dataclass(frozen=True)
+class HouseholdRef:
+    """A household as a member's dialog names it: read as plain columns, not as an ORM
+    object (no identity map to grow in a batch of many chats' messages)."""
+
+    id: int
+    code: str
+    head_name: str
+    village: str
+
+
+# The report dialog reads these on nearly every step: built once, with their parameters
+# bound at each run (building a statement costs SQLAlchemy more than running it).
+_COLUMNS = (Household.id, Household.code, Household.head_name, Household.village)
+_CURRENT = (
+    select(*_COLUMNS)
+    .join(Assignment, Assignment.household_id == Household.id)
+    .where(Assignment.member_id == bindparam("member_id"), Assignment.ended_on.is_(None))
+    .order_by(Household.code)
+)
+_OWN = (
+    select(*_COLUMNS)
+    .join(Assignment, Assignment.household_id == Household.id)
+    .where(
+        Household.id == bindparam("household_id"),
+        Assignment.member_id == bindparam("member_id"),
+        Assignment.ended_on.is_(None),
     )
+)
+
+
+async def current_households(session: AsyncSession, member_id: int) -> list[HouseholdRef]:
+    """The households `member_id` is in charge of now, in code order (one query)."""
+    rows = await session.execute(_CURRENT, {"member_id": member_id})
+    return [HouseholdRef(*row) for row in rows]
 
 
 async def own_household(
     session: AsyncSession, member_id: int, household_id: int
-) -> Household | None:
+) -> HouseholdRef | None:
     """The household if `member_id` is in charge of it now, else None (one query)."""
-    return await session.scalar(
-        select(Household)
-        .join(Assignment, Assignment.household_id == Household.id)
-        .where(
-            Household.id == household_id,
-            Assignment.member_id == member_id,
-            Assignment.ended_on.is_(None),
-        )
-    )
+    found = await session.execute(_OWN, {"member_id": member_id, "household_id": household_id})
+    row = found.first()
+    return None if row is None else HouseholdRef(*row)
 
 
 async def require_own_household(
     session: AsyncSession, member_id: int, household_id: int
-) -> Household:
+) -> HouseholdRef:
     """The household, if `member_id` is in charge of it now; AccessDeniedError otherwise."""
     household = await own_household(session, member_id, household_id)
     if household is None:
-        raise AccessDeniedError(
-            N_("That household is not one of yours. Please choose from your list.")
-        )
+        raise AccessDeniedError(NOT_YOURS)
     return household
 
 

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-    WebAppInfo,
-)
+from typing import Any
+
+from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType, MessageLimit
 
 from bot.core.messages import Attachment, ChatEvent, Choice, InboundMessage, SharedContact
@@ -116,31 +110,36 @@ def to_inbound(update: Update) -> InboundMessage | None:
     )
 
 
-def choice_keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:
+# Keyboards are built as the Bot API's JSON (`reply_markup`), not as python-telegram-bot
+# objects: they go out as they are, and every reply carries one (issue 13, speed).
+Markup = dict[str, Any]
+
+
+def choice_keyboard(choices: tuple[Choice, ...]) -> Markup:
     """One button a row, so long Vietnamese labels stay readable on a small phone; a choice
     with a `web_app_url` opens it as a Mini App."""
     for choice in choices:
         if len(choice.key.encode("utf-8")) > CALLBACK_DATA_LIMIT:
             raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {choice.key!r}")
-    return InlineKeyboardMarkup(
-        [
+    return {
+        "inline_keyboard": [
             [
-                InlineKeyboardButton(choice.label, web_app=WebAppInfo(choice.web_app_url))
+                {"text": choice.label, "web_app": {"url": choice.web_app_url}}
                 if choice.web_app_url
-                else InlineKeyboardButton(choice.label, callback_data=choice.key)
+                else {"text": choice.label, "callback_data": choice.key}
             ]
             for choice in choices
         ]
-    )
+    }
 
 
-def contact_keyboard(label: str) -> ReplyKeyboardMarkup:
+def contact_keyboard(label: str) -> Markup:
     """A one-button keyboard that shares the person's own phone number."""
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(label, request_contact=True)]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
+    return {
+        "keyboard": [[{"text": label, "request_contact": True}]],
+        "resize_keyboard": True,
+        "one_time_keyboard": True,
+    }
 
 
-REMOVE_KEYBOARD = ReplyKeyboardRemove()
+REMOVE_KEYBOARD: Markup = {"remove_keyboard": True}
