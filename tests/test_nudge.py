@@ -6,6 +6,7 @@ reaches and who it cannot, a second tap within the hour sends nothing and says s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import date
 
 import pytest
@@ -215,3 +216,48 @@ async def test_two_taps_at_the_same_moment_remind_each_member_once(
     assert second.broadcast_ids == () and second.reached == 0
     assert second.earlier is not None and second.earlier.sender == "Đinh Thị Vân"
     assert len(await _queued(sessionmaker)) == 5  # one row per member, none twice
+
+
+async def test_taps_on_two_communes_in_opposite_orders_both_go_through(
+    district: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    """Two batches each carry two taps, xã Test then xã Hai and the other way round (two
+    committee members at once): neither batch fails (no deadlock on PostgreSQL), and each
+    member is reminded once."""
+    async with sessionmaker() as session:
+        hai = await session.scalar(
+            select(Organisation.id).where(Organisation.name == "Đảng bộ xã Hai")
+        )
+    assert hai is not None
+    tapped = [asyncio.Event(), asyncio.Event()]
+
+    async def batch(number: int, org_ids: list[int]) -> list[int]:
+        reached = []
+        async with sessionmaker() as session, session.begin():
+            sender = await session.scalar(select(Member).where(Member.full_name == "Đinh Thị Vân"))
+            assert sender is not None
+            for org_id in org_ids:
+                outcome = await send_nudge(
+                    session,
+                    sender=sender,
+                    org_ids=[org_id],
+                    month=date(2026, 11, 1),
+                    month_text="11/2026",
+                    now=clock.now(),
+                    default_language="vi",
+                )
+                reached.append(outcome.reached)
+                tapped[number].set()
+                with contextlib.suppress(TimeoutError):  # the other may be waiting its turn
+                    await asyncio.wait_for(tapped[1 - number].wait(), 0.5)
+        return reached
+
+    first, second = await asyncio.gather(
+        batch(0, [district.commune_id, hai]), batch(1, [hai, district.commune_id])
+    )
+    # xã Test's 3 reachable, xã Hai's Sáu and Vân (who owes her own report too), once each
+    assert sum(first) + sum(second) == 5
+    names = [name for name, _ in await _queued(sessionmaker)]
+    assert len(names) == len(set(names)) == 7  # with xã Test's 2 who cannot be reached

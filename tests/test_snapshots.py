@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.cli.scheduler import digest_tick
 from bot.core.config import Settings
 from bot.core.i18n import translator
 from bot.dispatcher.dispatch import Dispatcher
 from bot.reports import snapshots
+from bot.reports.scope import load_scope
 from bot.reports.snapshots import take_snapshots
+from bot.reports.summary import summarise, week_start
 from bot.web.dashboard.pages import org_html
 from bot.web.dashboard.views import org_page, viewer_scope
 from models import (
@@ -24,12 +28,15 @@ from models import (
     AttendanceStatus,
     CellSnapshot,
     CellType,
+    DeedCategory,
+    DeedReport,
     Meeting,
     MeetingKind,
     MeetingStatus,
     Member,
     Organisation,
     OrgKind,
+    OutboxMessage,
     Role,
     RoleKind,
 )
@@ -237,7 +244,115 @@ async def test_runs_at_the_same_time_replace_the_snapshot_and_both_succeed(
         take_snapshots(sessionmaker, clock.now(), settings.tz),
         take_snapshots(sessionmaker, clock.now(), settings.tz),
     )
-    assert taken == [2, 2]  # neither failed on the other's rows (an upsert)
+    assert list(taken) == [2, 2]  # neither failed on the other's rows (an upsert)
     async with sessionmaker() as session:
         rows = (await session.execute(select(CellSnapshot.taken_at))).scalars().all()
     assert len(rows) == 4 and set(rows) == {clock.now()}  # 2 cells x 2 months, all new
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime(2026, 11, 15, 3, 0, tzinfo=UTC),
+        datetime(2026, 11, 30, 16, 59, 30, tzinfo=UTC),  # 23:59:30 on 30/11 in Hà Nội
+    ],
+)
+async def test_the_snapshot_gives_the_live_figures_of_either_month(
+    district: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    at: datetime,
+) -> None:
+    """Pành's household was helped in August: nobody helped it in September-November (quiet
+    in November's window) but it was helped in October's (August-October), so the two months
+    differ, and each month's snapshot must match what is counted live."""
+    clock.current = at
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            DeedReport(
+                member_id=district.members["xien"],
+                month=date(2026, 8, 1),
+                household_id=district.households["Lò Văn Pành"],
+                category=DeedCategory.OTHER,
+                text="Giúp",
+                source_key="t:august",
+                created_at=datetime(2026, 8, 20, tzinfo=UTC),
+            )
+        )
+    monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
+    await take_snapshots(sessionmaker, clock.now(), settings.tz)
+    clock.advance(seconds=20)
+    quiet = {}
+    async with sessionmaker() as session:
+        scope = await load_scope(session, [district_org := await _top(session, district)])
+        assert district_org.kind is OrgKind.DISTRICT_COMMITTEE
+        for month in (date(2026, 10, 1), date(2026, 11, 1)):
+            read = await summarise(session, scope, month, clock.now(), week_start=week(at))
+            monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1_000_000)
+            live = await summarise(session, scope, month, clock.now(), week_start=week(at))
+            monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
+            assert read.snapshot_age is not None and live.snapshot_age is None
+            assert read.cells == live.cells and read.tree == live.tree
+            quiet[month] = read.tree.figures.quiet
+    assert quiet == {date(2026, 10, 1): 7, date(2026, 11, 1): 8}  # of 8 households
+
+
+async def _top(session: AsyncSession, cell: Cell) -> Organisation:
+    commune = await session.get(Organisation, cell.commune_id)
+    assert commune is not None and commune.parent_id is not None
+    top = await session.get(Organisation, commune.parent_id)
+    assert top is not None
+    return top
+
+
+def week(at: datetime) -> datetime:
+    return week_start(at, ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+async def test_a_slower_run_never_replaces_newer_figures_and_old_months_go(
+    district: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
+    counted_first = clock.now()
+    clock.advance(minutes=1)
+    await take_snapshots(sessionmaker, clock.now(), settings.tz)
+    # A run that counted earlier but writes later (another process) keeps the newer figures.
+    await take_snapshots(sessionmaker, counted_first, settings.tz)
+    async with sessionmaker() as session:
+        kept = set(await session.scalars(select(CellSnapshot.taken_at)))
+    assert kept == {clock.now()}
+    clock.current = datetime(2027, 1, 5, 3, 0, tzinfo=UTC)
+    await take_snapshots(sessionmaker, clock.now(), settings.tz)
+    async with sessionmaker() as session:
+        months = set(await session.scalars(select(CellSnapshot.month)))
+    assert months == {date(2026, 12, 1), date(2027, 1, 1)}  # October and November gone
+
+
+async def test_the_first_digest_of_a_month_says_once_how_old_the_snapshot_is(
+    district: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
+    clock.current = datetime(2026, 11, 30, 23, 50, tzinfo=UTC)  # 06:50 on 01/12 in Hà Nội
+    await take_snapshots(sessionmaker, clock.now(), settings.tz)
+    clock.current = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)  # Tuesday 07:00: digest time
+    await digest_tick(sessionmaker, clock, settings)
+    async with sessionmaker() as session:
+        huyen = await session.scalar(select(Member.id).where(Member.phone == "0910000000"))
+        text = await session.scalar(
+            select(OutboxMessage.text).where(
+                OutboxMessage.member_id == huyen, OutboxMessage.cause.like("digest:%")
+            )
+        )
+    assert text is not None
+    assert "tháng 11/2026" in text and "tháng 12/2026" in text  # the closed month, then this
+    assert text.count("tính cách đây 10 phút") == 1

@@ -8,7 +8,7 @@ with its final figures besides the new month's, and draws the closed month's cha
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -240,7 +240,8 @@ async def _digest(
         closed_text = (
             cell_text(t, run.tz, final.cells[0], closed, final=True)
             if single
-            else scope_text(t, final, final=True)
+            # the month's text below says how old the snapshot is: once is enough
+            else scope_text(t, replace(final, snapshot_age=None), final=True)
         )
         text = f"{heading}\n{closed_text}\n\n{body}"
         tree, charted = final.tree, closed

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -132,7 +132,8 @@ async def take_snapshots(
         ]
         async with sessionmaker() as session, session.begin():
             # An upsert, not delete-then-insert: two `chibo run` processes taking the same
-            # cells at once must both succeed (the later figures win).
+            # cells at once must both succeed, and the figures counted last are kept
+            # whichever commits last.
             insert = (
                 pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
             )
@@ -145,9 +146,12 @@ async def take_snapshots(
                         for name in rows[0]
                         if name not in ("cell_id", "month")
                     },
+                    where=CellSnapshot.taken_at <= statement.excluded.taken_at,
                 ),
                 rows,
             )
+    async with sessionmaker() as session, session.begin():  # only two months are ever read
+        await session.execute(delete(CellSnapshot).where(CellSnapshot.month < months[0]))
     log.info("snapshots: %d cells taken", len(cells))
     return len(cells)
 

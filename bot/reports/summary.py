@@ -114,7 +114,8 @@ async def summarise(
         tree,
         tuple(cells),
         speaking_by_type((c.cell, c.figures) for c in cells),
-        now - slow.taken_at if slow.taken_at else None,
+        # a long digest run's `now` may precede a snapshot taken meanwhile
+        max(now - slow.taken_at, timedelta(0)) if slow.taken_at else None,
     )
 
 

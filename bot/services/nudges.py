@@ -33,6 +33,7 @@ from models import (
 )
 
 NUDGE_INTERVAL = timedelta(hours=1)  # one reminder per member and hour at most
+NUDGE_LOCK = 0x6368_6962_6F4E  # PostgreSQL advisory lock key ("chibN") taps take turns on
 
 
 @dataclass(frozen=True)
@@ -206,19 +207,15 @@ async def send_nudge(
     had no reminder within the hour: one broadcast per organisation, a queued message per
     member (recorded at once as not reachable for those who cannot be), audited."""
     orgs = [await org_in_scope(session, sender.id, org_id) for org_id in org_ids]
+    if session.get_bind().dialect.name == "postgresql":
+        # Another tap at the same moment (another process, another batch) may be reminding
+        # the same members: taps take turns, each reading the plan after the one before it
+        # committed, so nobody is reminded twice. One lock for every tap, held until the
+        # commit: taps are rare, and it touches no member row (a lock per member deadlocked
+        # two batches tapping two communes in opposite orders). SQLite's BEGIN IMMEDIATE
+        # already serialises writers.
+        await session.execute(select(func.pg_advisory_xact_lock(NUDGE_LOCK)))
     plan = await nudge_plan(session, orgs, month, now)
-    if plan.due:
-        # Another tap at the same moment (another process, another batch on PostgreSQL) may
-        # be reminding the same members: hold their rows, in id order so two taps never wait
-        # for each other, then look again: a tap that committed meanwhile is seen and its
-        # members are not reminded twice. (SQLite's BEGIN IMMEDIATE already serialises.)
-        await session.execute(
-            select(Member.id)
-            .where(Member.id.in_(sorted(o.member_id for o in plan.due)))
-            .order_by(Member.id)
-            .with_for_update(key_share=True)
-        )
-        plan = await nudge_plan(session, orgs, month, now)
     if not plan.reachable:  # nobody a reminder would reach: no broadcast of failures only
         earlier = await _earlier(session, [o.member_id for o in plan.owing], now)
         return NudgeOutcome(plan, (), 0, earlier)
