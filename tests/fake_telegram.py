@@ -266,6 +266,14 @@ class FakeTelegram:
             await asyncio.wait_for(self._changed.wait_for(ready), within)
         return [s for s in self.sent if s.chat_id == chat_id][:count]
 
+    async def wait_attempts(self, chat_id: int, count: int, within: float = 10) -> None:
+        """Wait until `count` sends to `chat_id` have reached the server (answered or not)."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(self.attempts.get(chat_id, ())) >= count),
+                within,
+            )
+
     async def wait_text(
         self, chat_id: int, fragment: str, after: int = 0, within: float = 10
     ) -> Sent:
@@ -301,7 +309,9 @@ class FakeTelegram:
             return _error(404, "Not Found: method not found")
         if method.startswith("send") and "chat_id" in params:
             chat_id = int(params["chat_id"])
-            self.attempts.setdefault(chat_id, []).append(time.monotonic())
+            async with self._changed:
+                self.attempts.setdefault(chat_id, []).append(time.monotonic())
+                self._changed.notify_all()
             pending = self.faults.get(chat_id)
             fault = pending.pop(0) if pending else PASS
             if fault == PASS and chat_id in self.blocked_by:

@@ -145,7 +145,9 @@ async def test_a_worker_that_dies_mid_message_is_resumed_by_the_next_without_rep
     dying = DeliveryWorker(sessionmaker, worker.senders, clock, worker.settings)
     draining = asyncio.create_task(dying.drain())
     await fake.wait_sent(TELEGRAM_CHAT, 2)
-    await asyncio.sleep(0.2)
+    # Part 3 reaches Telegram only after part 2 was recorded on the row: wait for it, not
+    # for a fixed time (a loaded machine took longer than 0.2 s to record part 2).
+    await fake.wait_attempts(TELEGRAM_CHAT, 3)
     for task in (draining, *dying._in_flight):  # the process dies: nothing of it runs on
         task.cancel()
     await asyncio.gather(draining, return_exceptions=True)
