@@ -99,6 +99,13 @@ async def district(
     return cell
 
 
+@pytest.fixture
+def province_sized(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """Scopes of more than one cell read the snapshots, as a province's would."""
+    monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
+    return monkeypatch
+
+
 async def _add_household(
     sessionmaker: async_sessionmaker[AsyncSession], cell: Cell, clock: FakeClock, code: str
 ) -> None:
@@ -149,9 +156,8 @@ async def test_cells_without_a_fresh_snapshot_are_counted_live(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
     settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
+    province_sized: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
     await take_snapshots(sessionmaker, clock.now(), settings.tz)
     clock.advance(minutes=31)  # the scheduler stopped: the snapshot is too old to show
     await _add_household(sessionmaker, district, clock, "PK-21")
@@ -197,9 +203,8 @@ async def test_the_closed_month_is_snapshotted_too(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
     settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
+    province_sized: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
     await take_snapshots(sessionmaker, clock.now(), settings.tz)
     async with sessionmaker() as session:
         months = set(await session.scalars(select(CellSnapshot.month).distinct()))
@@ -215,9 +220,8 @@ async def test_the_dashboard_says_how_old_the_snapshot_is(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
     settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
+    province_sized: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
     await take_snapshots(sessionmaker, clock.now(), settings.tz)
     clock.advance(minutes=5)
     async with sessionmaker() as session:
@@ -235,9 +239,8 @@ async def test_runs_at_the_same_time_replace_the_snapshot_and_both_succeed(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
     settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
+    province_sized: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
     await take_snapshots(sessionmaker, clock.now(), settings.tz)
     clock.advance(minutes=10)
     taken = await asyncio.gather(
@@ -262,7 +265,7 @@ async def test_the_snapshot_gives_the_live_figures_of_either_month(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
     settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
+    province_sized: pytest.MonkeyPatch,
     at: datetime,
 ) -> None:
     """Pành's household was helped in August: nobody helped it in September-November (quiet
@@ -281,7 +284,6 @@ async def test_the_snapshot_gives_the_live_figures_of_either_month(
                 created_at=datetime(2026, 8, 20, tzinfo=UTC),
             )
         )
-    monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
     await take_snapshots(sessionmaker, clock.now(), settings.tz)
     clock.advance(seconds=20)
     quiet = {}
@@ -290,9 +292,9 @@ async def test_the_snapshot_gives_the_live_figures_of_either_month(
         assert district_org.kind is OrgKind.DISTRICT_COMMITTEE
         for month in (date(2026, 10, 1), date(2026, 11, 1)):
             read = await summarise(session, scope, month, clock.now(), week_start=week(at))
-            monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1_000_000)
+            province_sized.setattr(snapshots, "SNAPSHOT_CELLS", 1_000_000)
             live = await summarise(session, scope, month, clock.now(), week_start=week(at))
-            monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
+            province_sized.setattr(snapshots, "SNAPSHOT_CELLS", 1)
             assert read.snapshot_age is not None and live.snapshot_age is None
             assert read.cells == live.cells and read.tree == live.tree
             quiet[month] = read.tree.figures.quiet
@@ -316,9 +318,8 @@ async def test_a_slower_run_never_replaces_newer_figures_and_old_months_go(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
     settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
+    province_sized: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
     counted_first = clock.now()
     clock.advance(minutes=1)
     await take_snapshots(sessionmaker, clock.now(), settings.tz)
@@ -339,9 +340,8 @@ async def test_the_first_digest_of_a_month_says_once_how_old_the_snapshot_is(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
     settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
+    province_sized: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(snapshots, "SNAPSHOT_CELLS", 1)
     clock.current = datetime(2026, 11, 30, 23, 50, tzinfo=UTC)  # 06:50 on 01/12 in Hà Nội
     await take_snapshots(sessionmaker, clock.now(), settings.tz)
     clock.current = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)  # Tuesday 07:00: digest time
