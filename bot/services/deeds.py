@@ -9,6 +9,7 @@ from typing import cast
 from sqlalchemy import Table, and_, bindparam, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.db import execute_core
 from bot.core.i18n import N_
 from bot.services.audit import record_audit, write_audit
 from bot.services.errors import AccessDeniedError, InvalidInputError, NotFoundError
@@ -119,16 +120,17 @@ async def record_deed(
     text = require_text(draft.text, max_length, empty=bool(draft.voices))
     keys = {"member_id": member_id, "month": draft.month}
     if draft.household_id is None:
-        before = await session.scalar(_COUNT, keys) or 0
+        before = (await execute_core(session, _COUNT, keys)).scalar() or 0
     else:
-        checked = await session.execute(
-            _COUNT_AND_OWN, {**keys, "household_id": draft.household_id}
+        checked = await execute_core(
+            session, _COUNT_AND_OWN, {**keys, "household_id": draft.household_id}
         )
         before, own = checked.one()
         if not own:
             raise AccessDeniedError(NOT_YOURS)
     report_id: int = (
-        await session.execute(
+        await execute_core(
+            session,
             _INSERT,
             {
                 "member_id": member_id,
@@ -264,7 +266,8 @@ async def month_reports(session: AsyncSession, member_id: int, month: date) -> l
 
 async def count_month_reports(session: AsyncSession, member_id: int, month: date) -> int:
     """How many reports the member has for `month`, withdrawn ones not counted."""
-    return await session.scalar(_COUNT, {"member_id": member_id, "month": month}) or 0
+    counted = await execute_core(session, _COUNT, {"member_id": member_id, "month": month})
+    return counted.scalar() or 0
 
 
 def household_label(household: Household | HouseholdRef) -> str:

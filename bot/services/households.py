@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.db import execute_core
 from bot.core.i18n import N_
 from bot.services.errors import AccessDeniedError
 from models import (
@@ -87,7 +88,7 @@ _OWN = (
 
 async def current_households(session: AsyncSession, member_id: int) -> list[HouseholdRef]:
     """The households `member_id` is in charge of now, in code order (one query)."""
-    rows = await session.execute(_CURRENT, {"member_id": member_id})
+    rows = await execute_core(session, _CURRENT, {"member_id": member_id})
     return [HouseholdRef(*row) for row in rows]
 
 
@@ -95,7 +96,9 @@ async def own_household(
     session: AsyncSession, member_id: int, household_id: int
 ) -> HouseholdRef | None:
     """The household if `member_id` is in charge of it now, else None (one query)."""
-    found = await session.execute(_OWN, {"member_id": member_id, "household_id": household_id})
+    found = await execute_core(
+        session, _OWN, {"member_id": member_id, "household_id": household_id}
+    )
     row = found.first()
     return None if row is None else HouseholdRef(*row)
 
