@@ -29,6 +29,7 @@ from models import (
     OutboxMessage,
     Pledge,
 )
+from tests import factories
 from tests.dialog import Chat, crashing_registry
 from tests.factories import Cell, FakeClock, stored_reports
 
@@ -296,3 +297,26 @@ async def test_a_household_reassigned_earlier_in_the_batch_is_listed_after(
     assert "Lò Thị Nga" in mai_list
     assert done.startswith("done")
     assert "Lò Thị Nga" in xien_list
+
+
+async def test_reports_sent_at_once_from_two_chats_of_one_member_count_each_other(
+    xien: Chat,
+    dispatcher: Dispatcher,
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    """A batch's month counts are read once for all its members: a member's second report
+    in the same batch (from their other chat) still counts the first."""
+    async with sessionmaker() as session, session.begin():
+        await factories.link(session, cell.members["xien"], "xien-2", clock.now())
+    other, mai = Chat(dispatcher, chat_id="xien-2"), await _mai(dispatcher)
+    for chat in (xien, other, mai):
+        await _at_confirm(chat)
+    first, by_mai, second = await _together(
+        dispatcher, _send_tap(xien, "a"), _send_tap(mai, "m"), _send_tap(other, "b")
+    )
+    assert "tháng này có 1 việc" in first, first
+    assert "tháng này có 1 việc" in by_mai, by_mai
+    assert "tháng này có 2 việc" in second, second
+    assert len(await _audited_reports(sessionmaker)) == 3

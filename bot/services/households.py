@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import ORMExecuteState, Session
 
 from bot.core.db import execute_core
 from bot.core.i18n import N_
+from bot.services.batch_reads import read_together
 from bot.services.errors import AccessDeniedError
 from models import (
     Assignment,
@@ -88,10 +88,7 @@ _OWN = (
 )
 
 
-# A batch's members (`expect_households`): the first time one's households are asked for,
-# one statement reads them all; any write the session makes (a flush, an ORM statement that
-# is not a read) drops what was read, so a later message sees a reassignment at once.
-_EXPECTED, _READ = "households.expected", "households.read"
+# A batch's members' households, read together (bot/services/batch_reads.py).
 _CURRENT_OF_MANY = (
     select(Assignment.member_id, *_COLUMNS)
     .join(Assignment, Assignment.household_id == Household.id)
@@ -103,40 +100,18 @@ _CURRENT_OF_MANY = (
 )
 
 
-def expect_households(session: AsyncSession, member_ids: Iterable[int]) -> None:
-    """These members' households may be asked for in this transaction (the messages of a
-    batch): read them together, in one statement, the first time one of them is."""
-    session.info[_EXPECTED] = frozenset(member_ids)
-    session.info.pop(_READ, None)
-
-
-@event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _context: object) -> None:
-    session.info.pop(_READ, None)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _executed(state: ORMExecuteState) -> None:
-    if not state.is_select:
-        state.session.info.pop(_READ, None)
+async def _households_of(
+    session: AsyncSession, member_ids: list[int]
+) -> dict[int, list[HouseholdRef]]:
+    rows = await execute_core(session, _CURRENT_OF_MANY, {"member_ids": member_ids})
+    read: dict[int, list[HouseholdRef]] = {member: [] for member in member_ids}
+    for member, household_id, code, head_name, village in rows:
+        read[member].append(HouseholdRef(household_id, code, head_name, village))
+    return read
 
 
 async def _read_together(session: AsyncSession, member_id: int) -> list[HouseholdRef] | None:
-    """The member's households from the batch's one read; None when not read that way (not
-    a batch, or ORM changes wait to be flushed: a direct read flushes them first)."""
-    expected: frozenset[int] = session.info.get(_EXPECTED, frozenset())
-    if member_id not in expected or len(expected) < 2:
-        return None
-    if session.new or session.dirty or session.deleted:
-        return None
-    read: dict[int, list[HouseholdRef]] | None = session.info.get(_READ)
-    if read is None:
-        rows = await execute_core(session, _CURRENT_OF_MANY, {"member_ids": sorted(expected)})
-        read = {member: [] for member in expected}
-        for member, household_id, code, head_name, village in rows:
-            read[member].append(HouseholdRef(household_id, code, head_name, village))
-        session.info[_READ] = read
-    return read[member_id]
+    return await read_together(session, "households", member_id, partial(_households_of, session))
 
 
 async def current_households(session: AsyncSession, member_id: int) -> list[HouseholdRef]:
