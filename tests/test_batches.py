@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, time
 
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from bot.dispatcher.batches import ChatBatcher
 from bot.dispatcher.dispatch import Dispatcher
 from bot.services.errors import InvalidInputError
 from bot.services.meetings.calendar import ScheduleRules, set_schedule
+from bot.services.roster.history import assign_household
 from handlers.base import Command, Context, Registry
 from handlers.registry import build_registry
 from models import (
@@ -27,6 +29,7 @@ from models import (
     OutboxMessage,
     Pledge,
 )
+from tests import factories
 from tests.dialog import Chat, crashing_registry
 from tests.factories import Cell, FakeClock, stored_reports
 
@@ -246,3 +249,74 @@ async def test_numbers_typed_at_once_answer_each_members_own_reminder(
     xien_read, mai_read = await _together(dispatcher, *typed)
     assert "sẽ tham dự" in xien_read
     assert "sẽ tham dự" not in mai_read
+
+
+async def test_a_household_reassigned_earlier_in_the_batch_is_listed_after(
+    xien: Chat,
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    clock: FakeClock,
+) -> None:
+    """A batch's households are read together: a message of the batch that moves a household
+    from Mai to Xiên (after Mai's message read them) is seen by the later ones."""
+    registry = build_registry()
+
+    async def give_nga_to_xien(ctx: Context, args: str) -> None:
+        await assign_household(
+            ctx.session,
+            household_id=cell.households["Lò Thị Nga"],
+            member_id=cell.members["xien"],
+            on=clock.now().date(),
+            actor_member_id=None,
+            now=clock.now(),
+            today=clock.now().date(),
+        )
+        ctx.say("done")
+
+    registry.commands.insert(0, Command(("giao",), give_nga_to_xien, "", for_strangers=True))
+    dispatcher = Dispatcher(sessionmaker, settings, clock, registry)
+    mine = [
+        InboundMessage(channel=chat, chat_id=chat_id, message_id="v", text="/viectot")
+        for chat, chat_id in ((xien.channel, xien.chat_id), (xien.channel, "chat-mai"))
+    ]
+
+    async def together(*messages: InboundMessage) -> list[str]:  # texts and buttons
+        answers = await asyncio.gather(*(dispatcher.handle(message) for message in messages))
+        return [
+            "\n".join(f"{reply.text} {[c.label for c in reply.choices]}" for reply in answer)
+            for answer in answers
+        ]
+
+    before_xien, before_mai = await together(*mine)
+    assert "Lò Thị Nga" not in before_xien and "Lò Thị Nga" in before_mai
+    xien_again, mai_again = (replace(message, message_id="v2") for message in mine)
+    move = InboundMessage(channel="console", chat_id="x", message_id="g", text="/giao")
+    # One batch, in this order: Mai's list read (with Xiên's), the move, Xiên's list.
+    mai_list, done, xien_list = await together(mai_again, move, xien_again)
+    assert "Lò Thị Nga" in mai_list
+    assert done.startswith("done")
+    assert "Lò Thị Nga" in xien_list
+
+
+async def test_reports_sent_at_once_from_two_chats_of_one_member_count_each_other(
+    xien: Chat,
+    dispatcher: Dispatcher,
+    cell: Cell,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    """A batch's month counts are read once for all its members: a member's second report
+    in the same batch (from their other chat) still counts the first."""
+    async with sessionmaker() as session, session.begin():
+        await factories.link(session, cell.members["xien"], "xien-2", clock.now())
+    other, mai = Chat(dispatcher, chat_id="xien-2"), await _mai(dispatcher)
+    for chat in (xien, other, mai):
+        await _at_confirm(chat)
+    first, by_mai, second = await _together(
+        dispatcher, _send_tap(xien, "a"), _send_tap(mai, "m"), _send_tap(other, "b")
+    )
+    assert "tháng này có 1 việc" in first, first
+    assert "tháng này có 1 việc" in by_mai, by_mai
+    assert "tháng này có 2 việc" in second, second
+    assert len(await _audited_reports(sessionmaker)) == 3

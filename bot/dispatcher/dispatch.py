@@ -26,6 +26,7 @@ from bot.dispatcher.batches import ChatBatcher
 from bot.dispatcher.documents import read_document
 from bot.dispatcher.state import StateChanges, load_state, stored_states
 from bot.services.audit import hold_audit, write_held_audit
+from bot.services.batch_reads import expect_members
 from bot.services.errors import DomainError
 from bot.services.identity import member_for_address, members_for_addresses
 from handlers.base import Context, Later, Registry
@@ -198,6 +199,9 @@ class Dispatcher:
                 states.update(((channel, chat), state) for chat, state in stored.items())
             # A typed line may answer the last notice: its choices read for all at once.
             expect_offers(session, (member.id for member in members.values()))
+            # The report dialog reads a member's households and month on most steps: each
+            # read once for all.
+            expect_members(session, (member.id for member in members.values()))
             handled: dict[tuple[str, str], Context] = {}
             changes = StateChanges()
             for message in fresh:

@@ -9,10 +9,12 @@ from typing import cast
 from sqlalchemy import Table, and_, bindparam, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.db import execute_core
 from bot.core.i18n import N_
 from bot.services.audit import record_audit, write_audit
+from bot.services.batch_reads import change_read, read_together
 from bot.services.errors import AccessDeniedError, InvalidInputError, NotFoundError
-from bot.services.households import NOT_YOURS, HouseholdRef
+from bot.services.households import NOT_YOURS, HouseholdRef, own_household
 from models import (
     Assignment,
     Attendance,
@@ -99,6 +101,16 @@ _COUNT_AND_OWN = select(
         Assignment.ended_on.is_(None),
     ),
 )
+# The month's counts of a batch's members, read together (bot/services/batch_reads.py).
+_COUNTS = (
+    select(DeedReport.member_id, func.count())
+    .where(
+        DeedReport.member_id.in_(bindparam("member_ids", expanding=True)),
+        DeedReport.month == bindparam("month"),
+        DeedReport.withdrawn_at.is_(None),
+    )
+    .group_by(DeedReport.member_id)
+)
 _REPORTS = cast(Table, DeedReport.__table__)
 _INSERT = insert(_REPORTS).returning(_REPORTS.c.id)
 
@@ -118,17 +130,25 @@ async def record_deed(
     description."""
     text = require_text(draft.text, max_length, empty=bool(draft.voices))
     keys = {"member_id": member_id, "month": draft.month}
-    if draft.household_id is None:
-        before = await session.scalar(_COUNT, keys) or 0
+    together = await _counted_together(session, member_id, draft.month)
+    if together is not None:  # a batch: its households and counts are read once for all
+        before = together
+        if draft.household_id is not None and not await own_household(
+            session, member_id, draft.household_id
+        ):
+            raise AccessDeniedError(NOT_YOURS)
+    elif draft.household_id is None:
+        before = (await execute_core(session, _COUNT, keys)).scalar() or 0
     else:
-        checked = await session.execute(
-            _COUNT_AND_OWN, {**keys, "household_id": draft.household_id}
+        checked = await execute_core(
+            session, _COUNT_AND_OWN, {**keys, "household_id": draft.household_id}
         )
         before, own = checked.one()
         if not own:
             raise AccessDeniedError(NOT_YOURS)
     report_id: int = (
-        await session.execute(
+        await execute_core(
+            session,
             _INSERT,
             {
                 "member_id": member_id,
@@ -142,6 +162,8 @@ async def record_deed(
             },
         )
     ).scalar_one()
+    # Stored past the ORM: the batch's count kept true, not read again.
+    change_read(session, ("month count", draft.month), member_id, lambda count: count + 1)
     for channel, file_ref in draft.photos:
         session.add(DeedPhoto(deed_id=report_id, channel=channel, file_ref=file_ref))
     for channel, file_ref, kind in draft.voices:
@@ -264,7 +286,23 @@ async def month_reports(session: AsyncSession, member_id: int, month: date) -> l
 
 async def count_month_reports(session: AsyncSession, member_id: int, month: date) -> int:
     """How many reports the member has for `month`, withdrawn ones not counted."""
-    return await session.scalar(_COUNT, {"member_id": member_id, "month": month}) or 0
+    together = await _counted_together(session, member_id, month)
+    if together is not None:
+        return together
+    counted = await execute_core(session, _COUNT, {"member_id": member_id, "month": month})
+    return counted.scalar() or 0
+
+
+async def _counted_together(session: AsyncSession, member_id: int, month: date) -> int | None:
+    """The member's live reports for `month` from one count of the batch's members."""
+
+    async def count_all(member_ids: list[int]) -> dict[int, int]:
+        rows = await execute_core(session, _COUNTS, {"member_ids": member_ids, "month": month})
+        counted = {member: 0 for member in member_ids}
+        counted.update((member, count) for member, count in rows)
+        return counted
+
+    return await read_together(session, ("month count", month), member_id, count_all)
 
 
 def household_label(household: Household | HouseholdRef) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.db import execute_core
 from bot.core.i18n import N_
+from bot.services.batch_reads import read_together
 from bot.services.errors import AccessDeniedError
 from models import (
     Assignment,
@@ -85,17 +88,53 @@ _OWN = (
 )
 
 
+# A batch's members' households, read together (bot/services/batch_reads.py).
+_CURRENT_OF_MANY = (
+    select(Assignment.member_id, *_COLUMNS)
+    .join(Assignment, Assignment.household_id == Household.id)
+    .where(
+        Assignment.member_id.in_(bindparam("member_ids", expanding=True)),
+        Assignment.ended_on.is_(None),
+    )
+    .order_by(Household.code)
+)
+
+
+async def _households_of(
+    session: AsyncSession, member_ids: list[int]
+) -> dict[int, list[HouseholdRef]]:
+    rows = await execute_core(session, _CURRENT_OF_MANY, {"member_ids": member_ids})
+    read: dict[int, list[HouseholdRef]] = {member: [] for member in member_ids}
+    for member, household_id, code, head_name, village in rows:
+        read[member].append(HouseholdRef(household_id, code, head_name, village))
+    return read
+
+
+async def _read_together(session: AsyncSession, member_id: int) -> list[HouseholdRef] | None:
+    return await read_together(session, "households", member_id, partial(_households_of, session))
+
+
 async def current_households(session: AsyncSession, member_id: int) -> list[HouseholdRef]:
-    """The households `member_id` is in charge of now, in code order (one query)."""
-    rows = await session.execute(_CURRENT, {"member_id": member_id})
+    """The households `member_id` is in charge of now, in code order (one query, or one for
+    the whole batch)."""
+    together = await _read_together(session, member_id)
+    if together is not None:
+        return list(together)
+    rows = await execute_core(session, _CURRENT, {"member_id": member_id})
     return [HouseholdRef(*row) for row in rows]
 
 
 async def own_household(
     session: AsyncSession, member_id: int, household_id: int
 ) -> HouseholdRef | None:
-    """The household if `member_id` is in charge of it now, else None (one query)."""
-    found = await session.execute(_OWN, {"member_id": member_id, "household_id": household_id})
+    """The household if `member_id` is in charge of it now, else None (one query, or one for
+    the whole batch)."""
+    together = await _read_together(session, member_id)
+    if together is not None:
+        return next((household for household in together if household.id == household_id), None)
+    found = await execute_core(
+        session, _OWN, {"member_id": member_id, "household_id": household_id}
+    )
     row = found.first()
     return None if row is None else HouseholdRef(*row)
 
