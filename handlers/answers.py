@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.core.choices import resolve_choice
 from bot.core.i18n import N_
 from bot.core.text import fold
-from bot.core.words import Phrasebook, number_in, resolve_choice
+from bot.core.words import Phrasebook, number_in
 from bot.delivery.history import latest_offer
 from bot.services.broadcasts import ACK_PREFIX, acknowledge_broadcast, acknowledge_latest
 from bot.services.meetings.texts import RSVP_PREFIX

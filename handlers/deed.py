@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+from bot.core.choices import YES
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import clean
-from bot.core.words import YES
 from bot.services.deeds import count_month_reports, household_label
 from bot.services.households import (
     HouseholdRef,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.choices import NO, YES
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import clean, shorten
-from bot.core.words import NO, YES
 from bot.services.deeds import DeedView, edit_deed, month_reports, withdraw_deed
 from bot.services.errors import NotFoundError
 from handlers.base import PICK_ONE, Context, picked

@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal, get_args
 
+from bot.core.choices import NO, YES
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import capitalised, clean
-from bot.core.words import NO, YES
 from bot.services.errors import DomainError
 from bot.services.meetings.attendance import opinions, rsvp_list
 from bot.services.meetings.calendar import (

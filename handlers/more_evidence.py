@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from bot.core.choices import YES
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import shorten
-from bot.core.words import YES
 from bot.services.errors import NotFoundError
 from bot.services.evidence import add_evidence, latest_report
 from handlers import deed

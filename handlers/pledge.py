@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.choices import NO, YES
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import clean
-from bot.core.words import NO, YES
 from bot.services.meetings.rules import add_months
 from bot.services.pledges import get_pledge, set_pledge
 from handlers.base import CANCEL, PICK_ONE, Context

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.choices import NO, YES, resolve_choice
 from bot.core.i18n import N_
 from bot.core.messages import Choice
-from bot.core.words import NO, YES, resolve_choice
 from bot.services.errors import AccessDeniedError, NotFoundError
 from bot.services.oversight import LEADERS_ONLY, is_leader
 from bot.services.roster.history import (

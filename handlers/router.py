@@ -6,10 +6,11 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.core.choices import resolve_choice
 from bot.core.i18n import N_
 from bot.core.messages import Choice
 from bot.core.text import clean, fold
-from bot.core.words import number_in, resolve_choice
+from bot.core.words import number_in
 from bot.services.identity import looks_like_code
 from bot.services.oversight import is_leader
 from handlers import paging

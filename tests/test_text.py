@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core.choices import resolve_choice
 from bot.core.messages import Choice
 from bot.core.phone import InvalidPhoneError, normalise_phone
 from bot.core.text import fold
-from bot.core.words import resolve_choice
 from handlers.router import parse_command
 
 

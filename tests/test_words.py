@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
+from bot.core.choices import resolve_choice
 from bot.core.messages import Choice
-from bot.core.words import resolve_choice
 from handlers.answers import acknowledging
 from handlers.registry import build_registry
 

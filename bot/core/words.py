@@ -17,7 +17,6 @@ from typing import Generic, TypeVar
 
 from rapidfuzz.distance import OSA
 
-from bot.core.messages import Choice
 from bot.core.text import fold
 
 V = TypeVar("V")
@@ -32,7 +31,7 @@ _EMOJI = {
     "❤": " cam on ",
     "💐": " cam on ",
 }
-_TOKEN = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
 _VOWELS = frozenset("aeiouy")
 _TONE_KEYS = frozenset("sfrxjz")  # Telex tone keys: never part of a Vietnamese rhyme
 _Y_AFTER_CONSONANT = re.compile(r"(?<=[bcdghklmnpqrstvx])y")
@@ -110,10 +109,10 @@ MEMO = 2048
 @lru_cache(maxsize=MEMO)
 def fold_key(text: str) -> str:
     """`text` as compared: folded, "y" after a consonant as "i", without spaces."""
-    return "".join(_y_as_i(word) for word in _TOKEN.findall(fold(text)))
+    return "".join(y_as_i(word) for word in WORD.findall(fold(text)))
 
 
-def _y_as_i(word: str) -> str:
+def y_as_i(word: str) -> str:
     return _Y_AFTER_CONSONANT.sub("i", word)
 
 
@@ -156,9 +155,9 @@ def _tokens(text: str) -> tuple[Token, ...]:
     text = _prepared(text)
     found = []
     toneless = []
-    for match in _TOKEN.finditer(text):
+    for match in WORD.finditer(text):
         original = match.group().lower()
-        key = _y_as_i(fold(original))
+        key = y_as_i(fold(original))
         found.append(Token(match.start(), key, original in _PARTICLES_MARKED))
         toneless.append(original == key and key in _PARTICLES_FOLDED)
     # Without tone marks a particle is told from a word ("nha" / "nhà") only at the end.
@@ -170,7 +169,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
 
 
 @lru_cache(maxsize=MEMO)
-def _readings(text: str) -> tuple[tuple[Token, ...], ...]:
+def readings_of(text: str) -> tuple[tuple[Token, ...], ...]:
     """The content words (`_content`) of each form of `text` (`_forms`)."""
     return tuple(tuple(_content(form)) for form in _forms(list(_tokens(text))))
 
@@ -179,7 +178,7 @@ def _forms(words: list[Token]) -> list[list[Token]]:
     """The readings of the words: as typed, Telex undone, VNI undone (distinct ones)."""
     forms = [words]
     for undo in (_untelex, _unvni):
-        other = [Token(w.start, _y_as_i(undo(w.key)), w.dropped) for w in words]
+        other = [Token(w.start, y_as_i(undo(w.key)), w.dropped) for w in words]
         if [w.key for w in other] not in [[w.key for w in f] for f in forms]:
             forms.append(other)
     return forms
@@ -253,7 +252,7 @@ class Phrasebook(Generic[V]):
         if len(text) > MAX_PHRASE_LENGTH:
             return None
         readings = []
-        for words in _readings(text):
+        for words in readings_of(text):
             readings.append("".join(w.key for w in words))
             tail = _month_tail(words)
             if tail:
@@ -277,7 +276,7 @@ class Phrasebook(Generic[V]):
         """A phrase meaning one of `among` at the start of the message, and the text after
         it as typed: "bao cao giúp bà Phượng" -> (report, "giúp bà Phượng")."""
         prepared = _prepared(text)
-        forms = _readings(text)
+        forms = readings_of(text)
         for near in (False, True) if fuzzy else (False,):  # exact first, however short
             for words in forms:
                 for size in range(min(len(words), 6), 0, -1):
@@ -305,7 +304,7 @@ class Phrasebook(Generic[V]):
 
 def number_in(text: str) -> int | None:
     """The option number a reply names: "2", "số 2", "hai", "hộ thứ hai", "thứ nhất"."""
-    folded = " ".join(_TOKEN.findall(fold(_prepared(text))))
+    folded = " ".join(WORD.findall(fold(_prepared(text))))
     found = _ORDINAL.match(folded)
     if found is None:
         return None
@@ -332,83 +331,3 @@ def same_word(typed: str, word: str) -> bool:
     """Whether a typed word is this word, forgiving a typo in longer words."""
     limit = allowance(word) if len(typed) > 4 else 0
     return typed == word or (limit > 0 and OSA.distance(typed, word, score_cutoff=1) <= 1)
-
-
-YES = (
-    "có",
-    "ok",
-    "oke",
-    "okie",
-    "okay",
-    "đồng ý",
-    "vâng",
-    "ừ",
-    "uh",
-    "um",
-    "yes",
-    "gửi",
-    "gửi đi",
-    "được",
-    "dc",
-    "được rồi",
-    "đúng",
-    "đúng rồi",
-    "chuẩn",
-    "lưu",
-)
-NO = ("không", "ko", "k", "kg", "khg", "hông", "hok", "no", "thôi không", "không cần", "chưa")
-
-
-def resolve_choice(text: str, choices: Sequence[Choice]) -> str | None:
-    """The key of the option a typed reply means: its number ("2", "hai", "hộ thứ hai"),
-    its label or an alias with or without tone marks, a code in its label ("NL-006"), a
-    name in it ("bà Phượng"), a unique start of it ("nha o"), or its label with a typo."""
-    if not fold(text).strip(" .!?"):
-        return None
-    number = number_in(text)
-    labels = [(fold_key(choice.label), choice) for choice in choices]
-    keys = {fold_key(text)} | {"".join(w.key for w in words) for words in _readings(text)}
-    for label, choice in labels:
-        if label in keys or keys & {fold_key(alias) for alias in choice.aliases}:
-            return choice.key
-    if number is not None:
-        return choices[number - 1].key if 0 < number <= len(choices) else None
-    code = code_key(text)
-    if code is not None:
-        hits = [c.key for c in choices if code_key(c.label) == code]
-        if len(hits) == 1:
-            return hits[0]
-    return _by_words(text, choices)
-
-
-def _by_words(text: str, choices: Sequence[Choice]) -> str | None:
-    """The one option whose label has the typed words in a row, each one a word of the
-    label or its start ("nha o" -> "Nhà ở, nhà tiêu"; "ba Phuong" -> "Hoàng Thị Phượng")."""
-    as_typed = [w.key for w in tokens(text) if not w.dropped]
-    titled = name_words(text)  # after a title ("bà Ún") even a short name is a name
-    for typed, least in ((as_typed, 3), (titled, 2 if titled != as_typed else 3)):
-        if typed and sum(len(word) for word in typed) >= least:
-            found = _words_in_labels(typed, choices)
-            if found is not None:
-                return found
-    return None
-
-
-def _words_in_labels(typed: list[str], choices: Sequence[Choice]) -> str | None:
-    exact, near = [], []
-    for choice in choices:
-        label = [_y_as_i(word) for word in _TOKEN.findall(fold(choice.label))]
-        for start in range(len(label) - len(typed) + 1):
-            window = label[start : start + len(typed)]
-            if all(w.startswith(t) for t, w in zip(typed, window, strict=True)):
-                exact.append(choice.key)
-                break
-            if all(same_word(t, w) for t, w in zip(typed, window, strict=True)):
-                near.append(choice.key)
-                break
-    for hits in (exact, near):
-        if len(set(hits)) == 1:
-            return hits[0]
-        if hits:
-            return None  # several options fit: better to ask again than to guess
-    return None
