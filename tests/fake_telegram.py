@@ -26,6 +26,14 @@ CAPTION_LIMIT = 1024
 NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file uploaded in a multipart request (sendPhoto, sendDocument)."""
+
+    file_name: str
+    content: bytes
+
+
 def _utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -414,12 +422,16 @@ class FakeTelegram:
         return await self._record("sendMessage", params, text)
 
     async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        if not params.get("photo"):
+            return _error(400, "Bad Request: there is no photo in the request")
         caption = str(params.get("caption", ""))
         if _utf16_length(caption) > CAPTION_LIMIT:
             return _error(400, "Bad Request: message caption is too long")
         return await self._record("sendPhoto", params, caption)
 
     async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        if not params.get("document"):
+            return _error(400, "Bad Request: there is no document in the request")
         caption = str(params.get("caption", ""))
         if _utf16_length(caption) > CAPTION_LIMIT:
             return _error(400, "Bad Request: message caption is too long")
@@ -459,11 +471,17 @@ class FakeTelegram:
 
 
 async def _params(request: web.Request) -> dict[str, Any]:
+    raw: dict[str, Any]
     if request.content_type == "application/json":
-        raw: dict[str, Any] = await request.json()
+        raw = await request.json()
     else:
         form = await request.post()
-        raw = {key: value for key, value in form.items() if isinstance(value, str)}
+        raw = {}
+        for key, value in form.items():
+            if isinstance(value, web.FileField):  # an upload: kept with its name
+                raw[key] = Upload(value.filename, value.file.read())
+            else:
+                raw[key] = value
     params: dict[str, Any] = {}
     for key, value in raw.items():
         if isinstance(value, str) and value[:1] in "[{":

@@ -58,7 +58,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             except sqlite3.OperationalError:
                 # Processes opening a new database at once (replicas migrating together): the
                 # first switches the file to WAL for good; the others find it switched.
-                mode = cursor.execute("PRAGMA journal_mode").fetchone()
+                # (the adapted cursor's execute returns nothing to chain on: fetch apart)
+                cursor.execute("PRAGMA journal_mode")
+                mode = cursor.fetchone()
                 if not mode or str(mode[0]).lower() != "wal":
                     raise
             cursor.close()

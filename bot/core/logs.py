@@ -35,6 +35,7 @@ QUIET = {
     "httpcore": logging.WARNING,
     "hpack": logging.WARNING,
     "aiohttp.access": logging.WARNING,
+    "aiohttp.client": logging.WARNING,  # the Bot API client (its URLs hold the token)
     "aiosqlite": logging.WARNING,  # every statement with its parameters, at DEBUG
     "sqlalchemy.engine": logging.WARNING,
     "asyncio": logging.INFO,

@@ -11,7 +11,6 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeChat, Document, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
-from telegram.request import HTTPXRequest
 
 from bot.channels.base import Capabilities, Handle, StartupError, webhook_route
 from bot.channels.replies import REPLIES, ReplyPatience, send_reply
@@ -26,6 +25,7 @@ from bot.channels.telegram.sender import (
     hides_contact_keyboard,
 )
 from bot.channels.telegram.tolerant import TolerantBot
+from bot.channels.telegram.transport import AiohttpRequest
 from bot.core import metrics
 from bot.core.i18n import translator
 from bot.core.messages import InboundMessage, OutboundMessage
@@ -37,10 +37,8 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024  # documents read for the handlers (roster files)
-# httpcore looks through every pooled connection (a system call for each idle one) whenever a
-# request starts or ends, so each connection kept costs every request. 8 requests in flight
-# carry 32 requests/s at a 250 ms round trip to the Bot API, above the 30 messages/s a bot
-# may send; with 16 a reply cost about 0.5 ms more CPU (bench/README.md, issue 13 speed).
+# Replies in flight at once: 8 carry 32 requests/s at a 250 ms round trip to the Bot API,
+# above the 30 messages/s a bot may send (bench/README.md, issue 13 speed).
 CONNECTION_POOL_SIZE = 8
 
 
@@ -90,8 +88,8 @@ class TelegramChannel:
             token,
             base_url=api_url or DEFAULT_API_URL,
             base_file_url=file_url(api_url),
-            request=HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),
-            get_updates_request=HTTPXRequest(connection_pool_size=1),
+            request=AiohttpRequest(connection_pool_size=CONNECTION_POOL_SIZE),
+            get_updates_request=AiohttpRequest(connection_pool_size=1),
         )
         builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdateProcessor())

@@ -15,7 +15,6 @@ from typing import Any
 
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.request import HTTPXRequest
 
 from bot.channels.parts import Pacing, Part, PartPolicy, send_parts
 from bot.channels.telegram.convert import (
@@ -26,6 +25,7 @@ from bot.channels.telegram.convert import (
     telegram_chunks,
     utf16_length,
 )
+from bot.channels.telegram.transport import AiohttpRequest
 from bot.core.messages import Attachment, OutboundMessage
 from bot.delivery.outcome import Outcome, Progress, RetryLater, Undeliverable
 from bot.delivery.pacer import Budget, ChannelLimits, Pacer
@@ -37,7 +37,7 @@ CAPTION_LIMIT = 1024
 
 def delivery_bot(token: str, api_url: str | None, timeout: float = 10.0) -> Bot:
     """A Bot with its own connection pool, so broadcasts never queue behind chat replies."""
-    request = HTTPXRequest(
+    request = AiohttpRequest(
         connection_pool_size=32,
         read_timeout=timeout,
         write_timeout=timeout,
@@ -90,9 +90,8 @@ class TelegramOut:
         self.bot = bot
         self.policy = policy
         self.budget: Budget = budget or Pacer(ChannelLimits())
-        # At most as many requests under way as the connection pool has connections: httpcore
-        # looks through every queued request and every connection each time one starts or
-        # ends, so a queue of a hundred replies costs more than the replies themselves.
+        # At most as many requests under way as the connection pool has connections: the
+        # others wait here, in order, rather than time out waiting for a connection.
         self.lanes = asyncio.Semaphore(lanes)
 
     async def start(self) -> None:
