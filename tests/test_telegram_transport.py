@@ -135,3 +135,35 @@ async def test_a_restarted_client_sends_again(fake: FakeTelegram, bot: Bot) -> N
     await bot.initialize()  # a channel started again after an outage
     await bot.send_message(7, "vẫn gửi được")
     assert [sent.text for sent in fake.to(7)] == ["vẫn gửi được"]
+
+
+async def test_the_environments_proxy_carries_the_requests(
+    slow_server: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A province's network reaches Telegram only through its proxy (HTTP_PROXY / HTTPS_PROXY).
+    proxy, asked = slow_server
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        # a host that resolves nowhere: only the proxy can answer for it
+        assert await request.post("http://api.telegram.invalid/fast") is True
+        assert asked == ["/fast"]
+    finally:
+        await request.shutdown()
+
+
+async def test_no_proxy_exempts_a_host(
+    slow_server: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, asked = slow_server
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        assert await request.post(f"{url}/fast") is True
+        assert asked == ["/fast"]
+    finally:
+        await request.shutdown()

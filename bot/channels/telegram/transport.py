@@ -13,13 +13,19 @@ Timeouts mean what they mean in `HTTPXRequest`:
 - connect: opening a new connection; read: waiting for each piece of the answer;
 - write: aiohttp has no timeout for writing the request alone, so the whole request is bounded
   by connect + write + read instead (uploads use `media_write_timeout` as the write part).
-Proxies come from the environment (HTTPS_PROXY, NO_PROXY), as with httpx.
+Proxies come from the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), as with httpx, read once
+per host (aiohttp's own `trust_env` reads them, and ~/.netrc, in a worker thread at every request).
+Parameters go as JSON, one of the Bot API's documented encodings ("application/json (except for
+uploading files)"); uploads as multipart/form-data.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -36,7 +42,7 @@ POOL_TIMEOUT_MESSAGE = (
 class AiohttpRequest(BaseRequest):
     """A `BaseRequest` on one aiohttp session of `connection_pool_size` connections."""
 
-    __slots__ = ("_media_write_timeout", "_pool", "_session", "_size", "_timeouts")
+    __slots__ = ("_media_write_timeout", "_pool", "_proxies", "_session", "_size", "_timeouts")
 
     def __init__(
         self,
@@ -54,6 +60,7 @@ class AiohttpRequest(BaseRequest):
         self._timeouts = (read_timeout, write_timeout, connect_timeout, pool_timeout)
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}  # (scheme, host) -> proxy
         # Waiting for a connection is ours to time (aiohttp's own "connect" timeout would mix
         # it with opening the connection): the connector never has more requests than this.
         self._pool = asyncio.Semaphore(connection_pool_size)
@@ -69,8 +76,8 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._size),
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,
             )
+            self._proxies.clear()  # the environment is read again after a restart
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
@@ -110,7 +117,8 @@ class AiohttpRequest(BaseRequest):
                 async with session.request(
                     method,
                     url,
-                    data=_body(request_data, files),
+                    proxy=self._proxy(url),
+                    **_body(request_data, files),
                     timeout=aiohttp.ClientTimeout(
                         total=None, connect=None, sock_connect=connect, sock_read=read
                     ),
@@ -124,6 +132,17 @@ class AiohttpRequest(BaseRequest):
         finally:
             self._pool.release()
 
+    def _proxy(self, url: str) -> str | None:
+        """The environment's proxy for `url`'s scheme and host, unless NO_PROXY exempts it."""
+        parsed = urlsplit(url)
+        key = (parsed.scheme, parsed.hostname or "")
+        if key not in self._proxies:
+            proxy = urllib.request.getproxies().get(parsed.scheme)
+            if proxy and urllib.request.proxy_bypass(key[1]):
+                proxy = None
+            self._proxies[key] = proxy or None
+        return self._proxies[key]
+
 
 def _total(*parts: float | None) -> float | None:
     """The whole request's bound: the sum of its parts, none if any part has none."""
@@ -132,16 +151,23 @@ def _total(*parts: float | None) -> float | None:
     return sum(part for part in parts if part is not None)
 
 
-def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> Any:
-    """The request's body: a form, in several parts when it uploads files (as httpx sends)."""
+def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> dict[str, Any]:
+    """The request's body, as `session.request` arguments: JSON, or a multipart form when it
+    uploads files (the other parameters as fields, their values JSON-encoded as httpx sends
+    them)."""
     if request_data is None:
-        return None
-    fields = request_data.json_parameters
+        return {}
     if not files:
-        return fields or None
+        parameters = request_data.parameters
+        if not parameters:
+            return {}
+        return {
+            "data": json.dumps(parameters, ensure_ascii=False).encode(),
+            "headers": {"Content-Type": "application/json"},
+        }
     form = aiohttp.FormData(quote_fields=False)  # names in UTF-8, as httpx sends them
-    for name, value in fields.items():
+    for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, (file_name, content, mime_type) in files.items():
         form.add_field(name, content, filename=file_name, content_type=mime_type)
-    return form
+    return {"data": form}
