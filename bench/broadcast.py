@@ -37,7 +37,7 @@ from bot.delivery.outbox import enqueue
 from bot.delivery.pacer import ChannelLimits, Pacer
 from bot.delivery.worker import DeliveryWorker
 from models import ChatAddress, DeliveryStatus, Member, Organisation, OrgKind, OutboxMessage
-from tests.fake_telegram import TOKEN, FakeTelegram, _error
+from tests.fake_telegram import TOKEN, FakeTelegram, _error, _params
 
 FIRST_USER = 900_000
 
@@ -60,7 +60,7 @@ class EnforcingTelegram(FakeTelegram):
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["method"] != "sendMessage":
             return await super()._handle(request)
-        data = await request.post()
+        data = await _params(request)  # a form or JSON, as the Bot API takes both
         chat_id = int(str(data["chat_id"]))
         now = time.monotonic()
         self.requests += 1
