@@ -108,6 +108,11 @@ async def test_texts_and_keyboards_reach_telegram_as_sent(fake: FakeTelegram, bo
     assert answer["message_id"] == sent.message_id
 
 
+async def test_half_an_emoji_does_not_stop_a_message(fake: FakeTelegram, bot: Bot) -> None:
+    await bot._post("sendMessage", {"chat_id": 7, "text": "Việc tốt \ud83d tháng 11"})
+    assert [sent.text for sent in fake.to(7)] == ["Việc tốt ? tháng 11"]
+
+
 async def test_a_workbook_is_uploaded_whole_with_its_name_and_caption(
     fake: FakeTelegram, bot: Bot
 ) -> None:

@@ -162,7 +162,9 @@ def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> dic
         if not parameters:
             return {}
         return {
-            "data": json.dumps(parameters, ensure_ascii=False).encode(),
+            # UTF-8; a lone surrogate (half an emoji cut from hostile input) becomes "?" rather
+            # than an error the sender would retry for nothing
+            "data": json.dumps(parameters, ensure_ascii=False).encode("utf-8", "replace"),
             "headers": {"Content-Type": "application/json"},
         }
     form = aiohttp.FormData(quote_fields=False)  # names in UTF-8, as httpx sends them
