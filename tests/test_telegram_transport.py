@@ -4,16 +4,21 @@ slow, full or absent Bot API means for the sender (retry later, never a silent l
 from __future__ import annotations
 
 import asyncio
+import io
 import socket
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from aiohttp import web
 from telegram import Bot, InputFile
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.channels.base import StartupError
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram.sender import judge
 from bot.channels.telegram.transport import AiohttpRequest
+from bot.core.messages import InboundMessage, OutboundMessage
 from tests.fake_telegram import BLOCKED, TOKEN, TOO_MANY, FakeTelegram, Upload
 
 
@@ -172,3 +177,130 @@ async def test_no_proxy_exempts_a_host(
         assert asked == ["/fast"]
     finally:
         await request.shutdown()
+
+
+async def test_a_slow_line_downloads_a_roster_whole(unused_tcp_port: int) -> None:
+    # 300 KB trickling in over 1.5 s: each piece comes well within the read timeout, though
+    # the whole takes longer than connect + write + read.
+    async def trickle(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        await response.prepare(request)
+        for _ in range(15):
+            await response.write(b"x" * 20_000)
+            await asyncio.sleep(0.1)
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_get("/file", trickle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", unused_tcp_port).start()
+    request = AiohttpRequest(read_timeout=0.5, write_timeout=0.2, connect_timeout=0.2)
+    await request.initialize()
+    try:
+        content = await request.retrieve(f"http://127.0.0.1:{unused_tcp_port}/file")
+        assert len(content) == 300_000
+    finally:
+        await request.shutdown()
+        await runner.cleanup()
+
+
+class _Unreadable(io.BytesIO):
+    """A file whose reading fails half-way through an upload."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        raise OSError(5, "Input/output error")
+
+
+async def test_a_failed_upload_names_no_token(fake: FakeTelegram, bot: Bot) -> None:
+    upload = InputFile(_Unreadable(b"x" * 100), filename="a.xlsx", read_file_handle=False)
+    with pytest.raises(NetworkError) as failed:
+        await bot._post("sendDocument", {"chat_id": 7, "document": upload})
+    # the text is kept as the delivery's last error: the bot token must not be in it
+    assert TOKEN not in failed.value.message
+    assert TOKEN.split(":")[1] not in judge(failed.value).error
+
+
+async def test_captions_and_file_names_that_would_break_a_form_still_go(
+    fake: FakeTelegram, bot: Bot
+) -> None:
+    await bot.send_document(
+        7,
+        InputFile(b"PK", filename='Báo cáo "tháng 11"\r\n.xlsx'),
+        caption="Việc tốt \ud83d",
+    )
+    (sent,) = fake.to(7)
+    assert sent.text == "Việc tốt ?"
+    assert sent.params["document"] == Upload("Báo cáo %22tháng 11%22%0D%0A.xlsx", b"PK")
+
+
+async def test_a_client_restarted_on_another_event_loop_still_queues(
+    slow_server: tuple[str, list[str]],
+) -> None:
+    url, _ = slow_server
+    request = AiohttpRequest(connection_pool_size=1, pool_timeout=5)
+
+    def two_at_once() -> list[object]:
+        async def run() -> list[object]:
+            await request.initialize()
+            try:  # the second waits for the only connection
+                return list(await asyncio.gather(*(request.post(f"{url}/fast") for _ in "ab")))
+            finally:
+                await request.shutdown()
+
+        return asyncio.run(run())
+
+    assert await asyncio.to_thread(two_at_once) == [True, True]
+    assert await asyncio.to_thread(two_at_once) == [True, True]  # a new loop, same client
+
+
+@pytest.mark.parametrize(
+    "proxy_of",
+    [lambda url: url.removeprefix("http://"), lambda url: url],
+    ids=["host:port", "http://host:port"],
+)
+async def test_a_proxy_in_all_proxy_or_without_a_scheme_is_used(
+    slow_server: tuple[str, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    proxy_of: Callable[[str], str],
+) -> None:
+    proxy, asked = slow_server
+    monkeypatch.delenv("HTTP_PROXY", raising=False)
+    monkeypatch.delenv("http_proxy", raising=False)
+    monkeypatch.setenv("ALL_PROXY", proxy_of(proxy))
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        assert await request.post("http://api.telegram.invalid/fast") is True
+        assert asked == ["/fast"]
+    finally:
+        await request.shutdown()
+
+
+async def test_a_socks_proxy_is_refused_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://user:secret@10.0.0.1:1080")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError, match="socks5:// proxy") as refused:
+            await request.post("https://api.telegram.org/bot1:x/getMe")
+        assert "secret" not in refused.value.message
+    finally:
+        await request.shutdown()
+
+
+async def test_a_socks_proxy_does_not_stop_the_channel_being_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # httpx refuses to be built at all with a socks proxy in the environment: nothing of the
+    # channel may build one, so `chibo run` starts and says in one line what is wrong.
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://10.0.0.1:1080")
+
+    async def handle(message: InboundMessage) -> list[OutboundMessage]:
+        return []
+
+    channel = TelegramChannel(TOKEN, handle)
+    with pytest.raises(StartupError, match="socks5:// proxy"):
+        await channel.start()
+    await channel.queue.stop()

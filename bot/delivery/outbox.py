@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.logs import redact
 from bot.core.messages import Choice
 from models import ChatAddress, DeliveryStatus, FailureReason, Member, OutboxMessage
 
@@ -212,7 +213,7 @@ async def mark_sent(
         status=DeliveryStatus.SENT,
         sent_at=now,
         platform_message_id=platform_message_id[:64],
-        last_error=error[:300] or None,
+        last_error=redact(error)[:300] or None,  # an error's text: no token, no phone
         parts=parts,
     )
 
@@ -235,7 +236,7 @@ async def mark_retry(
         claim,
         status=DeliveryStatus.RETRY,
         next_attempt_at=at,
-        last_error=error[:300],
+        last_error=redact(error)[:300],
         attempts=attempts,
         **progress,
     )

@@ -44,7 +44,14 @@ def delivery_bot(token: str, api_url: str | None, timeout: float = 10.0) -> Bot:
         connect_timeout=timeout,
         pool_timeout=timeout,
     )
-    return Bot(token, base_url=api_url or DEFAULT_API_URL, request=request)
+    # It never polls; without a request of its own for getUpdates, PTB would build one on httpx
+    # (which refuses to be built at all with a socks proxy in the environment).
+    return Bot(
+        token,
+        base_url=api_url or DEFAULT_API_URL,
+        request=request,
+        get_updates_request=AiohttpRequest(),
+    )
 
 
 def judge(error: Exception) -> RetryLater | Undeliverable:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +33,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.core.logs import redact
 
 POOL_TIMEOUT_MESSAGE = (
     "Pool timeout: all connections in the connection pool are occupied. "
@@ -63,6 +66,7 @@ class AiohttpRequest(BaseRequest):
         self._proxies: dict[tuple[str, str], str | None] = {}  # (scheme, host) -> proxy
         # Waiting for a connection is ours to time (aiohttp's own "connect" timeout would mix
         # it with opening the connection): the connector never has more requests than this.
+        # Made with the session, on the event loop that will use it.
         self._pool = asyncio.Semaphore(connection_pool_size)
 
     @property
@@ -77,6 +81,7 @@ class AiohttpRequest(BaseRequest):
                 connector=aiohttp.TCPConnector(limit=self._size),
                 headers={"User-Agent": self.USER_AGENT},
             )
+            self._pool = asyncio.Semaphore(self._size)
             self._proxies.clear()  # the environment is read again after a restart
 
     async def shutdown(self) -> None:
@@ -95,7 +100,7 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Send one request; its status and body."""
-        session = self._session
+        session, pool_of = self._session, self._pool
         if session is None or session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data is not None else None
@@ -107,39 +112,61 @@ class AiohttpRequest(BaseRequest):
             write = self._media_write_timeout if files else write
         else:
             write = write_timeout
+        proxy = self._proxy(url)
         try:
             async with asyncio.timeout(pool):
-                await self._pool.acquire()
+                await pool_of.acquire()
         except TimeoutError as error:
             raise TimedOut(POOL_TIMEOUT_MESSAGE) from error
         try:
+            # Up to the answer's headers, the whole request is bounded (aiohttp has no write
+            # timeout); the body then only by `read` for each piece, as httpx does, so a 2 MB
+            # roster downloads on a slow line.
             async with asyncio.timeout(_total(connect, write, read)):
-                async with session.request(
+                response = await session.request(
                     method,
                     url,
-                    proxy=self._proxy(url),
+                    proxy=proxy,
                     **_body(request_data, files),
                     timeout=aiohttp.ClientTimeout(
                         total=None, connect=None, sock_connect=connect, sock_read=read
                     ),
-                ) as response:
-                    return response.status, await response.read()
+                )
+            try:
+                return response.status, await response.read()
+            finally:
+                response.release()
         except TimeoutError as error:  # aiohttp's own timeouts are TimeoutErrors too
             raise TimedOut from error
         except aiohttp.ClientError as error:
-            # The class name too: some aiohttp errors have an empty message.
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+            # The class name too (some aiohttp errors have an empty message); never the URL,
+            # which holds the bot token (the text may be kept as a delivery's last error).
+            text = str(error).replace(url, "<Bot API URL>")
+            if proxy:
+                text = text.replace(proxy, "<proxy>")
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {redact(text)}") from error
         finally:
-            self._pool.release()
+            pool_of.release()
 
     def _proxy(self, url: str) -> str | None:
-        """The environment's proxy for `url`'s scheme and host, unless NO_PROXY exempts it."""
+        """The environment's proxy for `url`'s scheme and host (HTTPS_PROXY, HTTP_PROXY, then
+        ALL_PROXY, as httpx reads them), unless NO_PROXY exempts the host."""
         parsed = urlsplit(url)
         key = (parsed.scheme, parsed.hostname or "")
         if key not in self._proxies:
-            proxy = urllib.request.getproxies().get(parsed.scheme)
+            proxies = urllib.request.getproxies()
+            proxy = proxies.get(parsed.scheme) or proxies.get("all")
             if proxy and urllib.request.proxy_bypass(key[1]):
                 proxy = None
+            if proxy and "://" not in proxy:
+                proxy = f"http://{proxy}"  # "host:3128", as httpx takes it
+            if proxy and not proxy.lower().startswith(("http://", "https://")):
+                # (not cached: the message comes back at every attempt, at start a StartupError)
+                scheme = proxy.split("://", 1)[0]
+                raise NetworkError(
+                    f"the proxy in the environment is a {scheme}:// proxy; chibo's Bot API "
+                    "client takes http:// and https:// proxies only"
+                )
             self._proxies[key] = proxy or None
         return self._proxies[key]
 
@@ -169,7 +196,26 @@ def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> dic
         }
     form = aiohttp.FormData(quote_fields=False)  # names in UTF-8, as httpx sends them
     for name, value in request_data.json_parameters.items():
-        form.add_field(name, value)
+        form.add_field(name, _utf8(value))
     for name, (file_name, content, mime_type) in files.items():
-        form.add_field(name, content, filename=file_name, content_type=mime_type)
+        form.add_field(
+            name,
+            content,
+            filename=None if file_name is None else _FILE_NAME.sub(_escape, _utf8(file_name)),
+            content_type=mime_type,
+        )
     return {"data": form}
+
+
+def _utf8(text: str) -> str:
+    """`text` as UTF-8 can carry it: a lone surrogate becomes "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+# A file name's quotes and control characters, percent-encoded as httpx does (HTML5 forms):
+# Telegram does not unescape aiohttp's backslashes, and a line break would end the header.
+_FILE_NAME = re.compile(r'["\x00-\x1a\x1c-\x1f]')
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"%{ord(match.group(0)):02X}"
