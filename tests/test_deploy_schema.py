@@ -4,11 +4,13 @@ old one in one line (or migrates under a lock when asked), and processes never r
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 from pathlib import Path
 
 from sqlalchemy import text
 
-from bot.core.db import migrate, schema_status
+from bot.core.db import _switch_to_wal, migrate, schema_status
 from tests.cli import Ran, chibo, chibo_process
 from tests.conftest import EmptyDatabase
 from tests.fake_telegram import TOKEN
@@ -102,3 +104,22 @@ async def test_processes_migrating_at_once_do_not_race(empty_database: EmptyData
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+def test_a_database_another_process_is_switching_is_waited_for(tmp_path: Path) -> None:
+    # The other process holds the file (as while it switches it to WAL): this one is refused
+    # at first, and opens the database once the other lets go, instead of failing to start.
+    path = tmp_path / "chibo.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    letting_go = threading.Timer(0.3, holder.execute, args=("COMMIT",))
+    letting_go.start()
+    opener = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        _switch_to_wal(opener.cursor())
+        assert opener.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        letting_go.join()
+        opener.close()
+        holder.close()

@@ -17,6 +17,7 @@ from bot.channels.base import Wiring
 from bot.channels.replies import send_reply
 from bot.channels.zalo import ZaloChannel, ZaloClient, ZaloOut, ZaloWebhook
 from bot.channels.zalo.channel import SECRET_HEADER
+from bot.channels.zalo.client import ZaloNetworkError
 from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.delivery.outcome import Delivered, Outcome
 from bot.dispatcher.dispatch import Dispatcher
@@ -419,3 +420,31 @@ async def test_a_picture_over_the_limit_keeps_its_url_and_the_report_goes_on(
     async with sessionmaker() as session:
         assert list(await session.scalars(select(DeedPhoto.file_ref))) == [url]
         assert await session.scalar(select(func.count()).select_from(KeptFile)) == 0
+
+
+async def test_zalo_is_reached_through_the_environments_proxy(
+    zalo_fake: FakeZalo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fake answers as the proxy would for a host that resolves nowhere.
+    proxy = zalo_fake.base_url.removesuffix("/bot")
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    client = ZaloClient(zalo_fake.token, "http://bot-api.zalo.invalid/bot")
+    try:
+        await client.send_message(XIEN, "Chào đồng chí")
+    finally:
+        await client.close()
+    assert [sent.text for sent in zalo_fake.to(XIEN)] == ["Chào đồng chí"]
+
+
+async def test_a_socks_proxy_is_a_network_error_in_words(
+    zalo_fake: FakeZalo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "socks5://user:secret@10.0.0.1:1080")
+    client = ZaloClient(zalo_fake.token, zalo_fake.base_url)
+    try:
+        with pytest.raises(ZaloNetworkError, match="socks5:// proxy") as refused:
+            await client.get_me()
+    finally:
+        await client.close()
+    assert "secret" not in str(refused.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -53,16 +54,7 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             # The busy timeout first: every statement after it waits for a lock instead of failing.
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.execute("PRAGMA foreign_keys=ON")
-            try:
-                cursor.execute("PRAGMA journal_mode=WAL")
-            except sqlite3.OperationalError:
-                # Processes opening a new database at once (replicas migrating together): the
-                # first switches the file to WAL for good; the others find it switched.
-                # (the adapted cursor's execute returns nothing to chain on: fetch apart)
-                cursor.execute("PRAGMA journal_mode")
-                mode = cursor.fetchone()
-                if not mode or str(mode[0]).lower() != "wal":
-                    raise
+            _switch_to_wal(cursor)
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")
@@ -73,6 +65,31 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
 
     return engine
+
+
+WAL_ATTEMPTS = 50  # 0.1 s apart: 5 s for another process to finish switching the file
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """Put the database file in WAL mode. Processes opening a new database at once (replicas
+    migrating together): the first switches the file for good while the others are refused
+    ("database is locked", even within the busy timeout), and find it switched once it is."""
+    for attempt in range(1, WAL_ATTEMPTS + 1):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            try:
+                # (the adapted cursor's execute returns nothing to chain on: fetch apart)
+                cursor.execute("PRAGMA journal_mode")
+                mode = cursor.fetchone()
+            except sqlite3.OperationalError:
+                mode = None  # still switching
+            if mode and str(mode[0]).lower() == "wal":
+                return
+            if attempt == WAL_ATTEMPTS:
+                raise
+            time.sleep(0.1)  # a connection's first moments only, and only in this race
 
 
 READING = "chibo_reading"

@@ -13,8 +13,7 @@ Timeouts mean what they mean in `HTTPXRequest`:
 - connect: opening a new connection; read: waiting for each piece of the answer;
 - write: aiohttp has no timeout for writing the request alone, so the whole request is bounded
   by connect + write + read instead (uploads use `media_write_timeout` as the write part).
-Proxies come from the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), as with httpx, read once
-per host (aiohttp's own `trust_env` reads them, and ~/.netrc, in a worker thread at every request).
+Proxies come from the environment, as with httpx (bot/channels/proxies.py).
 Parameters go as JSON, one of the Bot API's documented encodings ("application/json (except for
 uploading files)"); uploads as multipart/form-data.
 """
@@ -24,9 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import urllib.request
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -34,6 +31,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.channels.proxies import EnvironmentProxies, UnsupportedProxy
 from bot.core.logs import redact
 
 POOL_TIMEOUT_MESSAGE = (
@@ -63,7 +61,7 @@ class AiohttpRequest(BaseRequest):
         self._timeouts = (read_timeout, write_timeout, connect_timeout, pool_timeout)
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
-        self._proxies: dict[tuple[str, str], str | None] = {}  # (scheme, host) -> proxy
+        self._proxies = EnvironmentProxies()
         # Waiting for a connection is ours to time (aiohttp's own "connect" timeout would mix
         # it with opening the connection): the connector never has more requests than this.
         # Made with the session, on the event loop that will use it.
@@ -82,7 +80,7 @@ class AiohttpRequest(BaseRequest):
                 headers={"User-Agent": self.USER_AGENT},
             )
             self._pool = asyncio.Semaphore(self._size)
-            self._proxies.clear()  # the environment is read again after a restart
+            self._proxies = EnvironmentProxies()  # read again after a restart
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
@@ -112,7 +110,10 @@ class AiohttpRequest(BaseRequest):
             write = self._media_write_timeout if files else write
         else:
             write = write_timeout
-        proxy = self._proxy(url)
+        try:
+            proxy = self._proxies.for_url(url)
+        except UnsupportedProxy as error:
+            raise NetworkError(str(error)) from None
         try:
             async with asyncio.timeout(pool):
                 await pool_of.acquire()
@@ -147,28 +148,6 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(error).__name__}: {redact(text)}") from error
         finally:
             pool_of.release()
-
-    def _proxy(self, url: str) -> str | None:
-        """The environment's proxy for `url`'s scheme and host (HTTPS_PROXY, HTTP_PROXY, then
-        ALL_PROXY, as httpx reads them), unless NO_PROXY exempts the host."""
-        parsed = urlsplit(url)
-        key = (parsed.scheme, parsed.hostname or "")
-        if key not in self._proxies:
-            proxies = urllib.request.getproxies()
-            proxy = proxies.get(parsed.scheme) or proxies.get("all")
-            if proxy and urllib.request.proxy_bypass(key[1]):
-                proxy = None
-            if proxy and "://" not in proxy:
-                proxy = f"http://{proxy}"  # "host:3128", as httpx takes it
-            if proxy and not proxy.lower().startswith(("http://", "https://")):
-                # (not cached: the message comes back at every attempt, at start a StartupError)
-                scheme = proxy.split("://", 1)[0]
-                raise NetworkError(
-                    f"the proxy in the environment is a {scheme}:// proxy; chibo's Bot API "
-                    "client takes http:// and https:// proxies only"
-                )
-            self._proxies[key] = proxy or None
-        return self._proxies[key]
 
 
 def _total(*parts: float | None) -> float | None:

@@ -1,4 +1,4 @@
-"""Zalo channel on the official Zalo Bot Platform, through chibo's own httpx client."""
+"""Zalo channel on the official Zalo Bot Platform, through chibo's own aiohttp client."""
 
 from bot.channels.zalo.channel import ZaloChannel, ZaloWebhook
 from bot.channels.zalo.client import ZaloClient, ZaloError

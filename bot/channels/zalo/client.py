@@ -3,14 +3,21 @@
 Every method answers `{"ok": true, "result": ...}` or `{"ok": false, "error_code": N,
 "description": ...}`; errors become `ZaloError` with the code, network trouble
 `ZaloNetworkError`. The token is part of every URL, so it never appears in our logs.
+Requests go through aiohttp (as Telegram's do: bot/channels/telegram/transport.py), each step
+of a call (connecting, sending, each piece of the answer) within the call's timeout; the proxy
+comes from the environment (bot/channels/proxies.py).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from typing import Any
 
-import httpx
+import aiohttp
+
+from bot.channels.proxies import EnvironmentProxies, UnsupportedProxy
 
 log = logging.getLogger(__name__)
 
@@ -47,17 +54,42 @@ class ZaloNetworkError(ZaloError):
 
 
 class ZaloClient:
-    """Calls Zalo Bot API methods with JSON bodies over one pooled HTTP connection."""
+    """Calls Zalo Bot API methods with JSON bodies over one pool of HTTP connections."""
 
     def __init__(self, token: str, api_url: str | None = None, timeout: float = 10.0) -> None:
         self._base = f"{(api_url or DEFAULT_API_URL).rstrip('/')}{token}/"
         self._timeout = timeout
-        self._http = httpx.AsyncClient(timeout=timeout)
+        self._session: aiohttp.ClientSession | None = None
+        self._proxies = EnvironmentProxies()
+
+    def _http(self) -> aiohttp.ClientSession:
+        """The session, opened on first use (on the running event loop) and after `close`."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+            self._proxies = EnvironmentProxies()
+        return self._session
 
     async def close(self) -> None:
         """Close the connection pool (a later call opens a new one: a channel whose start
         failed is stopped, then started again)."""
-        await self._http.aclose()
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def _open(
+        self, method: str, url: str, seconds: float, body: bytes | None = None
+    ) -> aiohttp.ClientResponse:
+        """The answer to one request, its headers read (release it once read): connecting,
+        sending and each piece of the answer within `seconds`, as httpx times a request."""
+        headers = {"Content-Type": "application/json"} if body is not None else None
+        async with asyncio.timeout(3 * seconds):  # connect + write + read, bounded together
+            return await self._http().request(
+                method,
+                url,
+                data=body,
+                headers=headers,
+                proxy=self._proxies.for_url(url),
+                timeout=aiohttp.ClientTimeout(total=None, sock_connect=seconds, sock_read=seconds),
+            )
 
     async def call(
         self, method: str, params: dict[str, Any] | None = None, *, wait: float | None = None
@@ -65,26 +97,30 @@ class ZaloClient:
         """Call `method` with `params` (None values left out) and return its result; `wait`
         is how long to wait for the answer (default: the client's timeout)."""
         body = {key: value for key, value in (params or {}).items() if value is not None}
-        if self._http.is_closed:
-            self._http = httpx.AsyncClient(timeout=self._timeout)
+        # UTF-8; a lone surrogate (half an emoji) becomes "?" rather than a failed call
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
         try:
-            response = await self._http.post(
-                self._base + method, json=body, timeout=wait or self._timeout
-            )
-        except httpx.HTTPError as error:
+            response = await self._open("POST", self._base + method, wait or self._timeout, data)
+            try:
+                status, raw = response.status, await response.read()
+            finally:
+                response.release()
+        except UnsupportedProxy as error:
+            raise ZaloNetworkError(f"{method}: {error}") from None
+        except (aiohttp.ClientError, TimeoutError) as error:
             # str(error) can hold the URL, and the URL holds the token: name the kind only.
             raise ZaloNetworkError(f"{method}: {type(error).__name__}") from None
         try:
-            answer = response.json()
+            answer = json.loads(raw)
         except ValueError:
-            raise ZaloError(response.status_code, f"{method}: answer is not JSON") from None
+            raise ZaloError(status, f"{method}: answer is not JSON") from None
         if not isinstance(answer, dict):
-            raise ZaloError(response.status_code, f"{method}: answer is not an object")
+            raise ZaloError(status, f"{method}: answer is not an object")
         if answer.get("ok") is True:
             return answer.get("result")
         code = answer.get("error_code")
         description = str(answer.get("description") or answer.get("message") or "")
-        raise ZaloError(int(code) if isinstance(code, int) else response.status_code, description)
+        raise ZaloError(int(code) if isinstance(code, int) else status, description)
 
     async def get_me(self) -> dict[str, Any]:
         """The bot's own account (checks the token)."""
@@ -138,19 +174,24 @@ class ZaloClient:
         chunks: list[bytes] = []
         size = 0
         try:
-            async with self._http.stream("GET", url, timeout=wait) as response:
-                if response.status_code != 200:
-                    raise ZaloError(response.status_code, "download refused")
+            response = await self._open("GET", url, wait)
+            try:
+                if response.status != 200:
+                    raise ZaloError(response.status, "download refused")
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
                     raise ZaloError(TOO_BIG, "download: too big")
-                async for chunk in response.aiter_bytes():
+                async for chunk in response.content.iter_chunked(64 * 1024):
                     size += len(chunk)
                     if size > max_bytes:
                         raise ZaloError(TOO_BIG, "download: too big")
                     chunks.append(chunk)
                 mime_type = response.headers.get("content-type", "").split(";")[0].strip()
-        except httpx.HTTPError as error:
+            finally:
+                response.release()
+        except UnsupportedProxy as error:
+            raise ZaloNetworkError(f"download: {error}") from None
+        except (aiohttp.ClientError, TimeoutError) as error:
             raise ZaloNetworkError(f"download: {type(error).__name__}") from None
         return b"".join(chunks), mime_type or "image/jpeg"
 
