@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
+from bot.core import db
 from bot.core.db import _switch_to_wal, migrate, schema_status
 from tests.cli import Ran, chibo, chibo_process
 from tests.conftest import EmptyDatabase
@@ -113,7 +116,12 @@ def test_a_database_another_process_is_switching_is_waited_for(tmp_path: Path) -
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     holder.execute("CREATE TABLE t (x)")
     holder.execute("BEGIN EXCLUSIVE")
-    letting_go = threading.Timer(0.3, holder.execute, args=("COMMIT",))
+
+    def let_go() -> None:  # (a plain sleep: threading.Timer never fires under faketime)
+        time.sleep(0.3)
+        holder.execute("COMMIT")
+
+    letting_go = threading.Thread(target=let_go)
     letting_go.start()
     opener = sqlite3.connect(path, isolation_level=None, timeout=0)
     try:
@@ -121,5 +129,24 @@ def test_a_database_another_process_is_switching_is_waited_for(tmp_path: Path) -
         assert opener.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     finally:
         letting_go.join()
+        opener.close()
+        holder.close()
+
+
+def test_a_database_held_for_good_fails_in_seconds_not_minutes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "WAL_PATIENCE", 0.5)
+    path = tmp_path / "chibo.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")  # and never lets go
+    opener = sqlite3.connect(path, isolation_level=None, timeout=0)
+    started = time.monotonic()
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            db._switch_to_wal(opener.cursor())
+        assert time.monotonic() - started < 3  # the patience, and 100 ms tries within it
+    finally:
         opener.close()
         holder.close()

@@ -8,7 +8,7 @@ import re
 from collections.abc import AsyncIterator, Sequence
 
 import pytest
-from aiohttp import ClientSession
+from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,7 +17,7 @@ from bot.channels.base import Wiring
 from bot.channels.replies import send_reply
 from bot.channels.zalo import ZaloChannel, ZaloClient, ZaloOut, ZaloWebhook
 from bot.channels.zalo.channel import SECRET_HEADER
-from bot.channels.zalo.client import ZaloNetworkError
+from bot.channels.zalo.client import ZaloError, ZaloNetworkError
 from bot.core.messages import Attachment, Choice, OutboundMessage
 from bot.delivery.outcome import Delivered, Outcome
 from bot.dispatcher.dispatch import Dispatcher
@@ -448,3 +448,37 @@ async def test_a_socks_proxy_is_a_network_error_in_words(
     finally:
         await client.close()
     assert "secret" not in str(refused.value)
+
+
+@pytest.mark.parametrize("address", ["http://[::1/anh.jpg", f"https://{'a' * 70}.vn/anh.jpg"])
+async def test_a_picture_address_nothing_can_fetch_is_refused_in_words(
+    zalo_fake: FakeZalo, address: str
+) -> None:
+    # The channel keeps such a picture as its address (it catches ZaloError), not a crash.
+    client = ZaloClient(zalo_fake.token, zalo_fake.base_url)
+    try:
+        with pytest.raises(ZaloError) as refused:
+            await client.download(address, 1_000_000)
+    finally:
+        await client.close()
+    assert address not in str(refused.value)
+
+
+async def test_an_api_call_is_not_redirected(unused_tcp_port: int) -> None:
+    # A POST followed to another address would go on as a GET without its body.
+    async def moved(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/elsewhere")
+
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", moved)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", unused_tcp_port).start()
+    client = ZaloClient("t", f"http://127.0.0.1:{unused_tcp_port}/bot")
+    try:
+        with pytest.raises(ZaloError) as refused:
+            await client.send_message(XIEN, "Chào đồng chí")
+        assert refused.value.code == 302
+    finally:
+        await client.close()
+        await runner.cleanup()

@@ -52,7 +52,7 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
             # The busy timeout first: every statement after it waits for a lock instead of failing.
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys=ON")
             _switch_to_wal(cursor)
             cursor.close()
@@ -67,29 +67,37 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
-WAL_ATTEMPTS = 50  # 0.1 s apart: 5 s for another process to finish switching the file
+BUSY_TIMEOUT_MS = 10_000  # a statement waits this long for another's lock
+WAL_PATIENCE = 5.0  # seconds for another process to finish switching a new file to WAL
 
 
 def _switch_to_wal(cursor: Any) -> None:
     """Put the database file in WAL mode. Processes opening a new database at once (replicas
     migrating together): the first switches the file for good while the others are refused
     ("database is locked", even within the busy timeout), and find it switched once it is."""
-    for attempt in range(1, WAL_ATTEMPTS + 1):
-        try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError:
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        return
+    except sqlite3.OperationalError:
+        pass
+    deadline = time.monotonic() + WAL_PATIENCE
+    cursor.execute("PRAGMA busy_timeout=100")  # short tries, bounded by the deadline
+    try:
+        while True:
             try:
                 # (the adapted cursor's execute returns nothing to chain on: fetch apart)
                 cursor.execute("PRAGMA journal_mode")
                 mode = cursor.fetchone()
-            except sqlite3.OperationalError:
-                mode = None  # still switching
-            if mode and str(mode[0]).lower() == "wal":
+                if mode and str(mode[0]).lower() == "wal":
+                    return
+                cursor.execute("PRAGMA journal_mode=WAL")
                 return
-            if attempt == WAL_ATTEMPTS:
-                raise
+            except sqlite3.OperationalError:
+                if time.monotonic() >= deadline:
+                    raise
             time.sleep(0.1)  # a connection's first moments only, and only in this race
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 READING = "chibo_reading"

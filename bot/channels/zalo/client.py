@@ -79,7 +79,9 @@ class ZaloClient:
         self, method: str, url: str, seconds: float, body: bytes | None = None
     ) -> aiohttp.ClientResponse:
         """The answer to one request, its headers read (release it once read): connecting,
-        sending and each piece of the answer within `seconds`, as httpx times a request."""
+        sending and each piece of the answer within `seconds`, as httpx times a request. API
+        calls follow no redirect (a POST redirected would go on as a GET without its body);
+        a picture follows up to 3 (a CDN's)."""
         headers = {"Content-Type": "application/json"} if body is not None else None
         async with asyncio.timeout(3 * seconds):  # connect + write + read, bounded together
             return await self._http().request(
@@ -87,6 +89,8 @@ class ZaloClient:
                 url,
                 data=body,
                 headers=headers,
+                allow_redirects=body is None,
+                max_redirects=3,
                 proxy=self._proxies.for_url(url),
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=seconds, sock_read=seconds),
             )
@@ -110,6 +114,8 @@ class ZaloClient:
         except (aiohttp.ClientError, TimeoutError) as error:
             # str(error) can hold the URL, and the URL holds the token: name the kind only.
             raise ZaloNetworkError(f"{method}: {type(error).__name__}") from None
+        except ValueError:  # an address nothing can use (ZALO_API_URL), unnamed
+            raise ZaloError(BAD_REQUEST, f"{method}: not a usable web address") from None
         try:
             answer = json.loads(raw)
         except ValueError:
@@ -193,6 +199,8 @@ class ZaloClient:
             raise ZaloNetworkError(f"download: {error}") from None
         except (aiohttp.ClientError, TimeoutError) as error:
             raise ZaloNetworkError(f"download: {type(error).__name__}") from None
+        except ValueError:  # "http://[::1/x", a host name too long to look up...
+            raise ZaloError(BAD_REQUEST, "download: not a usable web address") from None
         return b"".join(chunks), mime_type or "image/jpeg"
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
