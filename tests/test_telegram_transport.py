@@ -24,13 +24,13 @@ from tests.fake_telegram import BLOCKED, TOKEN, TOO_MANY, FakeTelegram, Upload
 
 @pytest.fixture
 async def slow_server() -> AsyncIterator[tuple[str, list[str]]]:
-    """A server whose /slow answers after 2 s and /fast at once; the paths it was asked for."""
+    """A server whose /slow answers after 1 s and /fast at once; the paths it was asked for."""
     asked: list[str] = []
 
     async def handle(request: web.Request) -> web.Response:
         asked.append(request.path)
         if request.path == "/slow":
-            await asyncio.sleep(2)
+            await asyncio.sleep(1)
         return web.json_response({"ok": True, "result": True})
 
     app = web.Application()
@@ -195,14 +195,14 @@ async def test_no_proxy_exempts_a_host(
 
 
 async def test_a_slow_line_downloads_a_roster_whole(unused_tcp_port: int) -> None:
-    # 300 KB trickling in over 1.5 s: each piece comes well within the read timeout, though
-    # the whole takes longer than connect + write + read.
+    # 160 KB trickling in over 1.2 s: each piece comes well within the read timeout, though
+    # the whole takes longer than connect + write + read (0.6 s).
     async def trickle(request: web.Request) -> web.StreamResponse:
         response = web.StreamResponse()
         await response.prepare(request)
-        for _ in range(15):
+        for _ in range(8):
             await response.write(b"x" * 20_000)
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.15)
         await response.write_eof()
         return response
 
@@ -211,11 +211,11 @@ async def test_a_slow_line_downloads_a_roster_whole(unused_tcp_port: int) -> Non
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", unused_tcp_port).start()
-    request = AiohttpRequest(read_timeout=0.5, write_timeout=0.2, connect_timeout=0.2)
+    request = AiohttpRequest(read_timeout=0.4, write_timeout=0.1, connect_timeout=0.1)
     await request.initialize()
     try:
         content = await request.retrieve(f"http://127.0.0.1:{unused_tcp_port}/file")
-        assert len(content) == 300_000
+        assert len(content) == 160_000
     finally:
         await request.shutdown()
         await runner.cleanup()
