@@ -296,6 +296,6 @@ async def test_a_socks_proxy_does_not_stop_the_channel_being_built(
     with pytest.raises(StartupError, match="socks5:// proxy"):
         await channel.start()
     await channel.stop()  # as `chibo run` does before trying again: nothing left open
-    assert all(
-        request._session is None or request._session.closed for request in channel._requests
-    )
+    requests = [r for r in channel.application.bot._request if isinstance(r, AiohttpRequest)]
+    assert len(requests) == 2  # getUpdates' and the replies'
+    assert all(request._session is None or request._session.closed for request in requests)

@@ -84,16 +84,12 @@ class TelegramChannel:
         self.leader_menus = leader_menus
         self.poll_timeout = poll_timeout
         # A bot that skips an update it cannot read instead of wedging polling.
-        self._requests = (
-            AiohttpRequest(connection_pool_size=CONNECTION_POOL_SIZE),
-            AiohttpRequest(connection_pool_size=1),
-        )
         bot = TolerantBot(
             token,
             base_url=api_url or DEFAULT_API_URL,
             base_file_url=file_url(api_url),
-            request=self._requests[0],
-            get_updates_request=self._requests[1],
+            request=AiohttpRequest(connection_pool_size=CONNECTION_POOL_SIZE),
+            get_updates_request=AiohttpRequest(connection_pool_size=1),
         )
         builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdateProcessor())

@@ -64,7 +64,7 @@ class AiohttpRequest(BaseRequest):
         self._proxies = EnvironmentProxies()
         # Waiting for a connection is ours to time (aiohttp's own "connect" timeout would mix
         # it with opening the connection): the connector never has more requests than this.
-        # Made with the session, on the event loop that will use it.
+        # Made again with each session (`initialize`), on the event loop that will use it.
         self._pool = asyncio.Semaphore(connection_pool_size)
 
     @property
